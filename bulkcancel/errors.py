@@ -1,0 +1,46 @@
+"""The exceptions a run that cannot start (or must stop) raises.
+
+Rows that fail are outcomes, never exceptions; these are for the run as a whole::
+
+    BulkCancelError (exit 2)
+    ├── InputFileError      the sheet cannot be read: missing, empty, wrong format, too big
+    ├── ColumnError         a required column is missing or ambiguous
+    ├── ConfigError         a bad option: unknown time zone, plain http to a remote host
+    ├── CredentialsError    no keys, or bol rejected them (HTTP 401)
+    ├── JournalError        the journal cannot be opened or is in use by another run
+    └── OutputError         the result file cannot be written (the journal still has everything)
+
+The CLI turns each into one line and its exit code; the library lets them propagate.
+"""
+
+from __future__ import annotations
+
+
+class BulkCancelError(Exception):
+    """A problem that stops the whole run; its message is one line for the user."""
+
+    exit_code = 2
+
+
+class InputFileError(BulkCancelError):
+    """The input sheet cannot be read as a sheet of order items."""
+
+
+class ColumnError(InputFileError):
+    """A required column is missing, or two columns claim the same role."""
+
+
+class ConfigError(BulkCancelError):
+    """An option or setting is not usable."""
+
+
+class CredentialsError(BulkCancelError):
+    """The API keys are missing or bol refused them."""
+
+
+class JournalError(BulkCancelError):
+    """The journal cannot be used."""
+
+
+class OutputError(BulkCancelError):
+    """The result file could not be written."""

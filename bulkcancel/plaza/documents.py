@@ -1,0 +1,190 @@
+"""Plaza v2 XML documents: the Cancellation we send, and what we read back.
+
+Everything received goes through ``safexml.parse_xml``; elements are found by local name so
+a ``ns1:`` prefix, a default namespace or none at all all read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from lxml import etree
+
+from bulkcancel.plaza.safexml import XMLRejected, child_text, local_name, parse_xml, snippet
+from bulkcancel.reasons import ReasonCode
+
+PLAZA_NS = "https://plazaapi.bol.com/services/xsd/v2/plazaapi.xsd"
+ERROR_NS = "http://config.services.bol.com/schemas/serviceerror-1.5.xsd"
+ORDERS_V21 = "application/vnd.orders-v2.1+xml"
+
+
+class ProcessState(str, Enum):
+    """The status of a Plaza process."""
+
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    TIMEOUT = "TIMEOUT"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether bol will not change this status any more."""
+        return self is not ProcessState.PENDING
+
+
+@dataclass(frozen=True)
+class Link:
+    """A ``Links/link`` element of a ProcessStatus."""
+
+    rel: str
+    href: str
+    method: str
+
+
+@dataclass(frozen=True)
+class ProcessStatus:
+    """bol's answer to an asynchronous request such as a cancellation."""
+
+    id: str
+    seller_id: str
+    entity_id: str
+    event_type: str
+    description: str
+    status: ProcessState
+    error_message: str | None = None
+    create_timestamp: str | None = None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlazaError:
+    """An error reply: HTTP status, bol's code (when it gave one) and its message."""
+
+    http_status: int
+    code: str | None
+    message: str
+
+    @property
+    def is_rate_limit(self) -> bool:
+        """HTTP 409 with code 41501: Plaza's 'too many requests'."""
+        return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
+
+
+@dataclass(frozen=True)
+class OpenOrderItem:
+    """One item of an open order, as the orders v2.1 listing shows it."""
+
+    order_id: str
+    order_item_id: str
+    ean: str
+    title: str
+    quantity: int
+    cancel_request: bool
+    fulfilment_method: str
+    date_time_customer: str
+
+
+def format_plaza_datetime(moment: datetime) -> str:
+    """ISO 8601 with milliseconds and offset, e.g. ``2017-02-09T12:39:48.000+01:00``."""
+    if moment.tzinfo is None:
+        raise ValueError("a cancellation time needs a time zone")
+    return moment.isoformat(timespec="milliseconds")
+
+
+def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
+    """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode."""
+    root = etree.Element(etree.QName(PLAZA_NS, "Cancellation"), nsmap={None: PLAZA_NS})
+    etree.SubElement(root, etree.QName(PLAZA_NS, "DateTime")).text = format_plaza_datetime(when)
+    etree.SubElement(root, etree.QName(PLAZA_NS, "ReasonCode")).text = reason.value
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _link(element: etree._Element) -> Link:
+    attrs = {etree.QName(key).localname: value for key, value in element.attrib.items()}
+    return Link(rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", ""))
+
+
+def parse_process_status(body: bytes) -> ProcessStatus:
+    """Read a ProcessStatus document; raise XMLRejected when it is not one."""
+    root = parse_xml(body)
+    if local_name(root) != "ProcessStatus":
+        raise XMLRejected(f"expected ProcessStatus, got {local_name(root)!r}", body)
+    ident = child_text(root, "id")
+    state = child_text(root, "status")
+    if not ident or state not in ProcessState.__members__:
+        raise XMLRejected("ProcessStatus without an id or a known status", body)
+    links: list[Link] = []
+    for child in root:
+        if local_name(child) == "Links":
+            links.extend(_link(link) for link in child if local_name(link) == "link")
+    return ProcessStatus(
+        id=ident,
+        seller_id=child_text(root, "sellerId") or "",
+        entity_id=child_text(root, "entityId") or "",
+        event_type=child_text(root, "eventType") or "",
+        description=child_text(root, "description") or "",
+        status=ProcessState(state),
+        error_message=child_text(root, "errorMessage") or None,
+        create_timestamp=child_text(root, "createTimestamp"),
+        links=tuple(links),
+    )
+
+
+_CODE_IN_MESSAGE = re.compile(r"PAI-(\d+)")
+
+
+def parse_error(http_status: int, body: bytes) -> PlazaError:
+    """Read any of bol's error-body variants; an unreadable body still gives an error."""
+    try:
+        root = parse_xml(body)
+    except XMLRejected as exc:
+        return PlazaError(http_status, None, f"HTTP {http_status} ({exc.reason}): {snippet(body)}")
+    code = message = None
+    for node in root.iter():
+        name = local_name(node).lower()
+        if name == "errorcode" and code is None:
+            code = (node.text or "").strip() or None
+        elif name == "errormessage" and message is None:
+            message = (node.text or "").strip() or None
+    if code is None and message:
+        found = _CODE_IN_MESSAGE.search(message)
+        code = found.group(1) if found else None
+    if message is None:
+        message = f"HTTP {http_status}: {snippet(body)}"
+    return PlazaError(http_status, code, message)
+
+
+def _int(text: str | None) -> int:
+    try:
+        return int(text or "0")
+    except ValueError:
+        return 0
+
+
+def parse_orders(body: bytes) -> list[OpenOrderItem]:
+    """Flatten an orders v2.1 ``Orders`` document into its order items."""
+    root = parse_xml(body)
+    if local_name(root) != "Orders":
+        raise XMLRejected(f"expected Orders, got {local_name(root)!r}", body)
+    items: list[OpenOrderItem] = []
+    for order in (node for node in root if local_name(node) == "Order"):
+        order_id = child_text(order, "OrderId") or ""
+        placed = child_text(order, "DateTimeCustomer") or ""
+        for group in (node for node in order if local_name(node) == "OrderItems"):
+            for item in (node for node in group if local_name(node) == "OrderItem"):
+                items.append(
+                    OpenOrderItem(
+                        order_id=order_id,
+                        order_item_id=child_text(item, "OrderItemId") or "",
+                        ean=child_text(item, "EAN") or "",
+                        title=child_text(item, "Title") or "",
+                        quantity=_int(child_text(item, "Quantity")),
+                        cancel_request=(child_text(item, "CancelRequest") or "").lower() == "true",
+                        fulfilment_method=child_text(item, "FulfilmentMethod") or "FBR",
+                        date_time_customer=placed,
+                    )
+                )
+    return items

@@ -1,0 +1,242 @@
+"""The simulator as a plain ASGI application (served by uvicorn, or in-process over ASGI).
+
+Auth, rate limits, body validation and answers follow shared/reference/plaza-api-v2.md.
+bol documents no Plaza v2 error code for malformed XML or an invalid value, so the
+simulator answers 41201 for a missing required tag (a wrong namespace leaves every tag
+missing) and 41100 with the schema validator's message for everything else, as bol's
+Offer API did. Faults are drawn from a seeded random source so a run can be repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import random
+import re
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import asdict
+from datetime import UTC, datetime
+from importlib import resources
+from itertools import groupby
+from typing import Any
+
+from lxml import etree
+
+from bulkcancel.plaza.documents import PLAZA_NS
+from bulkcancel.plaza.safexml import XMLRejected, local_name, parse_xml
+from bulkcancel.plaza.signing import parse_http_date, signature
+from bulkcancel.simulator import xmlout
+from bulkcancel.simulator.scenario import Scenario, Seller, SimulatorConfig
+from bulkcancel.simulator.state import SimulatorState
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_CANCEL = re.compile(r"^/services/rest/order-items/v2/([^/]+)/cancellation$")
+_STATUS = re.compile(r"^/services/rest/process-status/v2/([^/]+)$")
+_ORDERS = "/services/rest/orders/v2"
+_MAX_BODY = 64 * 1024
+_PAGE_SIZE = 25
+
+
+class DroppedConnection(Exception):
+    """Raised mid-response to make the server cut the connection (a simulated fault)."""
+
+
+def _schema() -> etree.XMLSchema:
+    source = resources.files("bulkcancel.simulator").joinpath("plazaapi-v2.xsd").read_bytes()
+    return etree.XMLSchema(etree.fromstring(source))
+
+
+class _Answer(Exception):
+    """Short-circuits a handler with an HTTP answer."""
+
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status = status
+        self.body = body
+
+
+def _error(status: int, code: str, detail: str = "") -> _Answer:
+    return _Answer(status, xmlout.error_body(code, detail))
+
+
+class PlazaSimulator:
+    """A Plaza API v2 look-alike; ``state`` holds the ledger tests read."""
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        config: SimulatorConfig | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.config = config or SimulatorConfig()
+        self.state = SimulatorState(scenario or Scenario(), self.config)
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._rng = random.Random(self.config.seed)
+        self._schema = _schema()
+
+    # ASGI plumbing
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+        if scope["type"] != "http":
+            return
+        body = await self._read_body(receive)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if self.config.latency_ms:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+        drop = False
+        try:
+            status, payload, content_type, drop = self._dispatch(scope, headers, body)
+        except _Answer as answer:
+            status, payload, content_type = answer.status, answer.body, "application/xml"
+        await self._respond(send, status, payload, content_type, drop)
+
+    @staticmethod
+    async def _read_body(receive: Receive) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= _MAX_BODY:
+                chunks.append(chunk)
+            if not message.get("more_body"):
+                return b"".join(chunks) if size <= _MAX_BODY else b"\x00" * (_MAX_BODY + 1)
+
+    @staticmethod
+    async def _respond(send: Send, status: int, body: bytes, ctype: str, drop: bool) -> None:
+        headers = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        if drop:
+            await send({"type": "http.response.body", "body": body[:10], "more_body": True})
+            raise DroppedConnection("simulated dropped connection after the effect")
+        await send({"type": "http.response.body", "body": body})
+
+    def _dispatch(
+        self, scope: Scope, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, str, bool]:
+        method, path = scope["method"], scope["path"]
+        if path.startswith("/_simulator/"):
+            return self._introspect(path)
+        base = f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}"
+        if (match := _CANCEL.match(path)) and method == "PUT":
+            return self._cancel(match.group(1), headers, body, base)
+        if (match := _STATUS.match(path)) and method == "GET":
+            seller = self._authenticate(method, path, headers)
+            self._limit(seller, "status", self.config.status_per_hour, 3600)
+            return self._status(match.group(1), base)
+        if path in (_ORDERS, _ORDERS + "/") and method == "GET":
+            seller = self._authenticate(method, path, headers)
+            self._limit(seller, "orders", self.config.orders_per_hour, 3600)
+            return self._orders(scope.get("query_string", b"").decode("latin-1"))
+        raise _Answer(404, b"")
+
+    # The rules
+
+    def _authenticate(self, method: str, path: str, headers: dict[str, str]) -> Seller:
+        date, auth = headers.get("x-bol-date"), headers.get("x-bol-authorization")
+        if not date or not auth or ":" not in auth:
+            raise _error(401, "41102")
+        sent = parse_http_date(date)
+        if sent is None or abs((self._clock() - sent).total_seconds()) > self.config.max_skew_seconds:
+            raise _error(401, "41102")
+        public, given = auth.split(":", 1)
+        seller = next((s for s in self.state.scenario.sellers if s.public == public), None)
+        if seller is None:
+            raise _error(401, "41101")
+        expected = signature(seller.private, method, headers.get("content-type", ""), date, path)
+        if not hmac.compare_digest(expected.encode(), given.encode()):
+            raise _error(401, "41103")
+        if not seller.active:
+            raise _error(401, "41104")
+        return seller
+
+    def _limit(self, seller: Seller, endpoint: str, limit: int, window: float) -> None:
+        now = self._clock().timestamp()
+        if not self.state.take_rate(seller.public, endpoint, limit, window, now):
+            raise _error(409, "41501")
+
+    def _check_cancellation(self, body: bytes) -> tuple[str, str]:
+        try:
+            root = parse_xml(body, max_bytes=_MAX_BODY)
+        except XMLRejected as exc:
+            raise _error(400, "41100", exc.reason) from None
+        if local_name(root) != "Cancellation" or etree.QName(root).namespace != PLAZA_NS:
+            raise _error(400, "41201", f"Cancellation in namespace {PLAZA_NS}")
+        for tag in ("DateTime", "ReasonCode"):
+            if root.find(f"{{{PLAZA_NS}}}{tag}") is None:
+                raise _error(400, "41201", tag)
+        if not self._schema.validate(root):
+            raise _error(400, "41100", str(self._schema.error_log.last_error.message))
+        when = root.findtext(f"{{{PLAZA_NS}}}DateTime") or ""
+        return when, root.findtext(f"{{{PLAZA_NS}}}ReasonCode") or ""
+
+    def _cancel(
+        self, item_id: str, headers: dict[str, str], body: bytes, base: str
+    ) -> tuple[int, bytes, str, bool]:
+        entry: dict[str, Any] = {"at": self._clock(), "order_item_id": item_id, "reason": "",
+                                 "date_time": "", "effect": None, "process_id": None}
+        try:
+            seller = self._authenticate("PUT", f"/services/rest/order-items/v2/{item_id}/cancellation", headers)
+            self._limit(seller, "cancel", self.config.daily_limit, self.config.window_seconds)
+            if self._rng.random() < self.config.fail_rate:
+                status = self._rng.choice((500, 503))
+                raise _error(status, "41000")
+            entry["date_time"], entry["reason"] = self._check_cancellation(body)
+        except _Answer as answer:
+            outcome = {400: "bad-request", 401: "unauthorized", 409: "rate-limited"}
+            self.state.record({**entry, "http_status": answer.status,
+                               "outcome": outcome.get(answer.status, "fault")})
+            raise
+        process, effect = self.state.accept(item_id, seller.seller_id, self._clock())
+        drop = self._rng.random() < self.config.drop_rate
+        self.state.record({**entry, "http_status": 200, "effect": effect,
+                           "process_id": process.id, "outcome": "dropped" if drop else "accepted"})
+        payload = xmlout.process_status_body(
+            process_id=process.id, seller_id=process.seller_id, entity_id=item_id,
+            status="PENDING", created=process.created, base_url=base,
+        )
+        return 200, payload, "application/xml", drop
+
+    def _status(self, raw_id: str, base: str) -> tuple[int, bytes, str, bool]:
+        found = self.state.poll(int(raw_id), self._clock()) if raw_id.isdigit() else None
+        if found is None:
+            raise _error(404, "41301", raw_id)
+        process, status = found
+        payload = xmlout.process_status_body(
+            process_id=process.id, seller_id=process.seller_id, entity_id=process.entity_id,
+            status=status, created=process.created, base_url=base,
+            error_message=process.error_message if status == "FAILURE" else None,
+        )
+        return 200, payload, "application/xml", False
+
+    def _orders(self, query: str) -> tuple[int, bytes, str, bool]:
+        params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
+        page = int(params["page"]) if params.get("page", "1").isdigit() else 1
+        method = params.get("fulfilment-method", "FBR").upper()
+        with self.state.lock:
+            open_items = sorted(
+                (i for i in self.state.scenario.items.values()
+                 if i.state == "open" and i.fulfilment == method),
+                key=lambda i: (i.placed, i.order_id, i.id), reverse=True,
+            )
+            orders = [(oid, list(items)) for oid, items in groupby(open_items, key=lambda i: i.order_id)]
+        chosen = orders[(page - 1) * _PAGE_SIZE: page * _PAGE_SIZE] if page >= 1 else []
+        return 200, xmlout.orders_body(chosen), "application/xml", False
+
+    def _introspect(self, path: str) -> tuple[int, bytes, str, bool]:
+        if path == "/_simulator/ledger":
+            data = [{**asdict(e), "at": e.at.isoformat()} for e in self.state.ledger]
+            body = json.dumps({"ledger": data, "status_polls": self.state.status_polls})
+            return 200, body.encode(), "application/json", False
+        raise _Answer(404, b"")

@@ -1,0 +1,69 @@
+"""Serve the simulator over real HTTP on loopback with uvicorn (tests, benchmarks, `simulate`)."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from types import TracebackType
+
+import uvicorn
+
+from bulkcancel.simulator.app import PlazaSimulator
+
+
+class _HideDroppedConnections(logging.Filter):
+    """uvicorn logs a traceback for every simulated drop; those are on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return type(exc).__name__ != "DroppedConnection"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def make_server(app: PlazaSimulator, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
+    """A uvicorn server for ``app`` (no access log: it would show every request line)."""
+    logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level=log_level, access_log=False, lifespan="off",
+        timeout_keep_alive=30, backlog=2048,
+    )
+    return uvicorn.Server(config)
+
+
+class ServedSimulator:
+    """The simulator served in a background thread: ``with ServedSimulator(app) as url: ...``."""
+
+    def __init__(self, app: PlazaSimulator, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.app = app
+        self.host = host
+        self.port = port or free_port(host)
+        self._server = make_server(app, host, self.port)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        """Where the simulator answers."""
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self) -> str:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the simulator did not start")
+            time.sleep(0.01)
+        return self.base_url
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)

@@ -1,0 +1,42 @@
+"""The outcome of one row (the result workbook's Status column) and the run's exit codes."""
+
+from __future__ import annotations
+
+from enum import Enum, IntEnum
+
+
+class RowStatus(str, Enum):
+    """What happened to one row of the sheet."""
+
+    READY = "READY"
+    CANCELLED = "CANCELLED"
+    ACCEPTED = "ACCEPTED"
+    FAILED = "FAILED"
+    INVALID = "INVALID"
+    DUPLICATE = "DUPLICATE"
+    SKIPPED = "SKIPPED"
+    NOT_SENT = "NOT_SENT"
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether staff must do something about the row (it goes to the Retry sheet)."""
+        return self in {RowStatus.INVALID, RowStatus.FAILED, RowStatus.NOT_SENT}
+
+
+class ExitCode(IntEnum):
+    """The process exit codes DESIGN.md promises."""
+
+    OK = 0
+    ROWS_FAILED = 1
+    CANNOT_RUN = 2
+    STOPPED_EARLY = 3
+
+
+def exit_code_for(statuses: list[RowStatus]) -> ExitCode:
+    """0 when every row ended well, 3 when rows were left unsent, 1 when rows failed."""
+    present = set(statuses)
+    if RowStatus.NOT_SENT in present:
+        return ExitCode.STOPPED_EARLY
+    if present & {RowStatus.INVALID, RowStatus.FAILED}:
+        return ExitCode.ROWS_FAILED
+    return ExitCode.OK
