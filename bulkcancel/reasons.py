@@ -86,6 +86,8 @@ def suggest_reason(text: str) -> ReasonCode | None:
     if close:
         return ReasonCode(close[0])
     # A prefix or a fragment is a strong hint too ("OUT_OF", "AVAILABLE").
+    if len(key) < 3:
+        return None
     for code in ReasonCode:
         if key in code.value or code.value.startswith(key[:6]):
             return code

@@ -1,0 +1,5 @@
+"""``python -m bulkcancel`` is the ``bulkcancel`` command."""
+
+from bulkcancel.cli import main
+
+main()

@@ -1,0 +1,152 @@
+"""The ``bulkcancel`` command: a thin shell over ``pipeline``.
+
+Every BulkCancelError becomes one line on stderr and its exit code; no traceback reaches
+the user (``BULKCANCEL_DEBUG=1`` shows one for an unexpected error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from bulkcancel.errors import BulkCancelError
+from bulkcancel.plaza.environments import ENVIRONMENTS
+from bulkcancel.settings import DEFAULT_CONCURRENCY, DEFAULT_TIMEZONE, Settings
+from bulkcancel.statuses import ExitCode
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
+out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
+sheet_opt = click.option("--sheet", "sheet_name", help="Worksheet to read (default: the one with the header).")
+tz_opt = click.option("--timezone", default=DEFAULT_TIMEZONE, show_default=True,
+                      help="Time zone of times written without an offset.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bulkcancel")
+def cli() -> None:
+    """Cancel bol.com order items in bulk from an Excel or CSV sheet."""
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default="bulkcancel-template.xlsx")
+def template(path: Path) -> None:
+    """Write the input template (OrderItemId, ReasonCode, DateTime, Note)."""
+    from bulkcancel.template import write_template
+
+    write_template(path)
+    out.print(f"Template written to {path}")
+
+
+@cli.command()
+@sheet_arg
+@out_opt
+@sheet_opt
+@tz_opt
+def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: str) -> None:
+    """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
+    from bulkcancel.pipeline import validate as do_validate
+    from bulkcancel.summary import print_outcome
+
+    outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone))
+    print_outcome(outcome, title="Validation (nothing sent)")
+    sys.exit(int(outcome.exit_code))
+
+
+@cli.command()
+@sheet_arg
+@out_opt
+@sheet_opt
+@tz_opt
+@click.option("--env", type=click.Choice(ENVIRONMENTS), help="demo (default), test or production.")
+@click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback.")
+@click.option("--concurrency", type=int, default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Requests in flight at most.")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would be sent; send nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before a production run.")
+@click.option("--journal", type=click.Path(path_type=Path), envvar="BULKCANCEL_JOURNAL",
+              help="Journal file (default: in your data directory).")
+@click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Scenario for the demo simulator.")
+@click.option("--daily-budget", type=int, default=5000, show_default=True,
+              help="Cancellations this key may send per day.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, env: str | None,
+        base_url: str | None, concurrency: int, dry_run: bool, yes: bool, journal: Path | None,
+        scenario: Path | None, daily_budget: int, quiet: bool) -> None:
+    """Cancel the sheet's order items and write the result workbook."""
+    from bulkcancel.pipeline import run as do_run
+    from bulkcancel.summary import confirm_production, print_outcome, progress_printer
+
+    settings = Settings(env=env, base_url=base_url, concurrency=concurrency, timezone=timezone,
+                        dry_run=dry_run, sheet=sheet_name, out=out, journal=journal,
+                        daily_budget=daily_budget, scenario=scenario)
+    if env is None and base_url is None:
+        err.print("Demo: running against the embedded simulator; nothing reaches bol.com "
+                  "(choose --env test or --env production for real runs).")
+    with progress_printer(enabled=not quiet and out_is_terminal()) as on_event:
+        outcome = do_run(sheet, settings, confirm=lambda plan, target: confirm_production(plan, yes),
+                         on_event=on_event)
+    print_outcome(outcome, title="Dry run (nothing sent)" if dry_run else f"Run on {outcome.target.name if outcome.target else ''}")
+    sys.exit(int(outcome.exit_code))
+
+
+def out_is_terminal() -> bool:
+    """Whether a person is watching stdout."""
+    return sys.stdout.isatty()
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--latency-ms", type=float, default=0.0, show_default=True)
+@click.option("--fail-rate", type=float, default=0.0, show_default=True, help="Share of 500/503 answers.")
+@click.option("--drop-rate", type=float, default=0.0, show_default=True,
+              help="Share of cancellations applied whose answer is then cut off.")
+@click.option("--daily-limit", type=int, default=5000, show_default=True)
+@click.option("--window-seconds", type=float, default=86400.0, show_default=True)
+@click.option("--settle-seconds", type=float, default=0.5, show_default=True,
+              help="How long a process status stays PENDING.")
+@click.option("--seed", type=int)
+def simulate(host: str, port: int, scenario: Path | None, latency_ms: float, fail_rate: float,
+             drop_rate: float, daily_limit: int, window_seconds: float, settle_seconds: float,
+             seed: int | None) -> None:
+    """Serve the Plaza API v2 simulator on loopback."""
+    from bulkcancel.simulator.serve import serve
+
+    serve(host, port, scenario, latency_ms=latency_ms, fail_rate=fail_rate, drop_rate=drop_rate,
+          daily_limit=daily_limit, window_seconds=window_seconds, settle_seconds=settle_seconds,
+          seed=seed, say=out.print)
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning expected failures into one line and an exit code."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.CANNOT_RUN)
+    except click.Abort:
+        err.print("bulkcancel: aborted; nothing more was sent")
+        sys.exit(ExitCode.STOPPED_EARLY)
+    except BulkCancelError as exc:
+        err.print(f"bulkcancel: error: {exc}", markup=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("bulkcancel: interrupted")
+        sys.exit(ExitCode.STOPPED_EARLY)
+    except Exception as exc:
+        if os.environ.get("BULKCANCEL_DEBUG"):
+            raise
+        err.print(f"bulkcancel: unexpected error: {type(exc).__name__}: {exc} "
+                  "(set BULKCANCEL_DEBUG=1 to see where; please report it)", markup=False)
+        sys.exit(ExitCode.CANNOT_RUN)

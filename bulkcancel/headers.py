@@ -1,0 +1,108 @@
+"""Which column is which: header names matched loosely, with English and Dutch aliases."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from bulkcancel.errors import ColumnError
+
+ORDER_ITEM_ID = "OrderItemId"
+REASON = "ReasonCode"
+DATETIME = "DateTime"
+
+# Canonical form: lower case, letters and digits only ("Order item_ID" -> "orderitemid").
+ALIASES: dict[str, tuple[str, ...]] = {
+    ORDER_ITEM_ID: (
+        "orderitemid", "orderitem", "orderitemnumber", "orderitemnr", "itemid",
+        "orderregelid", "orderregel", "orderregelnummer", "bestelregelid", "bestelregel",
+        "bestelregelnummer", "artikelregelid",
+    ),
+    REASON: (
+        "reasoncode", "reason", "cancellationreason", "cancelreason", "reden", "redencode",
+        "annuleringsreden", "annuleerreden", "reden annulering".replace(" ", ""),
+    ),
+    DATETIME: (
+        "datetime", "date", "datum", "datumtijd", "tijdstip", "time", "cancelledat",
+        "cancellationdate", "cancellationdatetime", "annuleringsdatum",
+    ),
+}
+REQUIRED = (ORDER_ITEM_ID, REASON)
+HEADER_SEARCH_ROWS = 30  # how far below the top a header row may sit
+
+# Columns the result workbook adds; a result workbook fed back in has them, and they are dropped.
+OUTCOME_COLUMNS = ("Row", "Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
+
+DUTCH_WORDS = {"orderregel", "orderregelid", "orderregelnummer", "bestelregel", "bestelregelid",
+               "bestelregelnummer", "reden", "redencode", "annuleringsreden", "datum",
+               "datumtijd", "tijdstip", "annuleringsdatum"}
+
+
+def canonical(header: str) -> str:
+    """The form headers are compared in: lower case, only letters and digits."""
+    return re.sub(r"[^0-9a-z]", "", header.lower())
+
+
+def role_of(header: str) -> str | None:
+    """The column role a header names, or None for a column the tool does not use."""
+    key = canonical(header)
+    for role, names in ALIASES.items():
+        if key in names:
+            return role
+    return None
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where each role sits in the header row (0-based), and whether headers look Dutch."""
+
+    order_item_id: int
+    reason: int
+    datetime: int | None
+    dutch: bool
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """Whether a row names both required columns."""
+    roles = {role_of(cell) for cell in cells if cell.strip()}
+    return all(role in roles for role in REQUIRED)
+
+
+def _closest(missing: str, headers: list[str]) -> str:
+    names = [h for h in headers if h.strip()]
+    close = difflib.get_close_matches(canonical(missing), [canonical(h) for h in names], n=1,
+                                      cutoff=0.5)
+    if not close:
+        return ""
+    original = next(h for h in names if canonical(h) == close[0])
+    return f"; did you mean {original!r}?"
+
+
+def map_columns(headers: list[str], where: str) -> ColumnMap:
+    """Find the role columns in ``headers`` or raise ColumnError naming what is wrong."""
+    found: dict[str, list[int]] = {}
+    for index, header in enumerate(headers):
+        role = role_of(header)
+        if role is not None:
+            found.setdefault(role, []).append(index)
+    shown = ", ".join(repr(h) for h in headers if h.strip()) or "none"
+    for role in REQUIRED:
+        if role not in found:
+            raise ColumnError(
+                f"{where}: no {role} column (headers found: {shown}){_closest(role, headers)} "
+                f"Name the column {role!r}, or use the template (bulkcancel template)."
+            )
+    for role, indexes in found.items():
+        if len(indexes) > 1:
+            names = " and ".join(repr(headers[i]) for i in indexes)
+            raise ColumnError(
+                f"{where}: columns {names} both look like {role}; rename or delete one of them"
+            )
+    dutch = any(canonical(h) in DUTCH_WORDS for h in headers)
+    return ColumnMap(
+        order_item_id=found[ORDER_ITEM_ID][0],
+        reason=found[REASON][0],
+        datetime=found.get(DATETIME, [None])[0],
+        dutch=dutch,
+    )

@@ -1,0 +1,223 @@
+"""The journal: an SQLite file that records every cancellation before and after it is sent.
+
+It is the source of truth. Per environment and seller key it holds each order item's
+state (SENDING: a request may be out with no answer yet; ACCEPTED: bol gave a process
+status id; CANCELLED; FAILED; UNSENT: bol certainly did not act), every run with its rows,
+and the number of cancellation requests sent per day. WAL mode with ``synchronous=NORMAL``
+keeps every committed write across a crash or a kill of the process (only a power cut
+can lose the last moments). One run at a time holds the journal's lock file.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bulkcancel.errors import JournalError
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs(
+    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, env TEXT NOT NULL, seller TEXT NOT NULL,
+    input_path TEXT, input_sha256 TEXT, out_path TEXT, headers TEXT, params TEXT,
+    finished_at TEXT, exit_code INTEGER);
+CREATE TABLE IF NOT EXISTS items(
+    env TEXT NOT NULL, seller TEXT NOT NULL, order_item_id TEXT NOT NULL, state TEXT NOT NULL,
+    run_id TEXT, reason TEXT, sent_datetime TEXT, first_sent_at TEXT, last_sent_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0, http_status INTEGER, process_status_id TEXT,
+    message TEXT, updated_at TEXT NOT NULL,
+    PRIMARY KEY(env, seller, order_item_id));
+CREATE TABLE IF NOT EXISTS run_rows(
+    run_id TEXT NOT NULL, row_index INTEGER NOT NULL, sheet_row INTEGER NOT NULL,
+    order_item_id TEXT, status TEXT NOT NULL, detail TEXT, process_status_id TEXT,
+    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL,
+    PRIMARY KEY(run_id, row_index));
+CREATE TABLE IF NOT EXISTS sends(
+    env TEXT NOT NULL, seller TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY(env, seller, day));
+"""
+
+SENDING, ACCEPTED, CANCELLED, FAILED, UNSENT = "SENDING", "ACCEPTED", "CANCELLED", "FAILED", "UNSENT"
+
+
+def default_journal_path() -> Path:
+    """``$BULKCANCEL_JOURNAL``, else the user's data directory (XDG_DATA_HOME on Linux)."""
+    chosen = os.environ.get("BULKCANCEL_JOURNAL")
+    if chosen:
+        return Path(chosen)
+    from platformdirs import user_data_path
+
+    return user_data_path("bulkcancel", appauthor=False) / "journal.sqlite3"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    """What the journal knows about one order item."""
+
+    order_item_id: str
+    state: str
+    run_id: str | None
+    process_status_id: str | None
+    message: str | None
+    last_sent_at: str | None
+    sent_datetime: str | None
+
+
+class Journal:
+    """One open journal, scoped to an environment and a seller key."""
+
+    def __init__(self, path: Path, env: str, seller: str) -> None:
+        self.path, self.env, self.seller = path, env, seller
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = path.with_name(path.name + ".lock").open("a")
+        except OSError as exc:
+            raise JournalError(f"journal {path}: cannot be created ({exc.strerror}); "
+                               "choose another place with --journal") from None
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it "
+                               "to finish") from None
+        try:
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self._lock.close()
+            raise JournalError(f"journal {path}: is not a usable journal ({exc}); move it aside "
+                               "or choose another with --journal") from None
+
+    def close(self) -> None:
+        """Close the database and release the lock."""
+        self.db.close()
+        self._lock.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # Runs
+
+    def start_run(self, run_id: str, **fields: Any) -> None:
+        """Record a new run."""
+        self.db.execute(
+            "INSERT INTO runs(run_id, started_at, env, seller, input_path, input_sha256, out_path,"
+            " headers, params) VALUES (?,?,?,?,?,?,?,?,?)",
+            (run_id, _now(), self.env, self.seller, fields.get("input_path"),
+             fields.get("input_sha256"), fields.get("out_path"),
+             json.dumps(fields.get("headers", [])), json.dumps(fields.get("params", {}))),
+        )
+
+    def finish_run(self, run_id: str, exit_code: int) -> None:
+        """Mark a run as ended."""
+        self.db.execute("UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?",
+                        (_now(), exit_code, run_id))
+
+    def save_rows(self, run_id: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Store (row_index, sheet_row, order_item_id, status, detail, ps id, sent dt, sent at,
+        cells) for every row of the run, replacing what was stored before."""
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO run_rows(run_id, row_index, sheet_row, order_item_id,"
+                " status, detail, process_status_id, sent_datetime, sent_at, cells)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                ((run_id, *row[:8], json.dumps(row[8])) for row in rows),
+            )
+
+    def run_info(self, run_id: str) -> dict[str, Any] | None:
+        """The runs row for ``run_id``, or None."""
+        cursor = self.db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+    def latest_run_id(self) -> str | None:
+        """The most recent run of this environment and key."""
+        row = self.db.execute("SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY "
+                              "started_at DESC LIMIT 1", (self.env, self.seller)).fetchone()
+        return str(row[0]) if row else None
+
+    def run_rows(self, run_id: str) -> list[tuple[Any, ...]]:
+        """The stored rows of a run, in sheet order, cells decoded."""
+        rows = self.db.execute(
+            "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
+            " sent_datetime, sent_at, cells FROM run_rows WHERE run_id=? ORDER BY row_index",
+            (run_id,)).fetchall()
+        return [(*row[:8], json.loads(row[8])) for row in rows]
+
+    # Items
+
+    def items(self, order_item_ids: Iterable[str]) -> dict[str, ItemRecord]:
+        """What the journal knows about these items (absent ids were never sent)."""
+        ids = list(order_item_ids)
+        found: dict[str, ItemRecord] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                "SELECT order_item_id, state, run_id, process_status_id, message, last_sent_at,"
+                f" sent_datetime FROM items WHERE env=? AND seller=? AND order_item_id IN ({marks})",
+                (self.env, self.seller, *chunk),
+            ):
+                found[row[0]] = ItemRecord(*row)
+        return found
+
+    def before_send(self, item_id: str, run_id: str, reason: str, sent_datetime: str) -> None:
+        """Record the intent to send (committed before the request leaves) and count it."""
+        now = _now()
+        with self._transaction():
+            self.db.execute(
+                "INSERT INTO items(env, seller, order_item_id, state, run_id, reason, sent_datetime,"
+                " first_sent_at, last_sent_at, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)"
+                " ON CONFLICT(env, seller, order_item_id) DO UPDATE SET state=excluded.state,"
+                " run_id=excluded.run_id, reason=excluded.reason,"
+                " sent_datetime=excluded.sent_datetime, last_sent_at=excluded.last_sent_at,"
+                " attempts=attempts+1, updated_at=excluded.updated_at",
+                (self.env, self.seller, item_id, SENDING, run_id, reason, sent_datetime, now, now, now),
+            )
+            self.db.execute(
+                "INSERT INTO sends(env, seller, day, count) VALUES (?,?,?,1) ON CONFLICT(env,"
+                " seller, day) DO UPDATE SET count=count+1", (self.env, self.seller, now[:10]))
+
+    def record_answer(self, item_id: str, state: str, *, http_status: int | None = None,
+                      process_status_id: str | None = None, message: str | None = None) -> None:
+        """Record what bol answered (or that no answer came: state stays SENDING)."""
+        self.db.execute(
+            "UPDATE items SET state=?, http_status=COALESCE(?, http_status),"
+            " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?"
+            " WHERE env=? AND seller=? AND order_item_id=?",
+            (state, http_status, process_status_id, message, _now(), self.env, self.seller, item_id),
+        )
+
+    def sent_today(self) -> int:
+        """Cancellation requests sent today (UTC) with this key in this environment."""
+        row = self.db.execute("SELECT count FROM sends WHERE env=? AND seller=? AND day=?",
+                              (self.env, self.seller, _now()[:10])).fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")

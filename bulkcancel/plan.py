@@ -1,0 +1,72 @@
+"""Decide, before anything is sent, what each valid row will do: send, follow up or skip.
+
+The journal decides: an item already cancelled in this environment with this key is
+SKIPPED; one accepted earlier is followed up by polling its process status, never sent
+again; one sent with no answer is sent once more as "in doubt". Rows beyond today's
+budget are left NOT_SENT, in sheet order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bulkcancel import journal as j
+from bulkcancel.reasons import ReasonCode
+from bulkcancel.schema import RowCheck
+from bulkcancel.send import SendJob
+from bulkcancel.statuses import RowStatus
+
+
+@dataclass
+class Plan:
+    """The jobs to run and the rows settled without a request."""
+
+    jobs: list[SendJob] = field(default_factory=list)
+    settled: dict[int, tuple[RowStatus, str]] = field(default_factory=dict)
+    over_budget: int = 0
+
+    def reasons(self) -> Counter[ReasonCode]:
+        """Rows to send per reason code."""
+        return Counter(job.reason for job in self.jobs if not job.follow_up_id)
+
+    @property
+    def to_send(self) -> int:
+        """How many cancellation requests the plan sends."""
+        return sum(1 for job in self.jobs if not job.follow_up_id)
+
+    @property
+    def against_score(self) -> int:
+        """How many of them count against the performance score."""
+        return sum(1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score)
+
+
+def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int) -> Plan:
+    """Turn READY rows into jobs, using what the journal remembers."""
+    plan = Plan()
+    ready = [c for c in checks if c.status is RowStatus.READY]
+    known = journal.items(c.order_item_id for c in ready if c.order_item_id)
+    sends = 0
+    for check in ready:
+        assert check.order_item_id is not None and check.reason is not None
+        record = known.get(check.order_item_id)
+        job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time)
+        if record is not None and record.state == j.CANCELLED:
+            plan.settled[check.index] = (
+                RowStatus.SKIPPED, f"already cancelled in run {record.run_id} ({record.last_sent_at})")
+            continue
+        if record is not None and record.state == j.ACCEPTED and record.process_status_id:
+            plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when,
+                                     follow_up_id=record.process_status_id))
+            continue
+        if sends >= budget_left:
+            plan.over_budget += 1
+            plan.settled[check.index] = (
+                RowStatus.NOT_SENT, "not sent: today's budget of cancellations with this key is "
+                "used up; run the same sheet again tomorrow")
+            continue
+        sends += 1
+        in_doubt = record is not None and record.state == j.SENDING
+        plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
+    return plan

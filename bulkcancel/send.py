@@ -1,0 +1,261 @@
+"""Send cancellations concurrently, retry what may succeed, and follow each to its end.
+
+At most ``concurrency`` requests are in flight (one semaphore around every HTTP call,
+cancellations and status polls alike). Each attempt is journaled before it leaves and its
+answer after. A rate limit (409/41501) or rejected keys (401) stop all sending at once;
+the rows not yet sent end NOT_SENT. A 200 is followed by polling its process status, with
+growing pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bulkcancel import journal as j
+from bulkcancel.plaza.client import CancellationBackend, NetworkError, Reply
+from bulkcancel.plaza.documents import ProcessState, format_plaza_datetime
+from bulkcancel.reasons import ReasonCode
+from bulkcancel.retry import RetryPolicy, is_retryable_status
+from bulkcancel.statuses import RowStatus
+
+ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SendJob:
+    """One row to send, or (with ``follow_up_id``) one earlier send to follow up."""
+
+    index: int
+    order_item_id: str
+    reason: ReasonCode
+    when: datetime
+    follow_up_id: str | None = None
+    in_doubt: bool = False  # an earlier attempt may have reached bol
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """How one row ended."""
+
+    index: int
+    status: RowStatus
+    detail: str
+    process_status_id: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """How hard and how long to try."""
+
+    concurrency: int = 8
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    poll_initial: float = 1.0
+    poll_max_interval: float = 30.0
+    poll_deadline: float = 120.0
+
+
+class StopReason:
+    """Why sending stopped early (None while it has not)."""
+
+    RATE_LIMIT = "rate-limit"
+    AUTH = "auth"
+    INTERRUPT = "interrupt"
+
+
+Sleep = Callable[[float], Awaitable[None]]
+Event = Callable[[str], None]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Sender:
+    """Runs a list of SendJobs against a backend, recording everything in the journal."""
+
+    def __init__(
+        self, backend: CancellationBackend, journal: j.Journal, run_id: str, policy: SendPolicy,
+        *, sleep: Sleep = asyncio.sleep, rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic, on_event: Event | None = None,
+    ) -> None:
+        self.backend, self.journal, self.run_id, self.policy = backend, journal, run_id, policy
+        self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
+        self._on_event = on_event or (lambda kind: None)
+        self._slots = asyncio.Semaphore(policy.concurrency)
+        self.stop_reason: str | None = None
+        self.stop_message = ""
+        self._results: dict[int, SendResult] = {}
+        self._polls: set[asyncio.Task[None]] = set()
+
+    def stop(self, reason: str, message: str) -> None:
+        """Send nothing more; requests in flight finish."""
+        if self.stop_reason is None:
+            self.stop_reason, self.stop_message = reason, message
+
+    async def run(self, jobs: Iterable[SendJob]) -> dict[int, SendResult]:
+        """Send every job (or leave it NOT_SENT when stopped); results by row index."""
+        queue = iter(jobs)
+        workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.policy.concurrency)]
+        try:
+            await asyncio.gather(*workers)
+            while self._polls:
+                await asyncio.gather(*list(self._polls))
+        finally:
+            for task in [*workers, *self._polls]:
+                task.cancel()
+        return self._results
+
+    async def cut_polls(self) -> None:
+        """Stop following processes: each open one ends ACCEPTED (an interrupt)."""
+        for task in list(self._polls):
+            task.cancel()
+
+    async def _worker(self, queue: Iterable[SendJob]) -> None:
+        for job in queue:
+            if self.stop_reason is not None:
+                self._results[job.index] = SendResult(job.index, RowStatus.NOT_SENT, self.stop_message)
+                continue
+            if job.follow_up_id:
+                self._follow(job, job.follow_up_id, None, job.in_doubt)
+                continue
+            await self._send(job)
+
+    async def _request(self, call: Awaitable[Reply]) -> Reply:
+        async with self._slots:
+            return await call
+
+    async def _send(self, job: SendJob) -> None:
+        started, attempts, in_doubt = self._clock(), 0, job.in_doubt
+        sent_dt = format_plaza_datetime(job.when)
+        last_problem = ""
+        while True:
+            if self.stop_reason is not None:
+                self._finish(job, RowStatus.NOT_SENT, self.stop_message)
+                return
+            attempts += 1
+            self.journal.before_send(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            sent_at = _utcnow()
+            self._on_event("sent")
+            try:
+                reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when))
+            except NetworkError as exc:
+                in_doubt = in_doubt or exc.maybe_delivered
+                last_problem = str(exc)
+                if not in_doubt:
+                    self.journal.record_answer(job.order_item_id, j.UNSENT, message=last_problem)
+            else:
+                if reply.process_status is not None:
+                    status = reply.process_status
+                    self.journal.record_answer(job.order_item_id, j.ACCEPTED, http_status=reply.http_status,
+                                               process_status_id=status.id)
+                    self._on_event("accepted")
+                    if status.status.is_final:
+                        self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
+                    else:
+                        self._follow(job, status.id, sent_at, in_doubt)
+                    return
+                error = reply.error
+                assert error is not None
+                message = f"{error.message} (HTTP {reply.http_status})"
+                if error.is_rate_limit:
+                    self.stop(StopReason.RATE_LIMIT, "not sent: bol's rate limit for cancellations "
+                              "was reached (HTTP 409, 41501); run the same sheet again tomorrow")
+                    self.journal.record_answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT,
+                                               http_status=409, message=message)
+                    continue
+                if reply.http_status == 401:
+                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
+                    self.journal.record_answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT,
+                                               http_status=401, message=message)
+                    continue
+                if not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
+                    self.journal.record_answer(job.order_item_id, j.FAILED, http_status=reply.http_status,
+                                               message=message)
+                    self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
+                    return
+                in_doubt = in_doubt or reply.http_status != 503
+                last_problem = message
+                if in_doubt:
+                    self.journal.record_answer(job.order_item_id, j.SENDING, http_status=reply.http_status,
+                                               message=message)
+                else:
+                    self.journal.record_answer(job.order_item_id, j.UNSENT, http_status=reply.http_status,
+                                               message=message)
+            delay = self.policy.retry.next_delay(attempts, self._clock() - started, self._rng)
+            if delay is None:
+                self._finish(job, RowStatus.FAILED, f"no clear answer from bol after {attempts} attempts "
+                             f"({last_problem}); run the sheet again: the journal makes sure it is "
+                             "not cancelled twice", sent_at=sent_at)
+                return
+            await self._sleep(delay)
+
+    def _follow(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
+        task = asyncio.create_task(self._poll(job, process_id, sent_at, in_doubt))
+        self._polls.add(task)
+        task.add_done_callback(self._polls.discard)
+
+    async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
+        started, delay = self._clock(), self.policy.poll_initial
+        try:
+            while True:
+                await self._sleep(delay)
+                try:
+                    reply = await self._request(self.backend.process_status(process_id))
+                except NetworkError:
+                    reply = None
+                if reply is not None and reply.process_status is not None:
+                    status = reply.process_status
+                    if status.status.is_final:
+                        self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
+                        return
+                elif reply is not None and reply.http_status == 404:
+                    self._accepted(job, process_id, sent_at, "bol no longer knows this process status; "
+                                   "check the order item in the seller dashboard")
+                    return
+                elapsed = self._clock() - started
+                if elapsed >= self.policy.poll_deadline:
+                    self._accepted(job, process_id, sent_at, f"accepted by bol; still pending after "
+                                   f"{elapsed:.0f} s: run the sheet again later to check")
+                    return
+                delay = min(delay * 2 or 0.05, self.policy.poll_max_interval,
+                            self.policy.poll_deadline - elapsed)
+        except asyncio.CancelledError:
+            self._accepted(job, process_id, sent_at, "accepted by bol; the run stopped before the "
+                           "final status: run the sheet again to check")
+            raise
+
+    def _accepted(self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str) -> None:
+        self._finish(job, RowStatus.ACCEPTED, detail, process_id=process_id, sent_at=sent_at)
+
+    def _final(self, job: SendJob, process_id: str, state: ProcessState, error: str | None,
+               sent_at: datetime | None, in_doubt: bool) -> None:
+        if state is ProcessState.SUCCESS:
+            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id)
+            self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
+            self._on_event("cancelled")
+            return
+        message = error or f"process status {state.value}"
+        if in_doubt and ALREADY_CANCELLED.search(message):
+            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id,
+                                       message=message)
+            self._finish(job, RowStatus.CANCELLED, "cancelled by an earlier attempt whose answer "
+                         "was lost (bol now says: already cancelled)", process_id=process_id,
+                         sent_at=sent_at)
+            self._on_event("cancelled")
+            return
+        self.journal.record_answer(job.order_item_id, j.FAILED, process_status_id=process_id,
+                                   message=message)
+        self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
+
+    def _finish(self, job: SendJob, status: RowStatus, detail: str, *, process_id: str | None = None,
+                sent_at: datetime | None = None) -> None:
+        if status is RowStatus.FAILED:
+            self._on_event("failed")
+        self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at)

@@ -1,0 +1,52 @@
+"""Every option of a run in one value; the CLI and the library both build one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bulkcancel.errors import ConfigError
+from bulkcancel.retry import RetryPolicy
+from bulkcancel.sheet import ReadLimits
+
+DEFAULT_TIMEZONE = "Europe/Amsterdam"
+DEFAULT_CONCURRENCY = 8
+DAILY_BUDGET = 5000  # Plaza v2: 5,000 cancellations a day per key
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of one run, with their defaults."""
+
+    env: str | None = None
+    base_url: str | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    timezone: str = DEFAULT_TIMEZONE
+    dry_run: bool = False
+    sheet: str | None = None
+    out: Path | None = None
+    journal: Path | None = None
+    daily_budget: int = DAILY_BUDGET
+    scenario: Path | None = None  # the demo simulator's scenario
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    poll_initial: float = 1.0
+    poll_deadline: float = 120.0
+    request_timeout: float = 30.0
+    limits: ReadLimits = field(default_factory=ReadLimits)
+
+    def zone(self) -> ZoneInfo:
+        """The time zone for naive times; a ConfigError for an unknown name."""
+        try:
+            return ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"--timezone {self.timezone!r} is not a known time zone; use a name "
+                              "such as Europe/Amsterdam or Europe/Brussels") from None
+
+    def check(self) -> None:
+        """Refuse values that cannot work, with the option's name."""
+        if not 1 <= self.concurrency <= 256:
+            raise ConfigError(f"--concurrency {self.concurrency}: choose a number from 1 to 256")
+        if self.daily_budget < 0:
+            raise ConfigError("the daily budget cannot be negative")
+        self.zone()
