@@ -21,10 +21,17 @@ __all__ = ["BulkCancelError", "ExitCode", "ReasonCode", "RowStatus", "run_sheet"
 def _frame(outcome: Any) -> pd.DataFrame:
     from bulkcancel.report import result_headers
 
-    frame = pd.DataFrame([row.values() for row in outcome.rows],
-                         columns=result_headers(outcome.sheet.headers), dtype=str)
-    frame.attrs.update(exit_code=int(outcome.exit_code), out=str(outcome.out or ""),
-                       run_id=outcome.run_id or "", message=outcome.message)
+    frame = pd.DataFrame(
+        [row.values() for row in outcome.rows],
+        columns=result_headers(outcome.sheet.headers),
+        dtype=str,
+    )
+    frame.attrs.update(
+        exit_code=int(outcome.exit_code),
+        out=str(outcome.out or ""),
+        run_id=outcome.run_id or "",
+        message=outcome.message,
+    )
     return frame
 
 

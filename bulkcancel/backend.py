@@ -26,5 +26,10 @@ def open_backend(target: Target, keys: ApiKeys, settings: Settings) -> PlazaClie
         scenario = load_scenario(settings.scenario or demo_scenario_path())
         app = PlazaSimulator(scenario, SimulatorConfig(settle_seconds=0.2))
         transport = httpx.ASGITransport(app=app)
-    return PlazaClient(target.base_url, keys, transport=transport, timeout=settings.request_timeout,
-                       max_connections=settings.concurrency)
+    return PlazaClient(
+        target.base_url,
+        keys,
+        transport=transport,
+        timeout=settings.request_timeout,
+        max_connections=settings.concurrency,
+    )

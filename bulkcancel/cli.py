@@ -22,10 +22,18 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
-out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
-sheet_opt = click.option("--sheet", "sheet_name", help="Worksheet to read (default: the one with the header).")
-tz_opt = click.option("--timezone", default=DEFAULT_TIMEZONE, show_default=True,
-                      help="Time zone of times written without an offset.")
+out_opt = click.option(
+    "--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv)."
+)
+sheet_opt = click.option(
+    "--sheet", "sheet_name", help="Worksheet to read (default: the one with the header)."
+)
+tz_opt = click.option(
+    "--timezone",
+    default=DEFAULT_TIMEZONE,
+    show_default=True,
+    help="Time zone of times written without an offset.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -66,34 +74,83 @@ def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: st
 @tz_opt
 @click.option("--env", type=click.Choice(ENVIRONMENTS), help="demo (default), test or production.")
 @click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback.")
-@click.option("--concurrency", type=int, default=DEFAULT_CONCURRENCY, show_default=True,
-              help="Requests in flight at most.")
+@click.option(
+    "--concurrency",
+    type=int,
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="Requests in flight at most.",
+)
 @click.option("--dry-run", is_flag=True, help="Validate and show what would be sent; send nothing.")
 @click.option("--yes", is_flag=True, help="Do not ask before a production run.")
-@click.option("--journal", type=click.Path(path_type=Path), envvar="BULKCANCEL_JOURNAL",
-              help="Journal file (default: in your data directory).")
-@click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              help="Scenario for the demo simulator.")
-@click.option("--daily-budget", type=int, default=5000, show_default=True,
-              help="Cancellations this key may send per day.")
+@click.option(
+    "--journal",
+    type=click.Path(path_type=Path),
+    envvar="BULKCANCEL_JOURNAL",
+    help="Journal file (default: in your data directory).",
+)
+@click.option(
+    "--scenario",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Scenario for the demo simulator.",
+)
+@click.option(
+    "--daily-budget",
+    type=int,
+    default=5000,
+    show_default=True,
+    help="Cancellations this key may send per day.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-def run(sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, env: str | None,
-        base_url: str | None, concurrency: int, dry_run: bool, yes: bool, journal: Path | None,
-        scenario: Path | None, daily_budget: int, quiet: bool) -> None:
+def run(
+    sheet: Path,
+    out: Path | None,
+    sheet_name: str | None,
+    timezone: str,
+    env: str | None,
+    base_url: str | None,
+    concurrency: int,
+    dry_run: bool,
+    yes: bool,
+    journal: Path | None,
+    scenario: Path | None,
+    daily_budget: int,
+    quiet: bool,
+) -> None:
     """Cancel the sheet's order items and write the result workbook."""
     from bulkcancel.pipeline import run as do_run
     from bulkcancel.summary import confirm_production, print_outcome, progress_printer
 
-    settings = Settings(env=env, base_url=base_url, concurrency=concurrency, timezone=timezone,
-                        dry_run=dry_run, sheet=sheet_name, out=out, journal=journal,
-                        daily_budget=daily_budget, scenario=scenario)
+    settings = Settings(
+        env=env,
+        base_url=base_url,
+        concurrency=concurrency,
+        timezone=timezone,
+        dry_run=dry_run,
+        sheet=sheet_name,
+        out=out,
+        journal=journal,
+        daily_budget=daily_budget,
+        scenario=scenario,
+    )
     if env is None and base_url is None:
-        err.print("Demo: running against the embedded simulator; nothing reaches bol.com "
-                  "(choose --env test or --env production for real runs).")
+        err.print(
+            "Demo: running against the embedded simulator; nothing reaches bol.com "
+            "(choose --env test or --env production for real runs)."
+        )
     with progress_printer(enabled=not quiet and out_is_terminal()) as on_event:
-        outcome = do_run(sheet, settings, confirm=lambda plan, target: confirm_production(plan, yes),
-                         on_event=on_event)
-    print_outcome(outcome, title="Dry run (nothing sent)" if dry_run else f"Run on {outcome.target.name if outcome.target else ''}")
+        outcome = do_run(
+            sheet,
+            settings,
+            confirm=lambda plan, target: confirm_production(plan, yes),
+            on_event=on_event,
+        )
+    print_outcome(
+        outcome,
+        title="Dry run (nothing sent)"
+        if dry_run
+        else f"Run on {outcome.target.name if outcome.target else ''}",
+    )
     sys.exit(int(outcome.exit_code))
 
 
@@ -107,23 +164,54 @@ def out_is_terminal() -> bool:
 @click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--latency-ms", type=float, default=0.0, show_default=True)
-@click.option("--fail-rate", type=float, default=0.0, show_default=True, help="Share of 500/503 answers.")
-@click.option("--drop-rate", type=float, default=0.0, show_default=True,
-              help="Share of cancellations applied whose answer is then cut off.")
+@click.option(
+    "--fail-rate", type=float, default=0.0, show_default=True, help="Share of 500/503 answers."
+)
+@click.option(
+    "--drop-rate",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Share of cancellations applied whose answer is then cut off.",
+)
 @click.option("--daily-limit", type=int, default=5000, show_default=True)
 @click.option("--window-seconds", type=float, default=86400.0, show_default=True)
-@click.option("--settle-seconds", type=float, default=0.5, show_default=True,
-              help="How long a process status stays PENDING.")
+@click.option(
+    "--settle-seconds",
+    type=float,
+    default=0.5,
+    show_default=True,
+    help="How long a process status stays PENDING.",
+)
 @click.option("--seed", type=int)
-def simulate(host: str, port: int, scenario: Path | None, latency_ms: float, fail_rate: float,
-             drop_rate: float, daily_limit: int, window_seconds: float, settle_seconds: float,
-             seed: int | None) -> None:
+def simulate(
+    host: str,
+    port: int,
+    scenario: Path | None,
+    latency_ms: float,
+    fail_rate: float,
+    drop_rate: float,
+    daily_limit: int,
+    window_seconds: float,
+    settle_seconds: float,
+    seed: int | None,
+) -> None:
     """Serve the Plaza API v2 simulator on loopback."""
     from bulkcancel.simulator.serve import serve
 
-    serve(host, port, scenario, latency_ms=latency_ms, fail_rate=fail_rate, drop_rate=drop_rate,
-          daily_limit=daily_limit, window_seconds=window_seconds, settle_seconds=settle_seconds,
-          seed=seed, say=out.print)
+    serve(
+        host,
+        port,
+        scenario,
+        latency_ms=latency_ms,
+        fail_rate=fail_rate,
+        drop_rate=drop_rate,
+        daily_limit=daily_limit,
+        window_seconds=window_seconds,
+        settle_seconds=settle_seconds,
+        seed=seed,
+        say=out.print,
+    )
 
 
 def main() -> None:
@@ -147,6 +235,9 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("BULKCANCEL_DEBUG"):
             raise
-        err.print(f"bulkcancel: unexpected error: {type(exc).__name__}: {exc} "
-                  "(set BULKCANCEL_DEBUG=1 to see where; please report it)", markup=False)
+        err.print(
+            f"bulkcancel: unexpected error: {type(exc).__name__}: {exc} "
+            "(set BULKCANCEL_DEBUG=1 to see where; please report it)",
+            markup=False,
+        )
         sys.exit(ExitCode.CANNOT_RUN)

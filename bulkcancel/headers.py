@@ -15,17 +15,41 @@ DATETIME = "DateTime"
 # Canonical form: lower case, letters and digits only ("Order item_ID" -> "orderitemid").
 ALIASES: dict[str, tuple[str, ...]] = {
     ORDER_ITEM_ID: (
-        "orderitemid", "orderitem", "orderitemnumber", "orderitemnr", "itemid",
-        "orderregelid", "orderregel", "orderregelnummer", "bestelregelid", "bestelregel",
-        "bestelregelnummer", "artikelregelid",
+        "orderitemid",
+        "orderitem",
+        "orderitemnumber",
+        "orderitemnr",
+        "itemid",
+        "orderregelid",
+        "orderregel",
+        "orderregelnummer",
+        "bestelregelid",
+        "bestelregel",
+        "bestelregelnummer",
+        "artikelregelid",
     ),
     REASON: (
-        "reasoncode", "reason", "cancellationreason", "cancelreason", "reden", "redencode",
-        "annuleringsreden", "annuleerreden", "reden annulering".replace(" ", ""),
+        "reasoncode",
+        "reason",
+        "cancellationreason",
+        "cancelreason",
+        "reden",
+        "redencode",
+        "annuleringsreden",
+        "annuleerreden",
+        "reden annulering".replace(" ", ""),
     ),
     DATETIME: (
-        "datetime", "date", "datum", "datumtijd", "tijdstip", "time", "cancelledat",
-        "cancellationdate", "cancellationdatetime", "annuleringsdatum",
+        "datetime",
+        "date",
+        "datum",
+        "datumtijd",
+        "tijdstip",
+        "time",
+        "cancelledat",
+        "cancellationdate",
+        "cancellationdatetime",
+        "annuleringsdatum",
     ),
 }
 REQUIRED = (ORDER_ITEM_ID, REASON)
@@ -34,9 +58,21 @@ HEADER_SEARCH_ROWS = 30  # how far below the top a header row may sit
 # Columns the result workbook adds; a result workbook fed back in has them, and they are dropped.
 OUTCOME_COLUMNS = ("Row", "Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
 
-DUTCH_WORDS = {"orderregel", "orderregelid", "orderregelnummer", "bestelregel", "bestelregelid",
-               "bestelregelnummer", "reden", "redencode", "annuleringsreden", "datum",
-               "datumtijd", "tijdstip", "annuleringsdatum"}
+DUTCH_WORDS = {
+    "orderregel",
+    "orderregelid",
+    "orderregelnummer",
+    "bestelregel",
+    "bestelregelid",
+    "bestelregelnummer",
+    "reden",
+    "redencode",
+    "annuleringsreden",
+    "datum",
+    "datumtijd",
+    "tijdstip",
+    "annuleringsdatum",
+}
 
 
 def canonical(header: str) -> str:
@@ -71,8 +107,9 @@ def looks_like_header(cells: list[str]) -> bool:
 
 def _closest(missing: str, headers: list[str]) -> str:
     names = [h for h in headers if h.strip()]
-    close = difflib.get_close_matches(canonical(missing), [canonical(h) for h in names], n=1,
-                                      cutoff=0.5)
+    close = difflib.get_close_matches(
+        canonical(missing), [canonical(h) for h in names], n=1, cutoff=0.5
+    )
     if not close:
         return ""
     original = next(h for h in names if canonical(h) == close[0])

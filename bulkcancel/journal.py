@@ -44,7 +44,13 @@ CREATE TABLE IF NOT EXISTS sends(
     PRIMARY KEY(env, seller, day));
 """
 
-SENDING, ACCEPTED, CANCELLED, FAILED, UNSENT = "SENDING", "ACCEPTED", "CANCELLED", "FAILED", "UNSENT"
+SENDING, ACCEPTED, CANCELLED, FAILED, UNSENT = (
+    "SENDING",
+    "ACCEPTED",
+    "CANCELLED",
+    "FAILED",
+    "UNSENT",
+)
 
 
 def default_journal_path() -> Path:
@@ -83,14 +89,17 @@ class Journal:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._lock = path.with_name(path.name + ".lock").open("a")
         except OSError as exc:
-            raise JournalError(f"journal {path}: cannot be created ({exc.strerror}); "
-                               "choose another place with --journal") from None
+            raise JournalError(
+                f"journal {path}: cannot be created ({exc.strerror}); "
+                "choose another place with --journal"
+            ) from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             self._lock.close()
-            raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it "
-                               "to finish") from None
+            raise JournalError(
+                f"journal {path}: another bulkcancel run is using it; wait for it to finish"
+            ) from None
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -98,8 +107,10 @@ class Journal:
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self._lock.close()
-            raise JournalError(f"journal {path}: is not a usable journal ({exc}); move it aside "
-                               "or choose another with --journal") from None
+            raise JournalError(
+                f"journal {path}: is not a usable journal ({exc}); move it aside "
+                "or choose another with --journal"
+            ) from None
 
     def close(self) -> None:
         """Close the database and release the lock."""
@@ -119,15 +130,24 @@ class Journal:
         self.db.execute(
             "INSERT INTO runs(run_id, started_at, env, seller, input_path, input_sha256, out_path,"
             " headers, params) VALUES (?,?,?,?,?,?,?,?,?)",
-            (run_id, _now(), self.env, self.seller, fields.get("input_path"),
-             fields.get("input_sha256"), fields.get("out_path"),
-             json.dumps(fields.get("headers", [])), json.dumps(fields.get("params", {}))),
+            (
+                run_id,
+                _now(),
+                self.env,
+                self.seller,
+                fields.get("input_path"),
+                fields.get("input_sha256"),
+                fields.get("out_path"),
+                json.dumps(fields.get("headers", [])),
+                json.dumps(fields.get("params", {})),
+            ),
         )
 
     def finish_run(self, run_id: str, exit_code: int) -> None:
         """Mark a run as ended."""
-        self.db.execute("UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?",
-                        (_now(), exit_code, run_id))
+        self.db.execute(
+            "UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?", (_now(), exit_code, run_id)
+        )
 
     def save_rows(self, run_id: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Store (row_index, sheet_row, order_item_id, status, detail, ps id, sent dt, sent at,
@@ -150,8 +170,10 @@ class Journal:
 
     def latest_run_id(self) -> str | None:
         """The most recent run of this environment and key."""
-        row = self.db.execute("SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY "
-                              "started_at DESC LIMIT 1", (self.env, self.seller)).fetchone()
+        row = self.db.execute(
+            "SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY started_at DESC LIMIT 1",
+            (self.env, self.seller),
+        ).fetchone()
         return str(row[0]) if row else None
 
     def run_rows(self, run_id: str) -> list[tuple[Any, ...]]:
@@ -159,7 +181,8 @@ class Journal:
         rows = self.db.execute(
             "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
             " sent_datetime, sent_at, cells FROM run_rows WHERE run_id=? ORDER BY row_index",
-            (run_id,)).fetchall()
+            (run_id,),
+        ).fetchall()
         return [(*row[:8], json.loads(row[8])) for row in rows]
 
     # Items
@@ -169,13 +192,14 @@ class Journal:
         ids = list(order_item_ids)
         found: dict[str, ItemRecord] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                "SELECT order_item_id, state, run_id, process_status_id, message, last_sent_at,"
-                f" sent_datetime FROM items WHERE env=? AND seller=? AND order_item_id IN ({marks})",
-                (self.env, self.seller, *chunk),
-            ):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))  # placeholders only; values are bound
+            query = (
+                "SELECT order_item_id, state, run_id, process_status_id, message,"  # noqa: S608
+                " last_sent_at, sent_datetime FROM items WHERE env=? AND seller=? AND"
+                f" order_item_id IN ({marks})"
+            )
+            for row in self.db.execute(query, (self.env, self.seller, *chunk)):
                 found[row[0]] = ItemRecord(*row)
         return found
 
@@ -184,32 +208,64 @@ class Journal:
         now = _now()
         with self._transaction():
             self.db.execute(
-                "INSERT INTO items(env, seller, order_item_id, state, run_id, reason, sent_datetime,"
-                " first_sent_at, last_sent_at, attempts, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?)"
+                "INSERT INTO items(env, seller, order_item_id, state, run_id, reason,"
+                " sent_datetime, first_sent_at, last_sent_at, attempts, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,1,?)"
                 " ON CONFLICT(env, seller, order_item_id) DO UPDATE SET state=excluded.state,"
                 " run_id=excluded.run_id, reason=excluded.reason,"
                 " sent_datetime=excluded.sent_datetime, last_sent_at=excluded.last_sent_at,"
                 " attempts=attempts+1, updated_at=excluded.updated_at",
-                (self.env, self.seller, item_id, SENDING, run_id, reason, sent_datetime, now, now, now),
+                (
+                    self.env,
+                    self.seller,
+                    item_id,
+                    SENDING,
+                    run_id,
+                    reason,
+                    sent_datetime,
+                    now,
+                    now,
+                    now,
+                ),
             )
             self.db.execute(
                 "INSERT INTO sends(env, seller, day, count) VALUES (?,?,?,1) ON CONFLICT(env,"
-                " seller, day) DO UPDATE SET count=count+1", (self.env, self.seller, now[:10]))
+                " seller, day) DO UPDATE SET count=count+1",
+                (self.env, self.seller, now[:10]),
+            )
 
-    def record_answer(self, item_id: str, state: str, *, http_status: int | None = None,
-                      process_status_id: str | None = None, message: str | None = None) -> None:
+    def record_answer(
+        self,
+        item_id: str,
+        state: str,
+        *,
+        http_status: int | None = None,
+        process_status_id: str | None = None,
+        message: str | None = None,
+    ) -> None:
         """Record what bol answered (or that no answer came: state stays SENDING)."""
         self.db.execute(
             "UPDATE items SET state=?, http_status=COALESCE(?, http_status),"
             " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?"
             " WHERE env=? AND seller=? AND order_item_id=?",
-            (state, http_status, process_status_id, message, _now(), self.env, self.seller, item_id),
+            (
+                state,
+                http_status,
+                process_status_id,
+                message,
+                _now(),
+                self.env,
+                self.seller,
+                item_id,
+            ),
         )
 
     def sent_today(self) -> int:
         """Cancellation requests sent today (UTC) with this key in this environment."""
-        row = self.db.execute("SELECT count FROM sends WHERE env=? AND seller=? AND day=?",
-                              (self.env, self.seller, _now()[:10])).fetchone()
+        row = self.db.execute(
+            "SELECT count FROM sends WHERE env=? AND seller=? AND day=?",
+            (self.env, self.seller, _now()[:10]),
+        ).fetchone()
         return int(row[0]) if row else 0
 
     @contextmanager

@@ -8,22 +8,24 @@ DataFrame. A run that cannot start raises a BulkCancelError before anything is s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import secrets
 import signal
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
 
 from bulkcancel import journal as j
 from bulkcancel.backend import open_backend
 from bulkcancel.errors import BulkCancelError, CredentialsError
+from bulkcancel.plan import Plan, make_plan
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
-from bulkcancel.plan import Plan, make_plan
+from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.report import ResultRow, RunSummary, write_results
 from bulkcancel.schema import RowCheck, validate_sheet_rows
 from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
@@ -73,8 +75,10 @@ def _notes(sheet: Sheet, checks: list[RowCheck]) -> list[str]:
     notes = list(sheet.notes)
     damaged = sum(1 for c in checks if c.status is RowStatus.INVALID and "Excel" in c.detail)
     if damaged:
-        notes.append(f"{damaged} row(s) have IDs Excel damaged (scientific notation): format the "
-                     "OrderItemId column as Text and paste the IDs again")
+        notes.append(
+            f"{damaged} row(s) have IDs Excel damaged (scientific notation): format the "
+            "OrderItemId column as Text and paste the IDs again"
+        )
     return notes
 
 
@@ -83,9 +87,16 @@ def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck]) -> R
     return RunSummary(parameters=outcome_params, reasons=reasons)
 
 
-def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
-    params = [("Input file", str(path)), ("Environment", target), ("Started", started.isoformat(timespec="seconds")),
-              ("Time zone", settings.timezone), ("Tool version", f"bulkcancel {_tool_version()}")]
+def _params(
+    path: Path, target: str, settings: Settings, started: datetime, run_id: str = ""
+) -> list[tuple[str, str]]:
+    params = [
+        ("Input file", str(path)),
+        ("Environment", target),
+        ("Started", started.isoformat(timespec="seconds")),
+        ("Time zone", settings.timezone),
+        ("Tool version", f"bulkcancel {_tool_version()}"),
+    ]
     if run_id:
         params.append(("Run id", run_id))
     if settings.dry_run:
@@ -102,9 +113,19 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     if write:
-        write_results(out, sheet.headers, rows, _summary(_params(path, "none (validate)", settings, started), checks))
-    return Outcome(sheet, rows, exit_code_for([r.status for r in rows]), out=out if write else None,
-                   notes=_notes(sheet, checks))
+        write_results(
+            out,
+            sheet.headers,
+            rows,
+            _summary(_params(path, "none (validate)", settings, started), checks),
+        )
+    return Outcome(
+        sheet,
+        rows,
+        exit_code_for([r.status for r in rows]),
+        out=out if write else None,
+        notes=_notes(sheet, checks),
+    )
 
 
 def _sha256(path: Path) -> str:
@@ -115,8 +136,13 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run(path: Path, settings: Settings, *, confirm: Confirm | None = None,
-        on_event: Progress | None = None) -> Outcome:
+def run(
+    path: Path,
+    settings: Settings,
+    *,
+    confirm: Confirm | None = None,
+    on_event: Progress | None = None,
+) -> Outcome:
     """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
     settings.check()
     target = resolve_target(settings.env, settings.base_url)
@@ -128,21 +154,32 @@ def run(path: Path, settings: Settings, *, confirm: Confirm | None = None,
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "results")
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    with j.Journal(settings.journal or j.default_journal_path(), target.name, keys.seller_ref) as journal:
-        plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
-        if target.is_production and not settings.dry_run and plan.to_send:
-            if confirm is None or not confirm(plan, target):
-                raise BulkCancelError("nothing was sent: the production run was not confirmed")
+    with j.Journal(
+        settings.journal or j.default_journal_path(), target.name, keys.seller_ref
+    ) as journal:
+        plan = make_plan(
+            checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0)
+        )
+        needs_consent = target.is_production and not settings.dry_run and plan.to_send > 0
+        if needs_consent and (confirm is None or not confirm(plan, target)):
+            raise BulkCancelError("nothing was sent: the production run was not confirmed")
         results: dict[int, SendResult] = {}
         stop_message = ""
         if settings.dry_run:
             for job in plan.jobs:
                 action = "follow up" if job.follow_up_id else f"send {job.reason.value}"
-                results[job.index] = SendResult(job.index, RowStatus.NOT_SENT,
-                                                f"dry run: would {action}")
+                results[job.index] = SendResult(
+                    job.index, RowStatus.NOT_SENT, f"dry run: would {action}"
+                )
         else:
-            journal.start_run(run_id, input_path=str(path), input_sha256=_sha256(path), out_path=str(out),
-                              headers=sheet.headers, params=dict(_params(path, target.name, settings, started)))
+            journal.start_run(
+                run_id,
+                input_path=str(path),
+                input_sha256=_sha256(path),
+                out_path=str(out),
+                headers=sheet.headers,
+                params=dict(_params(path, target.name, settings, started)),
+            )
             sender, results = _send(plan, settings, target, keys, journal, run_id, on_event)
             stop_message = sender.stop_message
         rows = _assemble(sheet, checks, plan, results, zone)
@@ -151,29 +188,66 @@ def run(path: Path, settings: Settings, *, confirm: Confirm | None = None,
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
         if not settings.dry_run:
-            journal.save_rows(run_id, [(i, r.sheet_row, c.order_item_id, r.status.value, r.detail,
-                                        r.process_status_id, r.sent_datetime, r.sent_at, list(r.cells))
-                                       for i, (r, c) in enumerate(zip(rows, checks, strict=True))])
+            journal.save_rows(
+                run_id,
+                [
+                    (
+                        i,
+                        r.sheet_row,
+                        c.order_item_id,
+                        r.status.value,
+                        r.detail,
+                        r.process_status_id,
+                        r.sent_datetime,
+                        r.sent_at,
+                        list(r.cells),
+                    )
+                    for i, (r, c) in enumerate(zip(rows, checks, strict=True))
+                ],
+            )
             journal.finish_run(run_id, int(code))
         summary = _summary(_params(path, target.name, settings, started, run_id), checks)
-        outcome = Outcome(sheet, rows, code, target, out, None if settings.dry_run else run_id,
-                          stop_message, _notes(sheet, checks))
+        outcome = Outcome(
+            sheet,
+            rows,
+            code,
+            target,
+            out,
+            None if settings.dry_run else run_id,
+            stop_message,
+            _notes(sheet, checks),
+        )
         if plan.over_budget:
-            outcome.notes.append(f"{plan.over_budget} row(s) over today's budget of "
-                                 f"{settings.daily_budget} cancellations: run again tomorrow")
+            outcome.notes.append(
+                f"{plan.over_budget} row(s) over today's budget of "
+                f"{settings.daily_budget} cancellations: run again tomorrow"
+            )
         write_results(out, sheet.headers, rows, summary)
     if stop_message.startswith("not sent: bol refused the API keys"):
-        raise CredentialsError(stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
+        raise CredentialsError(
+            stop_message.removeprefix("not sent: ") + f"; the result is in {out}"
+        )
     return outcome
 
 
-def _send(plan: Plan, settings: Settings, target: Target, keys: object, journal: j.Journal, run_id: str,
-          on_event: Progress | None) -> tuple[Sender, dict[int, SendResult]]:
-    policy = SendPolicy(concurrency=settings.concurrency, retry=settings.retry,
-                        poll_initial=settings.poll_initial, poll_deadline=settings.poll_deadline)
+def _send(
+    plan: Plan,
+    settings: Settings,
+    target: Target,
+    keys: ApiKeys,
+    journal: j.Journal,
+    run_id: str,
+    on_event: Progress | None,
+) -> tuple[Sender, dict[int, SendResult]]:
+    policy = SendPolicy(
+        concurrency=settings.concurrency,
+        retry=settings.retry,
+        poll_initial=settings.poll_initial,
+        poll_deadline=settings.poll_deadline,
+    )
 
     async def main() -> tuple[Sender, dict[int, SendResult]]:
-        backend = open_backend(target, keys, settings)  # type: ignore[arg-type]
+        backend = open_backend(target, keys, settings)
         sender = Sender(backend, journal, run_id, policy, on_event=on_event)
         task = asyncio.current_task()
         interrupts = 0
@@ -181,36 +255,36 @@ def _send(plan: Plan, settings: Settings, target: Target, keys: object, journal:
         def on_signal() -> None:
             nonlocal interrupts
             interrupts += 1
-            sender.stop(StopReason.INTERRUPT, "not sent: the run was interrupted; run the same "
-                        "sheet again to finish (nothing is cancelled twice)")
-            asyncio.ensure_future(sender.cut_polls())
+            sender.stop(
+                StopReason.INTERRUPT,
+                "not sent: the run was interrupted; run the same "
+                "sheet again to finish (nothing is cancelled twice)",
+            )
+            sender.cut_polls()
             if interrupts > 1 and task is not None:
                 task.cancel()
 
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, on_signal)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass
         try:
             results = await sender.run(plan.jobs)
         except asyncio.CancelledError:
             results = dict(sender._results)
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
-                try:
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                     loop.remove_signal_handler(sig)
-                except (NotImplementedError, RuntimeError, ValueError):
-                    pass
             await backend.aclose()
         return sender, results
 
     return asyncio.run(main())
 
 
-def _assemble(sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult],
-              zone: object) -> list[ResultRow]:
+def _assemble(
+    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], zone: tzinfo
+) -> list[ResultRow]:
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -224,12 +298,26 @@ def _assemble(sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[in
             continue
         job = jobs[check.index]
         result = results.get(check.index) or SendResult(
-            check.index, RowStatus.NOT_SENT, "not sent: the run stopped while this row was being "
-            "sent; run the same sheet again (the journal makes sure nothing is cancelled twice)")
-        sent_at = result.sent_at.astimezone(zone).isoformat(timespec="seconds") if result.sent_at else ""  # type: ignore[arg-type]
+            check.index,
+            RowStatus.NOT_SENT,
+            "not sent: the run stopped while this row was being "
+            "sent; run the same sheet again (the journal makes sure nothing is cancelled twice)",
+        )
+        sent_at = (
+            result.sent_at.astimezone(zone).isoformat(timespec="seconds") if result.sent_at else ""
+        )
         sent_dt = format_plaza_datetime(job.when) if result.status is not RowStatus.NOT_SENT else ""
-        rows.append(ResultRow(check.sheet_row, cells, result.status, _join(check.detail, result.detail),
-                              result.process_status_id or "", sent_dt, sent_at))
+        rows.append(
+            ResultRow(
+                check.sheet_row,
+                cells,
+                result.status,
+                _join(check.detail, result.detail),
+                result.process_status_id or "",
+                sent_dt,
+                sent_at,
+            )
+        )
     return rows
 
 

@@ -39,10 +39,14 @@ class Plan:
     @property
     def against_score(self) -> int:
         """How many of them count against the performance score."""
-        return sum(1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score)
+        return sum(
+            1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score
+        )
 
 
-def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int) -> Plan:
+def make_plan(
+    checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int
+) -> Plan:
     """Turn READY rows into jobs, using what the journal remembers."""
     plan = Plan()
     ready = [c for c in checks if c.status is RowStatus.READY]
@@ -54,19 +58,32 @@ def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, bu
         job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time)
         if record is not None and record.state == j.CANCELLED:
             plan.settled[check.index] = (
-                RowStatus.SKIPPED, f"already cancelled in run {record.run_id} ({record.last_sent_at})")
+                RowStatus.SKIPPED,
+                f"already cancelled in run {record.run_id} ({record.last_sent_at})",
+            )
             continue
         if record is not None and record.state == j.ACCEPTED and record.process_status_id:
-            plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when,
-                                     follow_up_id=record.process_status_id))
+            plan.jobs.append(
+                SendJob(
+                    job.index,
+                    job.order_item_id,
+                    job.reason,
+                    job.when,
+                    follow_up_id=record.process_status_id,
+                )
+            )
             continue
         if sends >= budget_left:
             plan.over_budget += 1
             plan.settled[check.index] = (
-                RowStatus.NOT_SENT, "not sent: today's budget of cancellations with this key is "
-                "used up; run the same sheet again tomorrow")
+                RowStatus.NOT_SENT,
+                "not sent: today's budget of cancellations with this key is "
+                "used up; run the same sheet again tomorrow",
+            )
             continue
         sends += 1
         in_doubt = record is not None and record.state == j.SENDING
-        plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
+        plan.jobs.append(
+            SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt)
+        )
     return plan

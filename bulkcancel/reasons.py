@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from enum import Enum
+from enum import StrEnum
 
 
-class ReasonCode(str, Enum):
+class ReasonCode(StrEnum):
     """A cancellation reason as bol.com spells it (order as in the Plaza v2 clients)."""
 
     OUT_OF_STOCK = "OUT_OF_STOCK"

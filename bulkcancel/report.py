@@ -28,11 +28,18 @@ from bulkcancel.statuses import RowStatus
 OUTCOME_HEADERS = ("Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
 
 COLOURS = {
-    RowStatus.CANCELLED: "C6EFCE", RowStatus.ACCEPTED: "DDEBF7", RowStatus.READY: "E2EFDA",
-    RowStatus.SKIPPED: "EDEDED", RowStatus.DUPLICATE: "FFF2CC", RowStatus.NOT_SENT: "FCE4D6",
-    RowStatus.FAILED: "FFC7CE", RowStatus.INVALID: "FFC7CE",
+    RowStatus.CANCELLED: "C6EFCE",
+    RowStatus.ACCEPTED: "DDEBF7",
+    RowStatus.READY: "E2EFDA",
+    RowStatus.SKIPPED: "EDEDED",
+    RowStatus.DUPLICATE: "FFF2CC",
+    RowStatus.NOT_SENT: "FCE4D6",
+    RowStatus.FAILED: "FFC7CE",
+    RowStatus.INVALID: "FFC7CE",
 }
-_FILLS = {status: PatternFill("solid", start_color=rgb, end_color=rgb) for status, rgb in COLOURS.items()}
+_FILLS = {
+    status: PatternFill("solid", start_color=rgb, end_color=rgb) for status, rgb in COLOURS.items()
+}
 _BOLD = Font(bold=True)
 _EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
@@ -51,8 +58,15 @@ class ResultRow:
 
     def values(self) -> list[str]:
         """Row number, original cells and outcome, as text."""
-        return [str(self.sheet_row), *self.cells, self.status.value, self.detail,
-                self.process_status_id, self.sent_datetime, self.sent_at]
+        return [
+            str(self.sheet_row),
+            *self.cells,
+            self.status.value,
+            self.detail,
+            self.process_status_id,
+            self.sent_datetime,
+            self.sent_at,
+        ]
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,7 @@ def _text_cell(sheet: WriteOnlyWorksheet, text: str, fill: PatternFill | None = 
 
 
 def _header(sheet: WriteOnlyWorksheet, names: Sequence[str]) -> list[object]:
-    cells = []
+    cells: list[object] = []
     for name in names:
         cell = WriteOnlyCell(sheet, value=clean_text(name))
         cell.data_type = "s"
@@ -93,11 +107,13 @@ def _widths(sheet: WriteOnlyWorksheet, headers: Sequence[str], rows: Sequence[Re
     sample = rows[:500]
     for col, name in enumerate(headers):
         longest = max([len(name)] + [len(r.values()[col]) for r in sample]) if sample else len(name)
-        sheet.column_dimensions[get_column_letter(col + 1)].width = min(max(longest + 2, 8), 60)
+        dimension = sheet.column_dimensions[get_column_letter(col + 1)]  # type: ignore[attr-defined]
+        dimension.width = min(max(longest + 2, 8), 60)
 
 
-def _results_sheet(book: Workbook, title: str, headers: Sequence[str],
-                   rows: Sequence[ResultRow]) -> None:
+def _results_sheet(
+    book: Workbook, title: str, headers: Sequence[str], rows: Sequence[ResultRow]
+) -> None:
     sheet = book.create_sheet(title)
     names = result_headers(headers)
     _widths(sheet, names, rows)
@@ -106,10 +122,12 @@ def _results_sheet(book: Workbook, title: str, headers: Sequence[str],
     sheet.append(_header(sheet, names))
     status_col = 1 + len(headers)
     for row in rows:
-        sheet.append([
-            _text_cell(sheet, value, _FILLS[row.status] if i == status_col else None)
-            for i, value in enumerate(row.values())
-        ])
+        sheet.append(
+            [
+                _text_cell(sheet, value, _FILLS[row.status] if i == status_col else None)
+                for i, value in enumerate(row.values())
+            ]
+        )
 
 
 def _summary_sheet(book: Workbook, rows: Sequence[ResultRow], summary: RunSummary) -> None:
@@ -143,17 +161,20 @@ def _replace(out: Path, write: object) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)  # type: ignore[operator]
-        os.replace(tmp, out)
+        tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"{out}: cannot be written ({exc.strerror}); is it open in Excel?") from None
+        raise OutputError(
+            f"{out}: cannot be written ({exc.strerror}); is it open in Excel?"
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_results(out: Path, headers: Sequence[str], rows: Sequence[ResultRow],
-                  summary: RunSummary) -> None:
+def write_results(
+    out: Path, headers: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary
+) -> None:
     """Write the result as .xlsx (Results, Summary, Retry) or .csv (the Results table)."""
     if out.suffix.lower() == ".csv":
         _replace(out, lambda tmp: _write_csv(tmp, headers, rows))

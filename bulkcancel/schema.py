@@ -38,12 +38,18 @@ class RowCheck:
 
 
 def _column_check(parse: Callable[[str], Parsed[Any]], name: str) -> pa.Check:
-    return pa.Check(lambda series: series.map(lambda text: parse(text).ok), name=name,
-                    error=f"{name} is not valid")
+    return pa.Check(
+        lambda series: series.map(lambda text: parse(text).ok),
+        name=name,
+        error=f"{name} is not valid",
+    )
 
 
-def build_schema(parse_id: Callable[[str], Parsed[Any]], parse_reason: Callable[[str], Parsed[Any]],
-                 parse_when: Callable[[str], Parsed[Any]]) -> pa.DataFrameSchema:
+def build_schema(
+    parse_id: Callable[[str], Parsed[Any]],
+    parse_reason: Callable[[str], Parsed[Any]],
+    parse_when: Callable[[str], Parsed[Any]],
+) -> pa.DataFrameSchema:
     """The row schema: three text columns, each checked by its parser."""
     return pa.DataFrameSchema(
         {
@@ -73,11 +79,13 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[Row
     parse_id = lru_cache(maxsize=None)(parse_order_item_id)
     parse_reason = lru_cache(maxsize=None)(parse_reason_code)
     parse_when = lru_cache(maxsize=None)(lambda text: parse_datetime(text, zone, now))
-    frame = pd.DataFrame({
-        ORDER_ITEM_ID: sheet.column(sheet.columns.order_item_id),
-        REASON: sheet.column(sheet.columns.reason),
-        DATETIME: sheet.column(sheet.columns.datetime),
-    })
+    frame = pd.DataFrame(
+        {
+            ORDER_ITEM_ID: sheet.column(sheet.columns.order_item_id),
+            REASON: sheet.column(sheet.columns.reason),
+            DATETIME: sheet.column(sheet.columns.datetime),
+        }
+    )
     failed = _failed_cells(build_schema(parse_id, parse_reason, parse_when), frame)
     first_row_of: dict[str, int] = {}
     checks: list[RowCheck] = []
@@ -88,17 +96,35 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[Row
         notes = [p.note for p in (parsed_id, parsed_reason, parsed_when) if p.note]
         if index in failed:
             errors = [p.error for p in (parsed_id, parsed_reason, parsed_when) if p.error]
-            checks.append(RowCheck(index, sheet_row, RowStatus.INVALID, "; ".join(errors),
-                                   parsed_id.value))
+            checks.append(
+                RowCheck(index, sheet_row, RowStatus.INVALID, "; ".join(errors), parsed_id.value)
+            )
             continue
         item_id = parsed_id.value
         assert item_id is not None
         if item_id in first_row_of:
-            checks.append(RowCheck(index, sheet_row, RowStatus.DUPLICATE,
-                                   f"same OrderItemId as row {first_row_of[item_id]}; not sent twice",
-                                   item_id, parsed_reason.value, parsed_when.value))
+            checks.append(
+                RowCheck(
+                    index,
+                    sheet_row,
+                    RowStatus.DUPLICATE,
+                    f"same OrderItemId as row {first_row_of[item_id]}; not sent twice",
+                    item_id,
+                    parsed_reason.value,
+                    parsed_when.value,
+                )
+            )
             continue
         first_row_of[item_id] = sheet_row
-        checks.append(RowCheck(index, sheet_row, RowStatus.READY, "; ".join(notes), item_id,
-                               parsed_reason.value, parsed_when.value))
+        checks.append(
+            RowCheck(
+                index,
+                sheet_row,
+                RowStatus.READY,
+                "; ".join(notes),
+                item_id,
+                parsed_reason.value,
+                parsed_when.value,
+            )
+        )
     return checks

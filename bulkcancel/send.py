@@ -81,9 +81,16 @@ class Sender:
     """Runs a list of SendJobs against a backend, recording everything in the journal."""
 
     def __init__(
-        self, backend: CancellationBackend, journal: j.Journal, run_id: str, policy: SendPolicy,
-        *, sleep: Sleep = asyncio.sleep, rng: random.Random | None = None,
-        clock: Callable[[], float] = time.monotonic, on_event: Event | None = None,
+        self,
+        backend: CancellationBackend,
+        journal: j.Journal,
+        run_id: str,
+        policy: SendPolicy,
+        *,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        on_event: Event | None = None,
     ) -> None:
         self.backend, self.journal, self.run_id, self.policy = backend, journal, run_id, policy
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
@@ -112,7 +119,7 @@ class Sender:
                 task.cancel()
         return self._results
 
-    async def cut_polls(self) -> None:
+    def cut_polls(self) -> None:
         """Stop following processes: each open one ends ACCEPTED (an interrupt)."""
         for task in list(self._polls):
             task.cancel()
@@ -120,7 +127,9 @@ class Sender:
     async def _worker(self, queue: Iterable[SendJob]) -> None:
         for job in queue:
             if self.stop_reason is not None:
-                self._results[job.index] = SendResult(job.index, RowStatus.NOT_SENT, self.stop_message)
+                self._results[job.index] = SendResult(
+                    job.index, RowStatus.NOT_SENT, self.stop_message
+                )
                 continue
             if job.follow_up_id:
                 self._follow(job, job.follow_up_id, None, job.in_doubt)
@@ -144,7 +153,9 @@ class Sender:
             sent_at = _utcnow()
             self._on_event("sent")
             try:
-                reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when))
+                reply = await self._request(
+                    self.backend.cancel(job.order_item_id, job.reason, job.when)
+                )
             except NetworkError as exc:
                 in_doubt = in_doubt or exc.maybe_delivered
                 last_problem = str(exc)
@@ -153,11 +164,17 @@ class Sender:
             else:
                 if reply.process_status is not None:
                     status = reply.process_status
-                    self.journal.record_answer(job.order_item_id, j.ACCEPTED, http_status=reply.http_status,
-                                               process_status_id=status.id)
+                    self.journal.record_answer(
+                        job.order_item_id,
+                        j.ACCEPTED,
+                        http_status=reply.http_status,
+                        process_status_id=status.id,
+                    )
                     self._on_event("accepted")
                     if status.status.is_final:
-                        self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
+                        self._final(
+                            job, status.id, status.status, status.error_message, sent_at, in_doubt
+                        )
                     else:
                         self._follow(job, status.id, sent_at, in_doubt)
                     return
@@ -165,43 +182,68 @@ class Sender:
                 assert error is not None
                 message = f"{error.message} (HTTP {reply.http_status})"
                 if error.is_rate_limit:
-                    self.stop(StopReason.RATE_LIMIT, "not sent: bol's rate limit for cancellations "
-                              "was reached (HTTP 409, 41501); run the same sheet again tomorrow")
-                    self.journal.record_answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT,
-                                               http_status=409, message=message)
+                    self.stop(
+                        StopReason.RATE_LIMIT,
+                        "not sent: bol's rate limit for cancellations "
+                        "was reached (HTTP 409, 41501); run the same sheet again tomorrow",
+                    )
+                    self.journal.record_answer(
+                        job.order_item_id,
+                        j.SENDING if in_doubt else j.UNSENT,
+                        http_status=409,
+                        message=message,
+                    )
                     continue
                 if reply.http_status == 401:
-                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
-                    self.journal.record_answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT,
-                                               http_status=401, message=message)
+                    self.stop(
+                        StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}"
+                    )
+                    self.journal.record_answer(
+                        job.order_item_id,
+                        j.SENDING if in_doubt else j.UNSENT,
+                        http_status=401,
+                        message=message,
+                    )
                     continue
                 if not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
-                    self.journal.record_answer(job.order_item_id, j.FAILED, http_status=reply.http_status,
-                                               message=message)
+                    self.journal.record_answer(
+                        job.order_item_id, j.FAILED, http_status=reply.http_status, message=message
+                    )
                     self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
                     return
                 in_doubt = in_doubt or reply.http_status != 503
                 last_problem = message
                 if in_doubt:
-                    self.journal.record_answer(job.order_item_id, j.SENDING, http_status=reply.http_status,
-                                               message=message)
+                    self.journal.record_answer(
+                        job.order_item_id, j.SENDING, http_status=reply.http_status, message=message
+                    )
                 else:
-                    self.journal.record_answer(job.order_item_id, j.UNSENT, http_status=reply.http_status,
-                                               message=message)
+                    self.journal.record_answer(
+                        job.order_item_id, j.UNSENT, http_status=reply.http_status, message=message
+                    )
             delay = self.policy.retry.next_delay(attempts, self._clock() - started, self._rng)
             if delay is None:
-                self._finish(job, RowStatus.FAILED, f"no clear answer from bol after {attempts} attempts "
-                             f"({last_problem}); run the sheet again: the journal makes sure it is "
-                             "not cancelled twice", sent_at=sent_at)
+                self._finish(
+                    job,
+                    RowStatus.FAILED,
+                    f"no clear answer from bol after {attempts} attempts "
+                    f"({last_problem}); run the sheet again: the journal makes sure it is "
+                    "not cancelled twice",
+                    sent_at=sent_at,
+                )
                 return
             await self._sleep(delay)
 
-    def _follow(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
+    def _follow(
+        self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool
+    ) -> None:
         task = asyncio.create_task(self._poll(job, process_id, sent_at, in_doubt))
         self._polls.add(task)
         task.add_done_callback(self._polls.discard)
 
-    async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
+    async def _poll(
+        self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool
+    ) -> None:
         started, delay = self._clock(), self.policy.poll_initial
         try:
             while True:
@@ -213,29 +255,58 @@ class Sender:
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
-                        self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
+                        self._final(
+                            job, process_id, status.status, status.error_message, sent_at, in_doubt
+                        )
                         return
                 elif reply is not None and reply.http_status == 404:
-                    self._accepted(job, process_id, sent_at, "bol no longer knows this process status; "
-                                   "check the order item in the seller dashboard")
+                    self._accepted(
+                        job,
+                        process_id,
+                        sent_at,
+                        "bol no longer knows this process status; "
+                        "check the order item in the seller dashboard",
+                    )
                     return
                 elapsed = self._clock() - started
                 if elapsed >= self.policy.poll_deadline:
-                    self._accepted(job, process_id, sent_at, f"accepted by bol; still pending after "
-                                   f"{elapsed:.0f} s: run the sheet again later to check")
+                    self._accepted(
+                        job,
+                        process_id,
+                        sent_at,
+                        f"accepted by bol; still pending after "
+                        f"{elapsed:.0f} s: run the sheet again later to check",
+                    )
                     return
-                delay = min(delay * 2 or 0.05, self.policy.poll_max_interval,
-                            self.policy.poll_deadline - elapsed)
+                delay = min(
+                    delay * 2 or 0.05,
+                    self.policy.poll_max_interval,
+                    self.policy.poll_deadline - elapsed,
+                )
         except asyncio.CancelledError:
-            self._accepted(job, process_id, sent_at, "accepted by bol; the run stopped before the "
-                           "final status: run the sheet again to check")
+            self._accepted(
+                job,
+                process_id,
+                sent_at,
+                "accepted by bol; the run stopped before the "
+                "final status: run the sheet again to check",
+            )
             raise
 
-    def _accepted(self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str) -> None:
+    def _accepted(
+        self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str
+    ) -> None:
         self._finish(job, RowStatus.ACCEPTED, detail, process_id=process_id, sent_at=sent_at)
 
-    def _final(self, job: SendJob, process_id: str, state: ProcessState, error: str | None,
-               sent_at: datetime | None, in_doubt: bool) -> None:
+    def _final(
+        self,
+        job: SendJob,
+        process_id: str,
+        state: ProcessState,
+        error: str | None,
+        sent_at: datetime | None,
+        in_doubt: bool,
+    ) -> None:
         if state is ProcessState.SUCCESS:
             self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id)
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
@@ -243,19 +314,35 @@ class Sender:
             return
         message = error or f"process status {state.value}"
         if in_doubt and ALREADY_CANCELLED.search(message):
-            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id,
-                                       message=message)
-            self._finish(job, RowStatus.CANCELLED, "cancelled by an earlier attempt whose answer "
-                         "was lost (bol now says: already cancelled)", process_id=process_id,
-                         sent_at=sent_at)
+            self.journal.record_answer(
+                job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message
+            )
+            self._finish(
+                job,
+                RowStatus.CANCELLED,
+                "cancelled by an earlier attempt whose answer "
+                "was lost (bol now says: already cancelled)",
+                process_id=process_id,
+                sent_at=sent_at,
+            )
             self._on_event("cancelled")
             return
-        self.journal.record_answer(job.order_item_id, j.FAILED, process_status_id=process_id,
-                                   message=message)
-        self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
+        self.journal.record_answer(
+            job.order_item_id, j.FAILED, process_status_id=process_id, message=message
+        )
+        self._finish(
+            job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at
+        )
 
-    def _finish(self, job: SendJob, status: RowStatus, detail: str, *, process_id: str | None = None,
-                sent_at: datetime | None = None) -> None:
+    def _finish(
+        self,
+        job: SendJob,
+        status: RowStatus,
+        detail: str,
+        *,
+        process_id: str | None = None,
+        sent_at: datetime | None = None,
+    ) -> None:
         if status is RowStatus.FAILED:
             self._on_event("failed")
         self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at)

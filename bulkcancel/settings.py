@@ -40,8 +40,10 @@ class Settings:
         try:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ConfigError(f"--timezone {self.timezone!r} is not a known time zone; use a name "
-                              "such as Europe/Amsterdam or Europe/Brussels") from None
+            raise ConfigError(
+                f"--timezone {self.timezone!r} is not a known time zone; use a name "
+                "such as Europe/Amsterdam or Europe/Brussels"
+            ) from None
 
     def check(self) -> None:
         """Refuse values that cannot work, with the option's name."""

@@ -23,6 +23,7 @@ from bulkcancel.headers import (
     map_columns,
 )
 
+
 @dataclass(frozen=True)
 class ReadLimits:
     """Caps checked before a file is parsed, so a huge or hostile file is refused cheaply."""
@@ -64,11 +65,16 @@ def _sniff_kind(path: Path, head: bytes) -> str:
         )
     if head.startswith(b"PK\x03\x04"):
         if suffix == ".ods":
-            raise InputFileError(f"{path}: OpenDocument sheets are not read; save it as .xlsx or .csv")
+            raise InputFileError(
+                f"{path}: OpenDocument sheets are not read; save it as .xlsx or .csv"
+            )
         return "xlsx"
     if suffix in {".xlsx", ".xlsm"}:
-        hint = "it looks like a CSV file: rename it to .csv" if _looks_like_text(head) else (
-            "it is damaged or not a workbook: save it again from Excel as .xlsx")
+        hint = (
+            "it looks like a CSV file: rename it to .csv"
+            if _looks_like_text(head)
+            else ("it is damaged or not a workbook: save it again from Excel as .xlsx")
+        )
         raise InputFileError(f"{path}: is not an .xlsx workbook; {hint}")
     if suffix in {".xls", ".ods", ".numbers"}:
         raise InputFileError(f"{path}: {suffix} files are not read; save it as .xlsx or .csv")
@@ -83,7 +89,9 @@ def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head[:4096]
 
 
-def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None) -> Sheet:
+def read_sheet(
+    path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None
+) -> Sheet:
     """Read ``path``; raise InputFileError for a file that cannot be read as a sheet."""
     limits = limits or ReadLimits()
     try:
@@ -97,10 +105,14 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     if size == 0:
-        raise InputFileError(f"{path}: the file is empty; fill in the template (bulkcancel template)")
+        raise InputFileError(
+            f"{path}: the file is empty; fill in the template (bulkcancel template)"
+        )
     if size > limits.max_file_bytes:
-        raise InputFileError(f"{path}: {size:,} bytes is larger than the limit of "
-                             f"{limits.max_file_bytes:,}; split the sheet")
+        raise InputFileError(
+            f"{path}: {size:,} bytes is larger than the limit of "
+            f"{limits.max_file_bytes:,}; split the sheet"
+        )
     kind = _sniff_kind(path, head)
     if kind == "xlsx":
         from bulkcancel.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
@@ -150,8 +162,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 
 def _build(
-    path: Path, kind: str, sheet_name: str | None, rows: Iterable[tuple[int, list[str]]],
-    notes: list[str], limits: ReadLimits,
+    path: Path,
+    kind: str,
+    sheet_name: str | None,
+    rows: Iterable[tuple[int, list[str]]],
+    notes: list[str],
+    limits: ReadLimits,
 ) -> Sheet:
     where = f"{path}" + (f" (sheet {sheet_name!r})" if sheet_name else "")
     iterator = iter(rows)
@@ -167,7 +183,9 @@ def _build(
             break
     if header is None:
         if not seen:
-            raise InputFileError(f"{where}: no rows at all; fill in the template (bulkcancel template)")
+            raise InputFileError(
+                f"{where}: no rows at all; fill in the template (bulkcancel template)"
+            )
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
         map_columns([c.strip() for c in widest], where)  # raises with the closest names
         raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")
@@ -188,4 +206,3 @@ def _build(
     if not data:
         raise InputFileError(f"{where}: has a header row but no order items below it")
     return Sheet(path, kind, sheet_name, headers, data, numbers, columns, notes)
-

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 
-class RowStatus(str, Enum):
+class RowStatus(StrEnum):
     """What happened to one row of the sheet."""
 
     READY = "READY"

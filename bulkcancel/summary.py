@@ -26,8 +26,13 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[str], None] | None]:
         yield None
         return
     counts = {"sent": 0, "accepted": 0, "cancelled": 0, "failed": 0}
-    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
         task = bar.add_task("sending", total=None)
 
         def on_event(kind: str) -> None:
@@ -40,18 +45,25 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 def confirm_production(plan: Plan, yes: bool) -> bool:
     """Show what a production run will do and ask for the number of rows to be typed."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
-    console.print(f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com "
-                  f"({reasons}).")
-    console.print(f"{plan.against_score} count against your performance score; "
-                  f"{plan.to_send - plan.against_score} confirm customer requests. Customers are "
-                  "refunded, the offers' stock is set to 0, and this cannot be undone.")
+    console.print(
+        f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com "
+        f"({reasons})."
+    )
+    console.print(
+        f"{plan.against_score} count against your performance score; "
+        f"{plan.to_send - plan.against_score} confirm customer requests. Customers are "
+        "refunded, the offers' stock is set to 0, and this cannot be undone."
+    )
     if yes:
         return True
     if not sys.stdin.isatty():
-        raise BulkCancelError("refusing a production run without a terminal to confirm in; "
-                              "add --yes once you have checked the sheet (bulkcancel run --dry-run)")
-    answer = click.prompt(f"Type {plan.to_send} to cancel them, anything else to stop", default="",
-                          show_default=False)
+        raise BulkCancelError(
+            "refusing a production run without a terminal to confirm in; "
+            "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
+        )
+    answer = click.prompt(
+        f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False
+    )
     return answer.strip() == str(plan.to_send)
 
 

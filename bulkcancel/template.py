@@ -29,15 +29,20 @@ def build_template() -> Workbook:
     for row in range(2, TEMPLATE_ROWS + 2):
         sheet.cell(row=row, column=1).number_format = "@"  # Text: Excel keeps every digit
     sheet.freeze_panes = "A2"
-    codes = DataValidation(type="list", formula1='"' + ",".join(c.value for c in ReasonCode) + '"',
-                           allow_blank=True, showErrorMessage=True, errorTitle="Unknown reason code",
-                           error="Choose one of bol's 12 reason codes (see Instructions).")
+    codes = DataValidation(
+        type="list",
+        formula1='"' + ",".join(c.value for c in ReasonCode) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Unknown reason code",
+        error="Choose one of bol's 12 reason codes (see Instructions).",
+    )
     codes.add(f"B2:B{TEMPLATE_ROWS + 1}")
     sheet.add_data_validation(codes)
 
     guide = book.create_sheet("Instructions")
-    for col, width in zip("ABC", (26, 52, 30), strict=True):
-        guide.column_dimensions[col].width = width
+    for letter, size in zip("ABC", (26, 52, 30), strict=True):
+        guide.column_dimensions[letter].width = size
     guide.append(["How to fill in the Cancellations sheet"])
     guide["A1"].font = bold
     for line in (
@@ -53,8 +58,13 @@ def build_template() -> Workbook:
     for cell in guide[guide.max_row]:
         cell.font = bold
     for code in ReasonCode:
-        guide.append([code.value, code.meaning, "yes" if code.counts_against_score else
-                      "no (confirms the customer's request)"])
+        guide.append(
+            [
+                code.value,
+                code.meaning,
+                "yes" if code.counts_against_score else "no (confirms the customer's request)",
+            ]
+        )
     return book
 
 

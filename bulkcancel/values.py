@@ -49,8 +49,10 @@ def parse_order_item_id(text: str) -> Parsed[str]:
         return Parsed(error="OrderItemId is empty: fill in the order item's id from bol")
     note = None
     if _SCIENTIFIC.match(raw):
-        return Parsed(error=f"OrderItemId {raw!r} is in scientific notation, so Excel has lost "
-                            f"its last digits: {ID_TEXT_FIX}")
+        return Parsed(
+            error=f"OrderItemId {raw!r} is in scientific notation, so Excel has lost "
+            f"its last digits: {ID_TEXT_FIX}"
+        )
     if " " in raw:
         compact = raw.replace(" ", "")
         if compact.isdigit() and not _THOUSANDS.match(raw):
@@ -62,14 +64,18 @@ def parse_order_item_id(text: str) -> Parsed[str]:
     elif match := _INTEGRAL_FLOAT.match(raw):
         raw = match.group(1)
     if not raw.isascii() or not raw.isdigit():
-        return Parsed(error=f"OrderItemId {text.strip()!r} is not a whole number; use the digits "
-                            "only, e.g. 2012345678")
+        return Parsed(
+            error=f"OrderItemId {text.strip()!r} is not a whole number; use the digits "
+            "only, e.g. 2012345678"
+        )
     canonical = raw.lstrip("0")
     if not canonical:
         return Parsed(error="OrderItemId 0 is not an order item id")
     if len(canonical) > MAX_ID_DIGITS:
-        return Parsed(error=f"OrderItemId {raw!r} has {len(canonical)} digits, more than an order "
-                            "item id has; check you copied the right column")
+        return Parsed(
+            error=f"OrderItemId {raw!r} has {len(canonical)} digits, more than an order "
+            "item id has; check you copied the right column"
+        )
     if canonical != raw:
         note = f"leading zeros removed from {raw!r}"
     return Parsed(value=canonical, note=note)
@@ -88,11 +94,9 @@ def parse_reason_code(text: str) -> Parsed[ReasonCode]:
     return Parsed(error=f"ReasonCode {raw!r} is not one of bol's 12 codes{did_you_mean}")
 
 
-_DMY = re.compile(
-    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
-)
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
-_EXCEL_EPOCH = datetime(1899, 12, 30)  # noqa: DTZ001 - Excel serials are naive local times
+_EXCEL_EPOCH = datetime(1899, 12, 30)
 
 
 def _naive(raw: str) -> tuple[datetime | None, str | None]:
@@ -100,8 +104,9 @@ def _naive(raw: str) -> tuple[datetime | None, str | None]:
     if match := _DMY.match(raw):
         day, month, year, hour, minute, second = match.groups()
         try:
-            moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                              int(second or 0))
+            moment = datetime(
+                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
+            )
         except ValueError:
             return None, None
         note = None
@@ -112,7 +117,9 @@ def _naive(raw: str) -> tuple[datetime | None, str | None]:
         serial = float(raw.replace(",", "."))
         if 20000 <= serial <= 80000:
             moment = _EXCEL_EPOCH + timedelta(days=serial)
-            return moment.replace(microsecond=0), f"Excel date number {raw} read as {moment:%d-%m-%Y %H:%M}"
+            return moment.replace(
+                microsecond=0
+            ), f"Excel date number {raw} read as {moment:%d-%m-%Y %H:%M}"
         return None, None
     try:
         return datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw), None
@@ -129,8 +136,16 @@ def localise(moment: datetime, zone: ZoneInfo) -> tuple[datetime, str | None]:
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != moment:  # the clocks jumped over this time
         shifted = first.astimezone(UTC).astimezone(zone)
-        return shifted, f"{moment:%H:%M} does not exist on {moment:%d-%m-%Y} in {zone.key} (clocks went forward); sent as {shifted:%H:%M%z}"
-    return first, f"{moment:%H:%M} happens twice on {moment:%d-%m-%Y} in {zone.key}; the first (summer time) is sent"
+        return (
+            shifted,
+            f"{moment:%H:%M} does not exist on {moment:%d-%m-%Y} in {zone.key} (clocks went "
+            f"forward); sent as {shifted:%H:%M%z}",
+        )
+    return (
+        first,
+        f"{moment:%H:%M} happens twice on {moment:%d-%m-%Y} in {zone.key}; the first "
+        "(summer time) is sent",
+    )
 
 
 def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]:
@@ -140,12 +155,16 @@ def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]
         return Parsed(value=None)
     moment, note = _naive(raw)
     if moment is None:
-        return Parsed(error=f"DateTime {raw!r} is not a date and time we read; write it as "
-                            "dd-mm-yyyy hh:mm (e.g. 28-11-2026 14:30) or leave it empty for now")
+        return Parsed(
+            error=f"DateTime {raw!r} is not a date and time we read; write it as "
+            "dd-mm-yyyy hh:mm (e.g. 28-11-2026 14:30) or leave it empty for now"
+        )
     if moment.tzinfo is None:
         moment, dst_note = localise(moment, zone)
         note = "; ".join(n for n in (note, dst_note) if n) or None
     if moment > now + FUTURE_SLACK:
-        return Parsed(error=f"DateTime {raw!r} is in the future; a cancellation time cannot be "
-                            "later than now (leave it empty to use the time of the run)")
+        return Parsed(
+            error=f"DateTime {raw!r} is in the future; a cancellation time cannot be "
+            "later than now (leave it empty to use the time of the run)"
+        )
     return Parsed(value=moment, note=note)

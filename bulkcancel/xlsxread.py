@@ -23,18 +23,23 @@ def _check_zip(path: Path, max_uncompressed: int) -> None:
             infos = archive.infolist()
             names = {info.filename for info in infos}
     except zipfile.BadZipFile:
-        raise InputFileError(f"{path}: the workbook is damaged or truncated; save it again "
-                             "from Excel as .xlsx") from None
+        raise InputFileError(
+            f"{path}: the workbook is damaged or truncated; save it again from Excel as .xlsx"
+        ) from None
     if "xl/workbook.xml" not in names:
         raise InputFileError(f"{path}: is a zip file but not an Excel workbook")
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
-        raise InputFileError(f"{path}: unpacks to {total:,} bytes, over the limit of "
-                             f"{max_uncompressed:,}; split the sheet")
+        raise InputFileError(
+            f"{path}: unpacks to {total:,} bytes, over the limit of "
+            f"{max_uncompressed:,}; split the sheet"
+        )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > 1000:
-            raise InputFileError(f"{path}: {info.filename} is compressed suspiciously well "
-                                 "(a zip bomb?); save the sheet again from Excel")
+            raise InputFileError(
+                f"{path}: {info.filename} is compressed suspiciously well "
+                "(a zip bomb?); save the sheet again from Excel"
+            )
 
 
 def read_xlsx_rows(
@@ -47,13 +52,16 @@ def read_xlsx_rows(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputFileError(f"{path}: cannot be opened as a workbook ({type(exc).__name__}); "
-                             "save it again from Excel as .xlsx") from None
+        raise InputFileError(
+            f"{path}: cannot be opened as a workbook ({type(exc).__name__}); "
+            "save it again from Excel as .xlsx"
+        ) from None
     names = list(book.sheetnames)
     if sheet_name is not None:
         if sheet_name not in names:
-            raise InputFileError(f"{path}: no sheet {sheet_name!r}; the sheets are "
-                                 f"{', '.join(map(repr, names))}")
+            raise InputFileError(
+                f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(map(repr, names))}"
+            )
         chosen = sheet_name
     else:
         chosen = _sheet_with_header(book, names) or names[0]

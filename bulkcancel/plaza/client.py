@@ -27,7 +27,7 @@ from bulkcancel.plaza.documents import (
     parse_process_status,
 )
 from bulkcancel.plaza.safexml import MAX_XML_BYTES, XMLRejected
-from bulkcancel.plaza.signing import CONTENT_TYPE, ApiKeys, auth_headers
+from bulkcancel.plaza.signing import ApiKeys, auth_headers
 from bulkcancel.reasons import ReasonCode
 
 CANCEL_PATH = "/services/rest/order-items/v2/{id}/cancellation"
@@ -125,7 +125,12 @@ class PlazaClient:
         await self._http.aclose()
 
     async def _request(
-        self, method: str, path: str, *, body: bytes | None = None, accept: str | None = None,
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        accept: str | None = None,
         params: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         headers = auth_headers(self._keys, method, path, self._clock())
@@ -142,11 +147,13 @@ class PlazaClient:
                         break  # the parser refuses it; stop reading a runaway body
                 return response.status_code, bytes(data)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(f"could not connect ({type(exc).__name__})",
-                               maybe_delivered=False) from None
+            raise NetworkError(
+                f"could not connect ({type(exc).__name__})", maybe_delivered=False
+            ) from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"connection lost ({type(exc).__name__})",
-                               maybe_delivered=True) from None
+            raise NetworkError(
+                f"connection lost ({type(exc).__name__})", maybe_delivered=True
+            ) from None
 
     @staticmethod
     def _reply(status: int, body: bytes) -> Reply:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
+from typing import Any
 
 from lxml import etree
 
@@ -19,9 +20,12 @@ from bulkcancel.reasons import ReasonCode
 PLAZA_NS = "https://plazaapi.bol.com/services/xsd/v2/plazaapi.xsd"
 ERROR_NS = "http://config.services.bol.com/schemas/serviceerror-1.5.xsd"
 ORDERS_V21 = "application/vnd.orders-v2.1+xml"
+# lxml takes None as the key of the default namespace; its stubs do not say so.
+DEFAULT_NS_PLAZA: Any = {None: PLAZA_NS}
+DEFAULT_NS_ERROR: Any = {None: ERROR_NS}
 
 
-class ProcessState(str, Enum):
+class ProcessState(StrEnum):
     """The status of a Plaza process."""
 
     PENDING = "PENDING"
@@ -96,15 +100,17 @@ def format_plaza_datetime(moment: datetime) -> str:
 
 def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
     """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode."""
-    root = etree.Element(etree.QName(PLAZA_NS, "Cancellation"), nsmap={None: PLAZA_NS})
+    root = etree.Element(etree.QName(PLAZA_NS, "Cancellation"), nsmap=DEFAULT_NS_PLAZA)
     etree.SubElement(root, etree.QName(PLAZA_NS, "DateTime")).text = format_plaza_datetime(when)
     etree.SubElement(root, etree.QName(PLAZA_NS, "ReasonCode")).text = reason.value
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _link(element: etree._Element) -> Link:
-    attrs = {etree.QName(key).localname: value for key, value in element.attrib.items()}
-    return Link(rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", ""))
+    attrs = {etree.QName(key).localname: str(value) for key, value in element.attrib.items()}
+    return Link(
+        rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", "")
+    )
 
 
 def parse_process_status(body: bytes) -> ProcessStatus:
@@ -114,7 +120,7 @@ def parse_process_status(body: bytes) -> ProcessStatus:
         raise XMLRejected(f"expected ProcessStatus, got {local_name(root)!r}", body)
     ident = child_text(root, "id")
     state = child_text(root, "status")
-    if not ident or state not in ProcessState.__members__:
+    if not ident or state is None or state not in ProcessState.__members__:
         raise XMLRejected("ProcessStatus without an id or a known status", body)
     links: list[Link] = []
     for child in root:

@@ -78,7 +78,8 @@ def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
     if target.name == "custom" and not (public or private):
         return ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
     missing = " and ".join(
-        name for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private))
+        name
+        for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private))
         if not value
     )
     raise CredentialsError(

@@ -148,7 +148,10 @@ class PlazaSimulator:
         if not date or not auth or ":" not in auth:
             raise _error(401, "41102")
         sent = parse_http_date(date)
-        if sent is None or abs((self._clock() - sent).total_seconds()) > self.config.max_skew_seconds:
+        if (
+            sent is None
+            or abs((self._clock() - sent).total_seconds()) > self.config.max_skew_seconds
+        ):
             raise _error(401, "41102")
         public, given = auth.split(":", 1)
         seller = next((s for s in self.state.scenario.sellers if s.public == public), None)
@@ -177,17 +180,26 @@ class PlazaSimulator:
             if root.find(f"{{{PLAZA_NS}}}{tag}") is None:
                 raise _error(400, "41201", tag)
         if not self._schema.validate(root):
-            raise _error(400, "41100", str(self._schema.error_log.last_error.message))
+            errors = [entry for entry in self._schema.error_log]  # type: ignore[attr-defined]
+            raise _error(400, "41100", errors[-1].message if errors else "invalid Cancellation")
         when = root.findtext(f"{{{PLAZA_NS}}}DateTime") or ""
         return when, root.findtext(f"{{{PLAZA_NS}}}ReasonCode") or ""
 
     def _cancel(
         self, item_id: str, headers: dict[str, str], body: bytes, base: str
     ) -> tuple[int, bytes, str, bool]:
-        entry: dict[str, Any] = {"at": self._clock(), "order_item_id": item_id, "reason": "",
-                                 "date_time": "", "effect": None, "process_id": None}
+        entry: dict[str, Any] = {
+            "at": self._clock(),
+            "order_item_id": item_id,
+            "reason": "",
+            "date_time": "",
+            "effect": None,
+            "process_id": None,
+        }
         try:
-            seller = self._authenticate("PUT", f"/services/rest/order-items/v2/{item_id}/cancellation", headers)
+            seller = self._authenticate(
+                "PUT", f"/services/rest/order-items/v2/{item_id}/cancellation", headers
+            )
             self._limit(seller, "cancel", self.config.daily_limit, self.config.window_seconds)
             if self._rng.random() < self.config.fail_rate:
                 status = self._rng.choice((500, 503))
@@ -195,16 +207,32 @@ class PlazaSimulator:
             entry["date_time"], entry["reason"] = self._check_cancellation(body)
         except _Answer as answer:
             outcome = {400: "bad-request", 401: "unauthorized", 409: "rate-limited"}
-            self.state.record({**entry, "http_status": answer.status,
-                               "outcome": outcome.get(answer.status, "fault")})
+            self.state.record(
+                {
+                    **entry,
+                    "http_status": answer.status,
+                    "outcome": outcome.get(answer.status, "fault"),
+                }
+            )
             raise
         process, effect = self.state.accept(item_id, seller.seller_id, self._clock())
         drop = self._rng.random() < self.config.drop_rate
-        self.state.record({**entry, "http_status": 200, "effect": effect,
-                           "process_id": process.id, "outcome": "dropped" if drop else "accepted"})
+        self.state.record(
+            {
+                **entry,
+                "http_status": 200,
+                "effect": effect,
+                "process_id": process.id,
+                "outcome": "dropped" if drop else "accepted",
+            }
+        )
         payload = xmlout.process_status_body(
-            process_id=process.id, seller_id=process.seller_id, entity_id=item_id,
-            status="PENDING", created=process.created, base_url=base,
+            process_id=process.id,
+            seller_id=process.seller_id,
+            entity_id=item_id,
+            status="PENDING",
+            created=process.created,
+            base_url=base,
         )
         return 200, payload, "application/xml", drop
 
@@ -214,8 +242,12 @@ class PlazaSimulator:
             raise _error(404, "41301", raw_id)
         process, status = found
         payload = xmlout.process_status_body(
-            process_id=process.id, seller_id=process.seller_id, entity_id=process.entity_id,
-            status=status, created=process.created, base_url=base,
+            process_id=process.id,
+            seller_id=process.seller_id,
+            entity_id=process.entity_id,
+            status=status,
+            created=process.created,
+            base_url=base,
             error_message=process.error_message if status == "FAILURE" else None,
         )
         return 200, payload, "application/xml", False
@@ -226,12 +258,18 @@ class PlazaSimulator:
         method = params.get("fulfilment-method", "FBR").upper()
         with self.state.lock:
             open_items = sorted(
-                (i for i in self.state.scenario.items.values()
-                 if i.state == "open" and i.fulfilment == method),
-                key=lambda i: (i.placed, i.order_id, i.id), reverse=True,
+                (
+                    i
+                    for i in self.state.scenario.items.values()
+                    if i.state == "open" and i.fulfilment == method
+                ),
+                key=lambda i: (i.placed, i.order_id, i.id),
+                reverse=True,
             )
-            orders = [(oid, list(items)) for oid, items in groupby(open_items, key=lambda i: i.order_id)]
-        chosen = orders[(page - 1) * _PAGE_SIZE: page * _PAGE_SIZE] if page >= 1 else []
+            orders = [
+                (oid, list(items)) for oid, items in groupby(open_items, key=lambda i: i.order_id)
+            ]
+        chosen = orders[(page - 1) * _PAGE_SIZE : page * _PAGE_SIZE] if page >= 1 else []
         return 200, xmlout.orders_body(chosen), "application/xml", False
 
     def _introspect(self, path: str) -> tuple[int, bytes, str, bool]:

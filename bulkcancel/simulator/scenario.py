@@ -113,11 +113,18 @@ def scenario_from_dict(data: dict[str, Any]) -> Scenario:
     if default not in STATES:
         raise ConfigError(f"scenario default {default!r} is not one of {STATES}")
     items = {item.id: item for item in map(_item, data.get("items", []))}
-    sellers = tuple(
-        Seller(str(s["public"]), str(s["private"]), int(s.get("seller_id", 1084486)),
-               bool(s.get("active", True)))
-        for s in data.get("sellers", [])
-    ) or Scenario().sellers
+    sellers = (
+        tuple(
+            Seller(
+                str(s["public"]),
+                str(s["private"]),
+                int(s.get("seller_id", 1084486)),
+                bool(s.get("active", True)),
+            )
+            for s in data.get("sellers", [])
+        )
+        or Scenario().sellers
+    )
     return Scenario(items=items, default=default, sellers=sellers)
 
 

@@ -6,14 +6,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulkcancel.plaza.environments import check_base_url
-from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
+from bulkcancel.plaza.signing import DEMO_PUBLIC_KEY
 from bulkcancel.simulator.app import PlazaSimulator
 from bulkcancel.simulator.scenario import Scenario, SimulatorConfig, load_scenario
 from bulkcancel.simulator.server import free_port, make_server
 
 
-def serve(host: str, port: int, scenario_path: Path | None, *, say: Callable[[str], None],
-          **config: float | int | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    scenario_path: Path | None,
+    *,
+    say: Callable[[str], None],
+    **config: float | int | None,
+) -> None:
     """Run the simulator on ``host:port``; print the base URL and the keys to use."""
     check_base_url(f"http://{host}:1")  # loopback only: plain http to anywhere else is refused
     scenario = load_scenario(scenario_path) if scenario_path else Scenario()
@@ -21,7 +27,9 @@ def serve(host: str, port: int, scenario_path: Path | None, *, say: Callable[[st
     port = port or free_port(host)
     server = make_server(app, host, port)
     say(f"Plaza API v2 simulator on http://{host}:{port}")
-    say(f"Keys (bol's documentation examples): BOL_PUBLIC_KEY={DEMO_PUBLIC_KEY} BOL_PRIVATE_KEY=<the "
-        "256-character sample key from bol's documentation; bulkcancel uses it by default>")
+    say(
+        f"Keys: bol's documentation sample pair (public {DEMO_PUBLIC_KEY}); bulkcancel uses it "
+        "with --base-url when BOL_PUBLIC_KEY and BOL_PRIVATE_KEY are unset"
+    )
     say(f"Try: bulkcancel run SHEET --base-url http://{host}:{port}")
     server.run()

@@ -51,7 +51,11 @@ def _effect_of(state: str) -> tuple[str, str, str | None]:
     if state == "cancelled":
         return "already-cancelled", "FAILURE", "Order item {id} has already been cancelled."
     if state == "shipped":
-        return "shipped", "FAILURE", "Order item {id} has already been shipped; it cannot be cancelled."
+        return (
+            "shipped",
+            "FAILURE",
+            "Order item {id} has already been shipped; it cannot be cancelled.",
+        )
     return "unknown", "FAILURE", "Order item {id} does not exist."
 
 
@@ -93,8 +97,12 @@ class SimulatorState:
             if effect == "cancelled":
                 item.state = "cancelled"
             process = Process(
-                id=self._next_process, seller_id=seller_id, entity_id=item_id, created=now,
-                final_status=final, error_message=message.format(id=item_id) if message else None,
+                id=self._next_process,
+                seller_id=seller_id,
+                entity_id=item_id,
+                created=now,
+                final_status=final,
+                error_message=message.format(id=item_id) if message else None,
             )
             self._next_process += 1
             self.processes[process.id] = process

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from bulkcancel.plaza.documents import ERROR_NS, PLAZA_NS
+from bulkcancel.plaza.documents import DEFAULT_NS_ERROR, DEFAULT_NS_PLAZA, ERROR_NS, PLAZA_NS
 from bulkcancel.simulator.scenario import ScenarioItem
 
 _STATUS_PATH = "/services/rest/process-status/v2/"
@@ -28,18 +28,24 @@ ERROR_MESSAGES = {
 def error_body(code: str, detail: str = "") -> bytes:
     """``ServiceError`` in the serviceerror-1.5 namespace, as bol's clients parse it."""
     text = f"BOL-ERROR [PAI-{code}] = {ERROR_MESSAGES[code]}" + (f": {detail}" if detail else "")
-    root = etree.Element(etree.QName(ERROR_NS, "ServiceError"), nsmap={None: ERROR_NS})
+    root = etree.Element(etree.QName(ERROR_NS, "ServiceError"), nsmap=DEFAULT_NS_ERROR)
     etree.SubElement(root, etree.QName(ERROR_NS, "errorCode")).text = code
     etree.SubElement(root, etree.QName(ERROR_NS, "errorMessage")).text = text
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def process_status_body(
-    *, process_id: int, seller_id: int, entity_id: str, status: str, created: datetime,
-    base_url: str, error_message: str | None = None,
+    *,
+    process_id: int,
+    seller_id: int,
+    entity_id: str,
+    status: str,
+    created: datetime,
+    base_url: str,
+    error_message: str | None = None,
 ) -> bytes:
     """``ns1:ProcessStatus`` with children in the documented order and a self link."""
-    ns1 = "{%s}" % PLAZA_NS
+    ns1 = f"{{{PLAZA_NS}}}"
     root = etree.Element(ns1 + "ProcessStatus", nsmap={"ns1": PLAZA_NS})
     fields = [
         ("id", str(process_id)),
@@ -65,8 +71,8 @@ def process_status_body(
 
 def orders_body(orders: Iterable[tuple[str, list[ScenarioItem]]]) -> bytes:
     """An orders v2.1 ``Orders`` document for the given (order id, items) pairs."""
-    ns = "{%s}" % PLAZA_NS
-    root = etree.Element(ns + "Orders", nsmap={None: PLAZA_NS})
+    ns = f"{{{PLAZA_NS}}}"
+    root = etree.Element(ns + "Orders", nsmap=DEFAULT_NS_PLAZA)
     for order_id, items in orders:
         order = etree.SubElement(root, ns + "Order")
         etree.SubElement(order, ns + "OrderId").text = order_id
