@@ -1,0 +1,94 @@
+"""Shared fixtures: a real simulator on loopback, isolated journals, sheet writers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bulkcancel.simulator import PlazaSimulator, Scenario, SimulatorConfig
+from bulkcancel.simulator.scenario import ScenarioItem
+from bulkcancel.simulator.server import ServedSimulator
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reads the developer's keys or writes to their journal."""
+    monkeypatch.delenv("BOL_PUBLIC_KEY", raising=False)
+    monkeypatch.delenv("BOL_PRIVATE_KEY", raising=False)
+    monkeypatch.setenv("BULKCANCEL_JOURNAL", str(tmp_path / "journal.sqlite3"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+def make_scenario(**states: str) -> Scenario:
+    """A scenario where ``id_2012345601="shipped"`` style keywords set item states."""
+    items = {
+        key.removeprefix("id_"): ScenarioItem(id=key.removeprefix("id_"), state=state)
+        for key, state in states.items()
+    }
+    return Scenario(items=items)
+
+
+class Served:
+    """A running simulator: its app (ledger, state) and base URL."""
+
+    def __init__(self, app: PlazaSimulator, url: str) -> None:
+        self.app = app
+        self.url = url
+
+    @property
+    def ledger(self) -> list[object]:
+        return list(self.app.state.ledger)
+
+    def cancelled_ids(self) -> list[str]:
+        """Order items that reached the simulator as cancellation requests, in order."""
+        return [entry.order_item_id for entry in self.app.state.ledger]
+
+
+@pytest.fixture
+def serve() -> Iterator[object]:
+    """Start simulators on free loopback ports: ``serve(scenario, config)``."""
+    running: list[ServedSimulator] = []
+
+    def start(scenario: Scenario | None = None, config: SimulatorConfig | None = None) -> Served:
+        app = PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0))
+        server = ServedSimulator(app)
+        url = server.__enter__()
+        running.append(server)
+        return Served(app, url)
+
+    yield start
+    for server in running:
+        server.__exit__(None, None, None)
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1") -> Path:
+    """A real workbook with ``rows`` (the first usually the header)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+def write_csv(path: Path, rows: Sequence[Sequence[str]], delimiter: str = ",",
+              encoding: str = "utf-8") -> Path:
+    """A real CSV file."""
+    with path.open("w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return path
+
+
+def read_results(path: Path, sheet: str = "Results") -> list[dict[str, object]]:
+    """The rows of a result workbook as dicts keyed by header."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book[sheet].iter_rows(values_only=True))
+    book.close()
+    header = [str(h) for h in rows[0]]
+    return [dict(zip(header, row, strict=True)) for row in rows[1:]]
