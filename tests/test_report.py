@@ -1,0 +1,122 @@
+"""The result file: every row in order, no formulas, Summary, Retry, atomic writes, CSV for Excel."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bulkcancel.cellsafe import MAX_CELL, TRUNCATED, clean_text, guard_csv, unguard_csv
+from bulkcancel.errors import OutputError
+from bulkcancel.report import ResultRow, RunSummary, write_results
+from bulkcancel.statuses import RowStatus
+
+HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR",
+                 "#N/A", "bell\x07char", "x" * 40_000, "\n2026-01-01 ERROR forged"]
+
+
+def _rows() -> list[ResultRow]:
+    return [ResultRow(n + 2, [cell, "OTHER"], RowStatus.INVALID if n % 2 else RowStatus.CANCELLED,
+                      f"detail {cell}") for n, cell in enumerate(HOSTILE_CELLS)]
+
+
+def _summary() -> RunSummary:
+    return RunSummary([("Input file", "in.xlsx"), ("Environment", "demo")], Counter({"OTHER": 5}))
+
+
+def test_workbook_has_no_formula_or_error_cells(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    write_results(out, ["OrderItemId", "ReasonCode"], _rows(), _summary())
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Results", "Summary", "Retry"]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type in ("s", "n", "inlineStr"), (sheet.title, cell.coordinate, cell.value)
+    results = book["Results"]
+    assert [c.value for c in results[1]] == ["Row", "OrderItemId", "ReasonCode", "Status", "Detail",
+                                              "ProcessStatusId", "SentDateTime", "SentAt"]
+    assert results["B2"].value == HOSTILE_CELLS[0]  # shown as the text it is
+    assert results["B9"].value == "bell\ufffdchar"
+    assert len(results["B10"].value) == MAX_CELL and results["B10"].value.endswith(TRUNCATED)
+    assert results.freeze_panes == "A2"
+    assert results.auto_filter.ref == "A1:H11"
+    assert results["D2"].fill.start_color.rgb.endswith("C6EFCE")
+
+
+def test_summary_and_retry_sheets(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    write_results(out, ["OrderItemId", "ReasonCode"], _rows(), _summary())
+    book = openpyxl.load_workbook(out)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
+    assert summary["CANCELLED"] == 5 and summary["INVALID"] == 5 and summary["Total"] == 10
+    assert summary["Environment"] == "demo"
+    retry = list(book["Retry"].iter_rows(values_only=True))
+    assert len(retry) == 1 + 5 and all(row[3] == "INVALID" for row in retry[1:])
+
+
+def test_csv_is_utf8_with_bom_and_guarded(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    rows = [ResultRow(2, ["=1+1", "Crème €"], RowStatus.READY, "")]
+    write_results(out, ["OrderItemId", "Note"], rows, _summary())
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    assert "'=1+1" in text and "Crème €" in text
+
+
+def test_write_is_atomic_and_keeps_the_old_file_on_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"old result")
+    os.chmod(tmp_path, 0o500)
+    if os.access(tmp_path, os.W_OK):  # root ignores the mode bits: make the folder refuse instead
+        import tempfile
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    try:
+        with pytest.raises(OutputError, match="cannot write in .*Permission denied"):
+            write_results(out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary())
+    finally:
+        os.chmod(tmp_path, 0o700)
+    assert out.read_bytes() == b"old result"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.xlsx"]
+
+
+def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = tmp_path / "out.xlsx"
+    out.mkdir()  # a folder where the file should go: the move fails
+    with pytest.raises(OutputError):
+        write_results(out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
+
+
+printable = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
+
+
+@given(printable)
+def test_csv_guard_round_trips(text: str) -> None:
+    cleaned = clean_text(text)
+    assert unguard_csv(guard_csv(text)) == cleaned
+    assert not guard_csv(text).startswith(("=", "+", "-", "@", "\t", "\r", "\n"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(printable, min_size=1, max_size=5))
+def test_xlsx_cells_round_trip(tmp_path_factory: pytest.TempPathFactory, cells: list[str]) -> None:
+    out = tmp_path_factory.mktemp("rt") / "out.xlsx"
+    write_results(out, [f"C{i}" for i in range(len(cells))],
+                  [ResultRow(2, cells, RowStatus.READY, "")], _summary())
+    book = openpyxl.load_workbook(out, read_only=True)
+    values = list(book["Results"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    book.close()
+    assert [v or "" for v in values[1:1 + len(cells)]] == [clean_text(c) for c in cells]
