@@ -150,6 +150,12 @@ def _summary_sheet(book: Workbook, rows: Sequence[ResultRow], summary: RunSummar
         sheet.append([_text_cell(sheet, key), _text_cell(sheet, value)])
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _replace(out: Path, write: object) -> None:
     """Write through ``write(tmp_path)`` to a temporary file, then move it over ``out``."""
     directory = out.parent if str(out.parent) else Path()
@@ -161,6 +167,7 @@ def _replace(out: Path, write: object) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)  # type: ignore[operator]
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
