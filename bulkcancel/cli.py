@@ -133,11 +133,6 @@ def run(
         daily_budget=daily_budget,
         scenario=scenario,
     )
-    if env is None and base_url is None:
-        err.print(
-            "Demo: running against the embedded simulator; nothing reaches bol.com "
-            "(choose --env test or --env production for real runs)."
-        )
     with progress_printer(enabled=not quiet and out_is_terminal()) as on_event:
         outcome = do_run(
             sheet,

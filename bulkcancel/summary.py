@@ -69,6 +69,11 @@ def confirm_production(plan: Plan, yes: bool) -> bool:
 
 def print_outcome(outcome: Outcome, title: str) -> None:
     """The summary table, notes, and where the result went."""
+    if outcome.target is not None and outcome.target.in_process:
+        console.print(
+            "Demo: ran against the embedded simulator; nothing reached bol.com "
+            "(choose --env test or --env production for real runs)."
+        )
     counts = outcome.counts()
     table = Table(title=title, title_justify="left")
     table.add_column("Status")

@@ -65,20 +65,29 @@ def serve() -> Iterator[object]:
         server.__exit__(None, None, None)
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1") -> Path:
-    """A real workbook with ``rows`` (the first usually the header)."""
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", formulas: bool = False
+) -> Path:
+    """A real workbook with ``rows`` (the first usually the header); ``=...`` is text unless
+    ``formulas`` asks for formula cells."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title
     for row in rows:
         sheet.append(list(row))
+    if not formulas:
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     book.save(path)
     return path
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[str]], delimiter: str = ",",
-              encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path, rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8"
+) -> Path:
     """A real CSV file."""
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)

@@ -46,7 +46,7 @@ def test_datetime_needs_a_zone_and_gets_milliseconds() -> None:
         "2026-01-02T03:04:05.678+00:00"
     )
     with pytest.raises(ValueError, match="time zone"):
-        format_plaza_datetime(datetime(2026, 1, 2))  # noqa: DTZ001
+        format_plaza_datetime(datetime(2026, 1, 2))
 
 
 DOC_PROCESS_STATUS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -86,13 +86,22 @@ def test_process_status_with_ns1_prefix() -> None:
 def test_process_status_without_prefix_or_optional_fields() -> None:
     status = parse_process_status(PLAIN_PROCESS_STATUS)
     assert (status.id, status.status, status.error_message, status.links) == (
-        "1", ProcessState.PENDING, None, ())
+        "1",
+        ProcessState.PENDING,
+        None,
+        (),
+    )
 
 
 def test_simulator_process_status_is_valid_against_our_xsd() -> None:
-    body = xmlout.process_status_body(process_id=5, seller_id=1, entity_id="2012345678",
-                                      status="SUCCESS", created=datetime.now(UTC),
-                                      base_url="http://127.0.0.1:1")
+    body = xmlout.process_status_body(
+        process_id=5,
+        seller_id=1,
+        entity_id="2012345678",
+        status="SUCCESS",
+        created=datetime.now(UTC),
+        base_url="http://127.0.0.1:1",
+    )
     assert b"<ns1:ProcessStatus" in body
     assert _schema().validate(etree.fromstring(body))
     assert parse_process_status(body).status is ProcessState.SUCCESS
@@ -140,9 +149,9 @@ def test_unparseable_error_body_is_an_error_with_an_escaped_snippet() -> None:
 
 HOSTILE = {
     "doctype-xxe": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-                   b"<ProcessStatus>&x;</ProcessStatus>",
+    b"<ProcessStatus>&x;</ProcessStatus>",
     "billion-laughs": b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-                      b"<lolz>&lol2;</lolz>",
+    b"<lolz>&lol2;</lolz>",
     "external-dtd": b'<!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd"><r/>',
     "truncated": b'<ns1:ProcessStatus xmlns:ns1="x"><ns1:id>1</ns1:id><ns1:sta',
     "oversize": b"<r>" + b"a" * (MAX_XML_BYTES + 1) + b"</r>",
@@ -168,12 +177,23 @@ def test_undeclared_entity_reference_is_rejected() -> None:
 def test_orders_document_round_trip() -> None:
     from bulkcancel.simulator.scenario import ScenarioItem
 
-    items = [ScenarioItem(id="2012345678", order_id="4123456789", cancel_request=True,
-                          fulfilment="FBR", ean="5412810182312", title="Kettle", quantity=2),
-             ScenarioItem(id="2012345679", order_id="4123456789")]
+    items = [
+        ScenarioItem(
+            id="2012345678",
+            order_id="4123456789",
+            cancel_request=True,
+            fulfilment="FBR",
+            ean="5412810182312",
+            title="Kettle",
+            quantity=2,
+        ),
+        ScenarioItem(id="2012345679", order_id="4123456789"),
+    ]
     body = xmlout.orders_body([("4123456789", items)])
     assert _schema().validate(etree.fromstring(body))
     parsed = parse_orders(body)
     assert [(i.order_id, i.order_item_id, i.cancel_request, i.quantity) for i in parsed] == [
-        ("4123456789", "2012345678", True, 2), ("4123456789", "2012345679", False, 1)]
+        ("4123456789", "2012345678", True, 2),
+        ("4123456789", "2012345679", False, 1),
+    ]
     assert parsed[0].ean == "5412810182312" and parsed[0].fulfilment_method == "FBR"

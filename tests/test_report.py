@@ -16,13 +16,30 @@ from bulkcancel.errors import OutputError
 from bulkcancel.report import ResultRow, RunSummary, write_results
 from bulkcancel.statuses import RowStatus
 
-HOSTILE_CELLS = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tTab", "\rCR",
-                 "#N/A", "bell\x07char", "x" * 40_000, "\n2026-01-01 ERROR forged"]
+HOSTILE_CELLS = [
+    '=HYPERLINK("http://x","y")',
+    "+1+1",
+    "-2",
+    "@SUM(A1)",
+    "\tTab",
+    "\rCR",
+    "#N/A",
+    "bell\x07char",
+    "x" * 40_000,
+    "\n2026-01-01 ERROR forged",
+]
 
 
 def _rows() -> list[ResultRow]:
-    return [ResultRow(n + 2, [cell, "OTHER"], RowStatus.INVALID if n % 2 else RowStatus.CANCELLED,
-                      f"detail {cell}") for n, cell in enumerate(HOSTILE_CELLS)]
+    return [
+        ResultRow(
+            n + 2,
+            [cell, "OTHER"],
+            RowStatus.INVALID if n % 2 else RowStatus.CANCELLED,
+            f"detail {cell}",
+        )
+        for n, cell in enumerate(HOSTILE_CELLS)
+    ]
 
 
 def _summary() -> RunSummary:
@@ -37,10 +54,22 @@ def test_workbook_has_no_formula_or_error_cells(tmp_path: Path) -> None:
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                assert cell.data_type in ("s", "n", "inlineStr"), (sheet.title, cell.coordinate, cell.value)
+                assert cell.data_type in ("s", "n", "inlineStr"), (
+                    sheet.title,
+                    cell.coordinate,
+                    cell.value,
+                )
     results = book["Results"]
-    assert [c.value for c in results[1]] == ["Row", "OrderItemId", "ReasonCode", "Status", "Detail",
-                                              "ProcessStatusId", "SentDateTime", "SentAt"]
+    assert [c.value for c in results[1]] == [
+        "Row",
+        "OrderItemId",
+        "ReasonCode",
+        "Status",
+        "Detail",
+        "ProcessStatusId",
+        "SentDateTime",
+        "SentAt",
+    ]
     assert results["B2"].value == HOSTILE_CELLS[0]  # shown as the text it is
     assert results["B9"].value == "bell\ufffdchar"
     assert len(results["B10"].value) == MAX_CELL and results["B10"].value.endswith(TRUNCATED)
@@ -84,8 +113,10 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(
 
         monkeypatch.setattr(tempfile, "mkstemp", refuse)
     try:
-        with pytest.raises(OutputError, match="cannot write in .*Permission denied"):
-            write_results(out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary())
+        with pytest.raises(OutputError, match=r"cannot write in .*Permission denied"):
+            write_results(
+                out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary()
+            )
     finally:
         os.chmod(tmp_path, 0o700)
     assert out.read_bytes() == b"old result"
@@ -100,7 +131,9 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
-printable = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
+printable = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
+)
 
 
 @given(printable)
@@ -114,9 +147,13 @@ def test_csv_guard_round_trips(text: str) -> None:
 @given(st.lists(printable, min_size=1, max_size=5))
 def test_xlsx_cells_round_trip(tmp_path_factory: pytest.TempPathFactory, cells: list[str]) -> None:
     out = tmp_path_factory.mktemp("rt") / "out.xlsx"
-    write_results(out, [f"C{i}" for i in range(len(cells))],
-                  [ResultRow(2, cells, RowStatus.READY, "")], _summary())
+    write_results(
+        out,
+        [f"C{i}" for i in range(len(cells))],
+        [ResultRow(2, cells, RowStatus.READY, "")],
+        _summary(),
+    )
     book = openpyxl.load_workbook(out, read_only=True)
-    values = list(book["Results"].iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    values = next(iter(book["Results"].iter_rows(min_row=2, max_row=2, values_only=True)))
     book.close()
-    assert [v or "" for v in values[1:1 + len(cells)]] == [clean_text(c) for c in cells]
+    assert [v or "" for v in values[1 : 1 + len(cells)]] == [clean_text(c) for c in cells]

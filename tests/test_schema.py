@@ -17,20 +17,29 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def _checks(tmp_path: Path, rows: list[list[str]]) -> list:  # type: ignore[type-arg]
-    path = write_csv(tmp_path / "in.csv", [["Title row"], ["OrderItemId", "ReasonCode", "DateTime"], *rows])
+    path = write_csv(
+        tmp_path / "in.csv", [["Title row"], ["OrderItemId", "ReasonCode", "DateTime"], *rows]
+    )
     return validate_sheet_rows(read_sheet(path), AMS, NOW)
 
 
 def test_every_failure_of_every_row_is_reported(tmp_path: Path) -> None:
-    checks = _checks(tmp_path, [
-        ["2012345678", "OUT_OF_STOCK", ""],
-        ["abc", "OUT_OF_STOK", "31-12-2099"],
-        ["", "", "yesterday"],
-        ["2012345679", "other", "28-11-2026 10:00"],
-    ])
+    checks = _checks(
+        tmp_path,
+        [
+            ["2012345678", "OUT_OF_STOCK", ""],
+            ["abc", "OUT_OF_STOK", "31-12-2099"],
+            ["", "", "yesterday"],
+            ["2012345679", "other", "28-11-2026 10:00"],
+        ],
+    )
     assert [c.sheet_row for c in checks] == [3, 4, 5, 6]
-    assert [c.status for c in checks] == [RowStatus.READY, RowStatus.INVALID, RowStatus.INVALID,
-                                          RowStatus.READY]
+    assert [c.status for c in checks] == [
+        RowStatus.READY,
+        RowStatus.INVALID,
+        RowStatus.INVALID,
+        RowStatus.READY,
+    ]
     bad = checks[1].detail
     assert "OrderItemId 'abc' is not a whole number" in bad
     assert "did you mean OUT_OF_STOCK?" in bad
@@ -42,16 +51,20 @@ def test_every_failure_of_every_row_is_reported(tmp_path: Path) -> None:
 
 
 def test_duplicates_after_normalising(tmp_path: Path) -> None:
-    checks = _checks(tmp_path, [
-        ["2012345678", "OUT_OF_STOCK", ""],
-        [" 2012345678 ", "OTHER", ""],
-        ["002012345678", "OUT_OF_STOCK", ""],
-        ["2012345678.0", "OUT_OF_STOCK", ""],
-        ["bad", "OUT_OF_STOCK", ""],
-        ["bad", "OUT_OF_STOCK", ""],
-    ])
+    checks = _checks(
+        tmp_path,
+        [
+            ["2012345678", "OUT_OF_STOCK", ""],
+            [" 2012345678 ", "OTHER", ""],
+            ["002012345678", "OUT_OF_STOCK", ""],
+            ["2012345678.0", "OUT_OF_STOCK", ""],
+            ["bad", "OUT_OF_STOCK", ""],
+            ["bad", "OUT_OF_STOCK", ""],
+        ],
+    )
     assert [c.status for c in checks] == [RowStatus.READY] + [RowStatus.DUPLICATE] * 3 + [
-        RowStatus.INVALID] * 2
+        RowStatus.INVALID
+    ] * 2
     assert checks[1].detail == "same OrderItemId as row 3; not sent twice"
 
 
@@ -61,6 +74,8 @@ def test_pandera_schema_is_what_decides(tmp_path: Path) -> None:
     from bulkcancel.schema import build_schema
     from bulkcancel.values import parse_order_item_id, parse_reason_code
 
-    schema = build_schema(parse_order_item_id, parse_reason_code, lambda t: parse_reason_code("OTHER"))
+    schema = build_schema(
+        parse_order_item_id, parse_reason_code, lambda t: parse_reason_code("OTHER")
+    )
     assert isinstance(schema, pa.DataFrameSchema)
     assert set(schema.columns) == {"OrderItemId", "ReasonCode", "DateTime"}

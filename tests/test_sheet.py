@@ -17,16 +17,24 @@ HEADER = ["OrderItemId", "ReasonCode", "DateTime", "Note"]
 
 
 def test_xlsx_cells_are_text(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "in.xlsx", [
-        HEADER,
-        [2012345678, "OUT_OF_STOCK", datetime(2026, 11, 28, 10, 15), "int id and date cell"],
-        [2012345679.0, "OTHER", None, 3.5],
-        ["0012", "OTHER", "", True],
-        [1.2345678901234567e16, "OTHER", None, None],
-    ])
+    path = write_xlsx(
+        tmp_path / "in.xlsx",
+        [
+            HEADER,
+            [2012345678, "OUT_OF_STOCK", datetime(2026, 11, 28, 10, 15), "int id and date cell"],
+            [2012345679.0, "OTHER", None, 3.5],
+            ["0012", "OTHER", "", True],
+            [1.2345678901234567e16, "OTHER", None, None],
+        ],
+    )
     sheet = read_sheet(path)
     assert sheet.kind == "xlsx"
-    assert sheet.rows[0] == ["2012345678", "OUT_OF_STOCK", "2026-11-28T10:15:00", "int id and date cell"]
+    assert sheet.rows[0] == [
+        "2012345678",
+        "OUT_OF_STOCK",
+        "2026-11-28T10:15:00",
+        "int id and date cell",
+    ]
     assert sheet.rows[1] == ["2012345679", "OTHER", "", "3.5"]
     assert sheet.rows[2] == ["0012", "OTHER", "", "TRUE"]
     assert sheet.rows[3][0].endswith("E+16")  # kept visibly damaged, never rounded to digits
@@ -34,14 +42,20 @@ def test_xlsx_cells_are_text(tmp_path: Path) -> None:
 
 
 def test_header_below_title_rows_and_blank_rows(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "in.xlsx", [
-        ["Week 48 stock-outs"], [], ["Prepared by back office"],
-        ["order item id", "reason", "date", "Warehouse"],
-        ["2012345678", "OUT_OF_STOCK", "", "Tilburg"],
-        [None, None, None, None],
-        ["2012345679", "OTHER", "", "Venlo"],
-        [], [],
-    ])
+    path = write_xlsx(
+        tmp_path / "in.xlsx",
+        [
+            ["Week 48 stock-outs"],
+            [],
+            ["Prepared by back office"],
+            ["order item id", "reason", "date", "Warehouse"],
+            ["2012345678", "OUT_OF_STOCK", "", "Tilburg"],
+            [None, None, None, None],
+            ["2012345679", "OTHER", "", "Venlo"],
+            [],
+            [],
+        ],
+    )
     sheet = read_sheet(path)
     assert sheet.headers == ["order item id", "reason", "date", "Warehouse"]
     assert sheet.row_numbers == [5, 7]
@@ -65,32 +79,67 @@ def test_sheet_with_the_header_is_picked_and_sheet_option(tmp_path: Path) -> Non
     book.save(tmp_path / "multi.xlsx")
     assert read_sheet(tmp_path / "multi.xlsx").sheet_name == "Data"
     assert read_sheet(tmp_path / "multi.xlsx", "Other").rows[0][0] == "2099999999"
-    with pytest.raises(InputFileError, match="no sheet 'Nope'; the sheets are 'Notes', 'Data', 'Other'"):
+    with pytest.raises(
+        InputFileError, match="no sheet 'Nope'; the sheets are 'Notes', 'Data', 'Other'"
+    ):
         read_sheet(tmp_path / "multi.xlsx", "Nope")
 
 
-@pytest.mark.parametrize(("delimiter", "encoding"), [
-    (",", "utf-8"), (";", "utf-8"), ("\t", "utf-8"), (";", "utf-8-sig"), (";", "cp1252"),
-    (",", "utf-16")])
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [
+        (",", "utf-8"),
+        (";", "utf-8"),
+        ("\t", "utf-8"),
+        (";", "utf-8-sig"),
+        (";", "cp1252"),
+        (",", "utf-16"),
+    ],
+)
 def test_csv_delimiters_and_encodings(tmp_path: Path, delimiter: str, encoding: str) -> None:
-    path = write_csv(tmp_path / "in.csv", [
-        ["OrderItemId", "ReasonCode", "DateTime", "Opmerking"],
-        ["2012345678", "OUT_OF_STOCK", "28-11-2026 10:15", "Crème brûlée, €12,95"],
-        ["2012345679", "OTHER", "", 'quoted "text"\nwith a newline'],
-    ], delimiter=delimiter, encoding=encoding)
+    path = write_csv(
+        tmp_path / "in.csv",
+        [
+            ["OrderItemId", "ReasonCode", "DateTime", "Opmerking"],
+            ["2012345678", "OUT_OF_STOCK", "28-11-2026 10:15", "Crème brûlée, €12,95"],
+            ["2012345679", "OTHER", "", 'quoted "text"\nwith a newline'],
+        ],
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     sheet = read_sheet(path)
     assert sheet.headers[0] == "OrderItemId"  # no BOM left in the first header
-    assert sheet.rows[0] == ["2012345678", "OUT_OF_STOCK", "28-11-2026 10:15", "Crème brûlée, €12,95"]
+    assert sheet.rows[0] == [
+        "2012345678",
+        "OUT_OF_STOCK",
+        "28-11-2026 10:15",
+        "Crème brûlée, €12,95",
+    ]
     assert sheet.rows[1][3] == 'quoted "text"\nwith a newline'
     assert sheet.row_numbers == [2, 4]  # the sheet's own line numbers
 
 
-@pytest.mark.parametrize(("header", "role"), [
-    ("OrderItemId", "OrderItemId"), ("order item id", "OrderItemId"), ("ORDER_ITEM_ID", "OrderItemId"),
-    ("orderitem", "OrderItemId"), ("Orderregel-ID", "OrderItemId"), ("Bestelregelnummer", "OrderItemId"),
-    ("ReasonCode", "ReasonCode"), ("reason", "ReasonCode"), ("Reden", "ReasonCode"),
-    ("Reason_Code", "ReasonCode"), ("DateTime", "DateTime"), ("date", "DateTime"),
-    ("Datum", "DateTime"), ("date time", "DateTime"), ("Note", None), ("Status ", None)])
+@pytest.mark.parametrize(
+    ("header", "role"),
+    [
+        ("OrderItemId", "OrderItemId"),
+        ("order item id", "OrderItemId"),
+        ("ORDER_ITEM_ID", "OrderItemId"),
+        ("orderitem", "OrderItemId"),
+        ("Orderregel-ID", "OrderItemId"),
+        ("Bestelregelnummer", "OrderItemId"),
+        ("ReasonCode", "ReasonCode"),
+        ("reason", "ReasonCode"),
+        ("Reden", "ReasonCode"),
+        ("Reason_Code", "ReasonCode"),
+        ("DateTime", "DateTime"),
+        ("date", "DateTime"),
+        ("Datum", "DateTime"),
+        ("date time", "DateTime"),
+        ("Note", None),
+        ("Status ", None),
+    ],
+)
 def test_header_aliases(header: str, role: str | None) -> None:
     assert role_of(header) == role
 
@@ -106,15 +155,30 @@ def test_missing_column_names_headers_and_closest(tmp_path: Path) -> None:
 
 
 def test_two_id_columns_refused() -> None:
-    with pytest.raises(ColumnError, match="'OrderItemId' and 'order item id' both look like OrderItemId"):
+    with pytest.raises(
+        ColumnError, match="'OrderItemId' and 'order item id' both look like OrderItemId"
+    ):
         map_columns(["OrderItemId", "ReasonCode", "order item id"], "x.csv")
 
 
 def test_outcome_columns_of_a_result_workbook_are_dropped(tmp_path: Path) -> None:
-    path = write_xlsx(tmp_path / "r.xlsx", [
-        ["Row", "OrderItemId", "ReasonCode", "Note", "Status", "Detail", "ProcessStatusId",
-         "SentDateTime", "SentAt"],
-        ["2", "2012345678", "OTHER", "n", "FAILED", "bol: no", "1", "x", "y"]])
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            [
+                "Row",
+                "OrderItemId",
+                "ReasonCode",
+                "Note",
+                "Status",
+                "Detail",
+                "ProcessStatusId",
+                "SentDateTime",
+                "SentAt",
+            ],
+            ["2", "2012345678", "OTHER", "n", "FAILED", "bol: no", "1", "x", "y"],
+        ],
+    )
     sheet = read_sheet(path)
     assert sheet.headers == ["OrderItemId", "ReasonCode", "Note"]
     assert sheet.rows == [["2012345678", "OTHER", "n"]]
@@ -127,27 +191,78 @@ def _zip_bomb(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("make", "words"), [
-    (lambda p: p.with_suffix(".csv").write_bytes(b"") and None or p.with_suffix(".csv"), "empty"),
-    (lambda p: (p.with_suffix(".xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n"),
-                p.with_suffix(".xlsx"))[1], "looks like a CSV file: rename it to .csv"),
-    (lambda p: (p.with_suffix(".xlsx").write_bytes(b"PK\x03\x04broken"), p.with_suffix(".xlsx"))[1],
-     "damaged or truncated"),
-    (lambda p: (p.with_suffix(".xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-                p.with_suffix(".xlsx"))[1], "password-protected"),
-    (lambda p: (p.with_suffix(".xls").write_bytes(b"junk\x00\x01"), p.with_suffix(".xls"))[1],
-     ".xls files are not read"),
-    (lambda p: (p.with_suffix(".dat").write_bytes(bytes(range(256)) * 10), p.with_suffix(".dat"))[1],
-     "neither an .xlsx workbook nor a CSV"),
-    (lambda p: _zip_bomb(p.with_suffix(".xlsx")), "compressed suspiciously well"),
-    (lambda p: (p.with_suffix(".csv").write_text("OrderItemId,ReasonCode\n"), p.with_suffix(".csv"))[1],
-     "no order items below it"),
-    (lambda p: (p.with_suffix(".csv").write_text("a,b\n1,2\n"), p.with_suffix(".csv"))[1],
-     "no OrderItemId column"),
-    (lambda p: p.with_suffix(".csv"), "no such file"),
-    (lambda p: p.parent, "is a folder"),
-], ids=["empty", "csv-renamed-xlsx", "truncated-zip", "encrypted", "xls", "binary", "zip-bomb",
-        "header-only", "headerless", "missing", "folder"])
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (
+            lambda p: (p.with_suffix(".csv").write_bytes(b"") and None) or p.with_suffix(".csv"),
+            "empty",
+        ),
+        (
+            lambda p: (
+                p.with_suffix(".xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n"),
+                p.with_suffix(".xlsx"),
+            )[1],
+            "looks like a CSV file: rename it to .csv",
+        ),
+        (
+            lambda p: (
+                p.with_suffix(".xlsx").write_bytes(b"PK\x03\x04broken"),
+                p.with_suffix(".xlsx"),
+            )[1],
+            "damaged or truncated",
+        ),
+        (
+            lambda p: (
+                p.with_suffix(".xlsx").write_bytes(
+                    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
+                ),
+                p.with_suffix(".xlsx"),
+            )[1],
+            "password-protected",
+        ),
+        (
+            lambda p: (p.with_suffix(".xls").write_bytes(b"junk\x00\x01"), p.with_suffix(".xls"))[
+                1
+            ],
+            ".xls files are not read",
+        ),
+        (
+            lambda p: (
+                p.with_suffix(".dat").write_bytes(bytes(range(256)) * 10),
+                p.with_suffix(".dat"),
+            )[1],
+            "neither an .xlsx workbook nor a CSV",
+        ),
+        (lambda p: _zip_bomb(p.with_suffix(".xlsx")), "compressed suspiciously well"),
+        (
+            lambda p: (
+                p.with_suffix(".csv").write_text("OrderItemId,ReasonCode\n"),
+                p.with_suffix(".csv"),
+            )[1],
+            "no order items below it",
+        ),
+        (
+            lambda p: (p.with_suffix(".csv").write_text("a,b\n1,2\n"), p.with_suffix(".csv"))[1],
+            "no OrderItemId column",
+        ),
+        (lambda p: p.with_suffix(".csv"), "no such file"),
+        (lambda p: p.parent, "is a folder"),
+    ],
+    ids=[
+        "empty",
+        "csv-renamed-xlsx",
+        "truncated-zip",
+        "encrypted",
+        "xls",
+        "binary",
+        "zip-bomb",
+        "header-only",
+        "headerless",
+        "missing",
+        "folder",
+    ],
+)
 def test_files_that_are_not_sheets(tmp_path: Path, make: object, words: str) -> None:
     path = make(tmp_path / "input")  # type: ignore[operator]
     with pytest.raises(InputFileError) as caught:

@@ -33,12 +33,24 @@ def test_private_key_is_the_256_character_sample() -> None:
 @pytest.mark.parametrize(
     ("method", "content_type", "uri", "expected"),
     [
-        ("PUT", "application/xml", "/services/rest/order-items/v2/2012345678/cancellation",
-         "S4+jRL/iNeDfEgrxTS6xm5fJIRJSv3ZWLz73dXEahBk="),
-        ("GET", "application/xml", "/services/rest/process-status/v2/1234567",
-         "Uw7e773AD6spQSVKxrjbDp5GG9F1lqQTiClaRgeNBxE="),
-        ("GET", "application/xml; charset=UTF-8", "/services/rest/orders/v2",
-         "eHiB+H6R1istUPGSiPc4pjxBp0WtIjGnCJUXtq9B0zw="),
+        (
+            "PUT",
+            "application/xml",
+            "/services/rest/order-items/v2/2012345678/cancellation",
+            "S4+jRL/iNeDfEgrxTS6xm5fJIRJSv3ZWLz73dXEahBk=",
+        ),
+        (
+            "GET",
+            "application/xml",
+            "/services/rest/process-status/v2/1234567",
+            "Uw7e773AD6spQSVKxrjbDp5GG9F1lqQTiClaRgeNBxE=",
+        ),
+        (
+            "GET",
+            "application/xml; charset=UTF-8",
+            "/services/rest/orders/v2",
+            "eHiB+H6R1istUPGSiPc4pjxBp0WtIjGnCJUXtq9B0zw=",
+        ),
     ],
 )
 def test_computed_vectors(method: str, content_type: str, uri: str, expected: str) -> None:
@@ -66,7 +78,9 @@ def test_string_to_sign_layout() -> None:
 
 def test_headers_for_one_attempt() -> None:
     keys = ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
-    headers = auth_headers(keys, "GET", "/services/rest/orders/v2", datetime(2016, 2, 17, tzinfo=UTC))
+    headers = auth_headers(
+        keys, "GET", "/services/rest/orders/v2", datetime(2016, 2, 17, tzinfo=UTC)
+    )
     assert headers == {
         "Content-Type": "application/xml",
         "X-BOL-Date": DATE,

@@ -44,16 +44,28 @@ def test_accepted_cancel_then_success(serve: Callable[..., Any]) -> None:
     assert reply.process_status.description == "Cancel order item with id 2012345678."
     assert reply.process_status.entity_id == "2012345678"
     assert reply.process_status.links[0].href == (
-        f"{sim.url}/services/rest/process-status/v2/{reply.process_status.id}")
+        f"{sim.url}/services/rest/process-status/v2/{reply.process_status.id}"
+    )
     assert status.process_status.status is ProcessState.SUCCESS
     entry = sim.app.state.ledger[0]
-    assert (entry.order_item_id, entry.reason, entry.effect) == ("2012345678", "OUT_OF_STOCK", "cancelled")
+    assert (entry.order_item_id, entry.reason, entry.effect) == (
+        "2012345678",
+        "OUT_OF_STOCK",
+        "cancelled",
+    )
 
 
-@pytest.mark.parametrize(("state", "message"), [
-    ("shipped", "already been shipped"), ("cancelled", "already been cancelled"),
-    ("unknown", "does not exist")])
-def test_business_rules_fail_asynchronously(serve: Callable[..., Any], state: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("state", "message"),
+    [
+        ("shipped", "already been shipped"),
+        ("cancelled", "already been cancelled"),
+        ("unknown", "does not exist"),
+    ],
+)
+def test_business_rules_fail_asynchronously(
+    serve: Callable[..., Any], state: str, message: str
+) -> None:
     sim = serve(make_scenario(id_2012345678=state))
     reply, status = run(_cancel_and_poll(sim.url, "2012345678"))
     assert reply.http_status == 200  # bol answers first, checks later
@@ -75,13 +87,17 @@ def test_status_stays_pending_for_the_configured_polls(serve: Callable[..., Any]
     async def go() -> list[str]:
         async with PlazaClient(sim.url, KEYS) as client:
             reply = await client.cancel("2012345678", ReasonCode.OTHER, NOW)
-            return [(await client.process_status(reply.process_status.id)).process_status.status.value
-                    for _ in range(3)]
+            return [
+                (await client.process_status(reply.process_status.id)).process_status.status.value
+                for _ in range(3)
+            ]
 
     assert run(go()) == ["PENDING", "PENDING", "SUCCESS"]
 
 
-def _raw(url: str, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> httpx.Response:
+def _raw(
+    url: str, method: str, path: str, headers: dict[str, str], body: bytes = b""
+) -> httpx.Response:
     with httpx.Client(base_url=url) as http:
         return http.request(method, path, headers=headers, content=body)
 
@@ -90,14 +106,26 @@ def _signed(method: str, path: str, when: datetime = NOW, keys: ApiKeys = KEYS) 
     return auth_headers(keys, method, path, when)
 
 
-GOOD_BODY = (f'<Cancellation xmlns="{PLAZA_NS}"><DateTime>2026-11-28T10:00:00.000+01:00</DateTime>'
-             "<ReasonCode>OUT_OF_STOCK</ReasonCode></Cancellation>").encode()
+GOOD_BODY = (
+    f'<Cancellation xmlns="{PLAZA_NS}"><DateTime>2026-11-28T10:00:00.000+01:00</DateTime>'
+    "<ReasonCode>OUT_OF_STOCK</ReasonCode></Cancellation>"
+).encode()
 
 
-@pytest.mark.parametrize(("case", "code"), [
-    ("no-headers", "41102"), ("stale-date", "41102"), ("future-date", "41102"),
-    ("not-rfc1123", "41102"), ("unknown-key", "41101"), ("bad-signature", "41103"),
-    ("signed-query", "41103"), ("other-content-type", "41103"), ("inactive-seller", "41104")])
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("no-headers", "41102"),
+        ("stale-date", "41102"),
+        ("future-date", "41102"),
+        ("not-rfc1123", "41102"),
+        ("unknown-key", "41101"),
+        ("bad-signature", "41103"),
+        ("signed-query", "41103"),
+        ("other-content-type", "41103"),
+        ("inactive-seller", "41104"),
+    ],
+)
 def test_each_401(serve: Callable[..., Any], case: str, code: str) -> None:
     inactive = Seller("inactive-public", "inactive-private", active=False)
     sim = serve(Scenario(sellers=(Seller(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY), inactive)))
@@ -118,9 +146,15 @@ def test_each_401(serve: Callable[..., Any], case: str, code: str) -> None:
     elif case == "signed-query":
         headers = _signed("GET", path + "?page=2")
         path = path + "?page=2"
-        headers["X-BOL-Authorization"] = headers["X-BOL-Authorization"].split(":")[0] + ":" + (
-            __import__("bulkcancel.plaza.signing", fromlist=["signature"]).signature(
-                DEMO_PRIVATE_KEY, "GET", "application/xml", headers["X-BOL-Date"], path))
+        headers["X-BOL-Authorization"] = (
+            headers["X-BOL-Authorization"].split(":")[0]
+            + ":"
+            + (
+                __import__("bulkcancel.plaza.signing", fromlist=["signature"]).signature(
+                    DEMO_PRIVATE_KEY, "GET", "application/xml", headers["X-BOL-Date"], path
+                )
+            )
+        )
     elif case == "other-content-type":
         headers["Content-Type"] = "application/xml; charset=UTF-8"
     elif case == "inactive-seller":
@@ -134,20 +168,41 @@ def test_each_401(serve: Callable[..., Any], case: str, code: str) -> None:
 def test_query_string_is_accepted_when_only_the_path_is_signed(serve: Callable[..., Any]) -> None:
     sim = serve()
     headers = _signed("GET", "/services/rest/orders/v2")
-    response = _raw(sim.url, "GET", "/services/rest/orders/v2?page=2&fulfilment-method=FBB", headers)
+    response = _raw(
+        sim.url, "GET", "/services/rest/orders/v2?page=2&fulfilment-method=FBB", headers
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(("body", "code", "words"), [
-    (b"<Cancellation", "41100", "not well-formed"),
-    (GOOD_BODY.replace(PLAZA_NS.encode(), b"https://example.invalid/ns"), "41201", "Cancellation"),
-    (GOOD_BODY.replace(b"<ReasonCode>OUT_OF_STOCK</ReasonCode>", b""), "41201", "ReasonCode"),
-    (GOOD_BODY.replace(b"<DateTime>2026-11-28T10:00:00.000+01:00</DateTime>", b""), "41201", "DateTime"),
-    (GOOD_BODY.replace(b"OUT_OF_STOCK", b"NOT_AVAILABLE_IN_TIME"), "41100", "enumeration"),
-    (GOOD_BODY.replace(b"2026-11-28T10:00:00.000+01:00", b"28-11-2026"), "41100", "dateTime"),
-    (b'<!DOCTYPE x [<!ENTITY e "e">]>' + GOOD_BODY, "41100", "DOCTYPE"),
-], ids=["malformed", "wrong-namespace", "missing-reason", "missing-datetime", "unknown-reason",
-        "bad-datetime", "doctype"])
+@pytest.mark.parametrize(
+    ("body", "code", "words"),
+    [
+        (b"<Cancellation", "41100", "not well-formed"),
+        (
+            GOOD_BODY.replace(PLAZA_NS.encode(), b"https://example.invalid/ns"),
+            "41201",
+            "Cancellation",
+        ),
+        (GOOD_BODY.replace(b"<ReasonCode>OUT_OF_STOCK</ReasonCode>", b""), "41201", "ReasonCode"),
+        (
+            GOOD_BODY.replace(b"<DateTime>2026-11-28T10:00:00.000+01:00</DateTime>", b""),
+            "41201",
+            "DateTime",
+        ),
+        (GOOD_BODY.replace(b"OUT_OF_STOCK", b"NOT_AVAILABLE_IN_TIME"), "41100", "enumeration"),
+        (GOOD_BODY.replace(b"2026-11-28T10:00:00.000+01:00", b"28-11-2026"), "41100", "dateTime"),
+        (b'<!DOCTYPE x [<!ENTITY e "e">]>' + GOOD_BODY, "41100", "DOCTYPE"),
+    ],
+    ids=[
+        "malformed",
+        "wrong-namespace",
+        "missing-reason",
+        "missing-datetime",
+        "unknown-reason",
+        "bad-datetime",
+        "doctype",
+    ],
+)
 def test_each_400(serve: Callable[..., Any], body: bytes, code: str, words: str) -> None:
     sim = serve()
     path = CANCEL.format("2012345678")
@@ -161,8 +216,10 @@ def test_each_400(serve: Callable[..., Any], body: bytes, code: str, words: str)
 def test_child_order_matters(serve: Callable[..., Any]) -> None:
     sim = serve()
     path = CANCEL.format("2012345678")
-    swapped = (f'<Cancellation xmlns="{PLAZA_NS}"><ReasonCode>OUT_OF_STOCK</ReasonCode>'
-               "<DateTime>2026-11-28T10:00:00.000+01:00</DateTime></Cancellation>").encode()
+    swapped = (
+        f'<Cancellation xmlns="{PLAZA_NS}"><ReasonCode>OUT_OF_STOCK</ReasonCode>'
+        "<DateTime>2026-11-28T10:00:00.000+01:00</DateTime></Cancellation>"
+    ).encode()
     assert _raw(sim.url, "PUT", path, _signed("PUT", path), swapped).status_code == 400
     assert _raw(sim.url, "PUT", path, _signed("PUT", path), GOOD_BODY).status_code == 200
 
@@ -172,7 +229,9 @@ def test_409_after_the_daily_limit(serve: Callable[..., Any]) -> None:
 
     async def go() -> list[Any]:
         async with PlazaClient(sim.url, KEYS) as client:
-            return [await client.cancel(str(2012345600 + n), ReasonCode.OTHER, NOW) for n in range(5)]
+            return [
+                await client.cancel(str(2012345600 + n), ReasonCode.OTHER, NOW) for n in range(5)
+            ]
 
     replies = run(go())
     assert [r.http_status for r in replies] == [200, 200, 200, 409, 409]
@@ -204,7 +263,9 @@ def test_dropped_connection_after_the_effect(serve: Callable[..., Any]) -> None:
     with pytest.raises(NetworkError) as caught:
         run(go())
     assert caught.value.maybe_delivered
-    assert sim.app.state.effective_cancellations()["2012345678"] == 1  # the answer lost, not the effect
+    assert (
+        sim.app.state.effective_cancellations()["2012345678"] == 1
+    )  # the answer lost, not the effect
 
 
 def test_connection_refused_is_not_delivered() -> None:
@@ -220,8 +281,12 @@ def test_connection_refused_is_not_delivered() -> None:
 
 
 def test_orders_paging_and_fulfilment_filter(serve: Callable[..., Any]) -> None:
-    items = {str(2012340000 + n): ScenarioItem(id=str(2012340000 + n), order_id=str(4000 + n),
-                                               cancel_request=n % 2 == 0) for n in range(60)}
+    items = {
+        str(2012340000 + n): ScenarioItem(
+            id=str(2012340000 + n), order_id=str(4000 + n), cancel_request=n % 2 == 0
+        )
+        for n in range(60)
+    }
     items["2012349999"] = ScenarioItem(id="2012349999", order_id="4999", fulfilment="FBB")
     items["2012348888"] = ScenarioItem(id="2012348888", order_id="4888", state="shipped")
     sim = serve(Scenario(items=items))

@@ -14,36 +14,42 @@ AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("2012345678", "2012345678"),
-    ("  2012345678 ", "2012345678"),
-    ("2012345678.0", "2012345678"),
-    ("2012345678,00", "2012345678"),
-    ("\u00a02012345678\u00a0", "2012345678"),
-    ("002012345678", "2012345678"),
-    ("2.012.345.678", "2012345678"),
-    ("2,012,345,678", "2012345678"),
-    ("1", "1"),
-    ("123456789012345678", "123456789012345678"),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2012345678", "2012345678"),
+        ("  2012345678 ", "2012345678"),
+        ("2012345678.0", "2012345678"),
+        ("2012345678,00", "2012345678"),
+        ("\u00a02012345678\u00a0", "2012345678"),
+        ("002012345678", "2012345678"),
+        ("2.012.345.678", "2012345678"),
+        ("2,012,345,678", "2012345678"),
+        ("1", "1"),
+        ("123456789012345678", "123456789012345678"),
+    ],
+)
 def test_valid_ids(text: str, value: str) -> None:
     parsed = parse_order_item_id(text)
     assert parsed.ok and parsed.value == value
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("", "empty"),
-    ("2.01235E+09", "format the column as Text"),
-    ("2,01235e+9", "scientific notation"),
-    ("-2012345678", "not a whole number"),
-    ("2012345678.5", "not a whole number"),
-    ("abc", "not a whole number"),
-    ("0", "not an order item id"),
-    ("0000", "not an order item id"),
-    ("1234567890123456789", "19 digits"),
-    ("2012 345678", "spaces inside"),
-    ("２０１２", "not a whole number"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "empty"),
+        ("2.01235E+09", "format the column as Text"),
+        ("2,01235e+9", "scientific notation"),
+        ("-2012345678", "not a whole number"),
+        ("2012345678.5", "not a whole number"),
+        ("abc", "not a whole number"),
+        ("0", "not an order item id"),
+        ("0000", "not an order item id"),
+        ("1234567890123456789", "19 digits"),
+        ("2012 345678", "spaces inside"),
+        ("２０１２", "not a whole number"),
+    ],
+)
 def test_invalid_ids(text: str, words: str) -> None:
     parsed = parse_order_item_id(text)
     assert not parsed.ok and words in (parsed.error or "")
@@ -54,26 +60,32 @@ def test_id_notes() -> None:
     assert "thousands" in (parse_order_item_id("2.012.345.678").note or "")
 
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("OUT_OF_STOCK", ReasonCode.OUT_OF_STOCK),
-    ("out of stock", ReasonCode.OUT_OF_STOCK),
-    (" Out-Of-Stock ", ReasonCode.OUT_OF_STOCK),
-    ("requested by customer", ReasonCode.REQUESTED_BY_CUSTOMER),
-    ("higher_shipcost", ReasonCode.HIGHER_SHIPCOST),
-    ("klantverzoek", ReasonCode.REQUESTED_BY_CUSTOMER),
-    ("Niet op voorraad", ReasonCode.OUT_OF_STOCK),
-])
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("OUT_OF_STOCK", ReasonCode.OUT_OF_STOCK),
+        ("out of stock", ReasonCode.OUT_OF_STOCK),
+        (" Out-Of-Stock ", ReasonCode.OUT_OF_STOCK),
+        ("requested by customer", ReasonCode.REQUESTED_BY_CUSTOMER),
+        ("higher_shipcost", ReasonCode.HIGHER_SHIPCOST),
+        ("klantverzoek", ReasonCode.REQUESTED_BY_CUSTOMER),
+        ("Niet op voorraad", ReasonCode.OUT_OF_STOCK),
+    ],
+)
 def test_reason_normalised(text: str, code: ReasonCode) -> None:
     assert parse_reason(text) is code
     assert parse_reason_code(text).value is code
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("OUT_OF_STOK", "OUT_OF_STOCK"),
-    ("NOT_AVAILABLE_IN_TIME", "NOT_AVAIL_IN_TIME"),
-    ("HIGHER_SHIP_COST", "HIGHER_SHIPCOST"),
-    ("requested", "REQUESTED_BY_CUSTOMER"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("OUT_OF_STOK", "OUT_OF_STOCK"),
+        ("NOT_AVAILABLE_IN_TIME", "NOT_AVAIL_IN_TIME"),
+        ("HIGHER_SHIP_COST", "HIGHER_SHIPCOST"),
+        ("requested", "REQUESTED_BY_CUSTOMER"),
+    ],
+)
 def test_unknown_reason_gets_did_you_mean(text: str, hint: str) -> None:
     parsed = parse_reason_code(text)
     assert not parsed.ok
@@ -88,21 +100,29 @@ def test_no_wild_guess_for_nonsense() -> None:
 
 def test_twelve_codes_and_score() -> None:
     assert len(ReasonCode) == 12
-    assert [c for c in ReasonCode if not c.counts_against_score] == [ReasonCode.REQUESTED_BY_CUSTOMER]
+    assert [c for c in ReasonCode if not c.counts_against_score] == [
+        ReasonCode.REQUESTED_BY_CUSTOMER
+    ]
     assert all(code.meaning for code in ReasonCode)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026-11-28T10:15:00+01:00", datetime(2026, 11, 28, 10, 15, tzinfo=timezone(timedelta(hours=1)))),
-    ("2026-11-28T09:15:00Z", datetime(2026, 11, 28, 9, 15, tzinfo=UTC)),
-    ("2026-11-28T10:15:00", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
-    ("2026-11-28 10:15", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
-    ("28-11-2026 10:15", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
-    ("28-11-2026 10:15:30", datetime(2026, 11, 28, 10, 15, 30, tzinfo=AMS)),
-    ("28-11-2026", datetime(2026, 11, 28, tzinfo=AMS)),
-    ("28/11/2026", datetime(2026, 11, 28, tzinfo=AMS)),
-    ("46000", datetime(2025, 12, 9, tzinfo=AMS)),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2026-11-28T10:15:00+01:00",
+            datetime(2026, 11, 28, 10, 15, tzinfo=timezone(timedelta(hours=1))),
+        ),
+        ("2026-11-28T09:15:00Z", datetime(2026, 11, 28, 9, 15, tzinfo=UTC)),
+        ("2026-11-28T10:15:00", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
+        ("2026-11-28 10:15", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
+        ("28-11-2026 10:15", datetime(2026, 11, 28, 10, 15, tzinfo=AMS)),
+        ("28-11-2026 10:15:30", datetime(2026, 11, 28, 10, 15, 30, tzinfo=AMS)),
+        ("28-11-2026", datetime(2026, 11, 28, tzinfo=AMS)),
+        ("28/11/2026", datetime(2026, 11, 28, tzinfo=AMS)),
+        ("46000", datetime(2025, 12, 9, tzinfo=AMS)),
+    ],
+)
 def test_datetimes(text: str, expected: datetime) -> None:
     parsed = parse_datetime(text, AMS, NOW)
     assert parsed.ok, parsed.error
@@ -115,12 +135,15 @@ def test_empty_datetime_means_run_time() -> None:
     assert parsed.ok and parsed.value is None
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("31-12-2030 12:00", "in the future"),
-    ("tomorrow", "dd-mm-yyyy"),
-    ("31-02-2026", "dd-mm-yyyy"),
-    ("2026-13-01", "dd-mm-yyyy"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("31-12-2030 12:00", "in the future"),
+        ("tomorrow", "dd-mm-yyyy"),
+        ("31-02-2026", "dd-mm-yyyy"),
+        ("2026-13-01", "dd-mm-yyyy"),
+    ],
+)
 def test_bad_datetimes(text: str, words: str) -> None:
     parsed = parse_datetime(text, AMS, NOW)
     assert not parsed.ok and words in (parsed.error or "")

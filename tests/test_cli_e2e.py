@@ -1,0 +1,334 @@
+"""The CLI as a user runs it (a subprocess), against the simulator served on loopback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from bulkcancel.simulator import SimulatorConfig
+from tests.conftest import make_scenario, read_results, write_csv, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bulkcancel(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bulkcancel`` with the test's environment (journal in tmp, no keys)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "bulkcancel", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def assert_one_clean_line(result: subprocess.CompletedProcess[str], words: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert words in lines[0]
+
+
+MIXED = [
+    ["Week 48", None, None, None],
+    ["OrderItemId", "ReasonCode", "DateTime", "Note"],
+    ["2012345601", "OUT_OF_STOCK", "27-11-2026 09:15", "ok"],
+    ["2012345602", "out of stock", "", "ok, lower case"],
+    ["2012345603", "OUT_OF_STOK", "", "typo"],
+    ["2012345601", "OUT_OF_STOCK", "", "duplicate"],
+    ["2012345605", "REQUESTED_BY_CUSTOMER", "", "shipped in scenario"],
+    ["2.01235E+09", "OUT_OF_STOCK", "", "excel damage"],
+    ["2012345606", "OTHER", "", '=HYPERLINK("http://x")'],
+]
+
+
+def test_run_xlsx_end_to_end(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve(make_scenario(id_2012345605="shipped"))
+    sheet = write_xlsx(tmp_path / "week48.xlsx", MIXED)
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
+    assert result.returncode == 1, result.stderr
+    rows = read_results(tmp_path / "week48-results.xlsx")
+    assert [r["Row"] for r in rows] == [str(n) for n in range(3, 10)]
+    assert [r["Status"] for r in rows] == [
+        "CANCELLED",
+        "CANCELLED",
+        "INVALID",
+        "DUPLICATE",
+        "FAILED",
+        "INVALID",
+        "CANCELLED",
+    ]
+    assert "did you mean OUT_OF_STOCK?" in str(rows[2]["Detail"])
+    assert "same OrderItemId as row 3" in str(rows[3]["Detail"])
+    assert "shipped" in str(rows[4]["Detail"])
+    assert "format the column as Text" in str(rows[5]["Detail"])
+    assert rows[6]["Note"] == '=HYPERLINK("http://x")'
+    assert rows[0]["SentDateTime"] == "2026-11-27T09:15:00.000+01:00"
+    assert rows[0]["ProcessStatusId"]
+    # The simulator received each valid row exactly once, and nothing else.
+    assert sorted(sim.cancelled_ids()) == ["2012345601", "2012345602", "2012345605", "2012345606"]
+    book = openpyxl.load_workbook(tmp_path / "week48-results.xlsx")
+    for ws in book.worksheets:
+        assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+    assert (
+        summary["CANCELLED"],
+        summary["FAILED"],
+        summary["INVALID"],
+        summary["DUPLICATE"],
+        summary["Total"],
+    ) == (3, 1, 2, 1, 7)
+    assert summary["Environment"] == "custom"
+    retry = read_results(tmp_path / "week48-results.xlsx", "Retry")
+    assert [r["Row"] for r in retry] == ["5", "7", "8"]
+    assert "CANCELLED" in result.stdout and "Result:" in result.stdout
+
+    # The same sheet again: nothing is sent twice.
+    again = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
+    assert again.returncode == 1
+    statuses = [r["Status"] for r in read_results(tmp_path / "week48-results.xlsx")]
+    assert statuses.count("SKIPPED") == 3
+    assert sorted(sim.cancelled_ids()) == [
+        "2012345601",
+        "2012345602",
+        "2012345605",
+        "2012345605",
+        "2012345606",
+    ]  # only the FAILED row was tried again
+
+
+def test_retry_sheet_fed_back_gives_only_those_rows(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve()
+    sheet = write_xlsx(tmp_path / "w.xlsx", MIXED[1:])
+    bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
+    again = bulkcancel(
+        "run",
+        str(tmp_path / "w-results.xlsx"),
+        "--sheet",
+        "Retry",
+        "--base-url",
+        sim.url,
+        "--quiet",
+        "--out",
+        str(tmp_path / "retry.xlsx"),
+    )
+    assert again.returncode == 1
+    rows = read_results(tmp_path / "retry.xlsx")
+    assert [r["OrderItemId"] for r in rows] == ["2012345603", "2.01235E+09"]
+    assert [r["Status"] for r in rows] == ["INVALID", "INVALID"]
+
+
+def test_run_dutch_csv_to_csv(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = tmp_path / "export.csv"
+    shutil.copy(ROOT / "samples" / "dutch-export.csv", sheet)
+    out = tmp_path / "result.csv"
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    text = out.read_bytes().decode("utf-8-sig")
+    assert text.count("CANCELLED") == 5 and "Crème brûlée" in text
+    assert len(sim.cancelled_ids()) == 5
+    reasons = {e.order_item_id: e.reason for e in sim.app.state.ledger}
+    assert [reasons[str(n)] for n in range(2012345631, 2012345636)] == [
+        "OUT_OF_STOCK",
+        "OUT_OF_STOCK",
+        "REQUESTED_BY_CUSTOMER",
+        "REQUESTED_BY_CUSTOMER",
+        "BAD_CONDITION",
+    ]
+
+
+def test_dry_run_sends_nothing(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = write_xlsx(tmp_path / "w.xlsx", [MIXED[1], MIXED[2], MIXED[3]])
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--dry-run", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert sim.cancelled_ids() == [] and sim.app.state.status_polls == 0
+    rows = read_results(tmp_path / "w-results.xlsx")
+    assert [r["Detail"] for r in rows] == ["dry run: would send OUT_OF_STOCK"] * 2
+
+
+def test_rate_limit_stops_sending(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, daily_limit=3))
+    rows = [["OrderItemId", "ReasonCode"]] + [[str(2012345600 + n), "OTHER"] for n in range(8)]
+    sheet = write_csv(tmp_path / "w.csv", rows)
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--concurrency", "1")
+    assert result.returncode == 3, result.stderr
+    statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
+    assert statuses == ["CANCELLED"] * 3 + ["NOT_SENT"] * 5
+    assert "run the same sheet again tomorrow" in result.stdout
+    assert len(sim.cancelled_ids()) == 4  # three accepted, one answered 409, then it stopped
+
+
+def test_rejected_keys_stop_the_run(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = write_csv(
+        tmp_path / "w.csv",
+        [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"], ["2012345602", "OTHER"]],
+    )
+    result = bulkcancel(
+        "run",
+        str(sheet),
+        "--base-url",
+        sim.url,
+        "--quiet",
+        "--concurrency",
+        "1",
+        env={"BOL_PUBLIC_KEY": "unknown", "BOL_PRIVATE_KEY": "secret-private-key"},
+    )
+    assert_one_clean_line(result, "bol refused the API keys: BOL-ERROR [PAI-41101]")
+    assert [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")] == ["NOT_SENT"] * 2
+    assert len(sim.cancelled_ids()) == 1
+
+
+def test_production_needs_keys(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "w.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"]])
+    result = bulkcancel("run", str(sheet), "--env", "production")
+    assert_one_clean_line(result, "BOL_PUBLIC_KEY and BOL_PRIVATE_KEY not set")
+
+
+def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "w.csv",
+        [
+            ["OrderItemId", "ReasonCode"],
+            ["2012345601", "OTHER"],
+            ["2012345602", "REQUESTED_BY_CUSTOMER"],
+        ],
+    )
+    keys = {"BOL_PUBLIC_KEY": "pub", "BOL_PRIVATE_KEY": "priv"}
+    result = bulkcancel("run", str(sheet), "--env", "production", env=keys)
+    assert result.returncode == 2
+    assert "2 order item(s) will be cancelled" in result.stdout
+    assert "1 count against your performance score" in result.stdout
+    assert "refusing a production run without a terminal" in result.stderr
+    assert not (tmp_path / "w-results.xlsx").exists()
+    dry = bulkcancel("run", str(sheet), "--env", "production", "--dry-run", "--quiet", env=keys)
+    assert dry.returncode == 0, dry.stderr  # a dry run needs no confirmation and sends nothing
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda p: p / "missing.xlsx", "missing.xlsx: no such file"),
+        (lambda p: ((p / "e.csv").write_text("") and None) or p / "e.csv", "the file is empty"),
+        (lambda p: write_csv(p / "h.csv", [["Id", "Why"], ["1", "x"]]), "no OrderItemId column"),
+        (
+            lambda p: (
+                ((p / "j.xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n") and None)
+                or p / "j.xlsx"
+            ),
+            "rename it to .csv",
+        ),
+    ],
+    ids=["missing", "empty", "headerless", "wrong-format"],
+)
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, make: Any, words: str) -> None:
+    result = bulkcancel("run", str(make(tmp_path)))
+    assert_one_clean_line(result, words)
+
+
+def test_bad_options(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "w.csv", [["OrderItemId", "ReasonCode"], ["1", "OTHER"]])
+    assert_one_clean_line(
+        bulkcancel("run", str(sheet), "--timezone", "Mars/Olympus"), "not a known time zone"
+    )
+    assert_one_clean_line(
+        bulkcancel("run", str(sheet), "--base-url", "http://plazaapi.example.com"),
+        "plain http to a remote host",
+    )
+    assert_one_clean_line(bulkcancel("run", str(sheet), "--concurrency", "0"), "from 1 to 256")
+    assert bulkcancel("run", str(sheet), "--env", "staging").returncode == 2
+
+
+def test_validate_command(tmp_path: Path) -> None:
+    sheet = write_xlsx(tmp_path / "w.xlsx", MIXED)
+    result = bulkcancel("validate", str(sheet))
+    assert result.returncode == 1
+    rows = read_results(tmp_path / "w-checked.xlsx")
+    assert [r["Status"] for r in rows] == [
+        "READY",
+        "READY",
+        "INVALID",
+        "DUPLICATE",
+        "READY",
+        "INVALID",
+        "READY",
+    ]
+    clean = write_csv(tmp_path / "c.csv", [["OrderItemId", "ReasonCode"], ["1", "OTHER"]])
+    assert bulkcancel("validate", str(clean), "--out", str(tmp_path / "c.csv.xlsx")).returncode == 0
+
+
+def test_demo_runs_with_no_environment(tmp_path: Path) -> None:
+    sheet = tmp_path / "weekly-stockouts.xlsx"
+    shutil.copy(ROOT / "samples" / "weekly-stockouts.xlsx", sheet)
+    result = bulkcancel("run", str(sheet), "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert "Demo: ran against the embedded simulator" in result.stdout
+    statuses = [r["Status"] for r in read_results(tmp_path / "weekly-stockouts-results.xlsx")]
+    assert (
+        statuses.count("CANCELLED"),
+        statuses.count("FAILED"),
+        statuses.count("INVALID"),
+        statuses.count("DUPLICATE"),
+        len(statuses),
+    ) == (21, 3, 5, 1, 30)
+    again = bulkcancel("run", str(sheet), "--quiet")
+    statuses = [r["Status"] for r in read_results(tmp_path / "weekly-stockouts-results.xlsx")]
+    assert statuses.count("SKIPPED") == 21 and again.returncode == 1
+
+
+def test_template_command_matches_committed_template(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    assert bulkcancel("template", str(out)).returncode == 0
+
+    def content(path: Path) -> list[Any]:
+        book = openpyxl.load_workbook(path)
+        sheets = []
+        for ws in book.worksheets:
+            validations = [
+                (dv.type, dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation
+            ]
+            sheets.append(
+                (
+                    ws.title,
+                    [[c.value for c in row] for row in ws.iter_rows()],
+                    validations,
+                    ws["A2"].number_format,
+                )
+            )
+        return sheets
+
+    assert content(out) == content(ROOT / "templates" / "bulkcancel-template.xlsx")
+    first = content(out)[0]
+    assert first[1][0] == ["OrderItemId", "ReasonCode", "DateTime", "Note"]
+    assert first[3] == "@"
+    assert "OUT_OF_STOCK" in first[2][0][1] and first[2][0][2] == "B2:B2001"
+
+
+def test_version_and_help() -> None:
+    assert bulkcancel("--version").returncode == 0
+    result = bulkcancel("run", "--help")
+    assert result.returncode == 0 and "--dry-run" in result.stdout
+
+
+def test_samples_demo_scenario_is_the_packaged_one() -> None:
+    from bulkcancel.backend import demo_scenario_path
+
+    assert (ROOT / "samples" / "demo-scenario.json").read_text() == demo_scenario_path().read_text()
