@@ -102,8 +102,10 @@ def _raw(
         return http.request(method, path, headers=headers, content=body)
 
 
-def _signed(method: str, path: str, when: datetime = NOW, keys: ApiKeys = KEYS) -> dict[str, str]:
-    return auth_headers(keys, method, path, when)
+def _signed(
+    method: str, path: str, when: datetime | None = None, keys: ApiKeys = KEYS
+) -> dict[str, str]:
+    return auth_headers(keys, method, path, when or datetime.now(UTC))
 
 
 GOOD_BODY = (
@@ -134,9 +136,9 @@ def test_each_401(serve: Callable[..., Any], case: str, code: str) -> None:
     if case == "no-headers":
         headers = {"Content-Type": "application/xml"}
     elif case == "stale-date":
-        headers = _signed("GET", path, NOW - timedelta(minutes=16))
+        headers = _signed("GET", path, datetime.now(UTC) - timedelta(minutes=16))
     elif case == "future-date":
-        headers = _signed("GET", path, NOW + timedelta(minutes=16))
+        headers = _signed("GET", path, datetime.now(UTC) + timedelta(minutes=16))
     elif case == "not-rfc1123":
         headers["X-BOL-Date"] = NOW.isoformat()
     elif case == "unknown-key":
@@ -317,7 +319,7 @@ def test_orders_rate_limit(serve: Callable[..., Any]) -> None:
 
 def test_every_retry_is_signed_afresh(serve: Callable[..., Any]) -> None:
     sim = serve()
-    dates = iter([NOW - timedelta(minutes=20), NOW])
+    dates = iter([datetime.now(UTC) - timedelta(minutes=20), datetime.now(UTC)])
 
     async def go() -> list[int]:
         async with PlazaClient(sim.url, KEYS, clock=lambda: next(dates)) as client:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import logging
 import random
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -39,6 +40,7 @@ _CANCEL = re.compile(r"^/services/rest/order-items/v2/([^/]+)/cancellation$")
 _STATUS = re.compile(r"^/services/rest/process-status/v2/([^/]+)$")
 _ORDERS = "/services/rest/orders/v2"
 _MAX_BODY = 64 * 1024
+logger = logging.getLogger(__name__)
 _PAGE_SIZE = 25
 
 
@@ -98,6 +100,9 @@ class PlazaSimulator:
             status, payload, content_type, drop = self._dispatch(scope, headers, body)
         except _Answer as answer:
             status, payload, content_type = answer.status, answer.body, "application/xml"
+        except Exception:  # a bug here must look like bol's generic error, not kill the server
+            logger.exception("simulator error")
+            status, payload, content_type = 500, xmlout.error_body("41000"), "application/xml"
         await self._respond(send, status, payload, content_type, drop)
 
     @staticmethod
@@ -254,7 +259,8 @@ class PlazaSimulator:
 
     def _orders(self, query: str) -> tuple[int, bytes, str, bool]:
         params = dict(part.split("=", 1) for part in query.split("&") if "=" in part)
-        page = int(params["page"]) if params.get("page", "1").isdigit() else 1
+        raw_page = params.get("page", "1")
+        page = int(raw_page) if raw_page.isdigit() else 1
         method = params.get("fulfilment-method", "FBR").upper()
         with self.state.lock:
             open_items = sorted(
