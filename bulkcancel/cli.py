@@ -102,6 +102,7 @@ def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: st
     help="Cancellations this key may send per day.",
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--verbose", is_flag=True, help="Log every request on stderr (secrets removed).")
 def run(
     sheet: Path,
     out: Path | None,
@@ -116,8 +117,12 @@ def run(
     scenario: Path | None,
     daily_budget: int,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Cancel the sheet's order items and write the result workbook."""
+    from bulkcancel.logs import setup_logging
+
+    setup_logging(verbose)
     from bulkcancel.pipeline import run as do_run
     from bulkcancel.summary import confirm_production, print_outcome, progress_printer
 
@@ -147,6 +152,33 @@ def run(
         else f"Run on {outcome.target.name if outcome.target else ''}",
     )
     sys.exit(int(outcome.exit_code))
+
+
+@cli.command()
+@click.argument("run_id", default="latest")
+@out_opt
+@click.option(
+    "--journal",
+    type=click.Path(path_type=Path),
+    envvar="BULKCANCEL_JOURNAL",
+    help="Journal file (default: in your data directory).",
+)
+def report(run_id: str, out: Path | None, journal: Path | None) -> None:
+    """Write a run's result workbook again from the journal; sends nothing."""
+    from bulkcancel.journal import Journal, default_journal_path
+    from bulkcancel.rebuild import default_report_path, rebuild
+    from bulkcancel.report import write_results
+    from bulkcancel.statuses import exit_code_for
+
+    with Journal(journal or default_journal_path(), "", "") as store:
+        chosen = store.latest_run_id(any_target=True) if run_id == "latest" else run_id
+        if chosen is None:
+            raise BulkCancelError("the journal has no runs yet")
+        info, headers, rows, summary = rebuild(store, chosen)
+    target = out or default_report_path(info)
+    write_results(target, headers, rows, summary)
+    globals()["out"].print(f"Result of run {chosen} written to {target} (no requests sent)")
+    sys.exit(int(exit_code_for([row.status for row in rows])))
 
 
 def out_is_terminal() -> bool:

@@ -168,12 +168,16 @@ class Journal:
             return None
         return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
-    def latest_run_id(self) -> str | None:
-        """The most recent run of this environment and key."""
-        row = self.db.execute(
-            "SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY started_at DESC LIMIT 1",
-            (self.env, self.seller),
-        ).fetchone()
+    def latest_run_id(self, any_target: bool = False) -> str | None:
+        """The most recent run of this environment and key (or of any, with ``any_target``)."""
+        args: tuple[str, ...] = ()
+        query = "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1"
+        if not any_target:
+            query = (
+                "SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY started_at DESC LIMIT 1"
+            )
+            args = (self.env, self.seller)
+        row = self.db.execute(query, args).fetchone()
         return str(row[0]) if row else None
 
     def run_rows(self, run_id: str) -> list[tuple[Any, ...]]:
@@ -189,6 +193,12 @@ class Journal:
 
     def items(self, order_item_ids: Iterable[str]) -> dict[str, ItemRecord]:
         """What the journal knows about these items (absent ids were never sent)."""
+        return self.items_of(self.env, self.seller, order_item_ids)
+
+    def items_of(
+        self, env: str, seller: str, order_item_ids: Iterable[str]
+    ) -> dict[str, ItemRecord]:
+        """Like ``items`` for another environment and key (rebuilding an older run)."""
         ids = list(order_item_ids)
         found: dict[str, ItemRecord] = {}
         for start in range(0, len(ids), 500):
@@ -199,7 +209,7 @@ class Journal:
                 " last_sent_at, sent_datetime FROM items WHERE env=? AND seller=? AND"
                 f" order_item_id IN ({marks})"
             )
-            for row in self.db.execute(query, (self.env, self.seller, *chunk)):
+            for row in self.db.execute(query, (env, seller, *chunk)):
                 found[row[0]] = ItemRecord(*row)
         return found
 

@@ -21,11 +21,13 @@ from pathlib import Path
 
 from bulkcancel import journal as j
 from bulkcancel.backend import open_backend
-from bulkcancel.errors import BulkCancelError, CredentialsError
+from bulkcancel.errors import BulkCancelError, CredentialsError, OutputError
+from bulkcancel.logs import protect
 from bulkcancel.plan import Plan, make_plan
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
 from bulkcancel.plaza.signing import ApiKeys
+from bulkcancel.rebuild import journal_rows
 from bulkcancel.report import ResultRow, RunSummary, write_results
 from bulkcancel.schema import RowCheck, validate_sheet_rows
 from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
@@ -147,6 +149,7 @@ def run(
     settings.check()
     target = resolve_target(settings.env, settings.base_url)
     keys = load_keys(target)
+    protect(keys.private)
     started = datetime.now(UTC)
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
@@ -180,6 +183,10 @@ def run(
                 headers=sheet.headers,
                 params=dict(_params(path, target.name, settings, started)),
             )
+            pending = {job.index for job in plan.jobs}
+            journal.save_rows(
+                run_id, journal_rows(_assemble(sheet, checks, plan, {}, zone), checks, pending)
+            )
             sender, results = _send(plan, settings, target, keys, journal, run_id, on_event)
             stop_message = sender.stop_message
         rows = _assemble(sheet, checks, plan, results, zone)
@@ -188,23 +195,7 @@ def run(
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
         if not settings.dry_run:
-            journal.save_rows(
-                run_id,
-                [
-                    (
-                        i,
-                        r.sheet_row,
-                        c.order_item_id,
-                        r.status.value,
-                        r.detail,
-                        r.process_status_id,
-                        r.sent_datetime,
-                        r.sent_at,
-                        list(r.cells),
-                    )
-                    for i, (r, c) in enumerate(zip(rows, checks, strict=True))
-                ],
-            )
+            journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
         summary = _summary(_params(path, target.name, settings, started, run_id), checks)
         outcome = Outcome(
@@ -222,7 +213,15 @@ def run(
                 f"{plan.over_budget} row(s) over today's budget of "
                 f"{settings.daily_budget} cancellations: run again tomorrow"
             )
-        write_results(out, sheet.headers, rows, summary)
+        try:
+            write_results(out, sheet.headers, rows, summary)
+        except OutputError as exc:
+            if settings.dry_run:
+                raise
+            raise OutputError(
+                f"{exc}. Every outcome is in the journal: write the result again "
+                f"with: bulkcancel report {run_id} --out OTHER.xlsx"
+            ) from None
     if stop_message.startswith("not sent: bol refused the API keys"):
         raise CredentialsError(
             stop_message.removeprefix("not sent: ") + f"; the result is in {out}"

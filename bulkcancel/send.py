@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bulkcancel import journal as j
+from bulkcancel.logs import logger
 from bulkcancel.plaza.client import CancellationBackend, NetworkError, Reply
 from bulkcancel.plaza.documents import ProcessState, format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
@@ -150,6 +151,7 @@ class Sender:
                 return
             attempts += 1
             self.journal.before_send(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
             sent_at = _utcnow()
             self._on_event("sent")
             try:
@@ -157,11 +159,13 @@ class Sender:
                     self.backend.cancel(job.order_item_id, job.reason, job.when)
                 )
             except NetworkError as exc:
+                logger.debug("cancel %s: %s", job.order_item_id, exc)
                 in_doubt = in_doubt or exc.maybe_delivered
                 last_problem = str(exc)
                 if not in_doubt:
                     self.journal.record_answer(job.order_item_id, j.UNSENT, message=last_problem)
             else:
+                logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
                 if reply.process_status is not None:
                     status = reply.process_status
                     self.journal.record_answer(

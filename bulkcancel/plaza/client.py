@@ -74,9 +74,10 @@ class CancellationBackend(Protocol):
 
 
 def quiet_http_logging() -> None:
-    """httpx logs every request at INFO; keep it and httpcore at WARNING."""
+    """httpx logs every request at INFO; keep it and httpcore at WARNING unless configured."""
     for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        if logging.getLogger(name).level == logging.NOTSET:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 def _utcnow() -> datetime:

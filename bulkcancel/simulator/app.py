@@ -93,8 +93,15 @@ class PlazaSimulator:
             return
         body = await self._read_body(receive)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if self.config.latency_ms:
-            await asyncio.sleep(self.config.latency_ms / 1000)
+        self.state.enter()
+        try:
+            if self.config.latency_ms:
+                await asyncio.sleep(self.config.latency_ms / 1000)
+            await self._handle(scope, headers, body, send)
+        finally:
+            self.state.leave()
+
+    async def _handle(self, scope: Scope, headers: dict[str, str], body: bytes, send: Send) -> None:
         drop = False
         try:
             status, payload, content_type, drop = self._dispatch(scope, headers, body)
@@ -281,6 +288,12 @@ class PlazaSimulator:
     def _introspect(self, path: str) -> tuple[int, bytes, str, bool]:
         if path == "/_simulator/ledger":
             data = [{**asdict(e), "at": e.at.isoformat()} for e in self.state.ledger]
-            body = json.dumps({"ledger": data, "status_polls": self.state.status_polls})
+            body = json.dumps(
+                {
+                    "ledger": data,
+                    "status_polls": self.state.status_polls,
+                    "max_in_flight": self.state.max_in_flight,
+                }
+            )
             return 200, body.encode(), "application/json", False
         raise _Answer(404, b"")

@@ -71,6 +71,19 @@ class SimulatorState:
         self.status_polls = 0
         self._next_process = 1_000_001
         self._windows: dict[tuple[str, str, int], int] = {}
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    def enter(self) -> None:
+        """A request arrived (for the most-in-flight-at-once figure)."""
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self) -> None:
+        """A request was answered."""
+        with self.lock:
+            self.in_flight -= 1
 
     def take_rate(self, public: str, endpoint: str, limit: int, window: float, now: float) -> bool:
         """Count one request; False when the window's limit is already used up."""

@@ -1,0 +1,55 @@
+"""Logging for people debugging a run, with secrets removed from every line.
+
+``--verbose`` turns on DEBUG for bulkcancel, httpx and httpcore; a filter on the handler
+replaces the private key and any X-BOL-Authorization value before a line is written, so
+even the most verbose log holds no secret.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+logger = logging.getLogger("bulkcancel")
+
+_SECRETS: set[str] = set()
+_AUTH_VALUE = re.compile(r"(x-bol-authorization['\"]?\s*[:=,]\s*['\"]?(?:b')?)[^'\"\s,)]+", re.I)
+_KEY_AND_SIGNATURE = re.compile(r"\b([A-Za-z0-9]{16,}):[A-Za-z0-9+/]{43}=")
+
+
+def protect(secret: str) -> None:
+    """Never let ``secret`` reach a log line."""
+    if secret:
+        _SECRETS.add(secret)
+
+
+def redact(text: str) -> str:
+    """``text`` with known secrets and signatures replaced."""
+    for secret in _SECRETS:
+        text = text.replace(secret, "<redacted>")
+    text = _AUTH_VALUE.sub(r"\1<redacted>", text)
+    return _KEY_AND_SIGNATURE.sub(r"\1:<redacted>", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites each record's message through ``redact``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        if record.exc_info:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def setup_logging(verbose: bool) -> None:
+    """WARNING and up on stderr; everything (redacted) with ``verbose``."""
+    handler = logging.StreamHandler()
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    for name in ("httpx", "httpcore", "bulkcancel"):
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)

@@ -1,0 +1,289 @@
+"""Never twice, never lost: faults, kills, Ctrl-C, failed writes, budget, secrets, hostile replies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bulkcancel.simulator import Scenario, SimulatorConfig
+from bulkcancel.simulator.scenario import Seller
+from tests.conftest import read_results, write_csv
+from tests.test_cli_e2e import bulkcancel
+
+GOOD_END = {"CANCELLED", "SKIPPED"}
+
+
+def sheet_of(tmp_path: Path, count: int, name: str = "w.csv") -> Path:
+    rows = [["OrderItemId", "ReasonCode", "Note"]]
+    rows += [[str(2012340000 + n), "OUT_OF_STOCK", f"row {n}"] for n in range(count)]
+    return write_csv(tmp_path / name, rows)
+
+
+def assert_never_twice(sim: Any) -> None:
+    effective = sim.app.state.effective_cancellations()
+    assert effective and max(effective.values()) == 1, effective
+
+
+def run_until_done(sheet: Path, url: str, tries: int = 6) -> list[dict[str, object]]:
+    """Run the same sheet again until every row ended well (as a user would)."""
+    for _ in range(tries):
+        result = bulkcancel("run", str(sheet), "--base-url", url, "--quiet")
+        rows = read_results(sheet.with_name(sheet.stem + "-results.xlsx"))
+        if result.returncode == 0:
+            return rows
+    raise AssertionError(f"not done after {tries} runs: {[r['Status'] for r in rows]}")
+
+
+def test_faults_every_row_ends_and_nothing_is_cancelled_twice(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(
+        config=SimulatorConfig(
+            settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25
+        )
+    )
+    sheet = sheet_of(tmp_path, 40)
+    first = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
+    rows = read_results(tmp_path / "w-results.xlsx")
+    assert len(rows) == 40 and all(r["Status"] for r in rows)
+    assert first.returncode == 3  # the limit was reached mid-run
+    assert {r["Status"] for r in rows} <= {"CANCELLED", "FAILED", "NOT_SENT"}
+    assert "NOT_SENT" in {r["Status"] for r in rows}
+    assert_never_twice(sim)
+    object.__setattr__(sim.app.config, "daily_limit", 1000)  # a new day: the limit is lifted
+    final = run_until_done(sheet, sim.url)
+    assert {r["Status"] for r in final} <= GOOD_END
+    assert_never_twice(sim)
+    assert sum(sim.app.state.effective_cancellations().values()) == 40
+
+
+def test_concurrency_limit_holds(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=40))
+    sheet = sheet_of(tmp_path, 30)
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--concurrency", "5")
+    assert result.returncode == 0, result.stderr
+    assert sim.app.state.max_in_flight == 5
+    assert [r["Row"] for r in read_results(tmp_path / "w-results.xlsx")] == [
+        str(n) for n in range(2, 32)
+    ]
+
+
+def _start(sheet: Path, url: str, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bulkcancel",
+            "run",
+            str(sheet),
+            "--base-url",
+            url,
+            "--quiet",
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("delay", [0.8, 1.2, 1.6, 2.0, 2.6, 3.2])
+def test_sigkill_at_any_moment_loses_nothing(
+    serve: Callable[..., Any], tmp_path: Path, delay: float
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=60))
+    sheet = sheet_of(tmp_path, 40)
+    process = _start(sheet, sim.url, "--concurrency", "3")
+    time.sleep(delay)  # the process start-up takes most of a second; then it sends
+    process.kill()
+    process.wait(timeout=30)
+    sent_before = len(sim.cancelled_ids())
+    final = run_until_done(sheet, sim.url)
+    assert len(final) == 40 and {r["Status"] for r in final} <= GOOD_END
+    assert_never_twice(sim)
+    assert sum(sim.app.state.effective_cancellations().values()) == 40
+    assert len(sim.cancelled_ids()) <= 40 + 3  # only requests in flight at the kill are repeated
+    assert sent_before <= 40
+
+
+def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=80))
+    sheet = sheet_of(tmp_path, 60)
+    process = _start(sheet, sim.url, "--concurrency", "2")
+    deadline = time.monotonic() + 20
+    while len(sim.cancelled_ids()) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 3, err
+    assert "Traceback" not in err
+    rows = read_results(tmp_path / "w-results.xlsx")
+    statuses = [r["Status"] for r in rows]
+    assert len(rows) == 60 and "NOT_SENT" in statuses and "CANCELLED" in statuses
+    assert "interrupted" in str(rows[-1]["Detail"])
+    assert "NOT_SENT" in out  # the summary was printed
+    final = run_until_done(sheet, sim.url)
+    assert [r["Status"] for r in final].count("SKIPPED") == statuses.count("CANCELLED")
+    assert_never_twice(sim)
+
+
+def test_unwritable_output_keeps_the_journal_and_report_rebuilds(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve()
+    sheet = sheet_of(tmp_path, 5)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where a folder should be")
+    result = bulkcancel(
+        "run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(blocked / "out.xlsx")
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        "bulkcancel report" in result.stderr and "Every outcome is in the journal" in result.stderr
+    )
+    run_id = result.stderr.split("bulkcancel report ")[1].split()[0]
+    requests = len(sim.cancelled_ids())
+    rebuilt = bulkcancel("report", run_id, "--out", str(tmp_path / "again.xlsx"))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert [r["Status"] for r in read_results(tmp_path / "again.xlsx")] == ["CANCELLED"] * 5
+    assert len(sim.cancelled_ids()) == requests  # zero requests to rebuild
+
+
+def test_report_of_a_killed_run_reads_item_states(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=100))
+    sheet = sheet_of(tmp_path, 30)
+    process = _start(sheet, sim.url, "--concurrency", "2")
+    deadline = time.monotonic() + 20
+    while len(sim.cancelled_ids()) < 6 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.kill()
+    process.wait(timeout=30)
+    rebuilt = bulkcancel("report", "latest", "--out", str(tmp_path / "r.xlsx"))
+    assert rebuilt.returncode == 3, rebuilt.stderr
+    statuses = [r["Status"] for r in read_results(tmp_path / "r.xlsx")]
+    assert len(statuses) == 30
+    assert statuses.count("CANCELLED") + statuses.count("ACCEPTED") >= 4
+    assert statuses.count("NOT_SENT") >= 20
+
+
+def test_daily_budget_sends_only_what_fits(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = sheet_of(tmp_path, 5)
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--daily-budget", "3")
+    assert result.returncode == 3
+    statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
+    assert statuses == ["CANCELLED"] * 3 + ["NOT_SENT"] * 2
+    assert "over today's budget of 3" in result.stdout
+    again = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--daily-budget", "3")
+    assert again.returncode == 3  # the budget is spent for today: nothing more goes out
+    assert len(sim.cancelled_ids()) == 3
+
+
+def test_default_journal_honours_xdg_data_home(
+    serve: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = serve()
+    monkeypatch.delenv("BULKCANCEL_JOURNAL")
+    data_home = tmp_path / "data-home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    result = bulkcancel("run", str(sheet_of(tmp_path, 2)), "--base-url", sim.url, "--quiet")
+    assert result.returncode == 0, result.stderr
+    journal = data_home / "bulkcancel" / "journal.sqlite3"
+    with sqlite3.connect(journal) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("SELECT count(*) FROM items WHERE state='CANCELLED'").fetchone()[0] == 2
+
+
+def test_secrets_appear_nowhere(serve: Callable[..., Any], tmp_path: Path) -> None:
+    public, private = "PUBLICKEYFORTHISTEST1234", "Pr1vate-Key-That-Must-Never-Leak-" + "x" * 40
+    sim = serve(Scenario(sellers=(Seller(public, private),)))
+    sheet = sheet_of(tmp_path, 4)
+    env = {"BOL_PUBLIC_KEY": public, "BOL_PRIVATE_KEY": private}
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--verbose", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG" in result.stderr and "HTTP Request" in result.stderr  # it really was verbose
+    csv_out = bulkcancel(
+        "run",
+        str(sheet),
+        "--base-url",
+        sim.url,
+        "--verbose",
+        "--out",
+        str(tmp_path / "r.csv"),
+        env=env,
+    )
+    artefacts = {
+        "stdout": result.stdout + csv_out.stdout,
+        "stderr": result.stderr + csv_out.stderr,
+        "journal": b"".join(p.read_bytes() for p in tmp_path.glob("journal.sqlite3*")).decode(
+            "latin-1"
+        ),
+        "workbook": (tmp_path / "w-results.xlsx").read_bytes().decode("latin-1"),
+        "csv": (tmp_path / "r.csv").read_text(encoding="utf-8-sig"),
+    }
+    for name, text in artefacts.items():
+        assert private not in text, name
+        assert f"{public}:" not in text, name  # no X-BOL-Authorization value
+
+
+def test_hostile_replies_never_crash_the_run(tmp_path: Path) -> None:
+    """A server answering XXE, entity bombs, huge and truncated bodies, and control characters."""
+    from bulkcancel.simulator.server import ServedSimulator
+
+    hits: list[str] = []
+    bodies = [
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "http://127.0.0.1:9/steal">]><r>&x;</r>',
+        b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><l>&b;</l>',
+        b"<r>" + b"x" * 2_000_000 + b"</r>",
+        b"<ServiceError><errorCode>400",
+        b"<ServiceError><errorCode>41201</errorCode><errorMessage>bad \x07\x1b[31m=cmd|' /C calc'!A0"
+        + b"y" * 40_000
+        + b"</errorMessage></ServiceError>",
+    ]
+
+    class Hostile:
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] != "http":
+                return
+            hits.append(scope["path"])
+            item = int(scope["path"].split("/")[-2]) % len(bodies)
+            status = 400 if item == 4 else 200
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [(b"content-type", b"application/xml")],
+                }
+            )
+            await send({"type": "http.response.body", "body": bodies[item]})
+
+    server = ServedSimulator(Hostile())  # type: ignore[arg-type]
+    with server as url:
+        rows = [["OrderItemId", "ReasonCode"]] + [[str(2012340000 + n), "OTHER"] for n in range(5)]
+        sheet = write_csv(tmp_path / "h.csv", rows)
+        result = bulkcancel("run", str(sheet), "--base-url", url, "--quiet", "--concurrency", "5")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    out = read_results(tmp_path / "h-results.xlsx")
+    assert [r["Status"] for r in out] == ["FAILED"] * 5
+    assert "DOCTYPE" in str(out[0]["Detail"])
+    assert "\\x07\\x1b[31m=cmd" in str(out[4]["Detail"])  # control characters escaped
+    assert len(str(out[4]["Detail"])) < 400
+    assert all(path.startswith("/services/rest/order-items/") for path in hits)  # no entity fetched
+    assert os.path.getsize(tmp_path / "h-results.xlsx") < 5_000_000
