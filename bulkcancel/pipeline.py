@@ -260,6 +260,9 @@ def _send(
                 "sheet again to finish (nothing is cancelled twice)",
             )
             sender.cut_polls()
+            if interrupts == 1 and task is not None:
+                # Requests in flight get a short grace period to bring their answers home.
+                loop.call_later(settings.interrupt_grace, task.cancel)
             if interrupts > 1 and task is not None:
                 task.cancel()
 

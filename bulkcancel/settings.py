@@ -33,6 +33,7 @@ class Settings:
     poll_initial: float = 1.0
     poll_deadline: float = 120.0
     request_timeout: float = 30.0
+    interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
     limits: ReadLimits = field(default_factory=ReadLimits)
 
     def zone(self) -> ZoneInfo:
