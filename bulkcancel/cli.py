@@ -28,6 +28,13 @@ out_opt = click.option(
 sheet_opt = click.option(
     "--sheet", "sheet_name", help="Worksheet to read (default: the one with the header)."
 )
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["auto", "en", "nl"]),
+    default="auto",
+    show_default=True,
+    help="Language of row messages (auto: Dutch when the column names are Dutch).",
+)
 tz_opt = click.option(
     "--timezone",
     default=DEFAULT_TIMEZONE,
@@ -57,12 +64,15 @@ def template(path: Path) -> None:
 @out_opt
 @sheet_opt
 @tz_opt
-def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: str) -> None:
+@lang_opt
+def validate(
+    sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, lang: str
+) -> None:
     """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
     from bulkcancel.pipeline import validate as do_validate
     from bulkcancel.summary import print_outcome
 
-    outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone))
+    outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang))
     print_outcome(outcome, title="Validation (nothing sent)")
     sys.exit(int(outcome.exit_code))
 
@@ -103,6 +113,7 @@ def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: st
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--verbose", is_flag=True, help="Log every request on stderr (secrets removed).")
+@lang_opt
 def run(
     sheet: Path,
     out: Path | None,
@@ -118,6 +129,7 @@ def run(
     daily_budget: int,
     quiet: bool,
     verbose: bool,
+    lang: str,
 ) -> None:
     """Cancel the sheet's order items and write the result workbook."""
     from bulkcancel.logs import setup_logging
@@ -137,6 +149,7 @@ def run(
         journal=journal,
         daily_budget=daily_budget,
         scenario=scenario,
+        lang=lang,
     )
     with progress_printer(enabled=not quiet and out_is_terminal()) as on_event:
         outcome = do_run(

@@ -111,7 +111,9 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     settings.check()
     started = datetime.now(UTC)
     sheet = read_sheet(path, settings.sheet, settings.limits)
-    checks = validate_sheet_rows(sheet, settings.zone(), started)
+    checks = validate_sheet_rows(
+        sheet, settings.zone(), started, settings.language(sheet.columns.dutch)
+    )
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     if write:
@@ -153,7 +155,7 @@ def run(
     started = datetime.now(UTC)
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
-    checks = validate_sheet_rows(sheet, zone, started)
+    checks = validate_sheet_rows(sheet, zone, started, settings.language(sheet.columns.dutch))
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "results")
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"

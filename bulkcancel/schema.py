@@ -18,6 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from bulkcancel.headers import DATETIME, ORDER_ITEM_ID, REASON
+from bulkcancel.messages import Msg, render
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.sheet import Sheet
 from bulkcancel.statuses import RowStatus
@@ -74,7 +75,9 @@ def _failed_cells(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> dict[int, 
     return {}
 
 
-def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[RowCheck]:
+def validate_sheet_rows(
+    sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str = "en"
+) -> list[RowCheck]:
     """Every row of ``sheet`` as READY, INVALID or DUPLICATE, in sheet order."""
     parse_id = lru_cache(maxsize=None)(parse_order_item_id)
     parse_reason = lru_cache(maxsize=None)(parse_reason_code)
@@ -97,7 +100,13 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[Row
         if index in failed:
             errors = [p.error for p in (parsed_id, parsed_reason, parsed_when) if p.error]
             checks.append(
-                RowCheck(index, sheet_row, RowStatus.INVALID, "; ".join(errors), parsed_id.value)
+                RowCheck(
+                    index,
+                    sheet_row,
+                    RowStatus.INVALID,
+                    "; ".join(render(e, lang) for e in errors),
+                    parsed_id.value,
+                )
             )
             continue
         item_id = parsed_id.value
@@ -108,7 +117,7 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[Row
                     index,
                     sheet_row,
                     RowStatus.DUPLICATE,
-                    f"same OrderItemId as row {first_row_of[item_id]}; not sent twice",
+                    render(Msg.make("row.duplicate", row=first_row_of[item_id]), lang),
                     item_id,
                     parsed_reason.value,
                     parsed_when.value,
@@ -121,7 +130,7 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> list[Row
                 index,
                 sheet_row,
                 RowStatus.READY,
-                "; ".join(notes),
+                "; ".join(render(n, lang) for n in notes),
                 item_id,
                 parsed_reason.value,
                 parsed_when.value,

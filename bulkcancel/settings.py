@@ -7,6 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.errors import ConfigError
+from bulkcancel.messages import LANGUAGES
 from bulkcancel.retry import RetryPolicy
 from bulkcancel.sheet import ReadLimits
 
@@ -35,6 +36,7 @@ class Settings:
     request_timeout: float = 30.0
     interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
     limits: ReadLimits = field(default_factory=ReadLimits)
+    lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
 
     def zone(self) -> ZoneInfo:
         """The time zone for naive times; a ConfigError for an unknown name."""
@@ -46,10 +48,18 @@ class Settings:
                 "such as Europe/Amsterdam or Europe/Brussels"
             ) from None
 
+    def language(self, dutch_headers: bool) -> str:
+        """The language of row messages for a sheet."""
+        if self.lang != "auto":
+            return self.lang
+        return "nl" if dutch_headers else "en"
+
     def check(self) -> None:
         """Refuse values that cannot work, with the option's name."""
         if not 1 <= self.concurrency <= 256:
             raise ConfigError(f"--concurrency {self.concurrency}: choose a number from 1 to 256")
+        if self.lang not in ("auto", *LANGUAGES):
+            raise ConfigError(f"--lang {self.lang!r}: choose auto, en or nl")
         if self.daily_budget < 0:
             raise ConfigError("the daily budget cannot be negative")
         self.zone()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulkcancel.cellsafe import unguard_csv
 from bulkcancel.errors import InputFileError
 from bulkcancel.headers import (
     HEADER_SEARCH_ROWS,
@@ -156,7 +157,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for cells in reader:
-            yield reader.line_num, cells
+            yield reader.line_num, [unguard_csv(cell) for cell in cells]
     except csv.Error as exc:
         raise InputFileError(f"{path}: line {reader.line_num}: {exc}; check the quotes") from None
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
+from bulkcancel.messages import Msg
 from bulkcancel.reasons import ReasonCode, parse_reason, suggest_reason
 
 T = TypeVar("T")
@@ -39,45 +40,36 @@ _INTEGRAL_FLOAT = re.compile(r"^(\d+)[.,]0+$")
 _THOUSANDS = re.compile(r"^\d{1,3}([.,\s\u00a0\u202f']\d{3})+$")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\ufeff\u200b]+")
 
-ID_TEXT_FIX = "format the column as Text and paste the IDs again"
-
 
 def parse_order_item_id(text: str) -> Parsed[str]:
     """A positive whole number of at most 18 digits, as its canonical digits."""
     raw = _SPACES.sub(" ", text).strip()
-    if not raw:
-        return Parsed(error="OrderItemId is empty: fill in the order item's id from bol")
     note = None
+    if raw.startswith("'"):  # Excel's "keep this as text" mark, pasted along
+        note, raw = Msg.make("note.apostrophe", raw=raw), raw[1:].strip()
+    if not raw:
+        return Parsed(error=Msg.make("id.empty"))
     if _SCIENTIFIC.match(raw):
-        return Parsed(
-            error=f"OrderItemId {raw!r} is in scientific notation, so Excel has lost "
-            f"its last digits: {ID_TEXT_FIX}"
-        )
+        return Parsed(error=Msg.make("id.scientific", raw=raw))
     if " " in raw:
         compact = raw.replace(" ", "")
         if compact.isdigit() and not _THOUSANDS.match(raw):
-            return Parsed(error=f"OrderItemId {raw!r} has spaces inside; remove them")
+            return Parsed(error=Msg.make("id.spaces", raw=raw))
     if _THOUSANDS.match(raw):
         digits = re.sub(r"\D", "", raw)
-        note = f"thousands separators removed from {raw!r}"
+        note = Msg.make("note.thousands", raw=raw)
         raw = digits
     elif match := _INTEGRAL_FLOAT.match(raw):
         raw = match.group(1)
     if not raw.isascii() or not raw.isdigit():
-        return Parsed(
-            error=f"OrderItemId {text.strip()!r} is not a whole number; use the digits "
-            "only, e.g. 2012345678"
-        )
+        return Parsed(error=Msg.make("id.not_number", raw=text.strip()))
     canonical = raw.lstrip("0")
     if not canonical:
-        return Parsed(error="OrderItemId 0 is not an order item id")
+        return Parsed(error=Msg.make("id.zero"))
     if len(canonical) > MAX_ID_DIGITS:
-        return Parsed(
-            error=f"OrderItemId {raw!r} has {len(canonical)} digits, more than an order "
-            "item id has; check you copied the right column"
-        )
+        return Parsed(error=Msg.make("id.too_long", raw=raw, digits=len(canonical)))
     if canonical != raw:
-        note = f"leading zeros removed from {raw!r}"
+        note = Msg.make("note.zeros", raw=raw)
     return Parsed(value=canonical, note=note)
 
 
@@ -85,18 +77,47 @@ def parse_reason_code(text: str) -> Parsed[ReasonCode]:
     """One of the 12 codes, forgiving case, spaces and hyphens."""
     raw = text.strip()
     if not raw:
-        return Parsed(error="ReasonCode is empty: choose one of the 12 codes (see the template)")
+        return Parsed(error=Msg.make("reason.empty"))
     code = parse_reason(raw)
     if code is not None:
         return Parsed(value=code)
     hint = suggest_reason(raw)
-    did_you_mean = f"; did you mean {hint.value}?" if hint else ""
-    return Parsed(error=f"ReasonCode {raw!r} is not one of bol's 12 codes{did_you_mean}")
+    if hint is None:
+        return Parsed(error=Msg.make("reason.unknown", raw=raw))
+    return Parsed(error=Msg.make("reason.unknown_hint", raw=raw, code=hint.value))
 
 
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+_MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 
 
 def _naive(raw: str) -> tuple[datetime | None, str | None]:
@@ -111,15 +132,21 @@ def _naive(raw: str) -> tuple[datetime | None, str | None]:
             return None, None
         note = None
         if int(day) <= 12 and int(month) <= 12 and day != month:
-            note = f"{raw!r} read as day-month-year ({moment:%d %B %Y})"
+            note = Msg.make(
+                "note.dmy",
+                raw=raw,
+                day=moment.day,
+                year=moment.year,
+                month_en=_MONTHS_EN[moment.month - 1],
+                month_nl=_MONTHS_NL[moment.month - 1],
+            )
         return moment, note
     if _SERIAL.match(raw):
         serial = float(raw.replace(",", "."))
         if 20000 <= serial <= 80000:
             moment = _EXCEL_EPOCH + timedelta(days=serial)
-            return moment.replace(
-                microsecond=0
-            ), f"Excel date number {raw} read as {moment:%d-%m-%Y %H:%M}"
+            note = Msg.make("note.serial", raw=raw, moment=f"{moment:%d-%m-%Y %H:%M}")
+            return moment.replace(microsecond=0), note
         return None, None
     try:
         return datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw else raw), None
@@ -136,16 +163,10 @@ def localise(moment: datetime, zone: ZoneInfo) -> tuple[datetime, str | None]:
     round_trip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
     if round_trip != moment:  # the clocks jumped over this time
         shifted = first.astimezone(UTC).astimezone(zone)
-        return (
-            shifted,
-            f"{moment:%H:%M} does not exist on {moment:%d-%m-%Y} in {zone.key} (clocks went "
-            f"forward); sent as {shifted:%H:%M%z}",
-        )
-    return (
-        first,
-        f"{moment:%H:%M} happens twice on {moment:%d-%m-%Y} in {zone.key}; the first "
-        "(summer time) is sent",
-    )
+        where = {"time": f"{moment:%H:%M}", "date": f"{moment:%d-%m-%Y}", "zone": zone.key}
+        return shifted, Msg.make("note.gap", **where, sent=f"{shifted:%H:%M%z}")
+    where = {"time": f"{moment:%H:%M}", "date": f"{moment:%d-%m-%Y}", "zone": zone.key}
+    return first, Msg.make("note.overlap", **where)
 
 
 def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]:
@@ -155,16 +176,13 @@ def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]
         return Parsed(value=None)
     moment, note = _naive(raw)
     if moment is None:
-        return Parsed(
-            error=f"DateTime {raw!r} is not a date and time we read; write it as "
-            "dd-mm-yyyy hh:mm (e.g. 28-11-2026 14:30) or leave it empty for now"
-        )
+        return Parsed(error=Msg.make("dt.unreadable", raw=raw))
     if moment.tzinfo is None:
         moment, dst_note = localise(moment, zone)
-        note = "; ".join(n for n in (note, dst_note) if n) or None
+        if note and dst_note:
+            note = Msg.make("pair", first=note, second=dst_note)
+        else:
+            note = note or dst_note
     if moment > now + FUTURE_SLACK:
-        return Parsed(
-            error=f"DateTime {raw!r} is in the future; a cancellation time cannot be "
-            "later than now (leave it empty to use the time of the run)"
-        )
+        return Parsed(error=Msg.make("dt.future", raw=raw))
     return Parsed(value=moment, note=note)
