@@ -48,6 +48,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "thousands separators removed from {raw!r}",
         "nl": "scheidingstekens voor duizendtallen weggehaald uit {raw!r}",
     },
+    "note.float": {
+        "en": "{raw!r} arrived as a number with decimals; read as a whole number",
+        "nl": "{raw!r} kwam binnen als getal met decimalen; gelezen als geheel getal",
+    },
     "note.apostrophe": {
         "en": "leading apostrophe removed from {raw!r}",
         "nl": "apostrof vooraan weggehaald uit {raw!r}",
@@ -63,6 +67,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "reason.unknown_hint": {
         "en": "ReasonCode {raw!r} is not one of bol's 12 codes; did you mean {code}?",
         "nl": "ReasonCode {raw!r} is geen van de 12 codes van bol; bedoel je {code}?",
+    },
+    "note.hidden": {
+        "en": "this row is hidden in the sheet",
+        "nl": "deze rij is verborgen in het werkblad",
     },
     "pair": {"en": "{first}; {second}", "nl": "{first}; {second}"},
     "dt.unreadable": {
@@ -113,6 +121,11 @@ class Msg(str):
         message = cls(CATALOGUE[key]["en"].format(**params))
         message.key, message.params = key, params
         return message
+
+    def kinds(self) -> set[str]:
+        """This message's key and those of messages inside it."""
+        inner = {k for v in self.params.values() if isinstance(v, Msg) for k in v.kinds()}
+        return {self.key} | inner
 
     def render(self, lang: str) -> str:
         """This message in ``lang`` (English when there is no translation)."""

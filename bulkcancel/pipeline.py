@@ -73,14 +73,25 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
     return [ResultRow(c.sheet_row, sheet.rows[c.index], c.status, c.detail) for c in checks]
 
 
+_DAMAGE = {
+    "id.scientific": "{n} row(s) have IDs in scientific notation (Excel lost their last digits): "
+    "format the OrderItemId column as Text and paste the IDs again",
+    "note.float": "{n} ID(s) arrived as numbers with decimals (.0); read as whole numbers",
+    "note.thousands": "{n} ID(s) had thousands separators; they were removed",
+    "note.zeros": "{n} ID(s) had leading zeros; they were removed",
+    "note.apostrophe": "{n} ID(s) started with an apostrophe; it was removed",
+    "note.serial": "{n} date(s) were Excel date numbers in a text column; check the dates read",
+    "note.dmy": "{n} date(s) could be day-month or month-day; read as day-month-year",
+    "note.gap": "{n} time(s) do not exist (clocks went forward); see Detail",
+    "note.overlap": "{n} time(s) happen twice (clocks went back); the first is sent",
+}
+
+
 def _notes(sheet: Sheet, checks: list[RowCheck]) -> list[str]:
+    """What the run must tell up front: sheet notes and a count of each kind of damage."""
     notes = list(sheet.notes)
-    damaged = sum(1 for c in checks if c.status is RowStatus.INVALID and "Excel" in c.detail)
-    if damaged:
-        notes.append(
-            f"{damaged} row(s) have IDs Excel damaged (scientific notation): format the "
-            "OrderItemId column as Text and paste the IDs again"
-        )
+    kinds = Counter(kind for check in checks for kind in check.kinds)
+    notes.extend(text.format(n=kinds[key]) for key, text in _DAMAGE.items() if kinds[key])
     return notes
 
 

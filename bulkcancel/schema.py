@@ -36,6 +36,7 @@ class RowCheck:
     order_item_id: str | None = None
     reason: ReasonCode | None = None
     when: datetime | None = None  # None: the time of the run
+    kinds: frozenset[str] = frozenset()  # message keys of the row's errors and notes
 
 
 def _column_check(parse: Callable[[str], Parsed[Any]], name: str) -> pa.Check:
@@ -93,47 +94,25 @@ def validate_sheet_rows(
     first_row_of: dict[str, int] = {}
     checks: list[RowCheck] = []
     for index, sheet_row in enumerate(sheet.row_numbers):
-        parsed_id = parse_id(frame.iat[index, 0])
-        parsed_reason = parse_reason(frame.iat[index, 1])
-        parsed_when = parse_when(frame.iat[index, 2])
-        notes = [p.note for p in (parsed_id, parsed_reason, parsed_when) if p.note]
-        if index in failed:
-            errors = [p.error for p in (parsed_id, parsed_reason, parsed_when) if p.error]
-            checks.append(
-                RowCheck(
-                    index,
-                    sheet_row,
-                    RowStatus.INVALID,
-                    "; ".join(render(e, lang) for e in errors),
-                    parsed_id.value,
-                )
-            )
-            continue
-        item_id = parsed_id.value
-        assert item_id is not None
-        if item_id in first_row_of:
-            checks.append(
-                RowCheck(
-                    index,
-                    sheet_row,
-                    RowStatus.DUPLICATE,
-                    render(Msg.make("row.duplicate", row=first_row_of[item_id]), lang),
-                    item_id,
-                    parsed_reason.value,
-                    parsed_when.value,
-                )
-            )
-            continue
-        first_row_of[item_id] = sheet_row
-        checks.append(
-            RowCheck(
-                index,
-                sheet_row,
-                RowStatus.READY,
-                "; ".join(render(n, lang) for n in notes),
-                item_id,
-                parsed_reason.value,
-                parsed_when.value,
-            )
+        parsed = (
+            parse_id(frame.iat[index, 0]),
+            parse_reason(frame.iat[index, 1]),
+            parse_when(frame.iat[index, 2]),
         )
+        notes = [p.note for p in parsed if p.note]
+        if sheet_row in sheet.hidden_rows:
+            notes.insert(0, Msg.make("note.hidden"))
+        errors = [p.error for p in parsed if p.error] if index in failed else []
+        kinds = frozenset(k for m in (*notes, *errors) if isinstance(m, Msg) for k in m.kinds())
+        item_id, reason, when = parsed[0].value, parsed[1].value, parsed[2].value
+        if errors:
+            status, detail = RowStatus.INVALID, "; ".join(render(e, lang) for e in errors)
+        elif item_id in first_row_of:
+            status = RowStatus.DUPLICATE
+            detail = render(Msg.make("row.duplicate", row=first_row_of[item_id]), lang)
+        else:
+            assert item_id is not None
+            first_row_of[item_id] = sheet_row
+            status, detail = RowStatus.READY, "; ".join(render(n, lang) for n in notes)
+        checks.append(RowCheck(index, sheet_row, status, detail, item_id, reason, when, kinds))
     return checks

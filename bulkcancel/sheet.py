@@ -46,6 +46,7 @@ class Sheet:
     row_numbers: list[int]
     columns: ColumnMap
     notes: list[str] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
 
     def column(self, index: int | None) -> list[str]:
         """All cells of one column (empty strings when the column is absent)."""
@@ -118,12 +119,20 @@ def read_sheet(
     if kind == "xlsx":
         from bulkcancel.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
 
-        name, rows, notes = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes)
+        name, rows, notes, hidden = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes)
     else:
         if sheet_name:
             raise InputFileError(f"{path}: --sheet only applies to .xlsx workbooks")
-        name, rows, notes = None, _csv_rows(path), []
-    return _build(path, kind, name, rows, notes, limits)
+        name, rows, notes, hidden = None, _csv_rows(path), [], set()
+    sheet = _build(path, kind, name, rows, notes, limits)
+    sheet.hidden_rows = hidden & set(sheet.row_numbers)
+    if sheet.hidden_rows:
+        shown = ", ".join(map(str, sorted(sheet.hidden_rows)[:10]))
+        sheet.notes.append(
+            f"{len(sheet.hidden_rows)} hidden row(s) were read too (rows {shown}"
+            f"{', ...' if len(sheet.hidden_rows) > 10 else ''}): check them"
+        )
+    return sheet
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:

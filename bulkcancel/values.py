@@ -60,7 +60,7 @@ def parse_order_item_id(text: str) -> Parsed[str]:
         note = Msg.make("note.thousands", raw=raw)
         raw = digits
     elif match := _INTEGRAL_FLOAT.match(raw):
-        raw = match.group(1)
+        note, raw = Msg.make("note.float", raw=raw), match.group(1)
     if not raw.isascii() or not raw.isdigit():
         return Parsed(error=Msg.make("id.not_number", raw=text.strip()))
     canonical = raw.lstrip("0")

@@ -6,6 +6,7 @@ cached value (``data_only=True``); external links are not loaded.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,9 +43,41 @@ def _check_zip(path: Path, max_uncompressed: int) -> None:
             )
 
 
+_TAG = re.compile(rb"<(row|col)\b[^>]*>")
+_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*\bmax="(\d+)"|\bmax="(\d+)"[^>]*\bmin="(\d+)"')
+
+
+def hidden_rows_and_columns(path: Path, member: str) -> tuple[set[int], int]:
+    """Row numbers marked hidden, and how many columns are, read from the sheet's XML."""
+    rows: set[int] = set()
+    columns = 0
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+        while chunk := stream.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            for match in _TAG.finditer(data, 0, cut if cut > 0 else len(data)):
+                tag = match.group(0)
+                if not _HIDDEN.search(tag):
+                    continue
+                if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
+                    rows.add(int(number.group(1)))
+                elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
+                    low, high = (
+                        (span.group(1), span.group(2))
+                        if span.group(1)
+                        else (span.group(4), span.group(3))
+                    )
+                    columns += int(high) - int(low) + 1
+            tail = data[cut:] if cut > 0 else b""
+    return rows, columns
+
+
 def read_xlsx_rows(
     path: Path, sheet_name: str | None, max_uncompressed: int
-) -> tuple[str, Rows, list[str]]:
+) -> tuple[str, Rows, list[str], set[int]]:
     """(sheet name, rows of text with their row numbers, notes) for the chosen sheet."""
     import openpyxl  # imported here: starting the CLI should not pay for it
 
@@ -67,6 +100,13 @@ def read_xlsx_rows(
         chosen = _sheet_with_header(book, names) or names[0]
     sheet = book[chosen]
     notes = [f"read sheet {chosen!r} of {len(names)}"] if len(names) > 1 else []
+    hidden_rows: set[int] = set()
+    hidden_columns = 0
+    member = getattr(sheet, "_worksheet_path", None)
+    if member:
+        hidden_rows, hidden_columns = hidden_rows_and_columns(path, member.lstrip("/"))
+    if hidden_columns:
+        notes.append(f"{hidden_columns} hidden column(s) in sheet {chosen!r} were read too")
 
     def rows() -> Rows:
         try:
@@ -75,7 +115,7 @@ def read_xlsx_rows(
         finally:
             book.close()
 
-    return chosen, rows(), notes
+    return chosen, rows(), notes, hidden_rows
 
 
 def _sheet_with_header(book: object, names: list[str]) -> str | None:
