@@ -28,6 +28,7 @@ from bulkcancel.plaza.documents import (
 )
 from bulkcancel.plaza.safexml import MAX_XML_BYTES, XMLRejected
 from bulkcancel.plaza.signing import ApiKeys, auth_headers
+from bulkcancel.plaza.transport import AiohttpTransport
 from bulkcancel.reasons import ReasonCode
 
 CANCEL_PATH = "/services/rest/order-items/v2/{id}/cancellation"
@@ -103,6 +104,8 @@ class PlazaClient:
         limits = httpx.Limits(
             max_connections=max_connections, max_keepalive_connections=max_connections
         )
+        if transport is None:
+            transport = AiohttpTransport(max_connections, MAX_XML_BYTES)
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/"),
             transport=transport,

@@ -93,6 +93,9 @@ class PlazaSimulator:
             return
         body = await self._read_body(receive)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if scope["path"].startswith("/_simulator/"):
+            await self._handle(scope, headers, body, send)
+            return
         self.state.enter()
         try:
             if self.config.latency_ms:
@@ -286,6 +289,9 @@ class PlazaSimulator:
         return 200, xmlout.orders_body(chosen), "application/xml", False
 
     def _introspect(self, path: str) -> tuple[int, bytes, str, bool]:
+        if path == "/_simulator/reset":
+            self.state.reset_timing()
+            return 200, b"{}", "application/json", False
         if path == "/_simulator/ledger":
             data = [{**asdict(e), "at": e.at.isoformat()} for e in self.state.ledger]
             body = json.dumps(
@@ -293,6 +299,8 @@ class PlazaSimulator:
                     "ledger": data,
                     "status_polls": self.state.status_polls,
                     "max_in_flight": self.state.max_in_flight,
+                    "requests": self.state.requests,
+                    "busy_seconds": (self.state.last_answer or 0) - (self.state.first_request or 0),
                 }
             )
             return 200, body.encode(), "application/json", False

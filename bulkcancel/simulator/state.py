@@ -9,6 +9,7 @@ answering 200.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,17 +74,31 @@ class SimulatorState:
         self._windows: dict[tuple[str, str, int], int] = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        self.requests = 0
+        self.first_request: float | None = None  # time.monotonic() of the first request
+        self.last_answer: float | None = None
 
     def enter(self) -> None:
-        """A request arrived (for the most-in-flight-at-once figure)."""
+        """A request arrived (for the most-in-flight-at-once figure and the busy span)."""
         with self.lock:
+            self.requests += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+            if self.first_request is None:
+                self.first_request = time.monotonic()
 
     def leave(self) -> None:
         """A request was answered."""
         with self.lock:
             self.in_flight -= 1
+            self.last_answer = time.monotonic()
+
+    def reset_timing(self) -> None:
+        """Forget the busy span and counters (benchmarks reuse one server)."""
+        with self.lock:
+            self.first_request = self.last_answer = None
+            self.max_in_flight = self.requests = self.status_polls = 0
+            self.ledger.clear()
 
     def take_rate(self, public: str, endpoint: str, limit: int, window: float, now: float) -> bool:
         """Count one request; False when the window's limit is already used up."""
