@@ -105,9 +105,7 @@ def main() -> None:
             # 2. Against the sequential script, same server, same sheet.
             small = make_csv(tmp / "small.csv", args.naive_rows, start=2_300_000_000)
             reset(url)
-            naive = measure(
-                [sys.executable, str(ROOT / "benchmarks" / "peers.py"), "naive", url, str(small)]
-            )
+            naive = measure([sys.executable, str(ROOT / "benchmarks" / "peers.py"), "naive", url, str(small)])
             naive_time = float(naive.stdout.strip().splitlines()[-1])
             small_ours = run_ours(
                 url,
@@ -136,9 +134,7 @@ def main() -> None:
                 16,
                 tmp / "jz.sqlite3",
             )
-            one = run_ours(
-                url, make_csv(tmp / "one.csv", 1, start=2_600_000_000), 16, tmp / "j1.sqlite3"
-            )
+            one = run_ours(url, make_csv(tmp / "one.csv", 1, start=2_600_000_000), 16, tmp / "j1.sqlite3")
             per_row = (zero["cpu"] - one["cpu"]) / args.rows * 1000
             report["cpu"] = {
                 "total_cpu": zero["cpu"],

@@ -34,9 +34,7 @@ def main() -> None:
         report["naive_xlsx"] = vars(naive) | {"stdout": ""}
         print(f"naive pandas+openpyxl xlsx: {naive.wall:.1f} s, peak {naive.peak_mb:.0f} MB")
         for name, sheet in (("xlsx", xlsx), ("csv", csv)):
-            checked = measure(
-                bulkcancel("validate", str(sheet), "--out", str(tmp / f"{name}-checked.xlsx"))
-            )
+            checked = measure(bulkcancel("validate", str(sheet), "--out", str(tmp / f"{name}-checked.xlsx")))
             report[f"validate_{name}"] = vars(checked) | {
                 "stdout": "",
                 "vs_naive": checked.wall / naive.wall,

@@ -87,9 +87,7 @@ def bulkcancel(*args: str) -> list[str]:
 
 
 @contextmanager
-def simulator(
-    latency_ms: float, settle: float = 0.5, daily_limit: int = 10_000_000
-) -> Iterator[str]:
+def simulator(latency_ms: float, settle: float = 0.5, daily_limit: int = 10_000_000) -> Iterator[str]:
     """`bulkcancel simulate` in its own process; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(

@@ -61,9 +61,7 @@ def naive_script(url: str, sheet: str) -> float:
         for row in frame.itertuples():
             path = f"/services/rest/order-items/v2/{row.OrderItemId}/cancellation"
             body = build_cancellation(datetime.now(UTC), ReasonCode(row.ReasonCode))
-            client.put(
-                path, content=body, headers=auth_headers(KEYS, "PUT", path, datetime.now(UTC))
-            )
+            client.put(path, content=body, headers=auth_headers(KEYS, "PUT", path, datetime.now(UTC)))
     return time.perf_counter() - started
 
 

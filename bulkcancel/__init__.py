@@ -48,7 +48,12 @@ def run_sheet(path: str | Path, *, production_ok: bool = False, **options: Any) 
 
     Production needs ``production_ok=True``: a notebook has no prompt to confirm in.
     """
+    from bulkcancel.execute import Hooks
     from bulkcancel.pipeline import run
     from bulkcancel.settings import Settings
 
-    return _frame(run(Path(path), Settings(**options), confirm=lambda plan, target: production_ok))
+    hooks = Hooks(
+        confirm=lambda plan, target: production_ok,
+        canary_ok=lambda results: all(r.status.value in ("CANCELLED", "ACCEPTED") for r in results),
+    )
+    return _frame(run(Path(path), Settings(**options), hooks))

@@ -14,17 +14,14 @@ import click
 from rich.console import Console
 
 from bulkcancel.errors import BulkCancelError
-from bulkcancel.plaza.environments import ENVIRONMENTS
-from bulkcancel.settings import DEFAULT_CONCURRENCY, DEFAULT_TIMEZONE, Settings
+from bulkcancel.settings import DEFAULT_TIMEZONE, Settings
 from bulkcancel.statuses import ExitCode
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
-out_opt = click.option(
-    "--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv)."
-)
+out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
 sheet_opt = click.option(
     "--sheet", "sheet_name", help="Worksheet to read (default: the one with the header)."
 )
@@ -65,105 +62,13 @@ def template(path: Path) -> None:
 @sheet_opt
 @tz_opt
 @lang_opt
-def validate(
-    sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, lang: str
-) -> None:
+def validate(sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, lang: str) -> None:
     """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
     from bulkcancel.pipeline import validate as do_validate
     from bulkcancel.summary import print_outcome
 
     outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang))
     print_outcome(outcome, title="Validation (nothing sent)")
-    sys.exit(int(outcome.exit_code))
-
-
-@cli.command()
-@sheet_arg
-@out_opt
-@sheet_opt
-@tz_opt
-@click.option("--env", type=click.Choice(ENVIRONMENTS), help="demo (default), test or production.")
-@click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback.")
-@click.option(
-    "--concurrency",
-    type=int,
-    default=DEFAULT_CONCURRENCY,
-    show_default=True,
-    help="Requests in flight at most.",
-)
-@click.option("--dry-run", is_flag=True, help="Validate and show what would be sent; send nothing.")
-@click.option("--yes", is_flag=True, help="Do not ask before a production run.")
-@click.option(
-    "--journal",
-    type=click.Path(path_type=Path),
-    envvar="BULKCANCEL_JOURNAL",
-    help="Journal file (default: in your data directory).",
-)
-@click.option(
-    "--scenario",
-    type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    help="Scenario for the demo simulator.",
-)
-@click.option(
-    "--daily-budget",
-    type=int,
-    default=5000,
-    show_default=True,
-    help="Cancellations this key may send per day.",
-)
-@click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--verbose", is_flag=True, help="Log every request on stderr (secrets removed).")
-@lang_opt
-def run(
-    sheet: Path,
-    out: Path | None,
-    sheet_name: str | None,
-    timezone: str,
-    env: str | None,
-    base_url: str | None,
-    concurrency: int,
-    dry_run: bool,
-    yes: bool,
-    journal: Path | None,
-    scenario: Path | None,
-    daily_budget: int,
-    quiet: bool,
-    verbose: bool,
-    lang: str,
-) -> None:
-    """Cancel the sheet's order items and write the result workbook."""
-    from bulkcancel.logs import setup_logging
-
-    setup_logging(verbose)
-    from bulkcancel.pipeline import run as do_run
-    from bulkcancel.summary import confirm_production, print_outcome, progress_printer
-
-    settings = Settings(
-        env=env,
-        base_url=base_url,
-        concurrency=concurrency,
-        timezone=timezone,
-        dry_run=dry_run,
-        sheet=sheet_name,
-        out=out,
-        journal=journal,
-        daily_budget=daily_budget,
-        scenario=scenario,
-        lang=lang,
-    )
-    with progress_printer(enabled=not quiet and out_is_terminal()) as on_event:
-        outcome = do_run(
-            sheet,
-            settings,
-            confirm=lambda plan, target: confirm_production(plan, yes),
-            on_event=on_event,
-        )
-    print_outcome(
-        outcome,
-        title="Dry run (nothing sent)"
-        if dry_run
-        else f"Run on {outcome.target.name if outcome.target else ''}",
-    )
     sys.exit(int(outcome.exit_code))
 
 
@@ -194,19 +99,12 @@ def report(run_id: str, out: Path | None, journal: Path | None) -> None:
     sys.exit(int(exit_code_for([row.status for row in rows])))
 
 
-def out_is_terminal() -> bool:
-    """Whether a person is watching stdout."""
-    return sys.stdout.isatty()
-
-
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--latency-ms", type=float, default=0.0, show_default=True)
-@click.option(
-    "--fail-rate", type=float, default=0.0, show_default=True, help="Share of 500/503 answers."
-)
+@click.option("--fail-rate", type=float, default=0.0, show_default=True, help="Share of 500/503 answers.")
 @click.option(
     "--drop-rate",
     type=float,
@@ -252,6 +150,9 @@ def simulate(
         seed=seed,
         say=out.print,
     )
+
+
+from bulkcancel import cli_run  # noqa: E402,F401  (registers run, plan and requests)
 
 
 def main() -> None:

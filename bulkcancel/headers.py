@@ -107,9 +107,7 @@ def looks_like_header(cells: list[str]) -> bool:
 
 def _closest(missing: str, headers: list[str]) -> str:
     names = [h for h in headers if h.strip()]
-    close = difflib.get_close_matches(
-        canonical(missing), [canonical(h) for h in names], n=1, cutoff=0.5
-    )
+    close = difflib.get_close_matches(canonical(missing), [canonical(h) for h in names], n=1, cutoff=0.5)
     if not close:
         return ""
     original = next(h for h in names if canonical(h) == close[0])
@@ -133,9 +131,7 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
     for role, indexes in found.items():
         if len(indexes) > 1:
             names = " and ".join(repr(headers[i]) for i in indexes)
-            raise ColumnError(
-                f"{where}: columns {names} both look like {role}; rename or delete one of them"
-            )
+            raise ColumnError(f"{where}: columns {names} both look like {role}; rename or delete one of them")
     dutch = any(canonical(h) in DUTCH_WORDS for h in headers)
     return ColumnMap(
         order_item_id=found[ORDER_ITEM_ID][0],

@@ -90,8 +90,7 @@ class Journal:
             self._lock = path.with_name(path.name + ".lock").open("a")
         except OSError as exc:
             raise JournalError(
-                f"journal {path}: cannot be created ({exc.strerror}); "
-                "choose another place with --journal"
+                f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
             ) from None
         try:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -173,9 +172,7 @@ class Journal:
         args: tuple[str, ...] = ()
         query = "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1"
         if not any_target:
-            query = (
-                "SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY started_at DESC LIMIT 1"
-            )
+            query = "SELECT run_id FROM runs WHERE env=? AND seller=? ORDER BY started_at DESC LIMIT 1"
             args = (self.env, self.seller)
         row = self.db.execute(query, args).fetchone()
         return str(row[0]) if row else None
@@ -195,9 +192,7 @@ class Journal:
         """What the journal knows about these items (absent ids were never sent)."""
         return self.items_of(self.env, self.seller, order_item_ids)
 
-    def items_of(
-        self, env: str, seller: str, order_item_ids: Iterable[str]
-    ) -> dict[str, ItemRecord]:
+    def items_of(self, env: str, seller: str, order_item_ids: Iterable[str]) -> dict[str, ItemRecord]:
         """Like ``items`` for another environment and key (rebuilding an older run)."""
         ids = list(order_item_ids)
         found: dict[str, ItemRecord] = {}

@@ -95,8 +95,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "note.gap": {
         "en": "{time} does not exist on {date} in {zone} (clocks went forward); sent as {sent}",
-        "nl": "{time} bestaat niet op {date} in {zone} (de klok ging vooruit); "
-        "verstuurd als {sent}",
+        "nl": "{time} bestaat niet op {date} in {zone} (de klok ging vooruit); verstuurd als {sent}",
     },
     "note.overlap": {
         "en": "{time} happens twice on {date} in {zone}; the first (summer time) is sent",

@@ -7,30 +7,26 @@ DataFrame. A run that cannot start raises a BulkCancelError before anything is s
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
 import secrets
-import signal
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
 
 from bulkcancel import journal as j
-from bulkcancel.backend import open_backend
-from bulkcancel.errors import BulkCancelError, CredentialsError, OutputError
+from bulkcancel.errors import CredentialsError, OutputError
+from bulkcancel.execute import Hooks, execute
 from bulkcancel.logs import protect
 from bulkcancel.plan import Plan, make_plan
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
-from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.rebuild import journal_rows
 from bulkcancel.report import ResultRow, RunSummary, write_results
 from bulkcancel.schema import RowCheck, validate_sheet_rows
-from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
+from bulkcancel.send import SendResult
 from bulkcancel.settings import Settings
 from bulkcancel.sheet import Sheet, read_sheet
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
@@ -119,12 +115,10 @@ def _params(
 
 def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row."""
-    settings.check()
+    settings.verify()
     started = datetime.now(UTC)
     sheet = read_sheet(path, settings.sheet, settings.limits)
-    checks = validate_sheet_rows(
-        sheet, settings.zone(), started, settings.language(sheet.columns.dutch)
-    )
+    checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     if write:
@@ -154,12 +148,11 @@ def _sha256(path: Path) -> str:
 def run(
     path: Path,
     settings: Settings,
-    *,
-    confirm: Confirm | None = None,
-    on_event: Progress | None = None,
+    hooks: Hooks | None = None,
 ) -> Outcome:
     """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
-    settings.check()
+    hooks = hooks or Hooks()
+    settings.verify()
     target = resolve_target(settings.env, settings.base_url)
     keys = load_keys(target)
     protect(keys.private)
@@ -170,24 +163,10 @@ def run(
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "results")
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    with j.Journal(
-        settings.journal or j.default_journal_path(), target.name, keys.seller_ref
-    ) as journal:
-        plan = make_plan(
-            checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0)
-        )
-        needs_consent = target.is_production and not settings.dry_run and plan.to_send > 0
-        if needs_consent and (confirm is None or not confirm(plan, target)):
-            raise BulkCancelError("nothing was sent: the production run was not confirmed")
-        results: dict[int, SendResult] = {}
-        stop_message = ""
-        if settings.dry_run:
-            for job in plan.jobs:
-                action = "follow up" if job.follow_up_id else f"send {job.reason.value}"
-                results[job.index] = SendResult(
-                    job.index, RowStatus.NOT_SENT, f"dry run: would {action}"
-                )
-        else:
+    with j.Journal(settings.journal or j.default_journal_path(), target.name, keys.seller_ref) as journal:
+        plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
+
+        def start_journal() -> None:
             journal.start_run(
                 run_id,
                 input_path=str(path),
@@ -197,17 +176,22 @@ def run(
                 params=dict(_params(path, target.name, settings, started)),
             )
             pending = {job.index for job in plan.jobs}
-            journal.save_rows(
-                run_id, journal_rows(_assemble(sheet, checks, plan, {}, zone), checks, pending)
-            )
-            sender, results = _send(plan, settings, target, keys, journal, run_id, on_event)
-            stop_message = sender.stop_message
+            journal.save_rows(run_id, journal_rows(_assemble(sheet, checks, plan, {}, zone), checks, pending))
+
+        hooks.on_start = start_journal
+        done = execute(plan, settings, target, keys, journal, run_id, hooks)
+        results, stop_message = done.results, done.stop_message
+        for index, note in done.check_notes.items():
+            if index in results:
+                result = results[index]
+                results[index] = replace(result, detail=_join(note, result.detail))
+        started_sending = journal.run_info(run_id) is not None
         rows = _assemble(sheet, checks, plan, results, zone)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
-        if not settings.dry_run:
+        if started_sending:
             journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
         summary = _summary(_params(path, target.name, settings, started, run_id), checks)
@@ -217,7 +201,7 @@ def run(
             code,
             target,
             out,
-            None if settings.dry_run else run_id,
+            run_id if started_sending else None,
             stop_message,
             _notes(sheet, checks),
         )
@@ -229,72 +213,15 @@ def run(
         try:
             write_results(out, sheet.headers, rows, summary)
         except OutputError as exc:
-            if settings.dry_run:
+            if not started_sending:
                 raise
             raise OutputError(
                 f"{exc}. Every outcome is in the journal: write the result again "
                 f"with: bulkcancel report {run_id} --out OTHER.xlsx"
             ) from None
     if stop_message.startswith("not sent: bol refused the API keys"):
-        raise CredentialsError(
-            stop_message.removeprefix("not sent: ") + f"; the result is in {out}"
-        )
+        raise CredentialsError(stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
     return outcome
-
-
-def _send(
-    plan: Plan,
-    settings: Settings,
-    target: Target,
-    keys: ApiKeys,
-    journal: j.Journal,
-    run_id: str,
-    on_event: Progress | None,
-) -> tuple[Sender, dict[int, SendResult]]:
-    policy = SendPolicy(
-        concurrency=settings.concurrency,
-        retry=settings.retry,
-        poll_initial=settings.poll_initial,
-        poll_deadline=settings.poll_deadline,
-    )
-
-    async def main() -> tuple[Sender, dict[int, SendResult]]:
-        backend = open_backend(target, keys, settings)
-        sender = Sender(backend, journal, run_id, policy, on_event=on_event)
-        task = asyncio.current_task()
-        interrupts = 0
-
-        def on_signal() -> None:
-            nonlocal interrupts
-            interrupts += 1
-            sender.stop(
-                StopReason.INTERRUPT,
-                "not sent: the run was interrupted; run the same "
-                "sheet again to finish (nothing is cancelled twice)",
-            )
-            sender.cut_polls()
-            if interrupts == 1 and task is not None:
-                # Requests in flight get a short grace period to bring their answers home.
-                loop.call_later(settings.interrupt_grace, task.cancel)
-            if interrupts > 1 and task is not None:
-                task.cancel()
-
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, on_signal)
-        try:
-            results = await sender.run(plan.jobs)
-        except asyncio.CancelledError:
-            results = dict(sender._results)
-        finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                    loop.remove_signal_handler(sig)
-            await backend.aclose()
-        return sender, results
-
-    return asyncio.run(main())
 
 
 def _assemble(
@@ -318,9 +245,7 @@ def _assemble(
             "not sent: the run stopped while this row was being "
             "sent; run the same sheet again (the journal makes sure nothing is cancelled twice)",
         )
-        sent_at = (
-            result.sent_at.astimezone(zone).isoformat(timespec="seconds") if result.sent_at else ""
-        )
+        sent_at = result.sent_at.astimezone(zone).isoformat(timespec="seconds") if result.sent_at else ""
         sent_dt = format_plaza_datetime(job.when) if result.status is not RowStatus.NOT_SENT else ""
         rows.append(
             ResultRow(

@@ -39,14 +39,10 @@ class Plan:
     @property
     def against_score(self) -> int:
         """How many of them count against the performance score."""
-        return sum(
-            1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score
-        )
+        return sum(1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score)
 
 
-def make_plan(
-    checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int
-) -> Plan:
+def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int) -> Plan:
     """Turn READY rows into jobs, using what the journal remembers."""
     plan = Plan()
     ready = [c for c in checks if c.status is RowStatus.READY]
@@ -83,7 +79,5 @@ def make_plan(
             continue
         sends += 1
         in_doubt = record is not None and record.state == j.SENDING
-        plan.jobs.append(
-            SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt)
-        )
+        plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
     return plan

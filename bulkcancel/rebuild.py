@@ -60,9 +60,7 @@ def journal_rows(
     return records
 
 
-def rebuild(
-    journal: j.Journal, run_id: str
-) -> tuple[dict[str, Any], list[str], list[ResultRow], RunSummary]:
+def rebuild(journal: j.Journal, run_id: str) -> tuple[dict[str, Any], list[str], list[ResultRow], RunSummary]:
     """(run info, headers, rows, summary) of a stored run; JournalError for an unknown run."""
     info = journal.run_info(run_id)
     if info is None:

@@ -37,9 +37,7 @@ COLOURS = {
     RowStatus.FAILED: "FFC7CE",
     RowStatus.INVALID: "FFC7CE",
 }
-_FILLS = {
-    status: PatternFill("solid", start_color=rgb, end_color=rgb) for status, rgb in COLOURS.items()
-}
+_FILLS = {status: PatternFill("solid", start_color=rgb, end_color=rgb) for status, rgb in COLOURS.items()}
 _BOLD = Font(bold=True)
 _EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 
@@ -111,9 +109,7 @@ def _widths(sheet: WriteOnlyWorksheet, headers: Sequence[str], rows: Sequence[Re
         dimension.width = min(max(longest + 2, 8), 60)
 
 
-def _results_sheet(
-    book: Workbook, title: str, headers: Sequence[str], rows: Sequence[ResultRow]
-) -> None:
+def _results_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[ResultRow]) -> None:
     sheet = book.create_sheet(title)
     names = result_headers(headers)
     _widths(sheet, names, rows)
@@ -171,17 +167,13 @@ def _replace(out: Path, write: object) -> None:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(
-            f"{out}: cannot be written ({exc.strerror}); is it open in Excel?"
-        ) from None
+        raise OutputError(f"{out}: cannot be written ({exc.strerror}); is it open in Excel?") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def write_results(
-    out: Path, headers: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary
-) -> None:
+def write_results(out: Path, headers: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary) -> None:
     """Write the result as .xlsx (Results, Summary, Retry) or .csv (the Results table)."""
     if out.suffix.lower() == ".csv":
         _replace(out, lambda tmp: _write_csv(tmp, headers, rows))

@@ -76,9 +76,7 @@ def _failed_cells(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> dict[int, 
     return {}
 
 
-def validate_sheet_rows(
-    sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str = "en"
-) -> list[RowCheck]:
+def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str = "en") -> list[RowCheck]:
     """Every row of ``sheet`` as READY, INVALID or DUPLICATE, in sheet order."""
     parse_id = lru_cache(maxsize=None)(parse_order_item_id)
     parse_reason = lru_cache(maxsize=None)(parse_reason_code)

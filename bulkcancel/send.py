@@ -68,6 +68,7 @@ class StopReason:
     RATE_LIMIT = "rate-limit"
     AUTH = "auth"
     INTERRUPT = "interrupt"
+    CANARY = "canary"
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -102,6 +103,11 @@ class Sender:
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
 
+    @property
+    def results(self) -> dict[int, SendResult]:
+        """Every row that has ended so far, by row index."""
+        return dict(self._results)
+
     def stop(self, reason: str, message: str) -> None:
         """Send nothing more; requests in flight finish."""
         if self.stop_reason is None:
@@ -128,9 +134,7 @@ class Sender:
     async def _worker(self, queue: Iterable[SendJob]) -> None:
         for job in queue:
             if self.stop_reason is not None:
-                self._results[job.index] = SendResult(
-                    job.index, RowStatus.NOT_SENT, self.stop_message
-                )
+                self._results[job.index] = SendResult(job.index, RowStatus.NOT_SENT, self.stop_message)
                 continue
             if job.follow_up_id:
                 self._follow(job, job.follow_up_id, None, job.in_doubt)
@@ -155,9 +159,7 @@ class Sender:
             sent_at = _utcnow()
             self._on_event("sent")
             try:
-                reply = await self._request(
-                    self.backend.cancel(job.order_item_id, job.reason, job.when)
-                )
+                reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when))
             except NetworkError as exc:
                 logger.debug("cancel %s: %s", job.order_item_id, exc)
                 in_doubt = in_doubt or exc.maybe_delivered
@@ -176,9 +178,7 @@ class Sender:
                     )
                     self._on_event("accepted")
                     if status.status.is_final:
-                        self._final(
-                            job, status.id, status.status, status.error_message, sent_at, in_doubt
-                        )
+                        self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
                     else:
                         self._follow(job, status.id, sent_at, in_doubt)
                     return
@@ -199,9 +199,7 @@ class Sender:
                     )
                     continue
                 if reply.http_status == 401:
-                    self.stop(
-                        StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}"
-                    )
+                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
                     self.journal.record_answer(
                         job.order_item_id,
                         j.SENDING if in_doubt else j.UNSENT,
@@ -238,16 +236,12 @@ class Sender:
                 return
             await self._sleep(delay)
 
-    def _follow(
-        self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool
-    ) -> None:
+    def _follow(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         task = asyncio.create_task(self._poll(job, process_id, sent_at, in_doubt))
         self._polls.add(task)
         task.add_done_callback(self._polls.discard)
 
-    async def _poll(
-        self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool
-    ) -> None:
+    async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         started, delay = self._clock(), self.policy.poll_initial
         try:
             while True:
@@ -259,9 +253,7 @@ class Sender:
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
-                        self._final(
-                            job, process_id, status.status, status.error_message, sent_at, in_doubt
-                        )
+                        self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
                 elif reply is not None and reply.http_status == 404:
                     self._accepted(
@@ -292,14 +284,11 @@ class Sender:
                 job,
                 process_id,
                 sent_at,
-                "accepted by bol; the run stopped before the "
-                "final status: run the sheet again to check",
+                "accepted by bol; the run stopped before the final status: run the sheet again to check",
             )
             raise
 
-    def _accepted(
-        self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str
-    ) -> None:
+    def _accepted(self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str) -> None:
         self._finish(job, RowStatus.ACCEPTED, detail, process_id=process_id, sent_at=sent_at)
 
     def _final(
@@ -324,19 +313,14 @@ class Sender:
             self._finish(
                 job,
                 RowStatus.CANCELLED,
-                "cancelled by an earlier attempt whose answer "
-                "was lost (bol now says: already cancelled)",
+                "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)",
                 process_id=process_id,
                 sent_at=sent_at,
             )
             self._on_event("cancelled")
             return
-        self.journal.record_answer(
-            job.order_item_id, j.FAILED, process_status_id=process_id, message=message
-        )
-        self._finish(
-            job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at
-        )
+        self.journal.record_answer(job.order_item_id, j.FAILED, process_status_id=process_id, message=message)
+        self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
 
     def _finish(
         self,

@@ -36,6 +36,11 @@ class Settings:
     request_timeout: float = 30.0
     interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
     limits: ReadLimits = field(default_factory=ReadLimits)
+    check: bool = False  # compare with bol's open orders before sending
+    allow_reason_mismatch: bool = False
+    canary: int = 0  # send this many rows first, then ask
+    max_order_pages: int = 150
+    confirm_threshold: int = 50  # from this many rows on, production asks for the number typed
     lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
 
     def zone(self) -> ZoneInfo:
@@ -54,7 +59,7 @@ class Settings:
             return self.lang
         return "nl" if dutch_headers else "en"
 
-    def check(self) -> None:
+    def verify(self) -> None:
         """Refuse values that cannot work, with the option's name."""
         if not 1 <= self.concurrency <= 256:
             raise ConfigError(f"--concurrency {self.concurrency}: choose a number from 1 to 256")

@@ -67,9 +67,7 @@ def _sniff_kind(path: Path, head: bytes) -> str:
         )
     if head.startswith(b"PK\x03\x04"):
         if suffix == ".ods":
-            raise InputFileError(
-                f"{path}: OpenDocument sheets are not read; save it as .xlsx or .csv"
-            )
+            raise InputFileError(f"{path}: OpenDocument sheets are not read; save it as .xlsx or .csv")
         return "xlsx"
     if suffix in {".xlsx", ".xlsm"}:
         hint = (
@@ -91,9 +89,7 @@ def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head[:4096]
 
 
-def read_sheet(
-    path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None
-) -> Sheet:
+def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None) -> Sheet:
     """Read ``path``; raise InputFileError for a file that cannot be read as a sheet."""
     limits = limits or ReadLimits()
     try:
@@ -107,13 +103,10 @@ def read_sheet(
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     if size == 0:
-        raise InputFileError(
-            f"{path}: the file is empty; fill in the template (bulkcancel template)"
-        )
+        raise InputFileError(f"{path}: the file is empty; fill in the template (bulkcancel template)")
     if size > limits.max_file_bytes:
         raise InputFileError(
-            f"{path}: {size:,} bytes is larger than the limit of "
-            f"{limits.max_file_bytes:,}; split the sheet"
+            f"{path}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
         )
     kind = _sniff_kind(path, head)
     if kind == "xlsx":
@@ -193,9 +186,7 @@ def _build(
             break
     if header is None:
         if not seen:
-            raise InputFileError(
-                f"{where}: no rows at all; fill in the template (bulkcancel template)"
-            )
+            raise InputFileError(f"{where}: no rows at all; fill in the template (bulkcancel template)")
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
         map_columns([c.strip() for c in widest], where)  # raises with the closest names
         raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -14,6 +16,7 @@ from rich.table import Table
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.pipeline import Outcome
 from bulkcancel.plan import Plan
+from bulkcancel.send import SendResult
 from bulkcancel.statuses import RowStatus
 
 console = Console(highlight=False, soft_wrap=True)
@@ -42,12 +45,11 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[str], None] | None]:
         yield on_event
 
 
-def confirm_production(plan: Plan, yes: bool) -> bool:
-    """Show what a production run will do and ask for the number of rows to be typed."""
+def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
+    """Show what a production run will do; ask for "y", or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
     console.print(
-        f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com "
-        f"({reasons})."
+        f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons})."
     )
     console.print(
         f"{plan.against_score} count against your performance score; "
@@ -61,10 +63,48 @@ def confirm_production(plan: Plan, yes: bool) -> bool:
             "refusing a production run without a terminal to confirm in; "
             "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
         )
+    if plan.to_send < threshold:
+        return click.confirm(f"Cancel these {plan.to_send} order item(s)?", default=False)
     answer = click.prompt(
         f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False
     )
     return answer.strip() == str(plan.to_send)
+
+
+def canary_prompt(results: list[SendResult], yes: bool) -> bool:
+    """Show how the canary rows ended and ask whether to send the rest."""
+    counts = Counter(result.status.value for result in results)
+    console.print("Canary: " + ", ".join(f"{count} {status}" for status, count in sorted(counts.items())))
+    for result in results:
+        if result.status not in (RowStatus.CANCELLED, RowStatus.ACCEPTED):
+            console.print(f"  row {result.index + 1}: {result.status.value}: {result.detail}", markup=False)
+    all_good = all(r.status in (RowStatus.CANCELLED, RowStatus.ACCEPTED) for r in results)
+    if yes:
+        if not all_good:
+            console.print("A canary row did not succeed; the rest is not sent (--yes).")
+        return all_good
+    if not sys.stdin.isatty():
+        console.print(
+            "No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds)."
+        )
+        return False
+    return click.confirm("Send the rest?", default=False)
+
+
+def print_json(outcome: Outcome) -> None:
+    """A machine-readable summary on stdout."""
+    counts = outcome.counts()
+    data = {
+        "exit_code": int(outcome.exit_code),
+        "environment": outcome.target.name if outcome.target else None,
+        "run_id": outcome.run_id,
+        "result": str(outcome.out) if outcome.out else None,
+        "rows": len(outcome.rows),
+        "statuses": {status.value: counts[status] for status in RowStatus if counts[status]},
+        "notes": outcome.notes,
+        "message": outcome.message or None,
+    }
+    sys.stdout.write(json.dumps(data) + "\n")
 
 
 def print_outcome(outcome: Outcome, title: str) -> None:

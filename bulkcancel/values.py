@@ -179,10 +179,7 @@ def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]
         return Parsed(error=Msg.make("dt.unreadable", raw=raw))
     if moment.tzinfo is None:
         moment, dst_note = localise(moment, zone)
-        if note and dst_note:
-            note = Msg.make("pair", first=note, second=dst_note)
-        else:
-            note = note or dst_note
+        note = Msg.make("pair", first=note, second=dst_note) if note and dst_note else note or dst_note
     if moment > now + FUTURE_SLACK:
         return Parsed(error=Msg.make("dt.future", raw=raw))
     return Parsed(value=moment, note=note)

@@ -32,8 +32,7 @@ def _check_zip(path: Path, max_uncompressed: int) -> None:
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
         raise InputFileError(
-            f"{path}: unpacks to {total:,} bytes, over the limit of "
-            f"{max_uncompressed:,}; split the sheet"
+            f"{path}: unpacks to {total:,} bytes, over the limit of {max_uncompressed:,}; split the sheet"
         )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > 1000:
@@ -66,9 +65,7 @@ def hidden_rows_and_columns(path: Path, member: str) -> tuple[set[int], int]:
                     rows.add(int(number.group(1)))
                 elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
                     low, high = (
-                        (span.group(1), span.group(2))
-                        if span.group(1)
-                        else (span.group(4), span.group(3))
+                        (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
                     )
                     columns += int(high) - int(low) + 1
             tail = data[cut:] if cut > 0 else b""

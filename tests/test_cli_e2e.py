@@ -111,9 +111,7 @@ def test_run_xlsx_end_to_end(serve: Callable[..., Any], tmp_path: Path) -> None:
     ]  # only the FAILED row was tried again
 
 
-def test_retry_sheet_fed_back_gives_only_those_rows(
-    serve: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_retry_sheet_fed_back_gives_only_those_rows(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve()
     sheet = write_xlsx(tmp_path / "w.xlsx", MIXED[1:])
     bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
@@ -231,8 +229,7 @@ def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
         (lambda p: write_csv(p / "h.csv", [["Id", "Why"], ["1", "x"]]), "no OrderItemId column"),
         (
             lambda p: (
-                ((p / "j.xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n") and None)
-                or p / "j.xlsx"
+                ((p / "j.xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n") and None) or p / "j.xlsx"
             ),
             "rename it to .csv",
         ),
@@ -302,9 +299,7 @@ def test_template_command_matches_committed_template(tmp_path: Path) -> None:
         book = openpyxl.load_workbook(path)
         sheets = []
         for ws in book.worksheets:
-            validations = [
-                (dv.type, dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation
-            ]
+            validations = [(dv.type, dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation]
             sheets.append(
                 (
                     ws.title,

@@ -134,7 +134,9 @@ def test_every_error_body_variant(body: bytes) -> None:
 
 
 def test_error_code_taken_from_message_when_missing() -> None:
-    body = b"<ServiceError><ErrorMessage>BOL-ERROR [PAI-41501] = Too many requests</ErrorMessage></ServiceError>"
+    body = (
+        b"<ServiceError><ErrorMessage>BOL-ERROR [PAI-41501] = Too many requests</ErrorMessage></ServiceError>"
+    )
     error = parse_error(409, body)
     assert error.code == "41501"
     assert error.is_rate_limit

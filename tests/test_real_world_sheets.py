@@ -168,13 +168,9 @@ typed_text = st.text(
 typed_text = typed_text.filter(lambda text: not (text.startswith("'") and text[1:2] in "=+-@"))
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(notes=st.lists(typed_text, min_size=1, max_size=4), as_csv=st.booleans())
-def test_any_typed_text_survives_read_result_read(
-    tmp_path: Path, notes: list[str], as_csv: bool
-) -> None:
+def test_any_typed_text_survives_read_result_read(tmp_path: Path, notes: list[str], as_csv: bool) -> None:
     rows = [["OrderItemId", "ReasonCode", "Note"]] + [
         [str(2012345600 + n), "OTHER", note] for n, note in enumerate(notes)
     ]

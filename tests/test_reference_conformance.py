@@ -71,11 +71,7 @@ def test_a_reference_client_is_accepted_by_our_simulator(serve: Callable[..., An
     ]
     assert root.findtext(f"{{{NS}}}status") == "PENDING"
     link = root.find(f"{{{NS}}}Links/{{{NS}}}link")
-    assert (
-        link is not None
-        and link.get(f"{{{NS}}}rel") == "self"
-        and link.get(f"{{{NS}}}method") == "GET"
-    )
+    assert link is not None and link.get(f"{{{NS}}}rel") == "self" and link.get(f"{{{NS}}}method") == "GET"
 
     # The same client with charset in its Content-Type, signed as sent, polls the status.
     status_uri = f"/services/rest/process-status/v2/{root.findtext(f'{{{NS}}}id')}"
@@ -115,16 +111,11 @@ def strict_server(request: httpx.Request) -> httpx.Response:
             f"{{{NS}}}ReasonCode",
         ]:
             problems.append("body shape")
-        if not re.match(
-            r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$", root[0].text or ""
-        ):
+        if not re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}[+-]\d{2}:\d{2}$", root[0].text or ""):
             problems.append(f"DateTime {root[0].text!r}")
         if request.url.path != "/services/rest/order-items/v2/2012345678/cancellation":
             problems.append("path")
-    if (
-        request.method == "GET"
-        and request.headers.get("Accept") != "application/vnd.orders-v2.1+xml"
-    ):
+    if request.method == "GET" and request.headers.get("Accept") != "application/vnd.orders-v2.1+xml":
         problems.append("accept")
     if problems:
         return httpx.Response(

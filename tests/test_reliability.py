@@ -46,9 +46,7 @@ def test_faults_every_row_ends_and_nothing_is_cancelled_twice(
     serve: Callable[..., Any], tmp_path: Path
 ) -> None:
     sim = serve(
-        config=SimulatorConfig(
-            settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25
-        )
+        config=SimulatorConfig(settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25)
     )
     sheet = sheet_of(tmp_path, 40)
     first = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
@@ -71,9 +69,7 @@ def test_concurrency_limit_holds(serve: Callable[..., Any], tmp_path: Path) -> N
     result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--concurrency", "5")
     assert result.returncode == 0, result.stderr
     assert sim.app.state.max_in_flight == 5
-    assert [r["Row"] for r in read_results(tmp_path / "w-results.xlsx")] == [
-        str(n) for n in range(2, 32)
-    ]
+    assert [r["Row"] for r in read_results(tmp_path / "w-results.xlsx")] == [str(n) for n in range(2, 32)]
 
 
 def _start(sheet: Path, url: str, *extra: str) -> subprocess.Popen[str]:
@@ -98,9 +94,7 @@ def _start(sheet: Path, url: str, *extra: str) -> subprocess.Popen[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.8, 1.2, 1.6, 2.0, 2.6, 3.2])
-def test_sigkill_at_any_moment_loses_nothing(
-    serve: Callable[..., Any], tmp_path: Path, delay: float
-) -> None:
+def test_sigkill_at_any_moment_loses_nothing(serve: Callable[..., Any], tmp_path: Path, delay: float) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=60))
     sheet = sheet_of(tmp_path, 40)
     process = _start(sheet, sim.url, "--concurrency", "3")
@@ -116,9 +110,7 @@ def test_sigkill_at_any_moment_loses_nothing(
     assert sent_before <= 40
 
 
-def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(
-    serve: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=80))
     sheet = sheet_of(tmp_path, 60)
     process = _start(sheet, sim.url, "--concurrency", "2")
@@ -151,9 +143,7 @@ def test_unwritable_output_keeps_the_journal_and_report_rebuilds(
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert (
-        "bulkcancel report" in result.stderr and "Every outcome is in the journal" in result.stderr
-    )
+    assert "bulkcancel report" in result.stderr and "Every outcome is in the journal" in result.stderr
     run_id = result.stderr.split("bulkcancel report ")[1].split()[0]
     requests = len(sim.cancelled_ids())
     rebuilt = bulkcancel("report", run_id, "--out", str(tmp_path / "again.xlsx"))
@@ -162,9 +152,7 @@ def test_unwritable_output_keeps_the_journal_and_report_rebuilds(
     assert len(sim.cancelled_ids()) == requests  # zero requests to rebuild
 
 
-def test_report_of_a_killed_run_reads_item_states(
-    serve: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_report_of_a_killed_run_reads_item_states(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=100))
     sheet = sheet_of(tmp_path, 30)
     process = _start(sheet, sim.url, "--concurrency", "2")
@@ -230,9 +218,7 @@ def test_secrets_appear_nowhere(serve: Callable[..., Any], tmp_path: Path) -> No
     artefacts = {
         "stdout": result.stdout + csv_out.stdout,
         "stderr": result.stderr + csv_out.stderr,
-        "journal": b"".join(p.read_bytes() for p in tmp_path.glob("journal.sqlite3*")).decode(
-            "latin-1"
-        ),
+        "journal": b"".join(p.read_bytes() for p in tmp_path.glob("journal.sqlite3*")).decode("latin-1"),
         "workbook": (tmp_path / "w-results.xlsx").read_bytes().decode("latin-1"),
         "csv": (tmp_path / "r.csv").read_text(encoding="utf-8-sig"),
     }

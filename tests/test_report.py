@@ -114,9 +114,7 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(
         monkeypatch.setattr(tempfile, "mkstemp", refuse)
     try:
         with pytest.raises(OutputError, match=r"cannot write in .*Permission denied"):
-            write_results(
-                out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary()
-            )
+            write_results(out, ["OrderItemId"], [ResultRow(2, ["1"], RowStatus.READY, "")], _summary())
     finally:
         os.chmod(tmp_path, 0o700)
     assert out.read_bytes() == b"old result"
@@ -131,9 +129,7 @@ def test_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.xlsx"]
 
 
-printable = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60
-)
+printable = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
 
 
 @given(printable)

@@ -17,9 +17,7 @@ AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def _checks(tmp_path: Path, rows: list[list[str]]) -> list:  # type: ignore[type-arg]
-    path = write_csv(
-        tmp_path / "in.csv", [["Title row"], ["OrderItemId", "ReasonCode", "DateTime"], *rows]
-    )
+    path = write_csv(tmp_path / "in.csv", [["Title row"], ["OrderItemId", "ReasonCode", "DateTime"], *rows])
     return validate_sheet_rows(read_sheet(path), AMS, NOW)
 
 
@@ -74,8 +72,6 @@ def test_pandera_schema_is_what_decides(tmp_path: Path) -> None:
     from bulkcancel.schema import build_schema
     from bulkcancel.values import parse_order_item_id, parse_reason_code
 
-    schema = build_schema(
-        parse_order_item_id, parse_reason_code, lambda t: parse_reason_code("OTHER")
-    )
+    schema = build_schema(parse_order_item_id, parse_reason_code, lambda t: parse_reason_code("OTHER"))
     assert isinstance(schema, pa.DataFrameSchema)
     assert set(schema.columns) == {"OrderItemId", "ReasonCode", "DateTime"}

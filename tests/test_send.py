@@ -24,9 +24,7 @@ NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
 
 def status(state: ProcessState, message: str | None = None) -> Reply:
-    return Reply(
-        200, process_status=ProcessStatus("77", "1", "1", "CANCEL_ORDER", "d", state, message)
-    )
+    return Reply(200, process_status=ProcessStatus("77", "1", "1", "CANCEL_ORDER", "d", state, message))
 
 
 def error(http: int, code: str = "41000") -> Reply:
@@ -36,9 +34,7 @@ def error(http: int, code: str = "41000") -> Reply:
 class Scripted:
     """Answers cancellations from a script per item; polls from another."""
 
-    def __init__(
-        self, cancels: dict[str, list[Reply | Exception]], polls: list[Reply] | None = None
-    ):
+    def __init__(self, cancels: dict[str, list[Reply | Exception]], polls: list[Reply] | None = None):
         self.cancels = cancels
         self.polls = polls or [status(ProcessState.SUCCESS)]
         self.calls: list[str] = []
@@ -61,9 +57,7 @@ class Scripted:
         return None
 
 
-def run(
-    backend: Scripted, ids: list[str], tmp_path: Path, **policy: object
-) -> tuple[dict, list[float]]:  # type: ignore[type-arg]
+def run(backend: Scripted, ids: list[str], tmp_path: Path, **policy: object) -> tuple[dict, list[float]]:  # type: ignore[type-arg]
     waits: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:

@@ -79,9 +79,7 @@ def test_sheet_with_the_header_is_picked_and_sheet_option(tmp_path: Path) -> Non
     book.save(tmp_path / "multi.xlsx")
     assert read_sheet(tmp_path / "multi.xlsx").sheet_name == "Data"
     assert read_sheet(tmp_path / "multi.xlsx", "Other").rows[0][0] == "2099999999"
-    with pytest.raises(
-        InputFileError, match="no sheet 'Nope'; the sheets are 'Notes', 'Data', 'Other'"
-    ):
+    with pytest.raises(InputFileError, match="no sheet 'Nope'; the sheets are 'Notes', 'Data', 'Other'"):
         read_sheet(tmp_path / "multi.xlsx", "Nope")
 
 
@@ -155,9 +153,7 @@ def test_missing_column_names_headers_and_closest(tmp_path: Path) -> None:
 
 
 def test_two_id_columns_refused() -> None:
-    with pytest.raises(
-        ColumnError, match="'OrderItemId' and 'order item id' both look like OrderItemId"
-    ):
+    with pytest.raises(ColumnError, match="'OrderItemId' and 'order item id' both look like OrderItemId"):
         map_columns(["OrderItemId", "ReasonCode", "order item id"], "x.csv")
 
 
@@ -214,17 +210,13 @@ def _zip_bomb(path: Path) -> Path:
         ),
         (
             lambda p: (
-                p.with_suffix(".xlsx").write_bytes(
-                    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600
-                ),
+                p.with_suffix(".xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
                 p.with_suffix(".xlsx"),
             )[1],
             "password-protected",
         ),
         (
-            lambda p: (p.with_suffix(".xls").write_bytes(b"junk\x00\x01"), p.with_suffix(".xls"))[
-                1
-            ],
+            lambda p: (p.with_suffix(".xls").write_bytes(b"junk\x00\x01"), p.with_suffix(".xls"))[1],
             ".xls files are not read",
         ),
         (

@@ -78,9 +78,7 @@ def test_string_to_sign_layout() -> None:
 
 def test_headers_for_one_attempt() -> None:
     keys = ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
-    headers = auth_headers(
-        keys, "GET", "/services/rest/orders/v2", datetime(2016, 2, 17, tzinfo=UTC)
-    )
+    headers = auth_headers(keys, "GET", "/services/rest/orders/v2", datetime(2016, 2, 17, tzinfo=UTC))
     assert headers == {
         "Content-Type": "application/xml",
         "X-BOL-Date": DATE,

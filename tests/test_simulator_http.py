@@ -63,9 +63,7 @@ def test_accepted_cancel_then_success(serve: Callable[..., Any]) -> None:
         ("unknown", "does not exist"),
     ],
 )
-def test_business_rules_fail_asynchronously(
-    serve: Callable[..., Any], state: str, message: str
-) -> None:
+def test_business_rules_fail_asynchronously(serve: Callable[..., Any], state: str, message: str) -> None:
     sim = serve(make_scenario(id_2012345678=state))
     reply, status = run(_cancel_and_poll(sim.url, "2012345678"))
     assert reply.http_status == 200  # bol answers first, checks later
@@ -95,16 +93,12 @@ def test_status_stays_pending_for_the_configured_polls(serve: Callable[..., Any]
     assert run(go()) == ["PENDING", "PENDING", "SUCCESS"]
 
 
-def _raw(
-    url: str, method: str, path: str, headers: dict[str, str], body: bytes = b""
-) -> httpx.Response:
+def _raw(url: str, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> httpx.Response:
     with httpx.Client(base_url=url) as http:
         return http.request(method, path, headers=headers, content=body)
 
 
-def _signed(
-    method: str, path: str, when: datetime | None = None, keys: ApiKeys = KEYS
-) -> dict[str, str]:
+def _signed(method: str, path: str, when: datetime | None = None, keys: ApiKeys = KEYS) -> dict[str, str]:
     return auth_headers(keys, method, path, when or datetime.now(UTC))
 
 
@@ -170,9 +164,7 @@ def test_each_401(serve: Callable[..., Any], case: str, code: str) -> None:
 def test_query_string_is_accepted_when_only_the_path_is_signed(serve: Callable[..., Any]) -> None:
     sim = serve()
     headers = _signed("GET", "/services/rest/orders/v2")
-    response = _raw(
-        sim.url, "GET", "/services/rest/orders/v2?page=2&fulfilment-method=FBB", headers
-    )
+    response = _raw(sim.url, "GET", "/services/rest/orders/v2?page=2&fulfilment-method=FBB", headers)
     assert response.status_code == 200
 
 
@@ -231,9 +223,7 @@ def test_409_after_the_daily_limit(serve: Callable[..., Any]) -> None:
 
     async def go() -> list[Any]:
         async with PlazaClient(sim.url, KEYS) as client:
-            return [
-                await client.cancel(str(2012345600 + n), ReasonCode.OTHER, NOW) for n in range(5)
-            ]
+            return [await client.cancel(str(2012345600 + n), ReasonCode.OTHER, NOW) for n in range(5)]
 
     replies = run(go())
     assert [r.http_status for r in replies] == [200, 200, 200, 409, 409]
@@ -265,9 +255,7 @@ def test_dropped_connection_after_the_effect(serve: Callable[..., Any]) -> None:
     with pytest.raises(NetworkError) as caught:
         run(go())
     assert caught.value.maybe_delivered
-    assert (
-        sim.app.state.effective_cancellations()["2012345678"] == 1
-    )  # the answer lost, not the effect
+    assert sim.app.state.effective_cancellations()["2012345678"] == 1  # the answer lost, not the effect
 
 
 def test_connection_refused_is_not_delivered() -> None:

@@ -100,9 +100,7 @@ def test_no_wild_guess_for_nonsense() -> None:
 
 def test_twelve_codes_and_score() -> None:
     assert len(ReasonCode) == 12
-    assert [c for c in ReasonCode if not c.counts_against_score] == [
-        ReasonCode.REQUESTED_BY_CUSTOMER
-    ]
+    assert [c for c in ReasonCode if not c.counts_against_score] == [ReasonCode.REQUESTED_BY_CUSTOMER]
     assert all(code.meaning for code in ReasonCode)
 
 

@@ -101,9 +101,7 @@ class PlazaClient:
         quiet_http_logging()
         self._keys = keys
         self._clock = clock
-        limits = httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        )
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         if transport is None:
             transport = AiohttpTransport(max_connections, MAX_XML_BYTES)
         self._http = httpx.AsyncClient(
@@ -151,13 +149,9 @@ class PlazaClient:
                         break  # the parser refuses it; stop reading a runaway body
                 return response.status_code, bytes(data)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(
-                f"could not connect ({type(exc).__name__})", maybe_delivered=False
-            ) from None
+            raise NetworkError(f"could not connect ({type(exc).__name__})", maybe_delivered=False) from None
         except httpx.TransportError as exc:
-            raise NetworkError(
-                f"connection lost ({type(exc).__name__})", maybe_delivered=True
-            ) from None
+            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
 
     @staticmethod
     def _reply(status: int, body: bytes) -> Reply:

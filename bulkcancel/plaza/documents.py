@@ -108,9 +108,7 @@ def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
 
 def _link(element: etree._Element) -> Link:
     attrs = {etree.QName(key).localname: str(value) for key, value in element.attrib.items()}
-    return Link(
-        rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", "")
-    )
+    return Link(rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", ""))
 
 
 def parse_process_status(body: bytes) -> ProcessStatus:

@@ -27,8 +27,8 @@ class Target:
 
     @property
     def is_production(self) -> bool:
-        """Whether cancellations here reach real customers."""
-        return self.base_url.rstrip("/") == PRODUCTION_URL
+        """Whether the user chose production (or points at its URL): real customers."""
+        return self.name == "production" or self.base_url.rstrip("/") == PRODUCTION_URL
 
 
 def _is_loopback(host: str) -> bool:
@@ -78,9 +78,7 @@ def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
     if target.name == "custom" and not (public or private):
         return ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
     missing = " and ".join(
-        name
-        for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private))
-        if not value
+        name for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private)) if not value
     )
     raise CredentialsError(
         f"{missing} not set: export your Plaza API keys for the {target.name} environment "

@@ -137,9 +137,7 @@ class PlazaSimulator:
             raise DroppedConnection("simulated dropped connection after the effect")
         await send({"type": "http.response.body", "body": body})
 
-    def _dispatch(
-        self, scope: Scope, headers: dict[str, str], body: bytes
-    ) -> tuple[int, bytes, str, bool]:
+    def _dispatch(self, scope: Scope, headers: dict[str, str], body: bytes) -> tuple[int, bytes, str, bool]:
         method, path = scope["method"], scope["path"]
         if path.startswith("/_simulator/"):
             return self._introspect(path)
@@ -163,10 +161,7 @@ class PlazaSimulator:
         if not date or not auth or ":" not in auth:
             raise _error(401, "41102")
         sent = parse_http_date(date)
-        if (
-            sent is None
-            or abs((self._clock() - sent).total_seconds()) > self.config.max_skew_seconds
-        ):
+        if sent is None or abs((self._clock() - sent).total_seconds()) > self.config.max_skew_seconds:
             raise _error(401, "41102")
         public, given = auth.split(":", 1)
         seller = next((s for s in self.state.scenario.sellers if s.public == public), None)
@@ -282,9 +277,7 @@ class PlazaSimulator:
                 key=lambda i: (i.placed, i.order_id, i.id),
                 reverse=True,
             )
-            orders = [
-                (oid, list(items)) for oid, items in groupby(open_items, key=lambda i: i.order_id)
-            ]
+            orders = [(oid, list(items)) for oid, items in groupby(open_items, key=lambda i: i.order_id)]
         chosen = orders[(page - 1) * _PAGE_SIZE : page * _PAGE_SIZE] if page >= 1 else []
         return 200, xmlout.orders_body(chosen), "application/xml", False
 

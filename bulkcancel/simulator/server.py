@@ -28,9 +28,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def make_server(
-    app: PlazaSimulator, host: str, port: int, log_level: str = "warning"
-) -> uvicorn.Server:
+def make_server(app: PlazaSimulator, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
     """A uvicorn server for ``app`` (no access log: it would show every request line)."""
     logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
     config = uvicorn.Config(
@@ -49,9 +47,7 @@ def make_server(
 class ServedSimulator:
     """The simulator served in a background thread: ``with ServedSimulator(app) as url: ...``."""
 
-    def __init__(
-        self, app: PlazaSimulator, host: str = "127.0.0.1", port: int | None = None
-    ) -> None:
+    def __init__(self, app: PlazaSimulator, host: str = "127.0.0.1", port: int | None = None) -> None:
         self.app = app
         self.host = host
         self.port = port or free_port(host)

@@ -1,0 +1,153 @@
+"""The networked part of a run: check against open orders, consent, canary, send.
+
+Runs in one event loop with one client. Ctrl-C or SIGTERM stops scheduling; requests in
+flight get ``interrupt_grace`` seconds; a second signal stops at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from bulkcancel import journal as j
+from bulkcancel.backend import open_backend
+from bulkcancel.errors import BulkCancelError
+from bulkcancel.plan import Plan
+from bulkcancel.plaza.environments import Target
+from bulkcancel.plaza.signing import ApiKeys
+from bulkcancel.preflight import apply_check, fetch_open_items
+from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
+from bulkcancel.settings import Settings
+from bulkcancel.statuses import RowStatus
+
+INTERRUPTED = (
+    "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
+)
+CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the sheet again"
+
+
+@dataclass
+class Hooks:
+    """Where a run asks the person running it (the CLI) or tells them something."""
+
+    confirm: Callable[[Plan, Target], bool] | None = None
+    canary_ok: Callable[[list[SendResult]], bool] | None = None
+    on_event: Callable[[str], None] | None = None
+    on_start: Callable[[], None] | None = None
+
+
+@dataclass
+class Execution:
+    """What the networked part produced."""
+
+    results: dict[int, SendResult] = field(default_factory=dict)
+    stop_message: str = ""
+    check_notes: dict[int, str] = field(default_factory=dict)
+
+
+def execute(
+    plan: Plan,
+    settings: Settings,
+    target: Target,
+    keys: ApiKeys,
+    journal: j.Journal,
+    run_id: str,
+    hooks: Hooks,
+) -> Execution:
+    """Check, ask, and send ``plan``; rows the check refuses move into ``plan.settled``."""
+    return asyncio.run(_execute(plan, settings, target, keys, journal, run_id, hooks))
+
+
+async def _execute(
+    plan: Plan,
+    settings: Settings,
+    target: Target,
+    keys: ApiKeys,
+    journal: j.Journal,
+    run_id: str,
+    hooks: Hooks,
+) -> Execution:
+    done = Execution()
+    if settings.dry_run and not settings.check:
+        done.results = _dry_run(plan)
+        return done
+    backend = open_backend(target, keys, settings)
+    try:
+        if settings.check:
+            open_items = await fetch_open_items(backend, settings.max_order_pages)
+            done.check_notes = apply_check(plan, open_items, settings.allow_reason_mismatch)
+        if settings.dry_run:
+            done.results = _dry_run(plan, RowStatus.READY)  # a checked plan: what each row would get
+            return done
+        if target.is_production and plan.to_send and not (hooks.confirm and hooks.confirm(plan, target)):
+            raise BulkCancelError("nothing was sent: the production run was not confirmed")
+        if hooks.on_start:
+            hooks.on_start()
+        policy = SendPolicy(
+            concurrency=settings.concurrency,
+            retry=settings.retry,
+            poll_initial=settings.poll_initial,
+            poll_deadline=settings.poll_deadline,
+        )
+        sender = Sender(backend, journal, run_id, policy, on_event=hooks.on_event)
+        with (
+            _signals(sender, settings.interrupt_grace),
+            contextlib.suppress(asyncio.CancelledError),
+        ):
+            await _send(sender, plan, settings.canary, hooks)
+        done.results, done.stop_message = sender.results, sender.stop_message
+        return done
+    finally:
+        await backend.aclose()
+
+
+async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:
+    if canary <= 0:
+        await sender.run(plan.jobs)
+        return
+    first = [job for job in plan.jobs if not job.follow_up_id][:canary]
+    chosen = {job.index for job in first}
+    rest = [job for job in plan.jobs if job.index not in chosen]
+    results = await sender.run(first)
+    if sender.stop_reason is None and rest:
+        canary_results = [results[job.index] for job in first]
+        if hooks.canary_ok is None or not hooks.canary_ok(canary_results):
+            sender.stop(StopReason.CANARY, CANARY_STOP)
+    await sender.run(rest)
+
+
+def _dry_run(plan: Plan, status: RowStatus = RowStatus.NOT_SENT) -> dict[int, SendResult]:
+    results = {}
+    for job in plan.jobs:
+        action = "follow up the earlier send" if job.follow_up_id else f"send {job.reason.value}"
+        results[job.index] = SendResult(job.index, status, f"dry run: would {action}")
+    return results
+
+
+@contextlib.contextmanager
+def _signals(sender: Sender, grace: float) -> Iterator[None]:
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    interrupts = 0
+
+    def on_signal() -> None:
+        nonlocal interrupts
+        interrupts += 1
+        sender.stop(StopReason.INTERRUPT, INTERRUPTED)
+        sender.cut_polls()
+        if task is not None:
+            # The first signal gives requests in flight a short grace; the second stops now.
+            loop.call_later(grace if interrupts == 1 else 0, task.cancel)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, on_signal)
+    try:
+        yield
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(sig)

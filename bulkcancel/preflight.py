@@ -1,0 +1,118 @@
+"""Know before you cancel: compare each row with bol's open orders before anything is sent.
+
+Plaza v2 lists open orders 25 a page (``GET /services/rest/orders/v2``, 400 requests an
+hour), with ``CancelRequest`` on every item. They are fetched once per run (FBR and FBB)
+and each valid row is classified: will cancel; not open (shipped, cancelled or not this
+seller's); REQUESTED_BY_CUSTOMER without a customer request (it would count against the
+score); a retailer reason where the customer did ask (REQUESTED_BY_CUSTOMER would not
+count); and FBB items, which bol fulfils.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bulkcancel.errors import BulkCancelError
+from bulkcancel.plan import Plan
+from bulkcancel.plaza.client import CancellationBackend
+from bulkcancel.plaza.documents import OpenOrderItem
+from bulkcancel.reasons import ReasonCode
+from bulkcancel.statuses import RowStatus
+
+FULFILMENT_METHODS = ("FBR", "FBB")
+MAX_PAGES = 150  # per fulfilment method and run: well inside 400 requests an hour
+
+
+async def fetch_open_items(
+    backend: CancellationBackend,
+    max_pages: int = MAX_PAGES,
+    on_page: Callable[[str, int], None] | None = None,
+) -> dict[str, OpenOrderItem]:
+    """Every open order item (FBR and FBB) by OrderItemId; stops at the first empty page."""
+    found: dict[str, OpenOrderItem] = {}
+    for method in FULFILMENT_METHODS:
+        for page in range(1, max_pages + 1):
+            reply = await backend.open_orders(page, method)
+            if reply.error is not None:
+                what = (
+                    "rate limit for listing orders (400 an hour)"
+                    if reply.error.is_rate_limit
+                    else (reply.error.message)
+                )
+                raise BulkCancelError(
+                    f"could not list open orders ({method}, page {page}): {what}; nothing was sent"
+                )
+            if on_page:
+                on_page(method, page)
+            if not reply.items:
+                break
+            for item in reply.items:
+                found[item.order_item_id] = item
+        else:
+            raise BulkCancelError(
+                f"more than {max_pages} pages of {method} open orders; the "
+                "check stops there so the hourly limit is not spent: run without --check"
+            )
+    return found
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the check says about one row: send it or not, and why."""
+
+    send: bool
+    detail: str
+
+
+def judge(
+    item_id: str, reason: ReasonCode, open_items: dict[str, OpenOrderItem], allow_mismatch: bool
+) -> Verdict:
+    """The pre-flight class of one valid row."""
+    item = open_items.get(item_id)
+    if item is None:
+        return Verdict(
+            False,
+            "not sent: not among bol's open orders (already shipped, cancelled, "
+            "or not an item of this seller); remove the row",
+        )
+    notes = []
+    if item.fulfilment_method == "FBB":
+        notes.append("FBB: bol fulfils this item")
+    if reason is ReasonCode.REQUESTED_BY_CUSTOMER and not item.cancel_request:
+        if not allow_mismatch:
+            return Verdict(
+                False,
+                "not sent: REQUESTED_BY_CUSTOMER but the customer did not ask to "
+                "cancel; it would count against your score. Choose the real reason, "
+                "or use --allow-reason-mismatch",
+            )
+        notes.append("REQUESTED_BY_CUSTOMER without a customer request (allowed by option)")
+    if reason is not ReasonCode.REQUESTED_BY_CUSTOMER and item.cancel_request:
+        if not allow_mismatch:
+            return Verdict(
+                False,
+                f"not sent: the customer asked to cancel this item; use "
+                f"REQUESTED_BY_CUSTOMER instead of {reason.value}, which would count "
+                "against your score (or --allow-reason-mismatch)",
+            )
+        notes.append("the customer asked to cancel; REQUESTED_BY_CUSTOMER would not count against your score")
+    notes.insert(0, "checked: open" + (", customer asked to cancel" if item.cancel_request else ""))
+    return Verdict(True, "; ".join(notes))
+
+
+def apply_check(plan: Plan, open_items: dict[str, OpenOrderItem], allow_mismatch: bool) -> dict[int, str]:
+    """Drop the jobs the check refuses (they become INVALID); return notes for the rest."""
+    kept, notes = [], {}
+    for job in plan.jobs:
+        if job.follow_up_id:  # already accepted earlier: following it up is always right
+            kept.append(job)
+            continue
+        verdict = judge(job.order_item_id, job.reason, open_items, allow_mismatch)
+        if verdict.send:
+            kept.append(job)
+            notes[job.index] = verdict.detail
+        else:
+            plan.settled[job.index] = (RowStatus.INVALID, verdict.detail)
+    plan.jobs = kept
+    return notes
