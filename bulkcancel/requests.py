@@ -13,13 +13,13 @@ from pathlib import Path
 
 from openpyxl.styles import Font
 
+from bulkcancel.atomic import write_atomically
 from bulkcancel.backend import open_backend
 from bulkcancel.logs import protect
 from bulkcancel.plaza.documents import OpenOrderItem
 from bulkcancel.plaza.environments import load_keys, resolve_target
 from bulkcancel.preflight import fetch_open_items
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.report import _replace
 from bulkcancel.settings import Settings
 from bulkcancel.template import COLUMNS, build_template
 
@@ -67,5 +67,5 @@ def write_customer_requests(path: Path, settings: Settings) -> int:
             cell = sheet.cell(row=row, column=column, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # text from bol is never a formula
-    _replace(path, lambda tmp: book.save(tmp))
+    write_atomically(path, lambda tmp: book.save(tmp))
     return len(items)

@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from bulkcancel.atomic import write_atomically
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.report import _replace
 
 TEMPLATE_ROWS = 2000
 COLUMNS = (("OrderItemId", 16), ("ReasonCode", 26), ("DateTime", 20), ("Note", 40))
@@ -71,4 +71,4 @@ def build_template() -> Workbook:
 def write_template(path: Path) -> None:
     """Write the template to ``path`` (atomically)."""
     book = build_template()
-    _replace(path, lambda tmp: book.save(tmp))
+    write_atomically(path, lambda tmp: book.save(tmp))

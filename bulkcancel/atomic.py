@@ -1,0 +1,40 @@
+"""Write a file through a temporary file beside it, then move it into place (atomic on POSIX).
+
+A write that fails leaves any older file untouched and no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from bulkcancel.errors import OutputError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
+    """Call ``write(tmp_path)``, then replace ``out`` with the result; OutputError on failure."""
+    directory = out.parent if str(out.parent) else Path()
+    try:
+        handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
+        os.close(handle)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write in {directory} ({exc.strerror})") from None
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        tmp.replace(out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{out}: cannot be written ({exc.strerror}); is it open in Excel?") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
