@@ -18,7 +18,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def clean_text(text: str) -> str:
     """Text Excel can store: illegal control characters replaced, length capped."""
-    text = _ILLEGAL.sub("\ufffd", text)
+    if not text.isprintable():  # the common case skips the regular expression
+        text = _ILLEGAL.sub("\ufffd", text)
     if len(text) > MAX_CELL:
         text = text[: MAX_CELL - len(TRUNCATED)] + TRUNCATED
     return text

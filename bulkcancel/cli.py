@@ -22,9 +22,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
 out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
-sheet_opt = click.option(
-    "--sheet", "sheet_name", help="Worksheet to read (default: the one with the header)."
-)
+sheet_opt = click.option("--sheet", "sheet_name", help="Worksheet to read (default: the one with the header).")
 lang_opt = click.option(
     "--lang",
     type=click.Choice(["auto", "en", "nl"]),

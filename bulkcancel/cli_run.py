@@ -19,12 +19,8 @@ def target_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """--env, --base-url, --journal, --scenario, --quiet, --verbose."""
     for option in reversed(
         [
-            click.option(
-                "--env", type=click.Choice(ENVIRONMENTS), help="demo (default), test or production."
-            ),
-            click.option(
-                "--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback."
-            ),
+            click.option("--env", type=click.Choice(ENVIRONMENTS), help="demo (default), test or production."),
+            click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback."),
             click.option(
                 "--journal",
                 type=click.Path(path_type=Path),

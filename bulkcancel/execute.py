@@ -23,9 +23,7 @@ from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
 from bulkcancel.settings import Settings
 from bulkcancel.statuses import RowStatus
 
-INTERRUPTED = (
-    "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
-)
+INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
 CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the sheet again"
 
 

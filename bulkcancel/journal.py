@@ -96,9 +96,7 @@ class Journal:
             fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             self._lock.close()
-            raise JournalError(
-                f"journal {path}: another bulkcancel run is using it; wait for it to finish"
-            ) from None
+            raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it to finish") from None
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -107,8 +105,7 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             self._lock.close()
             raise JournalError(
-                f"journal {path}: is not a usable journal ({exc}); move it aside "
-                "or choose another with --journal"
+                f"journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal"
             ) from None
 
     def close(self) -> None:
@@ -144,9 +141,7 @@ class Journal:
 
     def finish_run(self, run_id: str, exit_code: int) -> None:
         """Mark a run as ended."""
-        self.db.execute(
-            "UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?", (_now(), exit_code, run_id)
-        )
+        self.db.execute("UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?", (_now(), exit_code, run_id))
 
     def save_rows(self, run_id: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Store (row_index, sheet_row, order_item_id, status, detail, ps id, sent dt, sent at,

@@ -96,9 +96,7 @@ def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck]) -> R
     return RunSummary(parameters=outcome_params, reasons=reasons)
 
 
-def _params(
-    path: Path, target: str, settings: Settings, started: datetime, run_id: str = ""
-) -> list[tuple[str, str]]:
+def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
     params = [
         ("Input file", str(path)),
         ("Environment", target),

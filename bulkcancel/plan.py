@@ -73,8 +73,7 @@ def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, bu
             plan.over_budget += 1
             plan.settled[check.index] = (
                 RowStatus.NOT_SENT,
-                "not sent: today's budget of cancellations with this key is "
-                "used up; run the same sheet again tomorrow",
+                "not sent: today's budget of cancellations with this key is used up; run the same sheet again tomorrow",
             )
             continue
         sends += 1

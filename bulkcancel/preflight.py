@@ -40,9 +40,7 @@ async def fetch_open_items(
                     if reply.error.is_rate_limit
                     else (reply.error.message)
                 )
-                raise BulkCancelError(
-                    f"could not list open orders ({method}, page {page}): {what}; nothing was sent"
-                )
+                raise BulkCancelError(f"could not list open orders ({method}, page {page}): {what}; nothing was sent")
             if on_page:
                 on_page(method, page)
             if not reply.items:
@@ -65,9 +63,7 @@ class Verdict:
     detail: str
 
 
-def judge(
-    item_id: str, reason: ReasonCode, open_items: dict[str, OpenOrderItem], allow_mismatch: bool
-) -> Verdict:
+def judge(item_id: str, reason: ReasonCode, open_items: dict[str, OpenOrderItem], allow_mismatch: bool) -> Verdict:
     """The pre-flight class of one valid row."""
     item = open_items.get(item_id)
     if item is None:

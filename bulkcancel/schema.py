@@ -81,22 +81,15 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
     parse_id = lru_cache(maxsize=None)(parse_order_item_id)
     parse_reason = lru_cache(maxsize=None)(parse_reason_code)
     parse_when = lru_cache(maxsize=None)(lambda text: parse_datetime(text, zone, now))
-    frame = pd.DataFrame(
-        {
-            ORDER_ITEM_ID: sheet.column(sheet.columns.order_item_id),
-            REASON: sheet.column(sheet.columns.reason),
-            DATETIME: sheet.column(sheet.columns.datetime),
-        }
-    )
+    ids = sheet.column(sheet.columns.order_item_id)
+    reasons = sheet.column(sheet.columns.reason)
+    times = sheet.column(sheet.columns.datetime)
+    frame = pd.DataFrame({ORDER_ITEM_ID: ids, REASON: reasons, DATETIME: times})
     failed = _failed_cells(build_schema(parse_id, parse_reason, parse_when), frame)
     first_row_of: dict[str, int] = {}
     checks: list[RowCheck] = []
     for index, sheet_row in enumerate(sheet.row_numbers):
-        parsed = (
-            parse_id(frame.iat[index, 0]),
-            parse_reason(frame.iat[index, 1]),
-            parse_when(frame.iat[index, 2]),
-        )
+        parsed = (parse_id(ids[index]), parse_reason(reasons[index]), parse_when(times[index]))
         notes = [p.note for p in parsed if p.note]
         if sheet_row in sheet.hidden_rows:
             notes.insert(0, Msg.make("note.hidden"))
@@ -111,6 +104,6 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
         else:
             assert item_id is not None
             first_row_of[item_id] = sheet_row
-            status, detail = RowStatus.READY, "; ".join(render(n, lang) for n in notes)
+            status, detail = RowStatus.READY, "; ".join(render(n, lang) for n in notes) if notes else ""
         checks.append(RowCheck(index, sheet_row, status, detail, item_id, reason, when, kinds))
     return checks

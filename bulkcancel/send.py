@@ -260,8 +260,7 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        "bol no longer knows this process status; "
-                        "check the order item in the seller dashboard",
+                        "bol no longer knows this process status; check the order item in the seller dashboard",
                     )
                     return
                 elapsed = self._clock() - started
@@ -270,8 +269,7 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        f"accepted by bol; still pending after "
-                        f"{elapsed:.0f} s: run the sheet again later to check",
+                        f"accepted by bol; still pending after {elapsed:.0f} s: run the sheet again later to check",
                     )
                     return
                 delay = min(
@@ -307,9 +305,7 @@ class Sender:
             return
         message = error or f"process status {state.value}"
         if in_doubt and ALREADY_CANCELLED.search(message):
-            self.journal.record_answer(
-                job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message
-            )
+            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message)
             self._finish(
                 job,
                 RowStatus.CANCELLED,

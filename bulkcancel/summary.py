@@ -48,9 +48,7 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
     """Show what a production run will do; ask for "y", or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
-    console.print(
-        f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons})."
-    )
+    console.print(f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons}).")
     console.print(
         f"{plan.against_score} count against your performance score; "
         f"{plan.to_send - plan.against_score} confirm customer requests. Customers are "
@@ -65,9 +63,7 @@ def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
         )
     if plan.to_send < threshold:
         return click.confirm(f"Cancel these {plan.to_send} order item(s)?", default=False)
-    answer = click.prompt(
-        f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False
-    )
+    answer = click.prompt(f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False)
     return answer.strip() == str(plan.to_send)
 
 
@@ -84,9 +80,7 @@ def canary_prompt(results: list[SendResult], yes: bool) -> bool:
             console.print("A canary row did not succeed; the rest is not sent (--yes).")
         return all_good
     if not sys.stdin.isatty():
-        console.print(
-            "No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds)."
-        )
+        console.print("No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds).")
         return False
     return click.confirm("Send the rest?", default=False)
 

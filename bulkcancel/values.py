@@ -43,6 +43,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\ufeff\u200b]+")
 
 def parse_order_item_id(text: str) -> Parsed[str]:
     """A positive whole number of at most 18 digits, as its canonical digits."""
+    if text.isdigit() and text.isascii() and text[0] != "0" and len(text) <= MAX_ID_DIGITS:
+        return Parsed(value=text)  # the common case: clean digits
     raw = _SPACES.sub(" ", text).strip()
     note = None
     if raw.startswith("'"):  # Excel's "keep this as text" mark, pasted along
@@ -125,9 +127,7 @@ def _naive(raw: str) -> tuple[datetime | None, str | None]:
     if match := _DMY.match(raw):
         day, month, year, hour, minute, second = match.groups()
         try:
-            moment = datetime(
-                int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-            )
+            moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
         except ValueError:
             return None, None
         note = None

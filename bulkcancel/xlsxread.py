@@ -67,9 +67,7 @@ def hidden_rows_and_columns(path: Path, member: str) -> tuple[set[int], int]:
                 if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
                     rows.add(int(number.group(1)))
                 elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
-                    low, high = (
-                        (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
-                    )
+                    low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
                     columns += int(high) - int(low) + 1
             tail = data[cut:] if cut > 0 else b""
     return rows, columns
@@ -83,24 +81,18 @@ def _sheet_parts(path: Path) -> dict[str, str]:
             rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), max_bytes=10_000_000)
         except (KeyError, XMLRejected):
             return {}
-    targets = {
-        node.get("Id"): node.get("Target", "") for node in rels.iter() if local_name(node) == "Relationship"
-    }
+    targets = {node.get("Id"): node.get("Target", "") for node in rels.iter() if local_name(node) == "Relationship"}
     parts = {}
     for node in book.iter():
         if local_name(node) == "sheet":
             rel = next((v for k, v in node.attrib.items() if str(k).endswith("}id")), None)
             target = str(targets.get(str(rel), ""))
             if target:
-                parts[str(node.get("name"))] = (
-                    target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                )
+                parts[str(node.get("name"))] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
     return parts
 
 
-def read_xlsx_rows(
-    path: Path, sheet_name: str | None, max_uncompressed: int
-) -> tuple[str, Rows, list[str], set[int]]:
+def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int) -> tuple[str, Rows, list[str], set[int]]:
     """(sheet name, rows of text with their row numbers, notes, hidden rows) for the chosen sheet."""
     from python_calamine import CalamineError, CalamineWorkbook
 
@@ -110,14 +102,11 @@ def read_xlsx_rows(
         names = list(book.sheet_names)
     except (CalamineError, ValueError, OSError) as exc:
         raise InputFileError(
-            f"{path}: cannot be opened as a workbook ({type(exc).__name__}); "
-            "save it again from Excel as .xlsx"
+            f"{path}: cannot be opened as a workbook ({type(exc).__name__}); save it again from Excel as .xlsx"
         ) from None
     if sheet_name is not None:
         if sheet_name not in names:
-            raise InputFileError(
-                f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(map(repr, names))}"
-            )
+            raise InputFileError(f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(map(repr, names))}")
         chosen = sheet_name
     else:
         chosen = _sheet_with_header(book, names) or names[0]

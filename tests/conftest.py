@@ -26,8 +26,7 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 def make_scenario(**states: str) -> Scenario:
     """A scenario where ``id_2012345601="shipped"`` style keywords set item states."""
     items = {
-        key.removeprefix("id_"): ScenarioItem(id=key.removeprefix("id_"), state=state)
-        for key, state in states.items()
+        key.removeprefix("id_"): ScenarioItem(id=key.removeprefix("id_"), state=state) for key, state in states.items()
     }
     return Scenario(items=items)
 
@@ -65,9 +64,7 @@ def serve() -> Iterator[object]:
         server.__exit__(None, None, None)
 
 
-def write_xlsx(
-    path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", formulas: bool = False
-) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", formulas: bool = False) -> Path:
     """A real workbook with ``rows`` (the first usually the header); ``=...`` is text unless
     ``formulas`` asks for formula cells."""
     book = openpyxl.Workbook()
@@ -85,9 +82,7 @@ def write_xlsx(
     return path
 
 
-def write_csv(
-    path: Path, rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8"
-) -> Path:
+def write_csv(path: Path, rows: Sequence[Sequence[str]], delimiter: str = ",", encoding: str = "utf-8") -> Path:
     """A real CSV file."""
     with path.open("w", encoding=encoding, newline="") as handle:
         csv.writer(handle, delimiter=delimiter).writerows(rows)

@@ -19,9 +19,7 @@ from tests.conftest import make_scenario, read_results, write_csv, write_xlsx
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bulkcancel(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
+def bulkcancel(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bulkcancel`` with the test's environment (journal in tmp, no keys)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
@@ -228,9 +226,7 @@ def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
         (lambda p: ((p / "e.csv").write_text("") and None) or p / "e.csv", "the file is empty"),
         (lambda p: write_csv(p / "h.csv", [["Id", "Why"], ["1", "x"]]), "no OrderItemId column"),
         (
-            lambda p: (
-                ((p / "j.xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n") and None) or p / "j.xlsx"
-            ),
+            lambda p: ((p / "j.xlsx").write_text("OrderItemId,ReasonCode\n1,OTHER\n") and None) or p / "j.xlsx",
             "rename it to .csv",
         ),
     ],
@@ -243,9 +239,7 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, make: Any, words: str)
 
 def test_bad_options(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "w.csv", [["OrderItemId", "ReasonCode"], ["1", "OTHER"]])
-    assert_one_clean_line(
-        bulkcancel("run", str(sheet), "--timezone", "Mars/Olympus"), "not a known time zone"
-    )
+    assert_one_clean_line(bulkcancel("run", str(sheet), "--timezone", "Mars/Olympus"), "not a known time zone")
     assert_one_clean_line(
         bulkcancel("run", str(sheet), "--base-url", "http://plazaapi.example.com"),
         "plain http to a remote host",

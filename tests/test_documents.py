@@ -42,9 +42,7 @@ def test_cancellation_body_shape() -> None:
 
 
 def test_datetime_needs_a_zone_and_gets_milliseconds() -> None:
-    assert format_plaza_datetime(datetime(2026, 1, 2, 3, 4, 5, 678900, tzinfo=UTC)) == (
-        "2026-01-02T03:04:05.678+00:00"
-    )
+    assert format_plaza_datetime(datetime(2026, 1, 2, 3, 4, 5, 678900, tzinfo=UTC)) == ("2026-01-02T03:04:05.678+00:00")
     with pytest.raises(ValueError, match="time zone"):
         format_plaza_datetime(datetime(2026, 1, 2))
 
@@ -134,9 +132,7 @@ def test_every_error_body_variant(body: bytes) -> None:
 
 
 def test_error_code_taken_from_message_when_missing() -> None:
-    body = (
-        b"<ServiceError><ErrorMessage>BOL-ERROR [PAI-41501] = Too many requests</ErrorMessage></ServiceError>"
-    )
+    body = b"<ServiceError><ErrorMessage>BOL-ERROR [PAI-41501] = Too many requests</ErrorMessage></ServiceError>"
     error = parse_error(409, body)
     assert error.code == "41501"
     assert error.is_rate_limit
@@ -152,8 +148,7 @@ def test_unparseable_error_body_is_an_error_with_an_escaped_snippet() -> None:
 HOSTILE = {
     "doctype-xxe": b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b"<ProcessStatus>&x;</ProcessStatus>",
-    "billion-laughs": b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-    b"<lolz>&lol2;</lolz>",
+    "billion-laughs": b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><lolz>&lol2;</lolz>',
     "external-dtd": b'<!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd"><r/>',
     "truncated": b'<ns1:ProcessStatus xmlns:ns1="x"><ns1:id>1</ns1:id><ns1:sta',
     "oversize": b"<r>" + b"a" * (MAX_XML_BYTES + 1) + b"</r>",

@@ -171,9 +171,7 @@ def test_requests_across_pages(serve: Callable[..., Any], tmp_path: Path) -> Non
     assert len(sim.cancelled_ids()) == 61
 
 
-def run_in_terminal(
-    args: list[str], answer: str, env: dict[str, str], timeout: float = 60
-) -> tuple[int, str]:
+def run_in_terminal(args: list[str], answer: str, env: dict[str, str], timeout: float = 60) -> tuple[int, str]:
     """The CLI in a pseudo-terminal, answering its first question like a person would."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: become the CLI
@@ -229,9 +227,7 @@ def test_typed_confirmation_for_big_production_runs(
 
 
 @pytest.mark.parametrize(("answer", "sent"), [("y", 3), ("n", 0)])
-def test_small_production_runs_ask_yes_or_no(
-    serve: Callable[..., Any], tmp_path: Path, answer: str, sent: int
-) -> None:
+def test_small_production_runs_ask_yes_or_no(serve: Callable[..., Any], tmp_path: Path, answer: str, sent: int) -> None:
     sim = serve(prod_scenario())
     code, text = run_in_terminal(
         ["run", str(big_sheet(tmp_path, 3)), "--env", "production", "--base-url", sim.url, "--quiet"],
@@ -273,9 +269,7 @@ def test_canary_stops_when_a_canary_row_fails(serve: Callable[..., Any], tmp_pat
 
 def test_canary_goes_on_when_it_succeeds(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve()
-    result = bulkcancel(
-        "run", str(big_sheet(tmp_path, 10)), "--base-url", sim.url, "--canary", "3", "--yes", "--quiet"
-    )
+    result = bulkcancel("run", str(big_sheet(tmp_path, 10)), "--base-url", sim.url, "--canary", "3", "--yes", "--quiet")
     assert result.returncode == 0, result.stderr
     assert "Canary: 3 CANCELLED" in result.stdout
     assert len(sim.cancelled_ids()) == 10
@@ -283,18 +277,14 @@ def test_canary_goes_on_when_it_succeeds(serve: Callable[..., Any], tmp_path: Pa
 
 def test_canary_without_a_terminal_or_yes_stops(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve()
-    result = bulkcancel(
-        "run", str(big_sheet(tmp_path, 10)), "--base-url", sim.url, "--canary", "2", "--quiet"
-    )
+    result = bulkcancel("run", str(big_sheet(tmp_path, 10)), "--base-url", sim.url, "--canary", "2", "--quiet")
     assert result.returncode == 3
     assert len(sim.cancelled_ids()) == 2
 
 
 def test_json_summary(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve()
-    sheet = write_csv(
-        tmp_path / "j.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"], ["x", "OTHER"]]
-    )
+    sheet = write_csv(tmp_path / "j.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"], ["x", "OTHER"]])
     result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--json")
     assert result.returncode == 1
     data = json.loads(result.stdout)

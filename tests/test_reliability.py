@@ -42,12 +42,8 @@ def run_until_done(sheet: Path, url: str, tries: int = 6) -> list[dict[str, obje
     raise AssertionError(f"not done after {tries} runs: {[r['Status'] for r in rows]}")
 
 
-def test_faults_every_row_ends_and_nothing_is_cancelled_twice(
-    serve: Callable[..., Any], tmp_path: Path
-) -> None:
-    sim = serve(
-        config=SimulatorConfig(settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25)
-    )
+def test_faults_every_row_ends_and_nothing_is_cancelled_twice(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25))
     sheet = sheet_of(tmp_path, 40)
     first = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
     rows = read_results(tmp_path / "w-results.xlsx")
@@ -131,16 +127,12 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any
     assert_never_twice(sim)
 
 
-def test_unwritable_output_keeps_the_journal_and_report_rebuilds(
-    serve: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_unwritable_output_keeps_the_journal_and_report_rebuilds(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve()
     sheet = sheet_of(tmp_path, 5)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where a folder should be")
-    result = bulkcancel(
-        "run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(blocked / "out.xlsx")
-    )
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(blocked / "out.xlsx"))
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "bulkcancel report" in result.stderr and "Every outcome is in the journal" in result.stderr

@@ -99,9 +99,7 @@ def test_csv_is_utf8_with_bom_and_guarded(tmp_path: Path) -> None:
     assert "'=1+1" in text and "Crème €" in text
 
 
-def test_write_is_atomic_and_keeps_the_old_file_on_failure(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out.xlsx"
     out.write_bytes(b"old result")
     os.chmod(tmp_path, 0o500)

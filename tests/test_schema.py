@@ -60,9 +60,7 @@ def test_duplicates_after_normalising(tmp_path: Path) -> None:
             ["bad", "OUT_OF_STOCK", ""],
         ],
     )
-    assert [c.status for c in checks] == [RowStatus.READY] + [RowStatus.DUPLICATE] * 3 + [
-        RowStatus.INVALID
-    ] * 2
+    assert [c.status for c in checks] == [RowStatus.READY] + [RowStatus.DUPLICATE] * 3 + [RowStatus.INVALID] * 2
     assert checks[1].detail == "same OrderItemId as row 3; not sent twice"
 
 

@@ -218,9 +218,7 @@ class JournalMachine(RuleBasedStateMachine):
 
     @invariant()
     def one_record_per_item(self) -> None:
-        rows = self.journal.db.execute(
-            "SELECT order_item_id, count(*) FROM items GROUP BY order_item_id"
-        ).fetchall()
+        rows = self.journal.db.execute("SELECT order_item_id, count(*) FROM items GROUP BY order_item_id").fetchall()
         assert all(count == 1 for _, count in rows)
         assert self.journal.sent_today() == self.sends
 

@@ -63,9 +63,7 @@ def test_query_string_is_never_signed() -> None:
     # Signing the full URL literally gives the documented wrong value ...
     assert signature(DEMO_PRIVATE_KEY, "GET", "application/xml", DATE, url) == wrong
     # ... and the client strips the query first, giving the worked example's value.
-    headers = auth_headers(
-        ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY), "GET", url, datetime(2016, 2, 17, tzinfo=UTC)
-    )
+    headers = auth_headers(ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY), "GET", url, datetime(2016, 2, 17, tzinfo=UTC))
     assert headers["X-BOL-Authorization"].endswith(":nqzLWvXI1eBhBXrRx5NF23V5hS8Q1xWCloJzPi/RAts=")
     assert signed_path(url) == "/services/rest/orders/v2"
 

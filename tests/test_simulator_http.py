@@ -86,8 +86,7 @@ def test_status_stays_pending_for_the_configured_polls(serve: Callable[..., Any]
         async with PlazaClient(sim.url, KEYS) as client:
             reply = await client.cancel("2012345678", ReasonCode.OTHER, NOW)
             return [
-                (await client.process_status(reply.process_status.id)).process_status.status.value
-                for _ in range(3)
+                (await client.process_status(reply.process_status.id)).process_status.status.value for _ in range(3)
             ]
 
     assert run(go()) == ["PENDING", "PENDING", "SUCCESS"]
@@ -272,9 +271,7 @@ def test_connection_refused_is_not_delivered() -> None:
 
 def test_orders_paging_and_fulfilment_filter(serve: Callable[..., Any]) -> None:
     items = {
-        str(2012340000 + n): ScenarioItem(
-            id=str(2012340000 + n), order_id=str(4000 + n), cancel_request=n % 2 == 0
-        )
+        str(2012340000 + n): ScenarioItem(id=str(2012340000 + n), order_id=str(4000 + n), cancel_request=n % 2 == 0)
         for n in range(60)
     }
     items["2012349999"] = ScenarioItem(id="2012349999", order_id="4999", fulfilment="FBB")

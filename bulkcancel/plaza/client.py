@@ -139,9 +139,7 @@ class PlazaClient:
         if accept:
             headers["Accept"] = accept
         try:
-            async with self._http.stream(
-                method, path, content=body, headers=headers, params=params
-            ) as response:
+            async with self._http.stream(method, path, content=body, headers=headers, params=params) as response:
                 data = bytearray()
                 async for chunk in response.aiter_bytes():
                     data.extend(chunk)

@@ -195,9 +195,7 @@ class PlazaSimulator:
         when = root.findtext(f"{{{PLAZA_NS}}}DateTime") or ""
         return when, root.findtext(f"{{{PLAZA_NS}}}ReasonCode") or ""
 
-    def _cancel(
-        self, item_id: str, headers: dict[str, str], body: bytes, base: str
-    ) -> tuple[int, bytes, str, bool]:
+    def _cancel(self, item_id: str, headers: dict[str, str], body: bytes, base: str) -> tuple[int, bytes, str, bool]:
         entry: dict[str, Any] = {
             "at": self._clock(),
             "order_item_id": item_id,
@@ -207,9 +205,7 @@ class PlazaSimulator:
             "process_id": None,
         }
         try:
-            seller = self._authenticate(
-                "PUT", f"/services/rest/order-items/v2/{item_id}/cancellation", headers
-            )
+            seller = self._authenticate("PUT", f"/services/rest/order-items/v2/{item_id}/cancellation", headers)
             self._limit(seller, "cancel", self.config.daily_limit, self.config.window_seconds)
             if self._rng.random() < self.config.fail_rate:
                 status = self._rng.choice((500, 503))
@@ -269,11 +265,7 @@ class PlazaSimulator:
         method = params.get("fulfilment-method", "FBR").upper()
         with self.state.lock:
             open_items = sorted(
-                (
-                    i
-                    for i in self.state.scenario.items.values()
-                    if i.state == "open" and i.fulfilment == method
-                ),
+                (i for i in self.state.scenario.items.values() if i.state == "open" and i.fulfilment == method),
                 key=lambda i: (i.placed, i.order_id, i.id),
                 reverse=True,
             )

@@ -68,8 +68,6 @@ class ServedSimulator:
             time.sleep(0.01)
         return self.base_url
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
