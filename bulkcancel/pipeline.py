@@ -91,9 +91,9 @@ def _notes(sheet: Sheet, checks: list[RowCheck]) -> list[str]:
     return notes
 
 
-def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck]) -> RunSummary:
+def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck], dry_run: bool = False) -> RunSummary:
     reasons = Counter(c.reason.value for c in checks if c.status is RowStatus.READY and c.reason)
-    return RunSummary(parameters=outcome_params, reasons=reasons)
+    return RunSummary(parameters=outcome_params, reasons=reasons, dry_run=dry_run)
 
 
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
@@ -192,7 +192,7 @@ def run(
         if started_sending:
             journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
-        summary = _summary(_params(path, target.name, settings, started, run_id), checks)
+        summary = _summary(_params(path, target.name, settings, started, run_id), checks, settings.dry_run)
         outcome = Outcome(
             sheet,
             rows,

@@ -52,6 +52,7 @@ class RunSummary:
 
     parameters: Sequence[tuple[str, str]]
     reasons: Counter[str]
+    dry_run: bool = False  # NOT_SENT rows of a dry run need no attention: no Retry rows for them
 
 
 def result_headers(input_headers: Sequence[str]) -> list[str]:

@@ -107,9 +107,9 @@ def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int) ->
     if sheet_name is not None:
         if sheet_name not in names:
             raise InputFileError(f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(map(repr, names))}")
-        chosen = sheet_name
+        chosen, loaded = sheet_name, None
     else:
-        chosen = _sheet_with_header(book, names) or names[0]
+        chosen, loaded = _sheet_with_header(book, names) or (names[0], None)
     notes = [f"read sheet {chosen!r} of {len(names)}"] if len(names) > 1 else []
     hidden_rows: set[int] = set()
     hidden_columns = 0
@@ -121,7 +121,7 @@ def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int) ->
 
     def rows() -> Rows:
         try:
-            sheet = book.get_sheet_by_name(chosen)
+            sheet = loaded or book.get_sheet_by_name(chosen)
             for number, values in enumerate(sheet.iter_rows(), start=1):
                 yield number, [cell_text(v) for v in values]
         except (CalamineError, ValueError) as exc:
@@ -130,7 +130,8 @@ def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int) ->
     return chosen, rows(), notes, hidden_rows
 
 
-def _sheet_with_header(book: Any, names: list[str]) -> str | None:
+def _sheet_with_header(book: Any, names: list[str]) -> tuple[str, Any] | None:
+    """The first sheet with a header row, and the sheet itself (calamine loads it whole)."""
     from python_calamine import CalamineError
 
     for name in names:
@@ -138,7 +139,7 @@ def _sheet_with_header(book: Any, names: list[str]) -> str | None:
             sheet = book.get_sheet_by_name(name)
             for number, values in enumerate(sheet.iter_rows(), start=1):
                 if looks_like_header([cell_text(v) for v in values]):
-                    return name
+                    return name, sheet
                 if number >= HEADER_SEARCH_ROWS:
                     break
         except (CalamineError, ValueError):  # a chart sheet or an unreadable one: not the data sheet

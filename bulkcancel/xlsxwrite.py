@@ -209,7 +209,9 @@ def _summary_rows(rows: Sequence[ResultRow], summary: RunSummary) -> list[list[s
 
 def write_workbook(path: Path, names: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary) -> None:
     """Write Results, Summary and Retry to ``path``."""
-    retry = [row for row in rows if row.status.needs_attention]
+    retry = [
+        row for row in rows if row.status.needs_attention and not (summary.dry_run and row.status is RowStatus.NOT_SENT)
+    ]
     last = column_letter(len(names) - 1)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         _package(
