@@ -196,7 +196,7 @@ def test_secrets_appear_nowhere(serve: Callable[..., Any], tmp_path: Path) -> No
     env = {"BOL_PUBLIC_KEY": public, "BOL_PRIVATE_KEY": private}
     result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--verbose", env=env)
     assert result.returncode == 0, result.stderr
-    assert "DEBUG" in result.stderr and "HTTP Request" in result.stderr  # it really was verbose
+    assert "DEBUG" in result.stderr and "PUT http://127.0.0.1" in result.stderr  # it really was verbose
     csv_out = bulkcancel(
         "run",
         str(sheet),

@@ -57,7 +57,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 return httpx.Response(
                     response.status,
                     headers=list(response.raw_headers),
-                    content=data,
+                    stream=httpx.ByteStream(data),
                     request=request,
                 )
         except aiohttp.ConnectionTimeoutError as exc:
