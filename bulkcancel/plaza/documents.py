@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from bulkcancel.plaza.safexml import XMLRejected, child_text, local_name, parse_xml, snippet
+from bulkcancel.plaza.safexml import XMLRejected, child_text, child_texts, local_name, parse_xml, snippet
 from bulkcancel.reasons import ReasonCode
 
 PLAZA_NS = "https://plazaapi.bol.com/services/xsd/v2/plazaapi.xsd"
@@ -116,8 +116,8 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     root = parse_xml(body)
     if local_name(root) != "ProcessStatus":
         raise XMLRejected(f"expected ProcessStatus, got {local_name(root)!r}", body)
-    ident = child_text(root, "id")
-    state = child_text(root, "status")
+    texts = child_texts(root)
+    ident, state = texts.get("id"), texts.get("status")
     if not ident or state is None or state not in ProcessState.__members__:
         raise XMLRejected("ProcessStatus without an id or a known status", body)
     links: list[Link] = []
@@ -126,13 +126,13 @@ def parse_process_status(body: bytes) -> ProcessStatus:
             links.extend(_link(link) for link in child if local_name(link) == "link")
     return ProcessStatus(
         id=ident,
-        seller_id=child_text(root, "sellerId") or "",
-        entity_id=child_text(root, "entityId") or "",
-        event_type=child_text(root, "eventType") or "",
-        description=child_text(root, "description") or "",
+        seller_id=texts.get("sellerId", ""),
+        entity_id=texts.get("entityId", ""),
+        event_type=texts.get("eventType", ""),
+        description=texts.get("description", ""),
         status=ProcessState(state),
-        error_message=child_text(root, "errorMessage") or None,
-        create_timestamp=child_text(root, "createTimestamp"),
+        error_message=texts.get("errorMessage") or None,
+        create_timestamp=texts.get("createTimestamp"),
         links=tuple(links),
     )
 

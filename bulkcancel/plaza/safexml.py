@@ -66,12 +66,19 @@ def parse_xml(body: bytes, max_bytes: int = MAX_XML_BYTES) -> etree._Element:
 def local_name(element: etree._Element) -> str:
     """The tag without its namespace."""
     tag = element.tag
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def child_texts(parent: etree._Element) -> dict[str, str]:
+    """Local name -> stripped text of each direct child (the first one wins)."""
+    texts: dict[str, str] = {}
+    for child in parent:
+        tag = child.tag
+        if isinstance(tag, str):
+            texts.setdefault(tag.rpartition("}")[2], (child.text or "").strip())
+    return texts
 
 
 def child_text(parent: etree._Element, name: str) -> str | None:
     """The text of the first direct child called ``name`` (any namespace, exact case)."""
-    for child in parent:
-        if local_name(child) == name:
-            return (child.text or "").strip()
-    return None
+    return child_texts(parent).get(name)
