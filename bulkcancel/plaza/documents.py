@@ -14,7 +14,7 @@ from typing import Any
 
 from lxml import etree
 
-from bulkcancel.plaza.safexml import XMLRejected, child_text, child_texts, local_name, parse_xml, snippet
+from bulkcancel.plaza.safexml import XMLRejected, child_texts, local_name, parse_xml, snippet
 from bulkcancel.reasons import ReasonCode
 
 PLAZA_NS = "https://plazaapi.bol.com/services/xsd/v2/plazaapi.xsd"
@@ -175,20 +175,20 @@ def parse_orders(body: bytes) -> list[OpenOrderItem]:
         raise XMLRejected(f"expected Orders, got {local_name(root)!r}", body)
     items: list[OpenOrderItem] = []
     for order in (node for node in root if local_name(node) == "Order"):
-        order_id = child_text(order, "OrderId") or ""
-        placed = child_text(order, "DateTimeCustomer") or ""
+        about = child_texts(order)
         for group in (node for node in order if local_name(node) == "OrderItems"):
             for item in (node for node in group if local_name(node) == "OrderItem"):
+                texts = child_texts(item)
                 items.append(
                     OpenOrderItem(
-                        order_id=order_id,
-                        order_item_id=child_text(item, "OrderItemId") or "",
-                        ean=child_text(item, "EAN") or "",
-                        title=child_text(item, "Title") or "",
-                        quantity=_int(child_text(item, "Quantity")),
-                        cancel_request=(child_text(item, "CancelRequest") or "").lower() == "true",
-                        fulfilment_method=child_text(item, "FulfilmentMethod") or "FBR",
-                        date_time_customer=placed,
+                        order_id=about.get("OrderId", ""),
+                        order_item_id=texts.get("OrderItemId", ""),
+                        ean=texts.get("EAN", ""),
+                        title=texts.get("Title", ""),
+                        quantity=_int(texts.get("Quantity")),
+                        cancel_request=texts.get("CancelRequest", "").lower() == "true",
+                        fulfilment_method=texts.get("FulfilmentMethod") or "FBR",
+                        date_time_customer=about.get("DateTimeCustomer", ""),
                     )
                 )
     return items
