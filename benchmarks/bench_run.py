@@ -16,7 +16,7 @@ from common import ROOT, bulkcancel, ledger, machine, make_csv, measure, reset, 
 LATENCY = 0.050
 
 
-def run_ours(url: str, sheet: Path, concurrency: int, journal: Path) -> dict[str, float]:
+def run_ours(url: str, sheet: Path, concurrency: int, journal: Path, *extra: str) -> dict[str, float]:
     reset(url)
     result = measure(
         bulkcancel(
@@ -31,6 +31,7 @@ def run_ours(url: str, sheet: Path, concurrency: int, journal: Path) -> dict[str
             str(journal),
             "--out",
             str(sheet) + ".out.xlsx",
+            *extra,
         )
     )
     if result.returncode != 0:
@@ -113,7 +114,16 @@ def main() -> None:
                 16,
                 tmp / "js.sqlite3",
             )
+            no_follow = run_ours(
+                url,
+                make_csv(tmp / "small3.csv", args.naive_rows, start=2_450_000_000),
+                16,
+                tmp / "jn.sqlite3",
+                "--no-follow",
+            )
             report["naive"] = {
+                "no_follow_wall": no_follow["wall"],
+                "speedup_no_follow": naive.wall / no_follow["wall"],
                 "rows": args.naive_rows,
                 "naive_seconds": naive_time,
                 "naive_wall": naive.wall,
@@ -124,7 +134,8 @@ def main() -> None:
             print(
                 f"naive script, {args.naive_rows} rows: {naive.wall:.2f} s; bulkcancel at 16: "
                 f"{small_ours['wall']:.2f} s (with {small_ours['polls']:.0f} status polls): "
-                f"{naive.wall / small_ours['wall']:.1f}x faster"
+                f"{naive.wall / small_ours['wall']:.1f}x faster; with --no-follow {no_follow['wall']:.2f} s: "
+                f"{naive.wall / no_follow['wall']:.1f}x"
             )
         # 5. CPU per row at zero latency.
         with simulator(latency_ms=0, settle=0.0) as url:

@@ -83,6 +83,13 @@ def _finish(outcome: Any, title: str, as_json: bool) -> None:
     show_default=True,
     help="Cancellations this key may send per day.",
 )
+@click.option(
+    "--no-follow",
+    "follow",
+    flag_value=False,
+    default=True,
+    help="Stop at ACCEPTED: do not poll bol for each final status (a later run checks them).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 @lang_opt
 def run(sheet: Path, *, as_json: bool, yes: bool, quiet: bool, verbose: bool, **options: Any) -> None:

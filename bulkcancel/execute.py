@@ -89,6 +89,7 @@ async def _execute(
             retry=settings.retry,
             poll_initial=settings.poll_initial,
             poll_deadline=settings.poll_deadline,
+            follow=settings.follow,
         )
         sender = Sender(backend, journal, run_id, policy, on_event=hooks.on_event)
         with (

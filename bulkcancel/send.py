@@ -25,6 +25,7 @@ from bulkcancel.reasons import ReasonCode
 from bulkcancel.retry import RetryPolicy, is_retryable_status
 from bulkcancel.statuses import RowStatus
 
+NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
 ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
 
 
@@ -60,6 +61,7 @@ class SendPolicy:
     poll_initial: float = 1.0
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
+    follow: bool = True  # poll each accepted cancellation to its final status
 
 
 class StopReason:
@@ -179,6 +181,8 @@ class Sender:
                     self._on_event("accepted")
                     if status.status.is_final:
                         self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
+                    elif not self.policy.follow:
+                        self._accepted(job, status.id, sent_at, NOT_FOLLOWED)
                     else:
                         self._follow(job, status.id, sent_at, in_doubt)
                     return

@@ -33,6 +33,7 @@ class Settings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll_initial: float = 1.0
     poll_deadline: float = 120.0
+    follow: bool = True  # poll accepted cancellations to their final status
     request_timeout: float = 30.0
     interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
     limits: ReadLimits = field(default_factory=ReadLimits)

@@ -264,3 +264,18 @@ def test_hostile_replies_never_crash_the_run(tmp_path: Path) -> None:
     assert len(str(out[4]["Detail"])) < 400
     assert all(path.startswith("/services/rest/order-items/") for path in hits)  # no entity fetched
     assert (tmp_path / "h-results.xlsx").stat().st_size < 5_000_000
+
+
+def test_accepted_rows_are_followed_up_not_sent_again(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = sheet_of(tmp_path, 6)
+    first = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--no-follow")
+    assert first.returncode == 0, first.stderr
+    rows = read_results(tmp_path / "w-results.xlsx")
+    assert {r["Status"] for r in rows} == {"ACCEPTED"} and all(r["ProcessStatusId"] for r in rows)
+    assert sim.app.state.status_polls == 0
+    second = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
+    assert second.returncode == 0, second.stderr
+    assert {r["Status"] for r in read_results(tmp_path / "w-results.xlsx")} == {"CANCELLED"}
+    assert len(sim.cancelled_ids()) == 6  # followed up by polling the stored ids, never sent again
+    assert sim.app.state.status_polls >= 6
