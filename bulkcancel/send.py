@@ -25,6 +25,9 @@ from bulkcancel.reasons import ReasonCode
 from bulkcancel.retry import RetryPolicy, is_retryable_status
 from bulkcancel.statuses import RowStatus
 
+RATE_LIMITED = (
+    "not sent: bol's rate limit for cancellations was reached (HTTP 409, 41501); run the same sheet again tomorrow"
+)
 NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
 ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
 
@@ -189,44 +192,29 @@ class Sender:
                 error = reply.error
                 assert error is not None
                 message = f"{error.message} (HTTP {reply.http_status})"
-                if error.is_rate_limit:
-                    self.stop(
-                        StopReason.RATE_LIMIT,
-                        "not sent: bol's rate limit for cancellations "
-                        "was reached (HTTP 409, 41501); run the same sheet again tomorrow",
-                    )
-                    self.journal.record_answer(
-                        job.order_item_id,
-                        j.SENDING if in_doubt else j.UNSENT,
-                        http_status=409,
-                        message=message,
-                    )
-                    continue
-                if reply.http_status == 401:
-                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
-                    self.journal.record_answer(
-                        job.order_item_id,
-                        j.SENDING if in_doubt else j.UNSENT,
-                        http_status=401,
-                        message=message,
-                    )
-                    continue
-                if not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
+                if error.is_rate_limit or reply.http_status == 401:
+                    # Nothing more can go out today (409/41501) or with these keys (401).
+                    if error.is_rate_limit:
+                        self.stop(StopReason.RATE_LIMIT, RATE_LIMITED)
+                    else:
+                        self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
+                elif not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
                     self.journal.record_answer(
                         job.order_item_id, j.FAILED, http_status=reply.http_status, message=message
                     )
                     self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
                     return
-                in_doubt = in_doubt or reply.http_status != 503
-                last_problem = message
-                if in_doubt:
-                    self.journal.record_answer(
-                        job.order_item_id, j.SENDING, http_status=reply.http_status, message=message
-                    )
-                else:
-                    self.journal.record_answer(
-                        job.order_item_id, j.UNSENT, http_status=reply.http_status, message=message
-                    )
+                else:  # 5xx, or a 2xx we could not read: it may or may not have been applied
+                    in_doubt = in_doubt or reply.http_status != 503
+                    last_problem = message
+                self.journal.record_answer(
+                    job.order_item_id,
+                    j.SENDING if in_doubt else j.UNSENT,
+                    http_status=reply.http_status,
+                    message=message,
+                )
+                if self.stop_reason is not None:
+                    continue
             delay = self.policy.retry.next_delay(attempts, self._clock() - started, self._rng)
             if delay is None:
                 self._finish(
