@@ -66,9 +66,7 @@ def _sniff_kind(path: Path, head: bytes) -> str:
             "and save it as .xlsx without a password (File > Save As > Excel Workbook)"
         )
     if head.startswith(b"PK\x03\x04"):
-        if suffix == ".ods":
-            raise InputFileError(f"{path}: OpenDocument sheets are not read; save it as .xlsx or .csv")
-        return "xlsx"
+        return "ods" if suffix == ".ods" else "xlsx"
     if suffix in {".xlsx", ".xlsm"}:
         hint = (
             "it looks like a CSV file: rename it to .csv"
@@ -76,7 +74,7 @@ def _sniff_kind(path: Path, head: bytes) -> str:
             else ("it is damaged or not a workbook: save it again from Excel as .xlsx")
         )
         raise InputFileError(f"{path}: is not an .xlsx workbook; {hint}")
-    if suffix in {".xls", ".ods", ".numbers"}:
+    if suffix in {".xls", ".numbers"}:
         raise InputFileError(f"{path}: {suffix} files are not read; save it as .xlsx or .csv")
     if not _looks_like_text(head):
         raise InputFileError(f"{path}: is neither an .xlsx workbook nor a CSV text file")
@@ -109,10 +107,10 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
             f"{path}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
         )
     kind = _sniff_kind(path, head)
-    if kind == "xlsx":
+    if kind in {"xlsx", "ods"}:
         from bulkcancel.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
 
-        name, rows, notes, hidden = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes)
+        name, rows, notes, hidden = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes, kind)
     else:
         if sheet_name:
             raise InputFileError(f"{path}: --sheet only applies to .xlsx workbooks")

@@ -269,3 +269,47 @@ def test_size_caps_are_settings(tmp_path: Path) -> None:
         read_sheet(path, limits=ReadLimits(max_rows=10))
     with pytest.raises(InputFileError, match="larger than the limit"):
         read_sheet(path, limits=ReadLimits(max_file_bytes=50))
+
+
+def _ods(path: Path, rows: list[list[str]]) -> Path:
+    """A minimal OpenDocument spreadsheet, written by hand (no writer library needed)."""
+    cells = "".join(
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>' for value in row
+        )
+        + "</table:table-row>"
+        for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        f'<office:spreadsheet><table:table table:name="Blad1">{cells}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return path
+
+
+def test_opendocument_sheets_are_read(tmp_path: Path) -> None:
+    path = _ods(tmp_path / "export.ods", [["Orderregel", "Reden"], ["2012345678", "OUT_OF_STOCK"]])
+    sheet = read_sheet(path)
+    assert (sheet.kind, sheet.sheet_name, sheet.rows, sheet.row_numbers) == (
+        "ods",
+        "Blad1",
+        [["2012345678", "OUT_OF_STOCK"]],
+        [2],
+    )
