@@ -279,3 +279,27 @@ def test_accepted_rows_are_followed_up_not_sent_again(serve: Callable[..., Any],
     assert {r["Status"] for r in read_results(tmp_path / "w-results.xlsx")} == {"CANCELLED"}
     assert len(sim.cancelled_ids()) == 6  # followed up by polling the stored ids, never sent again
     assert sim.app.state.status_polls >= 6
+
+
+def test_second_ctrl_c_stops_at_once_and_the_journal_stays_consistent(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=300))
+    sheet = sheet_of(tmp_path, 40)
+    process = _start(sheet, sim.url, "--concurrency", "4")
+    deadline = time.monotonic() + 20
+    while len(sim.cancelled_ids()) < 4 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 3, err
+    assert "Traceback" not in err
+    with sqlite3.connect(tmp_path / "journal.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        states = {row[0] for row in db.execute("SELECT state FROM items")}
+    assert states <= {"SENDING", "ACCEPTED", "CANCELLED", "UNSENT"}
+    final = run_until_done(sheet, sim.url)
+    assert {r["Status"] for r in final} <= GOOD_END
+    assert_never_twice(sim)

@@ -313,3 +313,21 @@ def test_every_retry_is_signed_afresh(serve: Callable[..., Any]) -> None:
             return [first.http_status, second.http_status]
 
     assert run(go()) == [401, 200]
+
+
+def test_scenario_files_in_json_and_yaml(tmp_path: Any) -> None:
+    from bulkcancel.errors import ConfigError
+    from bulkcancel.simulator import load_scenario
+
+    (tmp_path / "s.yaml").write_text(
+        "default: unknown\nitems:\n  - {id: '2012345678', state: shipped, cancel_request: true}\n"
+    )
+    (tmp_path / "s.json").write_text('{"items": [{"id": 2012345679, "state": "cancelled"}]}')
+    yaml_scenario = load_scenario(tmp_path / "s.yaml")
+    assert yaml_scenario.default == "unknown"
+    assert yaml_scenario.items["2012345678"].state == "shipped"
+    assert yaml_scenario.items["2012345678"].cancel_request
+    assert load_scenario(tmp_path / "s.json").items["2012345679"].state == "cancelled"
+    (tmp_path / "bad.json").write_text('{"items": [{"id": 1, "state": "lost"}]}')
+    with pytest.raises(ConfigError, match="state 'lost' is not one of"):
+        load_scenario(tmp_path / "bad.json")

@@ -1,6 +1,6 @@
 """What the simulated seller's account holds: order items, their states, sellers and keys.
 
-A scenario file is JSON (or YAML when PyYAML is installed)::
+A scenario file is JSON or YAML::
 
     {
       "default": "open",                       # state of ids the file does not list
@@ -136,7 +136,7 @@ def load_scenario(path: Path) -> Scenario:
         raise ConfigError(f"cannot read scenario {path}: {exc.strerror}") from None
     try:
         if path.suffix.lower() in {".yaml", ".yml"}:
-            import yaml  # optional: only needed for YAML scenarios
+            import yaml
 
             data = yaml.safe_load(text)
         else:
