@@ -17,7 +17,7 @@ from bulkcancel.errors import BulkCancelError
 from bulkcancel.settings import DEFAULT_TIMEZONE, Settings
 from bulkcancel.statuses import ExitCode
 
-out = Console(highlight=False, soft_wrap=True)
+console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
@@ -51,7 +51,7 @@ def template(path: Path) -> None:
     from bulkcancel.template import write_template
 
     write_template(path)
-    out.print(f"Template written to {path}")
+    console.print(f"Template written to {path}")
 
 
 @cli.command()
@@ -93,7 +93,7 @@ def report(run_id: str, out: Path | None, journal: Path | None) -> None:
         info, headers, rows, summary = rebuild(store, chosen)
     target = out or default_report_path(info)
     write_results(target, headers, rows, summary)
-    globals()["out"].print(f"Result of run {chosen} written to {target} (no requests sent)")
+    console.print(f"Result of run {chosen} written to {target} (no requests sent)")
     sys.exit(int(exit_code_for([row.status for row in rows])))
 
 
@@ -146,7 +146,7 @@ def simulate(
         window_seconds=window_seconds,
         settle_seconds=settle_seconds,
         seed=seed,
-        say=out.print,
+        say=console.print,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli import cli, lang_opt, out, out_opt, sheet_arg, sheet_opt, tz_opt
+from bulkcancel.cli import cli, console, lang_opt, out_opt, sheet_arg, sheet_opt, tz_opt
 from bulkcancel.plaza.environments import ENVIRONMENTS
 from bulkcancel.settings import DEFAULT_CONCURRENCY, Settings
 
@@ -153,5 +153,5 @@ def requests(*, quiet: bool, verbose: bool, **options: Any) -> None:
     setup_logging(verbose)
     target_path = options.pop("out") or Path(f"customer-requests-{date.today():%Y-%m-%d}.xlsx")
     count = write_customer_requests(target_path, Settings(**options))
-    out.print(f"{count} customer cancellation request(s) written to {target_path}")
-    out.print(f"Review it, then: bulkcancel run {target_path} --check")
+    console.print(f"{count} customer cancellation request(s) written to {target_path}")
+    console.print(f"Review it, then: bulkcancel run {target_path} --check")

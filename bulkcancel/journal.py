@@ -10,16 +10,16 @@ can lose the last moments). One run at a time holds the journal's lock file.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from bulkcancel.errors import JournalError
 
@@ -51,6 +51,18 @@ SENDING, ACCEPTED, CANCELLED, FAILED, UNSENT = (
     "FAILED",
     "UNSENT",
 )
+
+
+def _lock_exclusively(handle: IO[str]) -> None:
+    """Take the journal's lock without waiting (OSError when another run holds it)."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def default_journal_path() -> Path:
@@ -93,7 +105,7 @@ class Journal:
                 f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
             ) from None
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock_exclusively(self._lock)
         except OSError:
             self._lock.close()
             raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it to finish") from None
