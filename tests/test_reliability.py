@@ -68,6 +68,13 @@ def test_concurrency_limit_holds(serve: Callable[..., Any], tmp_path: Path) -> N
     assert [r["Row"] for r in read_results(tmp_path / "w-results.xlsx")] == [str(n) for n in range(2, 32)]
 
 
+def wait_for_requests(sim: Any, count: int, timeout: float = 20) -> None:
+    """Wait until the simulator has received ``count`` cancellation requests."""
+    deadline = time.monotonic() + timeout
+    while len(sim.cancelled_ids()) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def _start(sheet: Path, url: str, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [
@@ -110,9 +117,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=80))
     sheet = sheet_of(tmp_path, 60)
     process = _start(sheet, sim.url, "--concurrency", "2")
-    deadline = time.monotonic() + 20
-    while len(sim.cancelled_ids()) < 5 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_requests(sim, 5)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 3, err
@@ -148,9 +153,7 @@ def test_report_of_a_killed_run_reads_item_states(serve: Callable[..., Any], tmp
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=100))
     sheet = sheet_of(tmp_path, 30)
     process = _start(sheet, sim.url, "--concurrency", "2")
-    deadline = time.monotonic() + 20
-    while len(sim.cancelled_ids()) < 6 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for_requests(sim, 6)
     process.kill()
     process.wait(timeout=30)
     rebuilt = bulkcancel("report", "latest", "--out", str(tmp_path / "r.xlsx"))
@@ -287,9 +290,7 @@ def test_second_ctrl_c_stops_at_once_and_the_journal_stays_consistent(
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=300))
     sheet = sheet_of(tmp_path, 40)
     process = _start(sheet, sim.url, "--concurrency", "4")
-    deadline = time.monotonic() + 20
-    while len(sim.cancelled_ids()) < 4 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_for_requests(sim, 4)
     process.send_signal(signal.SIGINT)
     time.sleep(0.05)
     process.send_signal(signal.SIGINT)
