@@ -56,7 +56,8 @@ REQUIRED = (ORDER_ITEM_ID, REASON)
 HEADER_SEARCH_ROWS = 30  # how far below the top a header row may sit
 
 # Columns the result workbook adds; a result workbook fed back in has them, and they are dropped.
-OUTCOME_COLUMNS = ("Row", "Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
+OUTCOME_HEADERS = ("Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
+OUTCOME_COLUMNS = ("Row", *OUTCOME_HEADERS)
 
 DUTCH_WORDS = {
     "orderregel",

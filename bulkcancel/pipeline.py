@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from importlib.metadata import version
@@ -30,9 +29,6 @@ from bulkcancel.send import SendResult
 from bulkcancel.settings import Settings
 from bulkcancel.sheet import Sheet, read_sheet
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
-
-Confirm = Callable[[Plan, Target], bool]
-Progress = Callable[[str], None]
 
 
 @dataclass

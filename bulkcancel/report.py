@@ -15,10 +15,9 @@ from pathlib import Path
 
 from bulkcancel.atomic import write_atomically
 from bulkcancel.cellsafe import guard_csv
+from bulkcancel.headers import OUTCOME_HEADERS
 from bulkcancel.statuses import RowStatus
 from bulkcancel.xlsxwrite import write_workbook
-
-OUTCOME_HEADERS = ("Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
 
 
 @dataclass(frozen=True)

@@ -237,3 +237,10 @@ def test_a_second_run_cannot_use_the_journal_at_once(tmp_path: Path) -> None:
         pytest.raises(JournalError, match="another"),
     ):
         j.Journal(tmp_path / "j.sqlite3", "test", "s")
+
+
+def test_timeout_process_status_is_failed_with_the_reason(tmp_path: Path) -> None:
+    backend = Scripted({"1": [status(ProcessState.PENDING)]}, polls=[status(ProcessState.TIMEOUT)])
+    results, _ = run(backend, ["1"], tmp_path)
+    assert results[0].status is RowStatus.FAILED
+    assert "process status TIMEOUT" in results[0].detail

@@ -77,8 +77,3 @@ def child_texts(parent: etree._Element) -> dict[str, str]:
         if isinstance(tag, str):
             texts.setdefault(tag.rpartition("}")[2], (child.text or "").strip())
     return texts
-
-
-def child_text(parent: etree._Element, name: str) -> str | None:
-    """The text of the first direct child called ``name`` (any namespace, exact case)."""
-    return child_texts(parent).get(name)

@@ -151,11 +151,6 @@ class SimulatorState:
 
     # Views for tests and benchmarks.
 
-    def cancellation_counts(self) -> Counter[str]:
-        """How many cancellation requests reached the simulator per order item."""
-        with self.lock:
-            return Counter(entry.order_item_id for entry in self.ledger)
-
     def effective_cancellations(self) -> Counter[str]:
         """How many times each order item was actually cancelled (must never exceed 1)."""
         with self.lock:
