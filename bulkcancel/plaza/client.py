@@ -105,10 +105,11 @@ def _utcnow() -> datetime:
 class PlazaClient:
     """A signed Plaza v2 client over an httpx transport.
 
-    Requests are ``httpx.Request`` objects handed straight to the transport (aiohttp's pool
-    by default; ``MockTransport`` or ``ASGITransport`` when given): the client needs none of
-    ``AsyncClient``'s redirects, cookies, auth flows or hooks, and skipping them halves the
-    CPU spent per request (benchmarks/bench_run.py).
+    Any httpx transport works (``MockTransport`` or ``ASGITransport`` in tests and the demo):
+    requests are ``httpx.Request`` objects handed straight to it, since the client needs none
+    of ``AsyncClient``'s redirects, cookies, auth flows or hooks. The default transport,
+    aiohttp's pool, is called without building httpx objects at all: at 64 requests in
+    flight the client is CPU-bound and they cost a fifth of it (benchmarks/bench_run.py).
     """
 
     def __init__(
@@ -153,19 +154,26 @@ class PlazaClient:
         headers = auth_headers(self._keys, method, path, self._clock())
         headers["Accept"] = accept or "application/xml"
         url = self._base + path + (f"?{urlencode(params)}" if params else "")
-        request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
         try:
-            response = await self._transport.handle_async_request(request)
-            try:
-                data = await _read_capped(response)
-            finally:
-                await response.aclose()
-            log.debug("%s %s -> HTTP %d (%d bytes)", method, url, response.status_code, len(data))
-            return response.status_code, data
+            if isinstance(self._transport, AiohttpTransport):
+                status, data = await self._transport.exchange(method, url, headers, body, self._timeouts)
+            else:
+                status, data = await self._exchange(method, url, headers, body)
+            log.debug("%s %s -> HTTP %d (%d bytes)", method, url, status, len(data))
+            return status, data
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise NetworkError(f"could not connect ({type(exc).__name__})", maybe_delivered=False) from None
         except httpx.TransportError as exc:
             raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
+
+    async def _exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
+        """Through any httpx transport (MockTransport, ASGITransport: tests and the demo)."""
+        request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
+        response = await self._transport.handle_async_request(request)
+        try:
+            return response.status_code, await _read_capped(response)
+        finally:
+            await response.aclose()
 
     @staticmethod
     def _reply(status: int, body: bytes) -> Reply:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from lxml import etree
@@ -98,8 +99,11 @@ def format_plaza_datetime(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
+@lru_cache(maxsize=1024)
 def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
-    """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode."""
+    """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode.
+
+    Cached: the rows of a sheet share a handful of times (often just the run's)."""
     root = etree.Element(etree.QName(PLAZA_NS, "Cancellation"), nsmap=DEFAULT_NS_PLAZA)
     etree.SubElement(root, etree.QName(PLAZA_NS, "DateTime")).text = format_plaza_datetime(when)
     etree.SubElement(root, etree.QName(PLAZA_NS, "ReasonCode")).text = reason.value
@@ -107,7 +111,7 @@ def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
 
 
 def _link(element: etree._Element) -> Link:
-    attrs = {etree.QName(key).localname: str(value) for key, value in element.attrib.items()}
+    attrs = {str(key).rpartition("}")[2]: str(value) for key, value in element.attrib.items()}
     return Link(rel=attrs.get("rel", ""), href=attrs.get("href", ""), method=attrs.get("method", ""))
 
 
@@ -120,10 +124,7 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     ident, state = texts.get("id"), texts.get("status")
     if not ident or state is None or state not in ProcessState.__members__:
         raise XMLRejected("ProcessStatus without an id or a known status", body)
-    links: list[Link] = []
-    for child in root:
-        if local_name(child) == "Links":
-            links.extend(_link(link) for link in child if local_name(link) == "link")
+    links = [_link(link) for link in root.iterfind("{*}Links/{*}link")]
     return ProcessStatus(
         id=ident,
         seller_id=texts.get("sellerId", ""),

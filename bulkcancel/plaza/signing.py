@@ -15,6 +15,8 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from math import floor
 from urllib.parse import urlsplit
 
 CONTENT_TYPE = "application/xml"
@@ -46,7 +48,13 @@ class ApiKeys:
 
 def http_date(moment: datetime) -> str:
     """``moment`` as an RFC 1123 date in GMT, e.g. ``Wed, 17 Feb 2016 00:00:00 GMT``."""
-    return format_datetime(moment.astimezone(UTC), usegmt=True)
+    return _http_date_of_second(floor(moment.timestamp()))
+
+
+@lru_cache(maxsize=8)
+def _http_date_of_second(second: int) -> str:
+    """The date has whole seconds: consecutive requests mostly share one."""
+    return format_datetime(datetime.fromtimestamp(second, UTC), usegmt=True)
 
 
 def parse_http_date(text: str) -> datetime | None:
@@ -62,6 +70,8 @@ def parse_http_date(text: str) -> datetime | None:
 
 def signed_path(url_or_path: str) -> str:
     """The part of a URL that is signed: the path, never the query string."""
+    if url_or_path.startswith("/") and "?" not in url_or_path and "#" not in url_or_path:
+        return url_or_path  # already a bare path (every call of the client)
     return urlsplit(url_or_path).path or "/"
 
 

@@ -11,6 +11,8 @@ cap, so a runaway reply cannot fill memory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import aiohttp
 import httpx
 
@@ -24,6 +26,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._limit = max_connections
         self._max_body = max_body
         self._session: aiohttp.ClientSession | None = None
+        self._timeouts: dict[tuple[float | None, float | None], aiohttp.ClientTimeout] = {}
 
     def _open(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -37,29 +40,49 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return self._session
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeouts = request.extensions.get("timeout", {})
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=timeouts.get("connect"), sock_read=timeouts.get("read")
-        )
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_HEADERS}
-        headers["Accept-Encoding"] = "identity"
         body = await request.aread()
+        status, raw_headers, data = await self._send(
+            request.method, str(request.url), headers, body, request.extensions.get("timeout", {}), request
+        )
+        return httpx.Response(status, headers=raw_headers, stream=httpx.ByteStream(data), request=request)
+
+    async def exchange(
+        self, method: str, url: str, headers: dict[str, str], body: bytes | None, timeouts: Mapping[str, float]
+    ) -> tuple[int, bytes]:
+        """The same exchange without building httpx Request and Response objects: the
+        client's hot path (they cost about a fifth of the CPU of a request)."""
+        status, _, data = await self._send(method, url, headers, body, timeouts, None)
+        return status, data
+
+    def _timeout(self, timeouts: Mapping[str, float]) -> aiohttp.ClientTimeout:
+        key = (timeouts.get("connect"), timeouts.get("read"))
+        timeout = self._timeouts.get(key)
+        if timeout is None:
+            timeout = self._timeouts[key] = aiohttp.ClientTimeout(total=None, sock_connect=key[0], sock_read=key[1])
+        return timeout
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+        timeouts: Mapping[str, float],
+        request: httpx.Request | None,
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        headers["Accept-Encoding"] = "identity"
         try:
             async with self._open().request(
-                request.method,
-                str(request.url),
+                method,
+                url,
                 headers=headers,
                 data=body or None,
                 allow_redirects=False,
-                timeout=timeout,
+                timeout=self._timeout(timeouts),
             ) as response:
                 data = await self._read(response)
-                return httpx.Response(
-                    response.status,
-                    headers=list(response.raw_headers),
-                    stream=httpx.ByteStream(data),
-                    request=request,
-                )
+                return response.status, list(response.raw_headers), data
         except aiohttp.ConnectionTimeoutError as exc:
             raise httpx.ConnectTimeout(str(exc), request=request) from exc
         except aiohttp.ClientConnectorError as exc:
@@ -78,6 +101,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             raise httpx.TransportError(str(exc), request=request) from exc
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        length = response.content_length
+        if length is not None and length <= self._max_body:
+            return await response.read()  # small and announced: one read
         data = bytearray()
         async for chunk in response.content.iter_chunked(65536):
             data.extend(chunk)
