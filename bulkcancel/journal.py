@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,6 +64,38 @@ def _lock_exclusively(handle: IO[str]) -> None:
         import fcntl
 
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class _Checkpointer:
+    """Copies the WAL into the database every second, in its own thread and connection.
+
+    SQLite would otherwise checkpoint inside a commit every 1,000 pages, with two fsyncs on
+    the sending thread: the event loop stood still for them (benchmarks/bench_run.py). A
+    PASSIVE checkpoint never blocks the writer; committed writes are kept either way.
+    """
+
+    def __init__(self, path: Path, interval: float = 1.0) -> None:
+        self._path, self._interval = path, interval
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="journal-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        try:
+            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
+        try:
+            while not self._stopped.wait(self._interval):
+                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error:
+            pass  # the writer's own connection checkpoints when it closes
+        finally:
+            db.close()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._thread.join(timeout=5)
 
 
 def default_journal_path() -> Path:
@@ -119,9 +152,12 @@ class Journal:
             raise JournalError(
                 f"journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal"
             ) from None
+        self._checkpointer = _Checkpointer(path)
+        self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
 
     def close(self) -> None:
-        """Close the database and release the lock."""
+        """Close the database (a last checkpoint folds the WAL in) and release the lock."""
+        self._checkpointer.stop()
         self.db.close()
         self._lock.close()
 
