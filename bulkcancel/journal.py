@@ -15,7 +15,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -110,6 +110,43 @@ def default_journal_path() -> Path:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+_INTENT_SQL = (
+    "INSERT INTO items(env, seller, order_item_id, state, run_id, reason,"
+    " sent_datetime, first_sent_at, last_sent_at, attempts, updated_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,1,?)"
+    " ON CONFLICT(env, seller, order_item_id) DO UPDATE SET state=excluded.state,"
+    " run_id=excluded.run_id, reason=excluded.reason,"
+    " sent_datetime=excluded.sent_datetime, last_sent_at=excluded.last_sent_at,"
+    " attempts=attempts+1, updated_at=excluded.updated_at"
+)
+_ANSWER_SQL = (
+    "UPDATE items SET state=?, http_status=COALESCE(?, http_status),"
+    " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?"
+    " WHERE env=? AND seller=? AND order_item_id=?"
+)
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A cancellation request about to leave: the item becomes SENDING, the day's count grows."""
+
+    item_id: str
+    run_id: str
+    reason: str
+    sent_datetime: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What became of a request: the item's new state and what bol said."""
+
+    item_id: str
+    state: str
+    http_status: int | None = None
+    process_status_id: str | None = None
+    message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,34 +290,7 @@ class Journal:
 
     def before_send(self, item_id: str, run_id: str, reason: str, sent_datetime: str) -> None:
         """Record the intent to send (committed before the request leaves) and count it."""
-        now = _now()
-        with self._transaction():
-            self.db.execute(
-                "INSERT INTO items(env, seller, order_item_id, state, run_id, reason,"
-                " sent_datetime, first_sent_at, last_sent_at, attempts, updated_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,1,?)"
-                " ON CONFLICT(env, seller, order_item_id) DO UPDATE SET state=excluded.state,"
-                " run_id=excluded.run_id, reason=excluded.reason,"
-                " sent_datetime=excluded.sent_datetime, last_sent_at=excluded.last_sent_at,"
-                " attempts=attempts+1, updated_at=excluded.updated_at",
-                (
-                    self.env,
-                    self.seller,
-                    item_id,
-                    SENDING,
-                    run_id,
-                    reason,
-                    sent_datetime,
-                    now,
-                    now,
-                    now,
-                ),
-            )
-            self.db.execute(
-                "INSERT INTO sends(env, seller, day, count) VALUES (?,?,?,1) ON CONFLICT(env,"
-                " seller, day) DO UPDATE SET count=count+1",
-                (self.env, self.seller, now[:10]),
-            )
+        self.write([Intent(item_id, run_id, reason, sent_datetime)])
 
     def record_answer(
         self,
@@ -292,21 +302,51 @@ class Journal:
         message: str | None = None,
     ) -> None:
         """Record what bol answered (or that no answer came: state stays SENDING)."""
-        self.db.execute(
-            "UPDATE items SET state=?, http_status=COALESCE(?, http_status),"
-            " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?"
-            " WHERE env=? AND seller=? AND order_item_id=?",
-            (
-                state,
-                http_status,
-                process_status_id,
-                message,
-                _now(),
-                self.env,
-                self.seller,
-                item_id,
-            ),
-        )
+        self.write([Answer(item_id, state, http_status, process_status_id, message)])
+
+    def write(self, writes: Sequence[Intent | Answer]) -> None:
+        """Apply intents and answers in their order, in one transaction (one commit)."""
+        now = _now()
+        intents = 0
+        with self._transaction():
+            for entry in writes:
+                if isinstance(entry, Intent):
+                    intents += 1
+                    self.db.execute(
+                        _INTENT_SQL,
+                        (
+                            self.env,
+                            self.seller,
+                            entry.item_id,
+                            SENDING,
+                            entry.run_id,
+                            entry.reason,
+                            entry.sent_datetime,
+                            now,
+                            now,
+                            now,
+                        ),
+                    )
+                else:
+                    self.db.execute(
+                        _ANSWER_SQL,
+                        (
+                            entry.state,
+                            entry.http_status,
+                            entry.process_status_id,
+                            entry.message,
+                            now,
+                            self.env,
+                            self.seller,
+                            entry.item_id,
+                        ),
+                    )
+            if intents:
+                self.db.execute(
+                    "INSERT INTO sends(env, seller, day, count) VALUES (?,?,?,?) ON CONFLICT(env,"
+                    " seller, day) DO UPDATE SET count=count+excluded.count",
+                    (self.env, self.seller, now[:10], intents),
+                )
 
     def sent_today(self) -> int:
         """Cancellation requests sent today (UTC) with this key in this environment."""

@@ -2,9 +2,10 @@
 
 At most ``concurrency`` requests are in flight (one semaphore around every HTTP call,
 cancellations and status polls alike). Each attempt is journaled before it leaves and its
-answer after. A rate limit (409/41501) or rejected keys (401) stop all sending at once;
-the rows not yet sent end NOT_SENT. A 200 is followed by polling its process status, with
-growing pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
+answer after (``groupcommit``: one commit per turn of the event loop). A rate limit
+(409/41501) or rejected keys (401) stop all sending at once; the rows not yet sent end
+NOT_SENT. A 200 is followed by polling its process status, with growing pauses, until
+SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bulkcancel import journal as j
+from bulkcancel.groupcommit import GroupCommit
 from bulkcancel.logs import logger
 from bulkcancel.plaza.client import CancellationBackend, NetworkError, Reply
 from bulkcancel.plaza.documents import ProcessState, format_plaza_datetime
@@ -100,6 +102,7 @@ class Sender:
         on_event: Event | None = None,
     ) -> None:
         self.backend, self.journal, self.run_id, self.policy = backend, journal, run_id, policy
+        self._writes = GroupCommit(journal)
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
         self._on_event = on_event or (lambda kind: None)
         self._slots = asyncio.Semaphore(policy.concurrency)
@@ -129,6 +132,8 @@ class Sender:
         finally:
             for task in [*workers, *self._polls]:
                 task.cancel()
+            self._writes.flush()
+        self._writes.close()
         return self._results
 
     def cut_polls(self) -> None:
@@ -159,7 +164,11 @@ class Sender:
                 self._finish(job, RowStatus.NOT_SENT, self.stop_message)
                 return
             attempts += 1
-            self.journal.before_send(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            if self.stop_reason is not None:  # stopped while the intent was being committed
+                self._writes.answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT, message=self.stop_message)
+                self._finish(job, RowStatus.NOT_SENT, self.stop_message)
+                return
             logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
             sent_at = _utcnow()
             self._on_event("sent")
@@ -170,12 +179,12 @@ class Sender:
                 in_doubt = in_doubt or exc.maybe_delivered
                 last_problem = str(exc)
                 if not in_doubt:
-                    self.journal.record_answer(job.order_item_id, j.UNSENT, message=last_problem)
+                    self._writes.answer(job.order_item_id, j.UNSENT, message=last_problem)
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
                 if reply.process_status is not None:
                     status = reply.process_status
-                    self.journal.record_answer(
+                    self._writes.answer(
                         job.order_item_id,
                         j.ACCEPTED,
                         http_status=reply.http_status,
@@ -199,15 +208,13 @@ class Sender:
                     else:
                         self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
                 elif not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
-                    self.journal.record_answer(
-                        job.order_item_id, j.FAILED, http_status=reply.http_status, message=message
-                    )
+                    self._writes.answer(job.order_item_id, j.FAILED, http_status=reply.http_status, message=message)
                     self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
                     return
                 else:  # 5xx, or a 2xx we could not read: it may or may not have been applied
                     in_doubt = in_doubt or reply.http_status != 503
                     last_problem = message
-                self.journal.record_answer(
+                self._writes.answer(
                     job.order_item_id,
                     j.SENDING if in_doubt else j.UNSENT,
                     http_status=reply.http_status,
@@ -291,13 +298,13 @@ class Sender:
         in_doubt: bool,
     ) -> None:
         if state is ProcessState.SUCCESS:
-            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id)
+            self._writes.answer(job.order_item_id, j.CANCELLED, process_status_id=process_id)
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
             self._on_event("cancelled")
             return
         message = error or f"process status {state.value}"
         if in_doubt and ALREADY_CANCELLED.search(message):
-            self.journal.record_answer(job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message)
+            self._writes.answer(job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message)
             self._finish(
                 job,
                 RowStatus.CANCELLED,
@@ -307,7 +314,7 @@ class Sender:
             )
             self._on_event("cancelled")
             return
-        self.journal.record_answer(job.order_item_id, j.FAILED, process_status_id=process_id, message=message)
+        self._writes.answer(job.order_item_id, j.FAILED, process_status_id=process_id, message=message)
         self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
 
     def _finish(
