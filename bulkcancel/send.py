@@ -1,11 +1,11 @@
 """Send cancellations concurrently, retry what may succeed, and follow each to its end.
 
-At most ``concurrency`` requests are in flight (one semaphore around every HTTP call,
-cancellations and status polls alike). Each attempt is journaled before it leaves and its
-answer after (``groupcommit``: one commit per turn of the event loop). A rate limit
-(409/41501) or rejected keys (401) stop all sending at once; the rows not yet sent end
-NOT_SENT. A 200 is followed by polling its process status, with growing pauses, until
-SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
+At most ``concurrency`` requests are in flight (``slots``: one limit around every HTTP
+call; waiting cancellations go before waiting status polls). Each attempt is journaled
+before it leaves and its answer after (``groupcommit``: one commit per turn of the event
+loop). A rate limit (409/41501) or rejected keys (401) stop all sending at once; the rows
+not yet sent end NOT_SENT. A 200 is followed by polling its process status, with growing
+pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import asyncio
 import random
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from bulkcancel import journal as j
 from bulkcancel.groupcommit import GroupCommit
@@ -25,6 +26,7 @@ from bulkcancel.plaza.client import CancellationBackend, NetworkError, Reply
 from bulkcancel.plaza.documents import ProcessState, format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retry import RetryPolicy, is_retryable_status
+from bulkcancel.slots import Slots
 from bulkcancel.statuses import RowStatus
 
 RATE_LIMITED = (
@@ -105,7 +107,7 @@ class Sender:
         self._writes = GroupCommit(journal)
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
         self._on_event = on_event or (lambda kind: None)
-        self._slots = asyncio.Semaphore(policy.concurrency)
+        self._slots = Slots(policy.concurrency)
         self.stop_reason: str | None = None
         self.stop_message = ""
         self._results: dict[int, SendResult] = {}
@@ -151,9 +153,17 @@ class Sender:
                 continue
             await self._send(job)
 
-    async def _request(self, call: Awaitable[Reply]) -> Reply:
-        async with self._slots:
+    async def _request(self, call: Coroutine[Any, Any, Reply], *, urgent: bool) -> Reply:
+        """One HTTP call within the limit; cancellations (``urgent``) before status polls."""
+        try:
+            await self._slots.acquire(urgent)
+        except BaseException:
+            call.close()  # never started
+            raise
+        try:
             return await call
+        finally:
+            self._slots.release()
 
     async def _send(self, job: SendJob) -> None:
         started, attempts, in_doubt = self._clock(), 0, job.in_doubt
@@ -173,7 +183,7 @@ class Sender:
             sent_at = _utcnow()
             self._on_event("sent")
             try:
-                reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when))
+                reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when), urgent=True)
             except NetworkError as exc:
                 logger.debug("cancel %s: %s", job.order_item_id, exc)
                 in_doubt = in_doubt or exc.maybe_delivered
@@ -241,14 +251,17 @@ class Sender:
         task.add_done_callback(self._polls.discard)
 
     async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
-        started, delay = self._clock(), self.policy.poll_initial
+        started: float | None = None  # the deadline runs from the first answer, not the wait for a slot
+        delay = self.policy.poll_initial
         try:
             while True:
                 await self._sleep(delay)
                 try:
-                    reply = await self._request(self.backend.process_status(process_id))
+                    reply = await self._request(self.backend.process_status(process_id), urgent=False)
                 except NetworkError:
                     reply = None
+                if started is None:
+                    started = self._clock()
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
