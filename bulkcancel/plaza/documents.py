@@ -120,11 +120,20 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     root = parse_xml(body)
     if local_name(root) != "ProcessStatus":
         raise XMLRejected(f"expected ProcessStatus, got {local_name(root)!r}", body)
-    texts = child_texts(root)
+    texts: dict[str, str] = {}
+    links: list[Link] = []
+    for child in root:  # one pass: every reply of a run is read here, twice per row
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue
+        name = tag.rpartition("}")[2]
+        if name == "Links":
+            links.extend(_link(link) for link in child if local_name(link) == "link")
+        elif name not in texts:
+            texts[name] = (child.text or "").strip()
     ident, state = texts.get("id"), texts.get("status")
     if not ident or state is None or state not in ProcessState.__members__:
         raise XMLRejected("ProcessStatus without an id or a known status", body)
-    links = [_link(link) for link in root.iterfind("{*}Links/{*}link")]
     return ProcessStatus(
         id=ident,
         seller_id=texts.get("sellerId", ""),
