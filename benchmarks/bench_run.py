@@ -1,7 +1,7 @@
 """Benchmarks 1, 2, 3 and 5: concurrency under latency, against the naive script, requests
 per row, CPU per row. The simulator runs in its own process on loopback.
 
-    .venv/bin/python benchmarks/bench_run.py [--rows 2000] [--naive-rows 600]
+    .venv/bin/python benchmarks/bench_run.py [--rows 2000] [--naive-rows 2000]
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def run_peer(url: str, rows: int, concurrency: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--naive-rows", type=int, default=600)
+    parser.add_argument("--naive-rows", type=int, default=2000)
     args = parser.parse_args()
     report: dict[str, object] = {"machine": machine(), "rows": args.rows}
     with tempfile.TemporaryDirectory() as folder:

@@ -244,3 +244,38 @@ def test_timeout_process_status_is_failed_with_the_reason(tmp_path: Path) -> Non
     results, _ = run(backend, ["1"], tmp_path)
     assert results[0].status is RowStatus.FAILED
     assert "process status TIMEOUT" in results[0].detail
+
+
+def test_a_poll_that_waited_long_for_a_slot_is_polled_again(tmp_path: Path) -> None:
+    """Cancellations go first, so a poll may wait minutes for a slot on a big sheet; the
+    deadline runs from its first answer, so that wait does not end it as ACCEPTED."""
+    now = [0.0]
+
+    class SlowFirstPoll(Scripted):
+        async def process_status(self, process_status_id: str) -> Reply:
+            if len(self.polls) == 2:
+                now[0] += 500  # waited for a slot while 10,000 cancellations went out
+            return await super().process_status(process_status_id)
+
+    backend = SlowFirstPoll(
+        {"1": [status(ProcessState.PENDING)]},
+        polls=[status(ProcessState.PENDING), status(ProcessState.SUCCESS)],
+    )
+
+    async def go() -> dict:  # type: ignore[type-arg]
+        async def fake_sleep(seconds: float) -> None:
+            now[0] += seconds
+
+        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            sender = Sender(
+                backend,
+                journal,
+                "r",
+                SendPolicy(poll_initial=1, poll_deadline=60),  # type: ignore[arg-type]
+                sleep=fake_sleep,
+                clock=lambda: now[0],
+            )
+            return await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
+
+    results = asyncio.run(go())
+    assert results[0].status is RowStatus.CANCELLED
