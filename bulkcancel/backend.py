@@ -11,7 +11,6 @@ from bulkcancel.plaza.client import PlazaClient
 from bulkcancel.plaza.environments import Target
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.settings import Settings
-from bulkcancel.simulator import PlazaSimulator, SimulatorConfig, load_scenario
 
 
 def demo_scenario_path() -> Path:
@@ -23,6 +22,8 @@ def open_backend(target: Target, keys: ApiKeys, settings: Settings) -> PlazaClie
     """A signed client; for the demo, wired to a fresh in-process simulator (no socket)."""
     transport: httpx.AsyncBaseTransport | None = None
     if target.in_process:
+        from bulkcancel.simulator import PlazaSimulator, SimulatorConfig, load_scenario  # the demo only
+
         scenario = load_scenario(settings.scenario or demo_scenario_path())
         app = PlazaSimulator(scenario, SimulatorConfig(settle_seconds=0.2))
         transport = httpx.ASGITransport(app=app)
