@@ -288,24 +288,11 @@ class Journal:
                 found[row[0]] = ItemRecord(*row)
         return found
 
-    def before_send(self, item_id: str, run_id: str, reason: str, sent_datetime: str) -> None:
-        """Record the intent to send (committed before the request leaves) and count it."""
-        self.write([Intent(item_id, run_id, reason, sent_datetime)])
-
-    def record_answer(
-        self,
-        item_id: str,
-        state: str,
-        *,
-        http_status: int | None = None,
-        process_status_id: str | None = None,
-        message: str | None = None,
-    ) -> None:
-        """Record what bol answered (or that no answer came: state stays SENDING)."""
-        self.write([Answer(item_id, state, http_status, process_status_id, message)])
-
     def write(self, writes: Sequence[Intent | Answer]) -> None:
-        """Apply intents and answers in their order, in one transaction (one commit)."""
+        """Apply intents and answers in their order, in one transaction (one commit).
+
+        The sender commits an intent before its request leaves; answers may wait for the
+        next commit (``groupcommit``)."""
         now = _now()
         intents = 0
         with self._transaction():

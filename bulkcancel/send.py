@@ -103,7 +103,7 @@ class Sender:
         clock: Callable[[], float] = time.monotonic,
         on_event: Event | None = None,
     ) -> None:
-        self.backend, self.journal, self.run_id, self.policy = backend, journal, run_id, policy
+        self.backend, self.run_id, self.policy = backend, run_id, policy
         self._writes = GroupCommit(journal)
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
         self._on_event = on_event or (lambda kind: None)

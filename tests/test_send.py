@@ -201,7 +201,7 @@ class JournalMachine(RuleBasedStateMachine):
 
     @rule(item=st.sampled_from(["1", "2", "3"]))
     def send(self, item: str) -> None:
-        self.journal.before_send(item, "run", "OTHER", "2026-11-28T10:00:00.000+01:00")
+        self.journal.write([j.Intent(item, "run", "OTHER", "2026-11-28T10:00:00.000+01:00")])
         self.sends += 1
 
     @rule(
@@ -209,7 +209,7 @@ class JournalMachine(RuleBasedStateMachine):
         state=st.sampled_from([j.ACCEPTED, j.CANCELLED, j.FAILED, j.UNSENT, j.SENDING]),
     )
     def answer(self, item: str, state: str) -> None:
-        self.journal.record_answer(item, state, http_status=200, process_status_id="9")
+        self.journal.write([j.Answer(item, state, http_status=200, process_status_id="9")])
 
     @rule()
     def crash_and_reopen(self) -> None:
