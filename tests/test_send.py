@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -145,27 +146,29 @@ def test_rate_limit_stops_everything(tmp_path: Path) -> None:
     assert backend.calls == ["1", "2"]
 
 
+def follow_one(
+    backend: Scripted, tmp_path: Path, sleep: Callable[[float], Awaitable[None]], clock: Callable[[], float]
+) -> dict:  # type: ignore[type-arg]
+    """Send item "1" and follow it with polls at 1 s, 2 s, ... up to a 60 s deadline."""
+
+    async def go() -> dict:  # type: ignore[type-arg]
+        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            policy = SendPolicy(poll_initial=1, poll_deadline=60)
+            sender = Sender(backend, journal, "r", policy, sleep=sleep, clock=clock)
+            return await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
+
+    return asyncio.run(go())
+
+
 def test_pending_past_the_deadline_is_accepted(tmp_path: Path) -> None:
     backend = Scripted({"1": [status(ProcessState.PENDING)]}, polls=[status(ProcessState.PENDING)])
     clock = iter(range(0, 10_000, 10))
     waits: list[float] = []
 
-    async def go() -> dict:  # type: ignore[type-arg]
-        async def fake_sleep(seconds: float) -> None:
-            waits.append(seconds)
+    async def fake_sleep(seconds: float) -> None:
+        waits.append(seconds)
 
-        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
-            sender = Sender(
-                backend,
-                journal,
-                "r",
-                SendPolicy(poll_initial=1, poll_deadline=60),  # type: ignore[arg-type]
-                sleep=fake_sleep,
-                clock=lambda: float(next(clock)),
-            )
-            return await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
-
-    results = asyncio.run(go())
+    results = follow_one(backend, tmp_path, fake_sleep, lambda: float(next(clock)))
     assert results[0].status is RowStatus.ACCEPTED and results[0].process_status_id == "77"
     assert waits[:3] == [1, 2, 4]  # polls back off instead of spinning
 
@@ -262,20 +265,8 @@ def test_a_poll_that_waited_long_for_a_slot_is_polled_again(tmp_path: Path) -> N
         polls=[status(ProcessState.PENDING), status(ProcessState.SUCCESS)],
     )
 
-    async def go() -> dict:  # type: ignore[type-arg]
-        async def fake_sleep(seconds: float) -> None:
-            now[0] += seconds
+    async def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
 
-        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
-            sender = Sender(
-                backend,
-                journal,
-                "r",
-                SendPolicy(poll_initial=1, poll_deadline=60),  # type: ignore[arg-type]
-                sleep=fake_sleep,
-                clock=lambda: now[0],
-            )
-            return await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
-
-    results = asyncio.run(go())
+    results = follow_one(backend, tmp_path, fake_sleep, lambda: now[0])
     assert results[0].status is RowStatus.CANCELLED
