@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 import pytest
 from lxml import etree
@@ -39,6 +40,19 @@ def test_cancellation_body_shape() -> None:
     assert root[1].text == "OUT_OF_STOCK"
     assert body.startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
     assert _schema().validate(root)
+
+
+def test_equal_instants_keep_their_own_offset_and_fold() -> None:
+    """The body is cached; equal datetimes must still be sent exactly as given."""
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    same_instant = [
+        datetime(2026, 11, 28, 10, 0, tzinfo=CET),
+        datetime(2026, 11, 28, 9, 0, tzinfo=UTC),
+    ]
+    autumn = [datetime(2026, 10, 25, 2, 30, tzinfo=amsterdam, fold=fold) for fold in (0, 1)]
+    for pair, offsets in ((same_instant, ("+01:00", "+00:00")), (autumn, ("+02:00", "+01:00"))):
+        bodies = [etree.fromstring(build_cancellation(when, ReasonCode.OUT_OF_STOCK))[0].text for when in pair]
+        assert [str(text)[-6:] for text in bodies] == list(offsets)
 
 
 def test_datetime_needs_a_zone_and_gets_milliseconds() -> None:

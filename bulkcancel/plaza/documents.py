@@ -99,13 +99,18 @@ def format_plaza_datetime(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds")
 
 
-@lru_cache(maxsize=1024)
 def build_cancellation(when: datetime, reason: ReasonCode) -> bytes:
-    """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode.
+    """The PUT body: ``Cancellation`` in the v2 namespace, DateTime then ReasonCode."""
+    return _cancellation_body(format_plaza_datetime(when), reason)
 
-    Cached: the rows of a sheet share a handful of times (often just the run's)."""
+
+@lru_cache(maxsize=1024)
+def _cancellation_body(date_time: str, reason: ReasonCode) -> bytes:
+    """Cached by the text sent, not the datetime: equal instants in other offsets (or the two
+    folds of an autumn hour) compare equal but must be sent as given. The rows of a sheet
+    share a handful of times, often just the run's."""
     root = etree.Element(etree.QName(PLAZA_NS, "Cancellation"), nsmap=DEFAULT_NS_PLAZA)
-    etree.SubElement(root, etree.QName(PLAZA_NS, "DateTime")).text = format_plaza_datetime(when)
+    etree.SubElement(root, etree.QName(PLAZA_NS, "DateTime")).text = date_time
     etree.SubElement(root, etree.QName(PLAZA_NS, "ReasonCode")).text = reason.value
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
