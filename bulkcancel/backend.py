@@ -1,36 +1,120 @@
-"""Open the API backend for a target: the embedded simulator (demo) or a real server."""
+"""What every bol API backend gives the pipeline: the calls and the typed answers.
+
+Plaza v2 (``plaza/``) is one backend; the Retailer API v10 will be another. The sender,
+the pre-flight and the simulator-backed demo speak only these types, so a new backend is
+a client that returns them (see docs/architecture.md). HTTP status is data: a 409, 401 or
+503 comes back as a ``Reply``; only the network failing raises ``NetworkError``.
+"""
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
 
-import httpx
-
-from bulkcancel.plaza.client import PlazaClient
-from bulkcancel.plaza.environments import Target
-from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.settings import Settings
+from bulkcancel.reasons import ReasonCode
 
 
-def demo_scenario_path() -> Path:
-    """The scenario the demo runs against (a copy is in samples/)."""
-    return Path(str(resources.files("bulkcancel.simulator").joinpath("demo-scenario.json")))
+class ProcessState(StrEnum):
+    """The status of an asynchronous bol process (a cancellation)."""
+
+    PENDING = "PENDING"
+    SUCCESS = "SUCCESS"
+    FAILURE = "FAILURE"
+    TIMEOUT = "TIMEOUT"
+
+    @property
+    def is_final(self) -> bool:
+        """Whether bol will not change this status any more."""
+        return self is not ProcessState.PENDING
 
 
-def open_backend(target: Target, keys: ApiKeys, settings: Settings) -> PlazaClient:
-    """A signed client; for the demo, wired to a fresh in-process simulator (no socket)."""
-    transport: httpx.AsyncBaseTransport | None = None
-    if target.in_process:
-        from bulkcancel.simulator import PlazaSimulator, SimulatorConfig, load_scenario  # the demo only
+@dataclass(frozen=True)
+class Link:
+    """A link of a process status (``rel``, ``href``, ``method``)."""
 
-        scenario = load_scenario(settings.scenario or demo_scenario_path())
-        app = PlazaSimulator(scenario, SimulatorConfig(settle_seconds=0.2))
-        transport = httpx.ASGITransport(app=app)
-    return PlazaClient(
-        target.base_url,
-        keys,
-        transport=transport,
-        timeout=settings.request_timeout,
-        max_connections=settings.concurrency,
-    )
+    rel: str
+    href: str
+    method: str
+
+
+@dataclass(frozen=True)
+class ProcessStatus:
+    """bol's answer to an asynchronous request such as a cancellation."""
+
+    id: str
+    seller_id: str
+    entity_id: str
+    event_type: str
+    description: str
+    status: ProcessState
+    error_message: str | None = None
+    create_timestamp: str | None = None
+    links: tuple[Link, ...] = ()
+
+
+@dataclass(frozen=True)
+class ApiError:
+    """An error reply: HTTP status, bol's code (when it gave one) and its message."""
+
+    http_status: int
+    code: str | None
+    message: str
+
+    @property
+    def is_rate_limit(self) -> bool:
+        """HTTP 409 with code 41501: Plaza's 'too many requests'."""
+        return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
+
+
+@dataclass(frozen=True)
+class OpenOrderItem:
+    """One item of an open order, as bol's order listing shows it."""
+
+    order_id: str
+    order_item_id: str
+    ean: str
+    title: str
+    quantity: int
+    cancel_request: bool
+    fulfilment_method: str
+    date_time_customer: str
+
+
+class NetworkError(Exception):
+    """The exchange failed below HTTP; ``maybe_delivered`` says whether bol may have acted."""
+
+    def __init__(self, message: str, *, maybe_delivered: bool) -> None:
+        super().__init__(message)
+        self.maybe_delivered = maybe_delivered
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One HTTP answer: its status and, when it could be read, what it said."""
+
+    http_status: int
+    process_status: ProcessStatus | None = None
+    error: ApiError | None = None
+
+
+@dataclass(frozen=True)
+class OrdersReply:
+    """One page of open orders, or the error that came instead."""
+
+    http_status: int
+    items: tuple[OpenOrderItem, ...] = ()
+    error: ApiError | None = None
+
+
+class CancellationBackend(Protocol):
+    """What the pipeline needs from a bol API."""
+
+    async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply: ...
+
+    async def process_status(self, process_status_id: str) -> Reply: ...
+
+    async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
+
+    async def aclose(self) -> None: ...

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 logger = logging.getLogger("bulkcancel")
 
@@ -43,13 +46,27 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(verbose: bool) -> None:
-    """WARNING and up on stderr; everything (redacted) with ``verbose``."""
-    handler = logging.StreamHandler()
+@contextmanager
+def logging_to_stderr(verbose: bool) -> Iterator[None]:
+    """WARNING and up on stderr while a command runs; everything (redacted) with ``verbose``.
+
+    The handler is removed again afterwards, so a command run in-process (a notebook,
+    ``CliRunner``) leaves the caller's logging as it found it.
+    """
+    handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.WARNING)
-    for name in ("httpx", "httpcore", "bulkcancel"):
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    level = logging.DEBUG if verbose else logging.WARNING
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore", "bulkcancel")]
+    before = [(one, one.level, one.propagate) for one in loggers]
+    for one in loggers:
+        one.setLevel(level)
+        one.propagate = False  # our handler only: no secrets through the caller's handlers
+        one.addHandler(handler)
+    try:
+        yield
+    finally:
+        for one, old_level, old_propagate in before:
+            one.removeHandler(handler)
+            one.setLevel(old_level)
+            one.propagate = old_propagate

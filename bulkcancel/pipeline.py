@@ -2,32 +2,42 @@
 
 ``validate`` and ``run`` return an ``Outcome`` (every row with its status, the exit code,
 where the result went); the CLI prints it, ``validate_sheet``/``run_sheet`` turn it into a
-DataFrame. A run that cannot start raises a BulkCancelError before anything is sent.
+DataFrame. ``customer_requests`` and ``report`` are the other two jobs that span stages.
+A run that cannot start raises a BulkCancelError before anything is sent.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
 
-from bulkcancel import journal as j
-from bulkcancel.errors import CredentialsError, OutputError
-from bulkcancel.execute import Hooks, execute
+from bulkcancel.backend import CancellationBackend, OpenOrderItem
+from bulkcancel.check.schema import RowCheck, validate_sheet_rows
+from bulkcancel.errors import CredentialsError, JournalError, OutputError
+from bulkcancel.journal.rebuild import journal_rows, rebuild
+from bulkcancel.journal.store import Journal, RunStart, default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.plan import Plan, make_plan
+from bulkcancel.output.report import write_results
+from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
-from bulkcancel.rebuild import journal_rows
-from bulkcancel.report import ResultRow, RunSummary, write_results
-from bulkcancel.schema import RowCheck, validate_sheet_rows
-from bulkcancel.send import SendResult
+from bulkcancel.plaza.signing import ApiKeys
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.send.connect import open_backend
+from bulkcancel.send.execute import Hooks, execute
+from bulkcancel.send.plan import Plan, make_plan
+from bulkcancel.send.preflight import customer_requests as customer_requests_of
+from bulkcancel.send.preflight import fetch_open_items
+from bulkcancel.send.sender import SendResult, StopReason
 from bulkcancel.settings import Settings
-from bulkcancel.sheet import Sheet, read_sheet
+from bulkcancel.sheet.read import Sheet, read_sheet
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 
 
@@ -139,6 +149,20 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _connect(target: Target, keys: ApiKeys, settings: Settings) -> Callable[[], CancellationBackend]:
+    """How the networked part opens its backend (not before it needs one)."""
+    return lambda: open_backend(
+        target, keys, concurrency=settings.concurrency, timeout=settings.request_timeout, scenario=settings.scenario
+    )
+
+
+def _open_target(settings: Settings) -> tuple[Target, ApiKeys]:
+    target = resolve_target(settings.env, settings.base_url)
+    keys = load_keys(target)
+    protect(keys.private)
+    return target, keys
+
+
 def run(
     path: Path,
     settings: Settings,
@@ -147,9 +171,7 @@ def run(
     """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
     hooks = hooks or Hooks()
     settings.verify()
-    target = resolve_target(settings.env, settings.base_url)
-    keys = load_keys(target)
-    protect(keys.private)
+    target, keys = _open_target(settings)
     started = datetime.now(UTC)
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
@@ -157,24 +179,27 @@ def run(
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "results")
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
-    with j.Journal(settings.journal or j.default_journal_path(), target.name, keys.seller_ref) as journal:
+    with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
 
         def start_journal() -> None:
             journal.start_run(
-                run_id,
-                input_path=str(path),
-                input_sha256=_sha256(path),
-                out_path=str(out),
-                headers=sheet.headers,
-                params=dict(_params(path, target.name, settings, started)),
+                RunStart(
+                    run_id,
+                    input_path=str(path),
+                    input_sha256=_sha256(path),
+                    out_path=str(out),
+                    headers=sheet.headers,
+                    params=dict(_params(path, target.name.value, settings, started)),
+                )
             )
             pending = {job.index for job in plan.jobs}
             journal.save_rows(run_id, journal_rows(_assemble(sheet, checks, plan, {}, zone), checks, pending))
 
         hooks.on_start = start_journal
-        done = execute(plan, settings, target, keys, journal, run_id, hooks)
-        results, stop_message = done.results, done.stop_message
+        options = settings.execute_options(production=target.is_production)
+        done = execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks)
+        results = done.results
         for index, note in done.check_notes.items():
             if index in results:
                 result = results[index]
@@ -188,7 +213,7 @@ def run(
         if started_sending:
             journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
-        summary = _summary(_params(path, target.name, settings, started, run_id), checks, settings.dry_run)
+        summary = _summary(_params(path, target.name.value, settings, started, run_id), checks, settings.dry_run)
         outcome = Outcome(
             sheet,
             rows,
@@ -196,7 +221,7 @@ def run(
             target,
             out,
             run_id if started_sending else None,
-            stop_message,
+            done.stop_message,
             _notes(sheet, checks),
         )
         if plan.over_budget:
@@ -213,9 +238,46 @@ def run(
                 f"{exc}. Every outcome is in the journal: write the result again "
                 f"with: bulkcancel report {run_id} --out OTHER.xlsx"
             ) from None
-    if stop_message.startswith("not sent: bol refused the API keys"):
-        raise CredentialsError(stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
+    if done.stop_reason is StopReason.AUTH:
+        raise CredentialsError(done.stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
     return outcome
+
+
+def customer_requests(path: Path, settings: Settings) -> int:
+    """Write the open items whose customer asked to cancel to ``path``; how many there are."""
+    target, keys = _open_target(settings)
+
+    async def fetch() -> dict[str, OpenOrderItem]:
+        backend = _connect(target, keys, settings)()
+        try:
+            return await fetch_open_items(backend, settings.max_order_pages)
+        finally:
+            await backend.aclose()
+
+    items = customer_requests_of(asyncio.run(fetch()))
+    write_requests_sheet(path, items)
+    return len(items)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A stored run written again: its id, where, and the exit code it had."""
+
+    run_id: str
+    out: Path
+    exit_code: ExitCode
+
+
+def report(run_id: str | None, out: Path | None, journal_path: Path | None) -> Report:
+    """Write a run's result again from the journal (the latest run when ``run_id`` is None)."""
+    with Journal(journal_path or default_journal_path(), "", "") as store:
+        chosen = run_id or store.latest_run_id(any_target=True)
+        if chosen is None:
+            raise JournalError(f"the journal {store.path} has no runs yet")
+        stored = rebuild(store, chosen)
+    target = out or Path(stored.info.out_path)
+    write_results(target, stored.headers, stored.rows, stored.summary)
+    return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
 def _assemble(

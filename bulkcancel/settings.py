@@ -1,4 +1,8 @@
-"""Every option of a run in one value; the CLI and the library both build one."""
+"""Every option of a run in one value; the CLI and the library both build one.
+
+Only the pipeline reads it: each stage below gets its own narrower value (``ReadLimits``
+for reading, ``SendPolicy`` for the sender, ``ExecuteOptions`` for the networked part).
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bulkcancel.check.messages import LANGUAGES
+from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
-from bulkcancel.messages import LANGUAGES
-from bulkcancel.retry import RetryPolicy
-from bulkcancel.sheet import ReadLimits
+from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
+from bulkcancel.send.retry import RetryPolicy
+from bulkcancel.send.sender import SendPolicy
+from bulkcancel.sheet.read import ReadLimits
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 DEFAULT_CONCURRENCY = 8
@@ -20,7 +27,7 @@ DAILY_BUDGET = 5000  # Plaza v2: 5,000 cancellations a day per key
 class Settings:
     """The options of one run, with their defaults."""
 
-    env: str | None = None
+    env: Environment | None = None
     base_url: str | None = None
     concurrency: int = DEFAULT_CONCURRENCY
     timezone: str = DEFAULT_TIMEZONE
@@ -59,6 +66,28 @@ class Settings:
         if self.lang != "auto":
             return self.lang
         return "nl" if dutch_headers else "en"
+
+    def send_policy(self) -> SendPolicy:
+        """How hard and how long the sender tries."""
+        return SendPolicy(
+            concurrency=self.concurrency,
+            retry=self.retry,
+            poll_initial=self.poll_initial,
+            poll_deadline=self.poll_deadline,
+            follow=self.follow,
+        )
+
+    def execute_options(self, production: bool) -> ExecuteOptions:
+        """What the networked part of the run needs."""
+        check = CheckPolicy(self.allow_reason_mismatch, self.max_order_pages) if self.check else None
+        return ExecuteOptions(
+            policy=self.send_policy(),
+            production=production,
+            dry_run=self.dry_run,
+            check=check,
+            canary=self.canary,
+            interrupt_grace=self.interrupt_grace,
+        )
 
     def verify(self) -> None:
         """Refuse values that cannot work, with the option's name."""

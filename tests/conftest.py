@@ -1,14 +1,20 @@
-"""Shared fixtures: a real simulator on loopback, isolated journals, sheet writers."""
+"""Shared fixtures: a real simulator on loopback, isolated journals, sheet writers, the CLI."""
 
 from __future__ import annotations
 
 import csv
+import os
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
 import pytest
+from click.testing import CliRunner
 
+from bulkcancel.cli import cli
 from bulkcancel.simulator import PlazaSimulator, Scenario, SimulatorConfig
 from bulkcancel.simulator.scenario import ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
@@ -96,3 +102,48 @@ def read_results(path: Path, sheet: str = "Results") -> list[dict[str, object]]:
     book.close()
     header = [str(h) for h in rows[0]]
     return [dict(zip(header, row, strict=True)) for row in rows[1:]]
+
+
+@dataclass(frozen=True)
+class Ran:
+    """How a CLI invocation ended, as a user sees it."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def bulkcancel(*args: str, env: dict[str, str] | None = None) -> Ran:
+    """The CLI in-process (``CliRunner``): exit code, stdout and stderr exactly as a user sees them.
+
+    An unexpected exception is raised into the test (BULKCANCEL_DEBUG) instead of being
+    printed as "unexpected error", so a test never passes over a crash.
+    """
+    result = CliRunner().invoke(cli, list(args), env={"BULKCANCEL_DEBUG": "1", **(env or {})}, catch_exceptions=False)
+    return Ran(result.exit_code, result.stdout, result.stderr)
+
+
+def bulkcancel_process(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m bulkcancel`` as a separate process: for what needs one (signals, the entry point)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bulkcancel", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def start_process(*args: str) -> subprocess.Popen[str]:
+    """``python -m bulkcancel ARGS`` started in the background (to be killed or interrupted)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bulkcancel", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )

@@ -1,8 +1,7 @@
-"""The CLI as a user runs it (a subprocess), against the simulator served on loopback."""
+"""The CLI as a user runs it (in-process with CliRunner), against the simulator served on loopback."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -14,26 +13,12 @@ import openpyxl
 import pytest
 
 from bulkcancel.simulator import SimulatorConfig
-from tests.conftest import make_scenario, read_results, write_csv, write_xlsx
+from tests.conftest import Ran, bulkcancel, bulkcancel_process, make_scenario, read_results, write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def bulkcancel(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m bulkcancel`` with the test's environment (journal in tmp, no keys)."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "bulkcancel", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        check=False,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def assert_one_clean_line(result: subprocess.CompletedProcess[str], words: str) -> None:
+def assert_one_clean_line(result: Ran, words: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -317,7 +302,24 @@ def test_version_and_help() -> None:
     assert result.returncode == 0 and "--dry-run" in result.stdout
 
 
+@pytest.mark.slow
+def test_the_entry_point_is_the_same_command(tmp_path: Path) -> None:
+    """``python -m bulkcancel`` and the installed script: exit codes and one-line errors in a real process."""
+    script = Path(sys.executable).with_name("bulkcancel")
+    assert script.exists()
+    version = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert version.returncode == 0 and "version" in version.stdout
+    missing = bulkcancel_process("run", str(tmp_path / "missing.csv"))
+    assert (
+        missing.returncode == 2
+        and missing.stderr.strip() == f"bulkcancel: error: {tmp_path / 'missing.csv'}: no such file"
+    )
+    demo = bulkcancel_process("run", str(shutil.copy(ROOT / "samples" / "dutch-export.csv", tmp_path)), "--quiet")
+    assert demo.returncode == 0, demo.stderr
+    assert "CANCELLED" in demo.stdout
+
+
 def test_samples_demo_scenario_is_the_packaged_one() -> None:
-    from bulkcancel.backend import demo_scenario_path
+    from bulkcancel.send.connect import demo_scenario_path
 
     assert (ROOT / "samples" / "demo-scenario.json").read_text() == demo_scenario_path().read_text()

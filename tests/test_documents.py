@@ -9,17 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import etree
 
+from bulkcancel.backend import ProcessState
 from bulkcancel.plaza.documents import (
     PLAZA_NS,
-    ProcessState,
     build_cancellation,
     format_plaza_datetime,
     parse_error,
     parse_orders,
     parse_process_status,
 )
-from bulkcancel.plaza.safexml import MAX_XML_BYTES, XMLRejected, parse_xml
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.safexml import MAX_XML_BYTES, XMLRejected, parse_xml
 from bulkcancel.simulator import xmlout
 
 CET = timezone(timedelta(hours=1))

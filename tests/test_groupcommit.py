@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bulkcancel import journal as j
-from bulkcancel.groupcommit import GroupCommit
+from bulkcancel.journal.groupcommit import GroupCommit
+from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
 
 DT = "2026-11-28T10:00:00.000+01:00"
 
 
-class CountingJournal(j.Journal):
+class CountingJournal(Journal):
     def __init__(self, path: Path) -> None:
         super().__init__(path, "demo", "seller")
         self.commits: list[int] = []
 
-    def write(self, writes: Sequence[j.Intent | j.Answer]) -> None:
+    def write(self, writes: Sequence[Intent | Answer]) -> None:
         self.commits.append(len(writes))
         super().write(writes)
 
@@ -40,7 +40,7 @@ def test_an_intent_is_committed_before_intend_returns(tmp_path: Path) -> None:
             await writes.intend("1001", "run", "OUT_OF_STOCK", DT)
             return states_on_disk(path)
 
-    assert asyncio.run(main()) == {"1001": j.SENDING}
+    assert asyncio.run(main()) == {"1001": ItemState.SENDING}
 
 
 def test_writes_of_one_loop_turn_share_one_commit(tmp_path: Path) -> None:
@@ -51,12 +51,12 @@ def test_writes_of_one_loop_turn_share_one_commit(tmp_path: Path) -> None:
             writes = GroupCommit(journal)
             await asyncio.gather(*(writes.intend(str(1000 + n), "run", "OUT_OF_STOCK", DT) for n in range(20)))
             for n in range(20):
-                writes.answer(str(1000 + n), j.ACCEPTED, http_status=200, process_status_id=str(n))
+                writes.answer(str(1000 + n), ItemState.ACCEPTED, http_status=200, process_status_id=str(n))
             await asyncio.sleep(0)  # the next turn commits the answers
-            assert set(states_on_disk(path).values()) == {j.ACCEPTED}
-            writes.answer("1000", j.CANCELLED, process_status_id="0")
+            assert set(states_on_disk(path).values()) == {ItemState.ACCEPTED}
+            writes.answer("1000", ItemState.CANCELLED, process_status_id="0")
             writes.close()
-            assert states_on_disk(path)["1000"] == j.CANCELLED
+            assert states_on_disk(path)["1000"] == ItemState.CANCELLED
             assert journal.sent_today() == 20
             return journal.commits
 

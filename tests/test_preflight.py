@@ -15,13 +15,12 @@ from typing import Any
 import openpyxl
 import pytest
 
-from bulkcancel.plaza.documents import OpenOrderItem
-from bulkcancel.preflight import judge
+from bulkcancel.backend import OpenOrderItem
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.send.preflight import judge
 from bulkcancel.simulator import Scenario
 from bulkcancel.simulator.scenario import ScenarioItem, Seller
-from tests.conftest import read_results, write_csv
-from tests.test_cli_e2e import bulkcancel
+from tests.conftest import bulkcancel, read_results, write_csv
 
 KEYS = {"BOL_PUBLIC_KEY": "PRODUCTIONLIKEKEY123", "BOL_PRIVATE_KEY": "production-like-private-key-0123456789"}
 
@@ -208,6 +207,7 @@ def prod_scenario() -> Scenario:
     return Scenario(default="open", sellers=(Seller(KEYS["BOL_PUBLIC_KEY"], KEYS["BOL_PRIVATE_KEY"]),))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("answer", "sent"), [("60", 60), ("y", 0), ("59", 0)])
 def test_typed_confirmation_for_big_production_runs(
     serve: Callable[..., Any], tmp_path: Path, answer: str, sent: int
@@ -226,6 +226,7 @@ def test_typed_confirmation_for_big_production_runs(
     assert code == (0 if sent else 2), text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("answer", "sent"), [("y", 3), ("n", 0)])
 def test_small_production_runs_ask_yes_or_no(serve: Callable[..., Any], tmp_path: Path, answer: str, sent: int) -> None:
     sim = serve(prod_scenario())

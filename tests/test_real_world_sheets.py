@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bulkcancel import validate_sheet
+from bulkcancel.check.schema import validate_sheet_rows
 from bulkcancel.pipeline import validate
-from bulkcancel.schema import validate_sheet_rows
 from bulkcancel.settings import Settings
-from bulkcancel.sheet import read_sheet
+from bulkcancel.sheet.read import read_sheet
 from bulkcancel.statuses import RowStatus
 from tests.conftest import read_results, write_csv, write_xlsx
 

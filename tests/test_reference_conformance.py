@@ -22,6 +22,8 @@ from lxml import etree
 from bulkcancel.plaza.client import PlazaClient
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.safexml import MAX_XML_BYTES
+from bulkcancel.transport import HttpxExchange
 
 PUBLIC = "oRNWbHFXtAECmhnZmEndcjLIaSKbRMVE"
 PRIVATE = (
@@ -138,7 +140,9 @@ def strict_server(request: httpx.Request) -> httpx.Response:
 def test_our_client_is_accepted_by_a_strict_reference_server() -> None:
     async def go() -> tuple[Any, Any]:
         transport = httpx.MockTransport(strict_server)
-        async with PlazaClient("https://plazaapi.bol.com", ApiKeys(PUBLIC, PRIVATE), transport=transport) as client:
+        async with PlazaClient(
+            "https://plazaapi.bol.com", ApiKeys(PUBLIC, PRIVATE), exchange=HttpxExchange(transport, MAX_XML_BYTES)
+        ) as client:
             when = datetime(2026, 11, 28, 10, 15, tzinfo=timezone(timedelta(hours=1)))
             cancel = await client.cancel("2012345678", ReasonCode.OUT_OF_STOCK, when)
             orders = await client.open_orders(2, "FBB")

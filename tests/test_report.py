@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkcancel.cellsafe import MAX_CELL, TRUNCATED, clean_text, guard_csv, unguard_csv
 from bulkcancel.errors import OutputError
-from bulkcancel.report import ResultRow, RunSummary, write_results
+from bulkcancel.output.report import write_results
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.sheet.cellsafe import MAX_CELL, TRUNCATED, clean_text, guard_csv, unguard_csv
 from bulkcancel.statuses import RowStatus
 
 HOSTILE_CELLS = [

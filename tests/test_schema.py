@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bulkcancel.check.schema import validate_sheet_rows
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.schema import validate_sheet_rows
-from bulkcancel.sheet import read_sheet
+from bulkcancel.sheet.read import read_sheet
 from bulkcancel.statuses import RowStatus
 from tests.conftest import write_csv
 
@@ -64,12 +66,30 @@ def test_duplicates_after_normalising(tmp_path: Path) -> None:
     assert checks[1].detail == "same OrderItemId as row 3; not sent twice"
 
 
-def test_pandera_schema_is_what_decides(tmp_path: Path) -> None:
+def test_pandera_failure_cases_are_the_row_errors() -> None:
+    import pandas as pd
     import pandera.pandas as pa
 
-    from bulkcancel.schema import build_schema
-    from bulkcancel.values import parse_order_item_id, parse_reason_code
+    from bulkcancel.check.schema import build_schema
 
-    schema = build_schema(parse_order_item_id, parse_reason_code, lambda t: parse_reason_code("OTHER"))
-    assert isinstance(schema, pa.DataFrameSchema)
+    schema = build_schema(AMS, NOW)
     assert set(schema.columns) == {"OrderItemId", "ReasonCode", "DateTime"}
+    frame = pd.DataFrame(
+        {
+            "OrderItemId": ["2012345678", "x1", "2.01E+09"],
+            "ReasonCode": ["OTHER", "nope", "OTHER"],
+            "DateTime": ["", "", "soon"],
+        },
+        dtype=object,
+    )
+    with pytest.raises(pa.errors.SchemaErrors) as failed:
+        schema.validate(frame, lazy=True)
+    cases = failed.value.failure_cases
+    # Every error of every row, lazily: row 1 twice, row 2 twice, row 0 never.
+    assert sorted(zip(cases["index"], cases["column"], strict=True)) == [
+        (1, "OrderItemId"),
+        (1, "ReasonCode"),
+        (2, "DateTime"),
+        (2, "OrderItemId"),
+    ]
+    assert all(case.error for case in cases["failure_case"])  # each failure carries its message

@@ -13,12 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from bulkcancel import journal as j
-from bulkcancel.plaza.client import NetworkError, OrdersReply, Reply
-from bulkcancel.plaza.documents import PlazaError, ProcessState, ProcessStatus
+from bulkcancel.backend import ApiError, NetworkError, OrdersReply, ProcessState, ProcessStatus, Reply
+from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.retry import RetryPolicy
-from bulkcancel.send import Sender, SendJob, SendPolicy
+from bulkcancel.send.retry import RetryPolicy
+from bulkcancel.send.sender import Sender, SendJob, SendPolicy
 from bulkcancel.statuses import RowStatus
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -29,7 +28,7 @@ def status(state: ProcessState, message: str | None = None) -> Reply:
 
 
 def error(http: int, code: str = "41000") -> Reply:
-    return Reply(http, error=PlazaError(http, code, f"BOL-ERROR [PAI-{code}] = x"))
+    return Reply(http, error=ApiError(http, code, f"BOL-ERROR [PAI-{code}] = x"))
 
 
 class Scripted:
@@ -65,7 +64,7 @@ def run(backend: Scripted, ids: list[str], tmp_path: Path, **policy: object) -> 
         waits.append(seconds)
 
     async def go() -> dict:  # type: ignore[type-arg]
-        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
             sender = Sender(
                 backend,
                 journal,
@@ -152,7 +151,7 @@ def follow_one(
     """Send item "1" and follow it with polls at 1 s, 2 s, ... up to a 60 s deadline."""
 
     async def go() -> dict:  # type: ignore[type-arg]
-        with j.Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
             policy = SendPolicy(poll_initial=1, poll_deadline=60)
             sender = Sender(backend, journal, "r", policy, sleep=sleep, clock=clock)
             return await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
@@ -199,25 +198,27 @@ class JournalMachine(RuleBasedStateMachine):
 
         self.folder = tempfile.mkdtemp()
         self.path = Path(self.folder) / "j.sqlite3"
-        self.journal = j.Journal(self.path, "test", "seller")
+        self.journal = Journal(self.path, "test", "seller")
         self.sends = 0
 
     @rule(item=st.sampled_from(["1", "2", "3"]))
     def send(self, item: str) -> None:
-        self.journal.write([j.Intent(item, "run", "OTHER", "2026-11-28T10:00:00.000+01:00")])
+        self.journal.write([Intent(item, "run", "OTHER", "2026-11-28T10:00:00.000+01:00")])
         self.sends += 1
 
     @rule(
         item=st.sampled_from(["1", "2", "3"]),
-        state=st.sampled_from([j.ACCEPTED, j.CANCELLED, j.FAILED, j.UNSENT, j.SENDING]),
+        state=st.sampled_from(
+            [ItemState.ACCEPTED, ItemState.CANCELLED, ItemState.FAILED, ItemState.UNSENT, ItemState.SENDING]
+        ),
     )
     def answer(self, item: str, state: str) -> None:
-        self.journal.write([j.Answer(item, state, http_status=200, process_status_id="9")])
+        self.journal.write([Answer(item, state, http_status=200, process_status_id="9")])
 
     @rule()
     def crash_and_reopen(self) -> None:
         self.journal.close()
-        self.journal = j.Journal(self.path, "test", "seller")
+        self.journal = Journal(self.path, "test", "seller")
 
     @invariant()
     def one_record_per_item(self) -> None:
@@ -236,10 +237,10 @@ def test_a_second_run_cannot_use_the_journal_at_once(tmp_path: Path) -> None:
     from bulkcancel.errors import JournalError
 
     with (
-        j.Journal(tmp_path / "j.sqlite3", "test", "s"),
+        Journal(tmp_path / "j.sqlite3", "test", "s"),
         pytest.raises(JournalError, match="another"),
     ):
-        j.Journal(tmp_path / "j.sqlite3", "test", "s")
+        Journal(tmp_path / "j.sqlite3", "test", "s")
 
 
 def test_timeout_process_status_is_failed_with_the_reason(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bulkcancel.errors import ColumnError, InputFileError
-from bulkcancel.headers import map_columns, role_of
-from bulkcancel.sheet import ReadLimits, read_sheet
+from bulkcancel.sheet.headers import map_columns, role_of
+from bulkcancel.sheet.read import ReadLimits, read_sheet
 from tests.conftest import write_csv, write_xlsx
 
 HEADER = ["OrderItemId", "ReasonCode", "DateTime", "Note"]

@@ -10,8 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bulkcancel.plaza.client import NetworkError, PlazaClient
-from bulkcancel.plaza.documents import PLAZA_NS, ProcessState
+from bulkcancel.backend import NetworkError, ProcessState
+from bulkcancel.plaza.client import PlazaClient
+from bulkcancel.plaza.documents import PLAZA_NS
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, ApiKeys, auth_headers
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.simulator import Scenario, SimulatorConfig

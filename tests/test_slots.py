@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkcancel.slots import Slots
+from bulkcancel.send.slots import Slots
 
 
 def test_waiting_cancellations_go_before_waiting_polls() -> None:

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bulkcancel.check.values import parse_datetime, parse_order_item_id, parse_reason_code
 from bulkcancel.reasons import ReasonCode, parse_reason, suggest_reason
-from bulkcancel.values import parse_datetime, parse_order_item_id, parse_reason_code
 
 AMS = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

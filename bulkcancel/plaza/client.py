@@ -1,80 +1,36 @@
 """The async Plaza v2 client: signed requests in, typed replies out.
 
 HTTP status is data here: a 409, a 401 or a 503 comes back as a ``Reply`` and the caller
-decides what it means. Only the network failing raises (``NetworkError``), saying whether
-the request may have reached bol. Each call signs afresh with the current time, so a retry
-is never sent with a stale date.
+decides what it means. Only the network failing raises (``backend.NetworkError``, from the
+exchange), saying whether the request may have reached bol. Each call signs afresh with
+the current time, so a retry is never sent with a stale date.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
 from urllib.parse import urlencode
 
-import httpx
-
+from bulkcancel.backend import ApiError, OrdersReply, Reply
 from bulkcancel.plaza.documents import (
     ORDERS_V21,
-    OpenOrderItem,
-    PlazaError,
-    ProcessStatus,
     build_cancellation,
     parse_error,
     parse_orders,
     parse_process_status,
 )
-from bulkcancel.plaza.safexml import MAX_XML_BYTES, XMLRejected
 from bulkcancel.plaza.signing import ApiKeys, auth_headers
-from bulkcancel.plaza.transport import AiohttpTransport
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.safexml import MAX_XML_BYTES, XMLRejected
+from bulkcancel.transport import AiohttpExchange, Exchange, Timeouts
 
 log = logging.getLogger("bulkcancel.plaza")
 
 CANCEL_PATH = "/services/rest/order-items/v2/{id}/cancellation"
 STATUS_PATH = "/services/rest/process-status/v2/{id}"
 ORDERS_PATH = "/services/rest/orders/v2"
-
-
-class NetworkError(Exception):
-    """The exchange failed below HTTP; ``maybe_delivered`` says whether bol may have acted."""
-
-    def __init__(self, message: str, *, maybe_delivered: bool) -> None:
-        super().__init__(message)
-        self.maybe_delivered = maybe_delivered
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One HTTP answer: its status and, when it could be read, what it said."""
-
-    http_status: int
-    process_status: ProcessStatus | None = None
-    error: PlazaError | None = None
-
-
-@dataclass(frozen=True)
-class OrdersReply:
-    """One page of open orders, or the error that came instead."""
-
-    http_status: int
-    items: tuple[OpenOrderItem, ...] = ()
-    error: PlazaError | None = None
-
-
-class CancellationBackend(Protocol):
-    """What the pipeline needs from a bol API; Plaza v2 is one, Retailer v10 may be another."""
-
-    async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply: ...
-
-    async def process_status(self, process_status_id: str) -> Reply: ...
-
-    async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
-
-    async def aclose(self) -> None: ...
 
 
 def quiet_http_logging() -> None:
@@ -84,40 +40,20 @@ def quiet_http_logging() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    """The body, read no further than the XML size cap (the parser refuses a larger one)."""
-    try:
-        return response.content[: MAX_XML_BYTES + 1]  # a transport that already read it
-    except httpx.ResponseNotRead:
-        pass
-    data = bytearray()
-    async for chunk in response.aiter_raw():
-        data.extend(chunk)
-        if len(data) > MAX_XML_BYTES:
-            break
-    return bytes(data)
-
-
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
 
 class PlazaClient:
-    """A signed Plaza v2 client over an httpx transport.
-
-    Any httpx transport works (``MockTransport`` or ``ASGITransport`` in tests and the demo):
-    requests are ``httpx.Request`` objects handed straight to it, since the client needs none
-    of ``AsyncClient``'s redirects, cookies, auth flows or hooks. The default transport,
-    aiohttp's pool, is called without building httpx objects at all: at 64 requests in
-    flight the client is CPU-bound and they cost a fifth of it (benchmarks/bench_run.py).
-    """
+    """A signed Plaza v2 client over one ``Exchange`` (aiohttp's pool unless one is given:
+    ``HttpxExchange`` over ``ASGITransport`` for the demo, ``MockTransport`` in tests)."""
 
     def __init__(
         self,
         base_url: str,
         keys: ApiKeys,
         *,
-        transport: httpx.AsyncBaseTransport | None = None,
+        exchange: Exchange | None = None,
         timeout: float = 30.0,
         max_connections: int = 16,
         clock: Callable[[], datetime] = _utcnow,
@@ -126,8 +62,7 @@ class PlazaClient:
         self._keys = keys
         self._clock = clock
         self._base = base_url.rstrip("/")
-        self._transport = transport or AiohttpTransport(max_connections, MAX_XML_BYTES)
-        self._timeouts = {"connect": min(timeout, 10.0), "read": timeout, "write": timeout, "pool": timeout}
+        self._exchange = exchange or AiohttpExchange(max_connections, MAX_XML_BYTES, Timeouts.of(timeout))
 
     def __repr__(self) -> str:
         return f"PlazaClient(base_url={self._base!r}, keys={self._keys!r})"
@@ -140,7 +75,7 @@ class PlazaClient:
 
     async def aclose(self) -> None:
         """Close the connection pool."""
-        await self._transport.aclose()
+        await self._exchange.aclose()
 
     async def _request(
         self,
@@ -154,26 +89,9 @@ class PlazaClient:
         headers = auth_headers(self._keys, method, path, self._clock())
         headers["Accept"] = accept or "application/xml"
         url = self._base + path + (f"?{urlencode(params)}" if params else "")
-        try:
-            if isinstance(self._transport, AiohttpTransport):
-                status, data = await self._transport.exchange(method, url, headers, body, self._timeouts)
-            else:
-                status, data = await self._exchange(method, url, headers, body)
-            log.debug("%s %s -> HTTP %d (%d bytes)", method, url, status, len(data))
-            return status, data
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(f"could not connect ({type(exc).__name__})", maybe_delivered=False) from None
-        except httpx.TransportError as exc:
-            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
-
-    async def _exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, bytes]:
-        """Through any httpx transport (MockTransport, ASGITransport: tests and the demo)."""
-        request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
-        response = await self._transport.handle_async_request(request)
-        try:
-            return response.status_code, await _read_capped(response)
-        finally:
-            await response.aclose()
+        answer = await self._exchange.exchange(method, url, headers, body)
+        log.debug("%s %s -> HTTP %d (%d bytes)", method, url, answer.status, len(answer.body))
+        return answer.status, answer.body
 
     @staticmethod
     def _reply(status: int, body: bytes) -> Reply:
@@ -181,7 +99,7 @@ class PlazaClient:
             try:
                 return Reply(status, process_status=parse_process_status(body))
             except XMLRejected as exc:
-                return Reply(status, error=PlazaError(status, None, f"unreadable reply: {exc}"))
+                return Reply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
         return Reply(status, error=parse_error(status, body))
 
     async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply:
@@ -204,4 +122,4 @@ class PlazaClient:
         try:
             return OrdersReply(status, items=tuple(parse_orders(body)))
         except XMLRejected as exc:
-            return OrdersReply(status, error=PlazaError(status, None, f"unreadable reply: {exc}"))
+            return OrdersReply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))

@@ -7,16 +7,15 @@ a ``ns1:`` prefix, a default namespace or none at all all read the same.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
-from bulkcancel.plaza.safexml import XMLRejected, child_texts, local_name, parse_xml, snippet
+from bulkcancel.backend import ApiError, Link, OpenOrderItem, ProcessState, ProcessStatus
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.safexml import XMLRejected, child_texts, local_name, parse_xml, snippet
 
 PLAZA_NS = "https://plazaapi.bol.com/services/xsd/v2/plazaapi.xsd"
 ERROR_NS = "http://config.services.bol.com/schemas/serviceerror-1.5.xsd"
@@ -24,72 +23,6 @@ ORDERS_V21 = "application/vnd.orders-v2.1+xml"
 # lxml takes None as the key of the default namespace; its stubs do not say so.
 DEFAULT_NS_PLAZA: Any = {None: PLAZA_NS}
 DEFAULT_NS_ERROR: Any = {None: ERROR_NS}
-
-
-class ProcessState(StrEnum):
-    """The status of a Plaza process."""
-
-    PENDING = "PENDING"
-    SUCCESS = "SUCCESS"
-    FAILURE = "FAILURE"
-    TIMEOUT = "TIMEOUT"
-
-    @property
-    def is_final(self) -> bool:
-        """Whether bol will not change this status any more."""
-        return self is not ProcessState.PENDING
-
-
-@dataclass(frozen=True)
-class Link:
-    """A ``Links/link`` element of a ProcessStatus."""
-
-    rel: str
-    href: str
-    method: str
-
-
-@dataclass(frozen=True)
-class ProcessStatus:
-    """bol's answer to an asynchronous request such as a cancellation."""
-
-    id: str
-    seller_id: str
-    entity_id: str
-    event_type: str
-    description: str
-    status: ProcessState
-    error_message: str | None = None
-    create_timestamp: str | None = None
-    links: tuple[Link, ...] = ()
-
-
-@dataclass(frozen=True)
-class PlazaError:
-    """An error reply: HTTP status, bol's code (when it gave one) and its message."""
-
-    http_status: int
-    code: str | None
-    message: str
-
-    @property
-    def is_rate_limit(self) -> bool:
-        """HTTP 409 with code 41501: Plaza's 'too many requests'."""
-        return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
-
-
-@dataclass(frozen=True)
-class OpenOrderItem:
-    """One item of an open order, as the orders v2.1 listing shows it."""
-
-    order_id: str
-    order_item_id: str
-    ean: str
-    title: str
-    quantity: int
-    cancel_request: bool
-    fulfilment_method: str
-    date_time_customer: str
 
 
 def format_plaza_datetime(moment: datetime) -> str:
@@ -155,12 +88,12 @@ def parse_process_status(body: bytes) -> ProcessStatus:
 _CODE_IN_MESSAGE = re.compile(r"PAI-(\d+)")
 
 
-def parse_error(http_status: int, body: bytes) -> PlazaError:
+def parse_error(http_status: int, body: bytes) -> ApiError:
     """Read any of bol's error-body variants; an unreadable body still gives an error."""
     try:
         root = parse_xml(body)
     except XMLRejected as exc:
-        return PlazaError(http_status, None, f"HTTP {http_status} ({exc.reason}): {snippet(body)}")
+        return ApiError(http_status, None, f"HTTP {http_status} ({exc.reason}): {snippet(body)}")
     code = message = None
     for node in root.iter():
         name = local_name(node).lower()
@@ -173,7 +106,7 @@ def parse_error(http_status: int, body: bytes) -> PlazaError:
         code = found.group(1) if found else None
     if message is None:
         message = f"HTTP {http_status}: {snippet(body)}"
-    return PlazaError(http_status, code, message)
+    return ApiError(http_status, code, message)
 
 
 def _int(text: str | None) -> int:

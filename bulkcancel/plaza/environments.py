@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, ApiKeys
 
@@ -14,21 +15,19 @@ PRODUCTION_URL = "https://plazaapi.bol.com"
 TEST_URL = "https://test-plazaapi.bol.com"
 DEMO_URL = "http://simulator.invalid"  # never resolved: the demo runs in-process over ASGI
 
-ENVIRONMENTS = ("demo", "test", "production")
-
 
 @dataclass(frozen=True)
 class Target:
     """The environment a run talks to."""
 
-    name: str  # demo, test, production, or custom for --base-url
+    name: Environment
     base_url: str
     in_process: bool = False
 
     @property
     def is_production(self) -> bool:
         """Whether the user chose production (or points at its URL): real customers."""
-        return self.name == "production" or self.base_url.rstrip("/") == PRODUCTION_URL
+        return self.name is Environment.PRODUCTION or self.base_url.rstrip("/") == PRODUCTION_URL
 
 
 def _is_loopback(host: str) -> bool:
@@ -53,17 +52,17 @@ def check_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def resolve_target(env: str | None, base_url: str | None) -> Target:
+def resolve_target(env: Environment | None, base_url: str | None) -> Target:
     """The target for ``--env`` and ``--base-url``; no choice means the demo simulator."""
     if base_url:
-        return Target(name=env or "custom", base_url=check_base_url(base_url))
-    if env in (None, "demo"):
-        return Target(name="demo", base_url=DEMO_URL, in_process=True)
-    if env == "test":
-        return Target(name="test", base_url=TEST_URL)
-    if env == "production":
-        return Target(name="production", base_url=PRODUCTION_URL)
-    raise ConfigError(f"unknown --env {env!r}; choose one of {', '.join(ENVIRONMENTS)}")
+        return Target(name=env or Environment.CUSTOM, base_url=check_base_url(base_url))
+    if env in (None, Environment.DEMO):
+        return Target(name=Environment.DEMO, base_url=DEMO_URL, in_process=True)
+    if env is Environment.TEST:
+        return Target(name=Environment.TEST, base_url=TEST_URL)
+    if env is Environment.PRODUCTION:
+        return Target(name=Environment.PRODUCTION, base_url=PRODUCTION_URL)
+    raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
 
 
 def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
@@ -75,7 +74,7 @@ def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
     private = env.get("BOL_PRIVATE_KEY", "").strip()
     if public and private:
         return ApiKeys(public, private)
-    if target.name == "custom" and not (public or private):
+    if target.name is Environment.CUSTOM and not (public or private):
         return ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
     missing = " and ".join(
         name for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private)) if not value

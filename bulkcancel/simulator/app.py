@@ -25,8 +25,8 @@ from typing import Any
 from lxml import etree
 
 from bulkcancel.plaza.documents import PLAZA_NS
-from bulkcancel.plaza.safexml import XMLRejected, local_name, parse_xml
 from bulkcancel.plaza.signing import parse_http_date, signature
+from bulkcancel.safexml import XMLRejected, local_name, parse_xml
 from bulkcancel.simulator import xmlout
 from bulkcancel.simulator.scenario import Scenario, Seller, SimulatorConfig
 from bulkcancel.simulator.state import SimulatorState

@@ -16,14 +16,14 @@ def serve(
     host: str,
     port: int,
     scenario_path: Path | None,
+    config: SimulatorConfig,
     *,
     say: Callable[[str], None],
-    **config: float | int | None,
 ) -> None:
     """Run the simulator on ``host:port``; print the base URL and the keys to use."""
     check_base_url(f"http://{host}:1")  # loopback only: plain http to anywhere else is refused
     scenario = load_scenario(scenario_path) if scenario_path else Scenario()
-    app = PlazaSimulator(scenario, SimulatorConfig(**config))  # type: ignore[arg-type]
+    app = PlazaSimulator(scenario, config)
     port = port or free_port(host)
     server = make_server(app, host, port)
     say(f"Plaza API v2 simulator on http://{host}:{port}")

@@ -17,16 +17,17 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any
 
-from bulkcancel import journal as j
-from bulkcancel.groupcommit import GroupCommit
+from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply
+from bulkcancel.journal.groupcommit import GroupCommit
+from bulkcancel.journal.store import ItemState, Journal
 from bulkcancel.logs import logger
-from bulkcancel.plaza.client import CancellationBackend, NetworkError, Reply
-from bulkcancel.plaza.documents import ProcessState, format_plaza_datetime
+from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.retry import RetryPolicy, is_retryable_status
-from bulkcancel.slots import Slots
+from bulkcancel.send.retry import RetryPolicy, is_retryable_status
+from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
 
 RATE_LIMITED = (
@@ -71,13 +72,13 @@ class SendPolicy:
     follow: bool = True  # poll each accepted cancellation to its final status
 
 
-class StopReason:
+class StopReason(Enum):
     """Why sending stopped early (None while it has not)."""
 
-    RATE_LIMIT = "rate-limit"
-    AUTH = "auth"
-    INTERRUPT = "interrupt"
-    CANARY = "canary"
+    RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
+    AUTH = "auth"  # 401: bol refused the keys
+    INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM
+    CANARY = "canary"  # the canary rows were not confirmed
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -94,7 +95,7 @@ class Sender:
     def __init__(
         self,
         backend: CancellationBackend,
-        journal: j.Journal,
+        journal: Journal,
         run_id: str,
         policy: SendPolicy,
         *,
@@ -108,7 +109,7 @@ class Sender:
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
         self._on_event = on_event or (lambda kind: None)
         self._slots = Slots(policy.concurrency)
-        self.stop_reason: str | None = None
+        self.stop_reason: StopReason | None = None
         self.stop_message = ""
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
@@ -118,7 +119,7 @@ class Sender:
         """Every row that has ended so far, by row index."""
         return dict(self._results)
 
-    def stop(self, reason: str, message: str) -> None:
+    def stop(self, reason: StopReason, message: str) -> None:
         """Send nothing more; requests in flight finish."""
         if self.stop_reason is None:
             self.stop_reason, self.stop_message = reason, message
@@ -176,7 +177,9 @@ class Sender:
             attempts += 1
             await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
             if self.stop_reason is not None:  # stopped while the intent was being committed
-                self._writes.answer(job.order_item_id, j.SENDING if in_doubt else j.UNSENT, message=self.stop_message)
+                self._writes.answer(
+                    job.order_item_id, ItemState.SENDING if in_doubt else ItemState.UNSENT, message=self.stop_message
+                )
                 self._finish(job, RowStatus.NOT_SENT, self.stop_message)
                 return
             logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
@@ -189,14 +192,14 @@ class Sender:
                 in_doubt = in_doubt or exc.maybe_delivered
                 last_problem = str(exc)
                 if not in_doubt:
-                    self._writes.answer(job.order_item_id, j.UNSENT, message=last_problem)
+                    self._writes.answer(job.order_item_id, ItemState.UNSENT, message=last_problem)
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
                 if reply.process_status is not None:
                     status = reply.process_status
                     self._writes.answer(
                         job.order_item_id,
-                        j.ACCEPTED,
+                        ItemState.ACCEPTED,
                         http_status=reply.http_status,
                         process_status_id=status.id,
                     )
@@ -218,7 +221,9 @@ class Sender:
                     else:
                         self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
                 elif not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
-                    self._writes.answer(job.order_item_id, j.FAILED, http_status=reply.http_status, message=message)
+                    self._writes.answer(
+                        job.order_item_id, ItemState.FAILED, http_status=reply.http_status, message=message
+                    )
                     self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
                     return
                 else:  # 5xx, or a 2xx we could not read: it may or may not have been applied
@@ -226,7 +231,7 @@ class Sender:
                     last_problem = message
                 self._writes.answer(
                     job.order_item_id,
-                    j.SENDING if in_doubt else j.UNSENT,
+                    ItemState.SENDING if in_doubt else ItemState.UNSENT,
                     http_status=reply.http_status,
                     message=message,
                 )
@@ -311,13 +316,13 @@ class Sender:
         in_doubt: bool,
     ) -> None:
         if state is ProcessState.SUCCESS:
-            self._writes.answer(job.order_item_id, j.CANCELLED, process_status_id=process_id)
+            self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id)
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
             self._on_event("cancelled")
             return
         message = error or f"process status {state.value}"
         if in_doubt and ALREADY_CANCELLED.search(message):
-            self._writes.answer(job.order_item_id, j.CANCELLED, process_status_id=process_id, message=message)
+            self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
             self._finish(
                 job,
                 RowStatus.CANCELLED,
@@ -327,7 +332,7 @@ class Sender:
             )
             self._on_event("cancelled")
             return
-        self._writes.answer(job.order_item_id, j.FAILED, process_status_id=process_id, message=message)
+        self._writes.answer(job.order_item_id, ItemState.FAILED, process_status_id=process_id, message=message)
         self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
 
     def _finish(

@@ -15,14 +15,16 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from bulkcancel.errors import JournalError
+from bulkcancel.statuses import RowStatus
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs(
@@ -45,13 +47,18 @@ CREATE TABLE IF NOT EXISTS sends(
     PRIMARY KEY(env, seller, day));
 """
 
-SENDING, ACCEPTED, CANCELLED, FAILED, UNSENT = (
-    "SENDING",
-    "ACCEPTED",
-    "CANCELLED",
-    "FAILED",
-    "UNSENT",
-)
+
+class ItemState(StrEnum):
+    """What the journal knows of one order item in one environment with one seller key."""
+
+    SENDING = "SENDING"  # a request may be out with no answer yet: bol may have acted
+    ACCEPTED = "ACCEPTED"  # bol gave a process status id; the final state is not known yet
+    CANCELLED = "CANCELLED"
+    FAILED = "FAILED"
+    UNSENT = "UNSENT"  # bol certainly did not act
+
+
+PENDING = "PENDING"  # a run row's stored status while the run has still to send it
 
 
 def _lock_exclusively(handle: IO[str]) -> None:
@@ -143,7 +150,7 @@ class Answer:
     """What became of a request: the item's new state and what bol said."""
 
     item_id: str
-    state: str
+    state: ItemState
     http_status: int | None = None
     process_status_id: str | None = None
     message: str | None = None
@@ -154,12 +161,79 @@ class ItemRecord:
     """What the journal knows about one order item."""
 
     order_item_id: str
-    state: str
+    state: ItemState
     run_id: str | None
     process_status_id: str | None
     message: str | None
     last_sent_at: str | None
     sent_datetime: str | None
+
+
+@dataclass(frozen=True)
+class RunStart:
+    """A run as it starts: where its sheet and result are, and its parameters."""
+
+    run_id: str
+    input_path: str
+    input_sha256: str
+    out_path: str
+    headers: Sequence[str]
+    params: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A run as the journal keeps it."""
+
+    run_id: str
+    started_at: str
+    env: str
+    seller: str
+    input_path: str
+    input_sha256: str
+    out_path: str
+    headers: tuple[str, ...]
+    params: tuple[tuple[str, str], ...]
+    finished_at: str | None
+    exit_code: int | None
+
+
+_RUN_SQL = (
+    "SELECT run_id, started_at, env, seller, input_path, input_sha256, out_path, headers, params,"
+    " finished_at, exit_code FROM runs"
+)
+
+
+def _run_info(row: Sequence[object]) -> RunInfo:
+    params = json.loads(str(row[8] or "{}"))
+    return RunInfo(
+        run_id=str(row[0]),
+        started_at=str(row[1]),
+        env=str(row[2]),
+        seller=str(row[3]),
+        input_path=str(row[4] or ""),
+        input_sha256=str(row[5] or ""),
+        out_path=str(row[6] or ""),
+        headers=tuple(json.loads(str(row[7] or "[]"))),
+        params=tuple((str(k), str(v)) for k, v in params.items()),
+        finished_at=None if row[9] is None else str(row[9]),
+        exit_code=None if row[10] is None else int(str(row[10])),
+    )
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One row of a run as stored: ``status`` is None while the run had still to send it."""
+
+    row_index: int
+    sheet_row: int
+    order_item_id: str | None
+    status: RowStatus | None
+    detail: str
+    process_status_id: str
+    sent_datetime: str
+    sent_at: str
+    cells: tuple[str, ...]
 
 
 class Journal:
@@ -206,21 +280,21 @@ class Journal:
 
     # Runs
 
-    def start_run(self, run_id: str, **fields: Any) -> None:
+    def start_run(self, run: RunStart) -> None:
         """Record a new run."""
         self.db.execute(
             "INSERT INTO runs(run_id, started_at, env, seller, input_path, input_sha256, out_path,"
             " headers, params) VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                run_id,
+                run.run_id,
                 _now(),
                 self.env,
                 self.seller,
-                fields.get("input_path"),
-                fields.get("input_sha256"),
-                fields.get("out_path"),
-                json.dumps(fields.get("headers", [])),
-                json.dumps(fields.get("params", {})),
+                run.input_path,
+                run.input_sha256,
+                run.out_path,
+                json.dumps(list(run.headers)),
+                json.dumps(dict(run.params)),
             ),
         )
 
@@ -228,24 +302,38 @@ class Journal:
         """Mark a run as ended."""
         self.db.execute("UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?", (_now(), exit_code, run_id))
 
-    def save_rows(self, run_id: str, rows: Iterable[tuple[Any, ...]]) -> None:
-        """Store (row_index, sheet_row, order_item_id, status, detail, ps id, sent dt, sent at,
-        cells) for every row of the run, replacing what was stored before."""
+    def save_rows(self, run_id: str, rows: Iterable[RunRow]) -> None:
+        """Store every row of the run, replacing what was stored before."""
         with self._transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO run_rows(run_id, row_index, sheet_row, order_item_id,"
                 " status, detail, process_status_id, sent_datetime, sent_at, cells)"
                 " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                ((run_id, *row[:8], json.dumps(row[8])) for row in rows),
+                (
+                    (
+                        run_id,
+                        row.row_index,
+                        row.sheet_row,
+                        row.order_item_id,
+                        row.status.value if row.status else PENDING,
+                        row.detail,
+                        row.process_status_id,
+                        row.sent_datetime,
+                        row.sent_at,
+                        json.dumps(list(row.cells)),
+                    )
+                    for row in rows
+                ),
             )
 
-    def run_info(self, run_id: str) -> dict[str, Any] | None:
-        """The runs row for ``run_id``, or None."""
-        cursor = self.db.execute("SELECT * FROM runs WHERE run_id=?", (run_id,))
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+    def run_info(self, run_id: str) -> RunInfo | None:
+        """What the journal knows of run ``run_id``, or None."""
+        row = self.db.execute(_RUN_SQL + " WHERE run_id=?", (run_id,)).fetchone()
+        return _run_info(row) if row else None
+
+    def runs(self) -> list[RunInfo]:
+        """Every run in the journal, the latest first."""
+        return [_run_info(row) for row in self.db.execute(_RUN_SQL + " ORDER BY started_at DESC")]
 
     def latest_run_id(self, any_target: bool = False) -> str | None:
         """The most recent run of this environment and key (or of any, with ``any_target``)."""
@@ -257,14 +345,27 @@ class Journal:
         row = self.db.execute(query, args).fetchone()
         return str(row[0]) if row else None
 
-    def run_rows(self, run_id: str) -> list[tuple[Any, ...]]:
-        """The stored rows of a run, in sheet order, cells decoded."""
+    def run_rows(self, run_id: str) -> list[RunRow]:
+        """The stored rows of a run, in sheet order."""
         rows = self.db.execute(
             "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
             " sent_datetime, sent_at, cells FROM run_rows WHERE run_id=? ORDER BY row_index",
             (run_id,),
         ).fetchall()
-        return [(*row[:8], json.loads(row[8])) for row in rows]
+        return [
+            RunRow(
+                row_index=row[0],
+                sheet_row=row[1],
+                order_item_id=row[2],
+                status=None if row[3] == PENDING else RowStatus(row[3]),
+                detail=row[4] or "",
+                process_status_id=row[5] or "",
+                sent_datetime=row[6] or "",
+                sent_at=row[7] or "",
+                cells=tuple(json.loads(row[8])),
+            )
+            for row in rows
+        ]
 
     # Items
 
@@ -285,7 +386,7 @@ class Journal:
                 f" order_item_id IN ({marks})"
             )
             for row in self.db.execute(query, (env, seller, *chunk)):
-                found[row[0]] = ItemRecord(*row)
+                found[row[0]] = ItemRecord(row[0], ItemState(row[1]), *row[2:])
         return found
 
     def write(self, writes: Sequence[Intent | Answer]) -> None:
@@ -305,7 +406,7 @@ class Journal:
                             self.env,
                             self.seller,
                             entry.item_id,
-                            SENDING,
+                            ItemState.SENDING.value,
                             entry.run_id,
                             entry.reason,
                             entry.sent_datetime,
@@ -318,7 +419,7 @@ class Journal:
                     self.db.execute(
                         _ANSWER_SQL,
                         (
-                            entry.state,
+                            entry.state.value,
                             entry.http_status,
                             entry.process_status_id,
                             entry.message,

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from bulkcancel.messages import Msg
+from bulkcancel.check.messages import Msg
 from bulkcancel.reasons import ReasonCode, parse_reason, suggest_reason
 
 T = TypeVar("T")
@@ -26,8 +26,8 @@ class Parsed(Generic[T]):
     """A cell's value, or why it has none, and an optional note about the reading."""
 
     value: T | None = None
-    error: str | None = None
-    note: str | None = None
+    error: Msg | None = None
+    note: Msg | None = None
 
     @property
     def ok(self) -> bool:
@@ -122,7 +122,7 @@ _MONTHS_NL = (
 )
 
 
-def _naive(raw: str) -> tuple[datetime | None, str | None]:
+def _naive(raw: str) -> tuple[datetime | None, Msg | None]:
     """A naive or aware datetime read from the accepted formats, and a note."""
     if match := _DMY.match(raw):
         day, month, year, hour, minute, second = match.groups()
@@ -154,7 +154,7 @@ def _naive(raw: str) -> tuple[datetime | None, str | None]:
         return None, None
 
 
-def localise(moment: datetime, zone: ZoneInfo) -> tuple[datetime, str | None]:
+def localise(moment: datetime, zone: ZoneInfo) -> tuple[datetime, Msg | None]:
     """Attach ``zone`` to a naive time, noting a daylight-saving gap or overlap."""
     first = moment.replace(tzinfo=zone, fold=0)
     second = moment.replace(tzinfo=zone, fold=1)

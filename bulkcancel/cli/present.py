@@ -9,17 +9,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.pipeline import Outcome
-from bulkcancel.plan import Plan
-from bulkcancel.send import SendResult
+from bulkcancel.send.plan import Plan
+from bulkcancel.send.sender import SendResult
 from bulkcancel.statuses import RowStatus
-
-console = Console(highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -90,7 +88,7 @@ def print_json(outcome: Outcome) -> None:
     counts = outcome.counts()
     data = {
         "exit_code": int(outcome.exit_code),
-        "environment": outcome.target.name if outcome.target else None,
+        "environment": outcome.target.name.value if outcome.target else None,
         "run_id": outcome.run_id,
         "result": str(outcome.out) if outcome.out else None,
         "rows": len(outcome.rows),

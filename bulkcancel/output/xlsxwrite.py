@@ -17,13 +17,10 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bulkcancel.cellsafe import clean_text
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.sheet.cellsafe import clean_text
 from bulkcancel.statuses import RowStatus
-
-if TYPE_CHECKING:
-    from bulkcancel.report import ResultRow, RunSummary
 
 COLOURS = {
     RowStatus.CANCELLED: "C6EFCE",

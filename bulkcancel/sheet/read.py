@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulkcancel.cellsafe import unguard_csv
 from bulkcancel.errors import InputFileError
-from bulkcancel.headers import (
+from bulkcancel.sheet.cellsafe import unguard_csv
+from bulkcancel.sheet.headers import (
     HEADER_SEARCH_ROWS,
     OUTCOME_COLUMNS,
     ColumnMap,
@@ -108,7 +108,7 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
         )
     kind = _sniff_kind(path, head)
     if kind in {"xlsx", "ods"}:
-        from bulkcancel.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
+        from bulkcancel.sheet.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
 
         name, rows, notes, hidden = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes, kind)
     else:

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from bulkcancel.atomic import write_atomically
+from bulkcancel.output.atomic import write_atomically
 from bulkcancel.reasons import ReasonCode
 
 TEMPLATE_ROWS = 2000

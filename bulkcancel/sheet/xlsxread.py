@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bulkcancel.cells import cell_text
 from bulkcancel.errors import InputFileError
-from bulkcancel.headers import HEADER_SEARCH_ROWS, looks_like_header
-from bulkcancel.plaza.safexml import XMLRejected, local_name, parse_xml
+from bulkcancel.safexml import XMLRejected, local_name, parse_xml
+from bulkcancel.sheet.cells import cell_text
+from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
 
 Rows = Iterator[tuple[int, list[str]]]
 

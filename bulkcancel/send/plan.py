@@ -11,12 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bulkcancel import journal as j
+from bulkcancel.journal.store import ItemState, Journal
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.schema import RowCheck
-from bulkcancel.send import SendJob
+from bulkcancel.send.sender import SendJob
 from bulkcancel.statuses import RowStatus
+
+if TYPE_CHECKING:
+    from bulkcancel.check.schema import RowCheck  # pandas and pandera: not needed to import
 
 
 @dataclass
@@ -42,7 +45,7 @@ class Plan:
         return sum(1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score)
 
 
-def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, budget_left: int) -> Plan:
+def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budget_left: int) -> Plan:
     """Turn READY rows into jobs, using what the journal remembers."""
     plan = Plan()
     ready = [c for c in checks if c.status is RowStatus.READY]
@@ -52,13 +55,13 @@ def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, bu
         assert check.order_item_id is not None and check.reason is not None
         record = known.get(check.order_item_id)
         job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time)
-        if record is not None and record.state == j.CANCELLED:
+        if record is not None and record.state is ItemState.CANCELLED:
             plan.settled[check.index] = (
                 RowStatus.SKIPPED,
                 f"already cancelled in run {record.run_id} ({record.last_sent_at})",
             )
             continue
-        if record is not None and record.state == j.ACCEPTED and record.process_status_id:
+        if record is not None and record.state is ItemState.ACCEPTED and record.process_status_id:
             plan.jobs.append(
                 SendJob(
                     job.index,
@@ -77,6 +80,6 @@ def make_plan(checks: list[RowCheck], journal: j.Journal, run_time: datetime, bu
             )
             continue
         sends += 1
-        in_doubt = record is not None and record.state == j.SENDING
+        in_doubt = record is not None and record.state is ItemState.SENDING
         plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
     return plan

@@ -13,11 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.errors import BulkCancelError
-from bulkcancel.plan import Plan
-from bulkcancel.plaza.client import CancellationBackend
-from bulkcancel.plaza.documents import OpenOrderItem
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.send.plan import Plan
 from bulkcancel.statuses import RowStatus
 
 FULFILMENT_METHODS = ("FBR", "FBB")
@@ -53,6 +52,14 @@ async def fetch_open_items(
                 "check stops there so the hourly limit is not spent: run without --check"
             )
     return found
+
+
+def customer_requests(open_items: dict[str, OpenOrderItem]) -> list[OpenOrderItem]:
+    """The open items whose customer asked to cancel, oldest order first."""
+    return sorted(
+        (item for item in open_items.values() if item.cancel_request),
+        key=lambda item: (item.date_time_customer, item.order_id, item.order_item_id),
+    )
 
 
 @dataclass(frozen=True)

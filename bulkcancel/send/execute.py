@@ -12,15 +12,12 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bulkcancel import journal as j
-from bulkcancel.backend import open_backend
+from bulkcancel.backend import CancellationBackend
 from bulkcancel.errors import BulkCancelError
-from bulkcancel.plan import Plan
-from bulkcancel.plaza.environments import Target
-from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.preflight import apply_check, fetch_open_items
-from bulkcancel.send import Sender, SendPolicy, SendResult, StopReason
-from bulkcancel.settings import Settings
+from bulkcancel.journal.store import Journal
+from bulkcancel.send.plan import Plan
+from bulkcancel.send.preflight import apply_check, fetch_open_items
+from bulkcancel.send.sender import Sender, SendPolicy, SendResult, StopReason
 from bulkcancel.statuses import RowStatus
 
 INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
@@ -31,10 +28,30 @@ CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the
 class Hooks:
     """Where a run asks the person running it (the CLI) or tells them something."""
 
-    confirm: Callable[[Plan, Target], bool] | None = None
+    confirm: Callable[[Plan], bool] | None = None
     canary_ok: Callable[[list[SendResult]], bool] | None = None
     on_event: Callable[[str], None] | None = None
     on_start: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class CheckPolicy:
+    """How the pre-flight against bol's open orders judges rows (``--check``)."""
+
+    allow_reason_mismatch: bool = False
+    max_order_pages: int = 150
+
+
+@dataclass(frozen=True)
+class ExecuteOptions:
+    """What the networked part of a run needs to know, and nothing more."""
+
+    policy: SendPolicy
+    production: bool = False  # real customers: ask ``Hooks.confirm`` first
+    dry_run: bool = False
+    check: CheckPolicy | None = None  # None: no pre-flight
+    canary: int = 0
+    interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
 
 
 @dataclass
@@ -42,62 +59,54 @@ class Execution:
     """What the networked part produced."""
 
     results: dict[int, SendResult] = field(default_factory=dict)
+    stop_reason: StopReason | None = None
     stop_message: str = ""
     check_notes: dict[int, str] = field(default_factory=dict)
 
 
 def execute(
     plan: Plan,
-    settings: Settings,
-    target: Target,
-    keys: ApiKeys,
-    journal: j.Journal,
+    options: ExecuteOptions,
+    open_backend: Callable[[], CancellationBackend],
+    journal: Journal,
     run_id: str,
     hooks: Hooks,
 ) -> Execution:
     """Check, ask, and send ``plan``; rows the check refuses move into ``plan.settled``."""
-    return asyncio.run(_execute(plan, settings, target, keys, journal, run_id, hooks))
+    return asyncio.run(_execute(plan, options, open_backend, journal, run_id, hooks))
 
 
 async def _execute(
     plan: Plan,
-    settings: Settings,
-    target: Target,
-    keys: ApiKeys,
-    journal: j.Journal,
+    options: ExecuteOptions,
+    open_backend: Callable[[], CancellationBackend],
+    journal: Journal,
     run_id: str,
     hooks: Hooks,
 ) -> Execution:
     done = Execution()
-    if settings.dry_run and not settings.check:
+    if options.dry_run and options.check is None:
         done.results = _dry_run(plan)
         return done
-    backend = open_backend(target, keys, settings)
+    backend = open_backend()
     try:
-        if settings.check:
-            open_items = await fetch_open_items(backend, settings.max_order_pages)
-            done.check_notes = apply_check(plan, open_items, settings.allow_reason_mismatch)
-        if settings.dry_run:
+        if options.check is not None:
+            open_items = await fetch_open_items(backend, options.check.max_order_pages)
+            done.check_notes = apply_check(plan, open_items, options.check.allow_reason_mismatch)
+        if options.dry_run:
             done.results = _dry_run(plan, RowStatus.READY)  # a checked plan: what each row would get
             return done
-        if target.is_production and plan.to_send and not (hooks.confirm and hooks.confirm(plan, target)):
+        if options.production and plan.to_send and not (hooks.confirm and hooks.confirm(plan)):
             raise BulkCancelError("nothing was sent: the production run was not confirmed")
         if hooks.on_start:
             hooks.on_start()
-        policy = SendPolicy(
-            concurrency=settings.concurrency,
-            retry=settings.retry,
-            poll_initial=settings.poll_initial,
-            poll_deadline=settings.poll_deadline,
-            follow=settings.follow,
-        )
-        sender = Sender(backend, journal, run_id, policy, on_event=hooks.on_event)
+        sender = Sender(backend, journal, run_id, options.policy, on_event=hooks.on_event)
         with (
-            _signals(sender, settings.interrupt_grace),
+            _signals(sender, options.interrupt_grace),
             contextlib.suppress(asyncio.CancelledError),
         ):
-            await _send(sender, plan, settings.canary, hooks)
-        done.results, done.stop_message = sender.results, sender.stop_message
+            await _send(sender, plan, options.canary, hooks)
+        done.results, done.stop_reason, done.stop_message = sender.results, sender.stop_reason, sender.stop_message
         return done
     finally:
         await backend.aclose()

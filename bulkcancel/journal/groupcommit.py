@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bulkcancel.journal import Answer, Intent, Journal
+from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
 
 
 class GroupCommit:
@@ -39,7 +39,7 @@ class GroupCommit:
     def answer(
         self,
         item_id: str,
-        state: str,
+        state: ItemState,
         *,
         http_status: int | None = None,
         process_status_id: str | None = None,

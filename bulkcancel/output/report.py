@@ -8,50 +8,14 @@ is ever a formula (see ``cellsafe``). CSV output is UTF-8 with a BOM so Excel sh
 from __future__ import annotations
 
 import csv
-from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from bulkcancel.atomic import write_atomically
-from bulkcancel.cellsafe import guard_csv
-from bulkcancel.headers import OUTCOME_HEADERS
-from bulkcancel.statuses import RowStatus
-from bulkcancel.xlsxwrite import write_workbook
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One row of the result: where it was, what it held, and how it ended."""
-
-    sheet_row: int
-    cells: Sequence[str]
-    status: RowStatus
-    detail: str
-    process_status_id: str = ""
-    sent_datetime: str = ""
-    sent_at: str = ""
-
-    def values(self) -> list[str]:
-        """Row number, original cells and outcome, as text."""
-        return [
-            str(self.sheet_row),
-            *self.cells,
-            self.status.value,
-            self.detail,
-            self.process_status_id,
-            self.sent_datetime,
-            self.sent_at,
-        ]
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What the Summary sheet says about the run."""
-
-    parameters: Sequence[tuple[str, str]]
-    reasons: Counter[str]
-    dry_run: bool = False  # NOT_SENT rows of a dry run need no attention: no Retry rows for them
+from bulkcancel.output.atomic import write_atomically
+from bulkcancel.output.xlsxwrite import write_workbook
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.sheet.cellsafe import guard_csv
+from bulkcancel.sheet.headers import OUTCOME_HEADERS
 
 
 def result_headers(input_headers: Sequence[str]) -> list[str]:

@@ -1,0 +1,72 @@
+"""The options several commands share, and the consoles every command prints to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from bulkcancel.environments import Environment
+from bulkcancel.settings import DEFAULT_TIMEZONE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Both look up sys.stdout / sys.stderr when they print, so CliRunner sees what a user sees.
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
+out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
+sheet_opt = click.option("--sheet", "sheet_name", help="Worksheet to read (default: the one with the header).")
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["auto", "en", "nl"]),
+    default="auto",
+    show_default=True,
+    help="Language of row messages (auto: Dutch when the column names are Dutch).",
+)
+tz_opt = click.option(
+    "--timezone",
+    default=DEFAULT_TIMEZONE,
+    show_default=True,
+    help="Time zone of times written without an offset.",
+)
+journal_opt = click.option(
+    "--journal",
+    type=click.Path(path_type=Path),
+    envvar="BULKCANCEL_JOURNAL",
+    help="Journal file (default: in your data directory).",
+)
+json_opt = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+
+
+def _environment(ctx: click.Context, param: click.Parameter, value: str | None) -> Environment | None:
+    return Environment(value) if value else None
+
+
+def target_options(command: F) -> F:
+    """--env, --base-url, --journal, --scenario, --quiet, --verbose."""
+    for option in reversed(
+        [
+            click.option(
+                "--env",
+                type=click.Choice(Environment.choices()),
+                callback=_environment,
+                help="demo (default), test or production.",
+            ),
+            click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback."),
+            journal_opt,
+            click.option(
+                "--scenario",
+                type=click.Path(path_type=Path, exists=True, dir_okay=False),
+                help="Scenario for the demo simulator.",
+            ),
+            click.option("--quiet", is_flag=True, help="No progress bar."),
+            click.option("--verbose", is_flag=True, help="Log every request on stderr (secrets removed)."),
+        ]
+    ):
+        command = option(command)
+    return command

@@ -1,0 +1,103 @@
+"""The result workbook rebuilt from the journal alone, with zero requests (``bulkcancel report``).
+
+Each run stores every row when it starts (rows still to send without a status) and again
+when it ends. A run that was killed still has rows without a status; their outcome is
+read from the item states the journal kept request by request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from bulkcancel.errors import JournalError
+from bulkcancel.journal.store import ItemRecord, ItemState, Journal, RunInfo, RunRow
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.statuses import RowStatus
+
+if TYPE_CHECKING:
+    from bulkcancel.check.schema import RowCheck  # pandas and pandera: not needed to import
+
+_FROM_ITEM = {
+    ItemState.CANCELLED: (RowStatus.CANCELLED, ""),
+    ItemState.ACCEPTED: (
+        RowStatus.ACCEPTED,
+        "accepted by bol; run the sheet again to learn the final status",
+    ),
+    ItemState.FAILED: (RowStatus.FAILED, ""),
+    ItemState.SENDING: (
+        RowStatus.NOT_SENT,
+        "the run stopped while this row was being sent; run the sheet "
+        "again (the journal makes sure it is not cancelled twice)",
+    ),
+    ItemState.UNSENT: (RowStatus.NOT_SENT, "not sent; run the sheet again"),
+}
+
+
+@dataclass(frozen=True)
+class RebuiltRun:
+    """A stored run as the result workbook shows it."""
+
+    info: RunInfo
+    headers: list[str]
+    rows: list[ResultRow]
+    summary: RunSummary
+
+
+def journal_rows(
+    rows: Sequence[ResultRow], checks: Sequence[RowCheck], pending: set[int] | None = None
+) -> list[RunRow]:
+    """The stored rows of a run: final rows, or no status for rows still to be sent."""
+    return [
+        RunRow(
+            row_index=index,
+            sheet_row=row.sheet_row,
+            order_item_id=check.order_item_id,
+            status=None if pending and index in pending else row.status,
+            detail=row.detail,
+            process_status_id=row.process_status_id,
+            sent_datetime=row.sent_datetime,
+            sent_at=row.sent_at,
+            cells=tuple(row.cells),
+        )
+        for index, (row, check) in enumerate(zip(rows, checks, strict=True))
+    ]
+
+
+def _settle(row: RunRow, record: ItemRecord | None) -> RunRow:
+    """A row the run had still to send, with what the journal learnt of its item."""
+    state = record.state if record else ItemState.UNSENT
+    status, text = _FROM_ITEM[state]
+    detail = (record.message or text) if record and state is ItemState.FAILED else text
+    process_id = (record.process_status_id if record else None) or ""
+    return replace(row, status=status, detail=detail, process_status_id=process_id)
+
+
+def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
+    """A stored run's rows and summary; JournalError for an unknown run."""
+    info = journal.run_info(run_id)
+    if info is None:
+        raise JournalError(f"no run {run_id!r} in the journal {journal.path}")
+    stored = journal.run_rows(run_id)
+    unsettled = [r.order_item_id for r in stored if r.status is None and r.order_item_id]
+    items = journal.items_of(info.env, info.seller, unsettled)
+    rows = []
+    for row in stored:
+        if row.status is None:
+            row = _settle(row, items.get(row.order_item_id or ""))
+        assert row.status is not None
+        rows.append(
+            ResultRow(
+                row.sheet_row,
+                row.cells,
+                row.status,
+                row.detail,
+                row.process_status_id,
+                row.sent_datetime,
+                row.sent_at,
+            )
+        )
+    params = [*info.params, ("Rebuilt from the journal", str(journal.path))]
+    return RebuiltRun(info, list(info.headers), rows, RunSummary(params, Counter()))

@@ -1,0 +1,157 @@
+"""One HTTP exchange for every API client: aiohttp's pool for servers, any httpx transport in-process.
+
+Why aiohttp for real servers: httpcore's pool walks every connection (and asks anyio for
+socket details) each time a request starts or ends, so at 16-64 connections a plain
+``httpx.AsyncClient`` spends milliseconds of CPU per request and cannot keep the pipe full
+(benchmarks/bench_run.py). aiohttp's pool does not. Why httpx transports too: the demo runs
+the simulator in-process over ``httpx.ASGITransport`` and unit tests use
+``httpx.MockTransport``. Both sides implement ``Exchange`` and translate their errors into
+``NetworkError`` once, here, saying whether the request may have reached the server
+("never left": connection refused, connect timeout; "may have arrived": everything after).
+Bodies are read up to a cap (one byte more, so the parser can tell it was too long): a
+runaway reply cannot fill memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import aiohttp
+import httpx
+
+from bulkcancel.backend import NetworkError
+
+_DROP_HEADERS = {"content-length", "transfer-encoding", "host", "connection", "accept-encoding"}
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for a connection and for each read of the answer."""
+
+    connect: float = 10.0
+    read: float = 30.0
+
+    @classmethod
+    def of(cls, seconds: float) -> Timeouts:
+        """``seconds`` for reads, at most 10 s of it for connecting."""
+        return cls(connect=min(seconds, 10.0), read=seconds)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer: status, headers (case-insensitive) and body (capped)."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class Exchange(Protocol):
+    """Sends one request and returns its answer, or raises NetworkError."""
+
+    async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer: ...
+
+    async def aclose(self) -> None: ...
+
+
+class AiohttpExchange:
+    """Requests through one aiohttp ClientSession (created on first use)."""
+
+    def __init__(self, max_connections: int, max_body: int, timeouts: Timeouts) -> None:
+        self._limit = max_connections
+        self._max_body = max_body
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=timeouts.read)
+        self._session: aiohttp.ClientSession | None = None
+
+    def _open(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=self._limit, limit_per_host=self._limit)
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                trust_env=False,
+                auto_decompress=False,
+                cookie_jar=aiohttp.DummyCookieJar(),
+            )
+        return self._session
+
+    async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:
+        """Send; NetworkError says whether the request may have arrived."""
+        headers["Accept-Encoding"] = "identity"
+        try:
+            async with self._open().request(
+                method,
+                url,
+                headers=headers,
+                data=body or None,
+                allow_redirects=False,
+                timeout=self._timeout,
+            ) as response:
+                data = await self._read(response)
+                return Answer(response.status, response.headers, data)
+        except aiohttp.ConnectionTimeoutError:
+            raise NetworkError("could not connect (timed out)", maybe_delivered=False) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise NetworkError(f"could not connect ({exc.os_error.strerror or exc})", maybe_delivered=False) from None
+        except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
+            raise NetworkError("no answer in time (read timeout)", maybe_delivered=True) from None
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
+
+    async def _read(self, response: aiohttp.ClientResponse) -> bytes:
+        length = response.content_length
+        if length is not None and length <= self._max_body:
+            return await response.read()  # small and announced: one read
+        data = bytearray()
+        async for chunk in response.content.iter_chunked(65536):
+            data.extend(chunk)
+            if len(data) > self._max_body:
+                response.close()  # stop reading a runaway body; the parser refuses it
+                break
+        return bytes(data[: self._max_body + 1])
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        if self._session is not None:
+            await self._session.close()
+
+
+class HttpxExchange:
+    """Requests through any httpx transport: ``ASGITransport`` (the demo), ``MockTransport`` (tests)."""
+
+    def __init__(self, transport: httpx.AsyncBaseTransport, max_body: int, timeouts: Timeouts | None = None) -> None:
+        self._transport = transport
+        self._max_body = max_body
+        timeouts = timeouts or Timeouts()
+        self._timeouts = {"connect": timeouts.connect, "read": timeouts.read, "write": timeouts.read, "pool": None}
+
+    async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:
+        """Send; NetworkError says whether the request may have arrived."""
+        request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
+        try:
+            response = await self._transport.handle_async_request(request)
+            try:
+                return Answer(response.status_code, response.headers, await self._read(response))
+            finally:
+                await response.aclose()
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise NetworkError(f"could not connect ({type(exc).__name__})", maybe_delivered=False) from None
+        except httpx.TransportError as exc:
+            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        try:
+            return response.content[: self._max_body + 1]  # MockTransport hands it over already read
+        except httpx.ResponseNotRead:
+            pass
+        data = bytearray()
+        async for chunk in response.aiter_raw():
+            data.extend(chunk)
+            if len(data) > self._max_body:
+                break
+        return bytes(data[: self._max_body + 1])
+
+    async def aclose(self) -> None:
+        """Close the transport."""
+        await self._transport.aclose()
