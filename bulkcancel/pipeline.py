@@ -19,10 +19,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
+from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
 from bulkcancel.journal.rebuild import journal_rows, rebuild
-from bulkcancel.journal.store import Journal, RunStart, default_journal_path
+from bulkcancel.journal.records import RunStart
+from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
@@ -75,28 +77,6 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
     return [ResultRow(c.sheet_row, sheet.rows[c.index], c.status, c.detail) for c in checks]
 
 
-_DAMAGE = {
-    "id.scientific": "{n} row(s) have IDs in scientific notation (Excel lost their last digits): "
-    "format the OrderItemId column as Text and paste the IDs again",
-    "note.float": "{n} ID(s) arrived as numbers with decimals (.0); read as whole numbers",
-    "note.thousands": "{n} ID(s) had thousands separators; they were removed",
-    "note.zeros": "{n} ID(s) had leading zeros; they were removed",
-    "note.apostrophe": "{n} ID(s) started with an apostrophe; it was removed",
-    "note.serial": "{n} date(s) were Excel date numbers in a text column; check the dates read",
-    "note.dmy": "{n} date(s) could be day-month or month-day; read as day-month-year",
-    "note.gap": "{n} time(s) do not exist (clocks went forward); see Detail",
-    "note.overlap": "{n} time(s) happen twice (clocks went back); the first is sent",
-}
-
-
-def _notes(sheet: Sheet, checks: list[RowCheck]) -> list[str]:
-    """What the run must tell up front: sheet notes and a count of each kind of damage."""
-    notes = list(sheet.notes)
-    kinds = Counter(kind for check in checks for kind in check.kinds)
-    notes.extend(text.format(n=kinds[key]) for key, text in _DAMAGE.items() if kinds[key])
-    return notes
-
-
 def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck], dry_run: bool = False) -> RunSummary:
     reasons = Counter(c.reason.value for c in checks if c.status is RowStatus.READY and c.reason)
     return RunSummary(parameters=outcome_params, reasons=reasons, dry_run=dry_run)
@@ -137,7 +117,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
         rows,
         exit_code_for([r.status for r in rows]),
         out=out if write else None,
-        notes=_notes(sheet, checks),
+        notes=[*sheet.notes, *damage_notes(checks)],
     )
 
 
@@ -198,7 +178,7 @@ def run(
 
         hooks.on_start = start_journal
         options = settings.execute_options(production=target.is_production)
-        done = execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks)
+        done = asyncio.run(execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks))
         results = done.results
         for index, note in done.check_notes.items():
             if index in results:
@@ -222,7 +202,7 @@ def run(
             out,
             run_id if started_sending else None,
             done.stop_message,
-            _notes(sheet, checks),
+            [*sheet.notes, *damage_notes(checks)],
         )
         if plan.over_budget:
             outcome.notes.append(

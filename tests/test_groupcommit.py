@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bulkcancel.journal.groupcommit import GroupCommit
-from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
+from bulkcancel.journal.records import Answer, Intent, ItemState
+from bulkcancel.journal.store import Journal
 
 DT = "2026-11-28T10:00:00.000+01:00"
 

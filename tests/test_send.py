@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, ProcessState, ProcessStatus, Reply
-from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
+from bulkcancel.journal.records import Answer, Intent, ItemState
+from bulkcancel.journal.store import Journal
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import Sender, SendJob, SendPolicy

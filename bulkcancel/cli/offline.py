@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bulkcancel.cli.options import console, journal_opt, lang_opt, out_opt, sheet_arg, sheet_opt, tz_opt
+from bulkcancel.cli.options import console, journal_opt, lang_opt, out_opt, sheet_options
 
 
 @click.command()
@@ -20,10 +20,7 @@ def template(path: Path) -> None:
 
 
 @click.command()
-@sheet_arg
-@out_opt
-@sheet_opt
-@tz_opt
+@sheet_options
 @lang_opt
 @click.pass_context
 def validate(

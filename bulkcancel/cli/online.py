@@ -14,10 +14,8 @@ from bulkcancel.cli.options import (
     json_opt,
     lang_opt,
     out_opt,
-    sheet_arg,
-    sheet_opt,
+    sheet_options,
     target_options,
-    tz_opt,
 )
 from bulkcancel.settings import DAILY_BUDGET, DEFAULT_CONCURRENCY
 
@@ -40,10 +38,7 @@ def _finish(ctx: click.Context, outcome: Outcome, title: str, as_json: bool) -> 
 
 
 @click.command()
-@sheet_arg
-@out_opt
-@sheet_opt
-@tz_opt
+@sheet_options
 @target_options
 @click.option(
     "--concurrency",
@@ -104,10 +99,7 @@ def run(
 
 
 @click.command()
-@sheet_arg
-@out_opt
-@sheet_opt
-@tz_opt
+@sheet_options
 @target_options
 @click.option(
     "--allow-reason-mismatch",

@@ -43,6 +43,13 @@ journal_opt = click.option(
 json_opt = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
 
 
+def sheet_options(command: F) -> F:
+    """SHEET, --out, --sheet and --timezone: what every command that reads a sheet takes."""
+    for option in reversed([sheet_arg, out_opt, sheet_opt, tz_opt]):
+        command = option(command)
+    return command
+
+
 def _environment(ctx: click.Context, param: click.Parameter, value: str | None) -> Environment | None:
     return Environment(value) if value else None
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 
-from bulkcancel.journal.store import Answer, Intent, ItemState, Journal
+from bulkcancel.journal.records import Answer, Intent, ItemState
+from bulkcancel.journal.store import Journal
 
 
 class GroupCommit:

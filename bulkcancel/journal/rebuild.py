@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from bulkcancel.errors import JournalError
-from bulkcancel.journal.store import ItemRecord, ItemState, Journal, RunInfo, RunRow
+from bulkcancel.journal.records import ItemRecord, ItemState, RunInfo, RunRow
+from bulkcancel.journal.store import Journal
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.statuses import RowStatus
 

@@ -13,17 +13,24 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import sys
-import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import IO
 
 from bulkcancel.errors import JournalError
+from bulkcancel.journal.records import (
+    PENDING,
+    Answer,
+    Intent,
+    ItemRecord,
+    ItemState,
+    RunInfo,
+    RunRow,
+    RunStart,
+    run_info_of,
+)
+from bulkcancel.journal.sqlitefile import Checkpointer, lock_exclusively
 from bulkcancel.statuses import RowStatus
 
 SCHEMA = """
@@ -46,63 +53,6 @@ CREATE TABLE IF NOT EXISTS sends(
     env TEXT NOT NULL, seller TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
     PRIMARY KEY(env, seller, day));
 """
-
-
-class ItemState(StrEnum):
-    """What the journal knows of one order item in one environment with one seller key."""
-
-    SENDING = "SENDING"  # a request may be out with no answer yet: bol may have acted
-    ACCEPTED = "ACCEPTED"  # bol gave a process status id; the final state is not known yet
-    CANCELLED = "CANCELLED"
-    FAILED = "FAILED"
-    UNSENT = "UNSENT"  # bol certainly did not act
-
-
-PENDING = "PENDING"  # a run row's stored status while the run has still to send it
-
-
-def _lock_exclusively(handle: IO[str]) -> None:
-    """Take the journal's lock without waiting (OSError when another run holds it)."""
-    if sys.platform == "win32":
-        import msvcrt
-
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-    else:
-        import fcntl
-
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-class _Checkpointer:
-    """Copies the WAL into the database every second, in its own thread and connection.
-
-    SQLite would otherwise checkpoint inside a commit every 1,000 pages, with two fsyncs on
-    the sending thread: the event loop stood still for them (benchmarks/bench_run.py). A
-    PASSIVE checkpoint never blocks the writer; committed writes are kept either way.
-    """
-
-    def __init__(self, path: Path, interval: float = 1.0) -> None:
-        self._path, self._interval = path, interval
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="journal-checkpoint", daemon=True)
-        self._thread.start()
-
-    def _loop(self) -> None:
-        try:
-            db = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error:
-            return
-        try:
-            while not self._stopped.wait(self._interval):
-                db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-        except sqlite3.Error:
-            pass  # the writer's own connection checkpoints when it closes
-        finally:
-            db.close()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        self._thread.join(timeout=5)
 
 
 def default_journal_path() -> Path:
@@ -135,105 +85,10 @@ _ANSWER_SQL = (
 )
 
 
-@dataclass(frozen=True)
-class Intent:
-    """A cancellation request about to leave: the item becomes SENDING, the day's count grows."""
-
-    item_id: str
-    run_id: str
-    reason: str
-    sent_datetime: str
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What became of a request: the item's new state and what bol said."""
-
-    item_id: str
-    state: ItemState
-    http_status: int | None = None
-    process_status_id: str | None = None
-    message: str | None = None
-
-
-@dataclass(frozen=True)
-class ItemRecord:
-    """What the journal knows about one order item."""
-
-    order_item_id: str
-    state: ItemState
-    run_id: str | None
-    process_status_id: str | None
-    message: str | None
-    last_sent_at: str | None
-    sent_datetime: str | None
-
-
-@dataclass(frozen=True)
-class RunStart:
-    """A run as it starts: where its sheet and result are, and its parameters."""
-
-    run_id: str
-    input_path: str
-    input_sha256: str
-    out_path: str
-    headers: Sequence[str]
-    params: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """A run as the journal keeps it."""
-
-    run_id: str
-    started_at: str
-    env: str
-    seller: str
-    input_path: str
-    input_sha256: str
-    out_path: str
-    headers: tuple[str, ...]
-    params: tuple[tuple[str, str], ...]
-    finished_at: str | None
-    exit_code: int | None
-
-
 _RUN_SQL = (
     "SELECT run_id, started_at, env, seller, input_path, input_sha256, out_path, headers, params,"
     " finished_at, exit_code FROM runs"
 )
-
-
-def _run_info(row: Sequence[object]) -> RunInfo:
-    params = json.loads(str(row[8] or "{}"))
-    return RunInfo(
-        run_id=str(row[0]),
-        started_at=str(row[1]),
-        env=str(row[2]),
-        seller=str(row[3]),
-        input_path=str(row[4] or ""),
-        input_sha256=str(row[5] or ""),
-        out_path=str(row[6] or ""),
-        headers=tuple(json.loads(str(row[7] or "[]"))),
-        params=tuple((str(k), str(v)) for k, v in params.items()),
-        finished_at=None if row[9] is None else str(row[9]),
-        exit_code=None if row[10] is None else int(str(row[10])),
-    )
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """One row of a run as stored: ``status`` is None while the run had still to send it."""
-
-    row_index: int
-    sheet_row: int
-    order_item_id: str | None
-    status: RowStatus | None
-    detail: str
-    process_status_id: str
-    sent_datetime: str
-    sent_at: str
-    cells: tuple[str, ...]
 
 
 class Journal:
@@ -249,7 +104,7 @@ class Journal:
                 f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
             ) from None
         try:
-            _lock_exclusively(self._lock)
+            lock_exclusively(self._lock)
         except OSError:
             self._lock.close()
             raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it to finish") from None
@@ -263,7 +118,7 @@ class Journal:
             raise JournalError(
                 f"journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal"
             ) from None
-        self._checkpointer = _Checkpointer(path)
+        self._checkpointer = Checkpointer(path)
         self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
 
     def close(self) -> None:
@@ -329,11 +184,7 @@ class Journal:
     def run_info(self, run_id: str) -> RunInfo | None:
         """What the journal knows of run ``run_id``, or None."""
         row = self.db.execute(_RUN_SQL + " WHERE run_id=?", (run_id,)).fetchone()
-        return _run_info(row) if row else None
-
-    def runs(self) -> list[RunInfo]:
-        """Every run in the journal, the latest first."""
-        return [_run_info(row) for row in self.db.execute(_RUN_SQL + " ORDER BY started_at DESC")]
+        return run_info_of(row) if row else None
 
     def latest_run_id(self, any_target: bool = False) -> str | None:
         """The most recent run of this environment and key (or of any, with ``any_target``)."""

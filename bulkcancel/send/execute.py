@@ -64,7 +64,7 @@ class Execution:
     check_notes: dict[int, str] = field(default_factory=dict)
 
 
-def execute(
+async def execute(
     plan: Plan,
     options: ExecuteOptions,
     open_backend: Callable[[], CancellationBackend],
@@ -73,17 +73,6 @@ def execute(
     hooks: Hooks,
 ) -> Execution:
     """Check, ask, and send ``plan``; rows the check refuses move into ``plan.settled``."""
-    return asyncio.run(_execute(plan, options, open_backend, journal, run_id, hooks))
-
-
-async def _execute(
-    plan: Plan,
-    options: ExecuteOptions,
-    open_backend: Callable[[], CancellationBackend],
-    journal: Journal,
-    run_id: str,
-    hooks: Hooks,
-) -> Execution:
     done = Execution()
     if options.dry_run and options.check is None:
         done.results = _dry_run(plan)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bulkcancel.journal.store import ItemState, Journal
+from bulkcancel.journal.records import ItemState
+from bulkcancel.journal.store import Journal
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.sender import SendJob
 from bulkcancel.statuses import RowStatus

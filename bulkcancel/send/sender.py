@@ -22,7 +22,8 @@ from typing import Any
 
 from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply
 from bulkcancel.journal.groupcommit import GroupCommit
-from bulkcancel.journal.store import ItemState, Journal
+from bulkcancel.journal.records import ItemState
+from bulkcancel.journal.store import Journal
 from bulkcancel.logs import logger
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode

@@ -1,0 +1,27 @@
+"""What validation tells up front: each kind of Excel damage or reading note, counted over the rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from bulkcancel.check.schema import RowCheck
+
+_DAMAGE = {
+    "id.scientific": "{n} row(s) have IDs in scientific notation (Excel lost their last digits): "
+    "format the OrderItemId column as Text and paste the IDs again",
+    "note.float": "{n} ID(s) arrived as numbers with decimals (.0); read as whole numbers",
+    "note.thousands": "{n} ID(s) had thousands separators; they were removed",
+    "note.zeros": "{n} ID(s) had leading zeros; they were removed",
+    "note.apostrophe": "{n} ID(s) started with an apostrophe; it was removed",
+    "note.serial": "{n} date(s) were Excel date numbers in a text column; check the dates read",
+    "note.dmy": "{n} date(s) could be day-month or month-day; read as day-month-year",
+    "note.gap": "{n} time(s) do not exist (clocks went forward); see Detail",
+    "note.overlap": "{n} time(s) happen twice (clocks went back); the first is sent",
+}
+
+
+def damage_notes(checks: Sequence[RowCheck]) -> list[str]:
+    """One line per kind of damage or reading note in the rows, with how many rows have it."""
+    kinds = Counter(kind for check in checks for kind in check.kinds)
+    return [text.format(n=kinds[key]) for key, text in _DAMAGE.items() if kinds[key]]
