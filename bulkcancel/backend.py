@@ -97,6 +97,7 @@ class Reply:
     http_status: int
     process_status: ProcessStatus | None = None
     error: ApiError | None = None
+    retry_after: float | None = None  # seconds the server asked us to wait (Retry-After)
 
 
 @dataclass(frozen=True)
@@ -116,5 +117,14 @@ class CancellationBackend(Protocol):
     async def process_status(self, process_status_id: str) -> Reply: ...
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
+
+    async def probe(self) -> Reply:
+        """One cheap authenticated request: is the server there, and does it take our keys?"""
+        ...
+
+    @property
+    def origin(self) -> str:
+        """Where the requests go (scheme, host and port; never credentials), for messages."""
+        ...
 
     async def aclose(self) -> None: ...

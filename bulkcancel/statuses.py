@@ -16,11 +16,12 @@ class RowStatus(StrEnum):
     DUPLICATE = "DUPLICATE"
     SKIPPED = "SKIPPED"
     NOT_SENT = "NOT_SENT"
+    UNKNOWN = "UNKNOWN"  # a request may have reached bol unanswered; the next run finds out
 
     @property
     def needs_attention(self) -> bool:
         """Whether staff must do something about the row (it goes to the Retry sheet)."""
-        return self in {RowStatus.INVALID, RowStatus.FAILED, RowStatus.NOT_SENT}
+        return self in {RowStatus.INVALID, RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.UNKNOWN}
 
 
 class ExitCode(IntEnum):
@@ -33,9 +34,9 @@ class ExitCode(IntEnum):
 
 
 def exit_code_for(statuses: list[RowStatus]) -> ExitCode:
-    """0 when every row ended well, 3 when rows were left unsent, 1 when rows failed."""
+    """0 when every row ended well, 3 when rows must be run again (unsent or unknown), 1 when rows failed."""
     present = set(statuses)
-    if RowStatus.NOT_SENT in present:
+    if present & {RowStatus.NOT_SENT, RowStatus.UNKNOWN}:
         return ExitCode.STOPPED_EARLY
     if present & {RowStatus.INVALID, RowStatus.FAILED}:
         return ExitCode.ROWS_FAILED

@@ -14,9 +14,13 @@ runaway reply cannot fill memory.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Protocol
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
@@ -28,15 +32,43 @@ _DROP_HEADERS = {"content-length", "transfer-encoding", "host", "connection", "a
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to wait for a connection and for each read of the answer."""
+    """Seconds to wait for a connection, for each read, and for the whole exchange.
+
+    The total deadline is what ends a server that trickles its answer a byte at a time:
+    every read then succeeds in time and only the total runs out.
+    """
 
     connect: float = 10.0
     read: float = 30.0
+    total: float = 30.0
 
     @classmethod
     def of(cls, seconds: float) -> Timeouts:
-        """``seconds`` for reads, at most 10 s of it for connecting."""
-        return cls(connect=min(seconds, 10.0), read=seconds)
+        """``seconds`` for the whole exchange and for reads, at most 10 s of it for connecting."""
+        return cls(connect=min(seconds, 10.0), read=seconds, total=seconds)
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host:port`` of ``url``: what a message may show (no user, password or path)."""
+    parts = urlsplit(url)
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{parts.hostname}{port}"
+
+
+def retry_after(headers: Mapping[str, str], now: datetime | None = None) -> float | None:
+    """The wait a ``Retry-After`` header asks for, in seconds (delta-seconds or an HTTP date)."""
+    value = headers.get("retry-after", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 @dataclass(frozen=True)
@@ -62,7 +94,9 @@ class AiohttpExchange:
     def __init__(self, max_connections: int, max_body: int, timeouts: Timeouts) -> None:
         self._limit = max_connections
         self._max_body = max_body
-        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeouts.connect, sock_read=timeouts.read)
+        self._timeout = aiohttp.ClientTimeout(
+            total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
+        )
         self._session: aiohttp.ClientSession | None = None
 
     def _open(self) -> aiohttp.ClientSession:
@@ -91,13 +125,16 @@ class AiohttpExchange:
                 data = await self._read(response)
                 return Answer(response.status, response.headers, data)
         except aiohttp.ConnectionTimeoutError:
-            raise NetworkError("could not connect (timed out)", maybe_delivered=False) from None
+            raise NetworkError(f"could not connect to {origin_of(url)} (timed out)", maybe_delivered=False) from None
         except aiohttp.ClientConnectorError as exc:
-            raise NetworkError(f"could not connect ({exc.os_error.strerror or exc})", maybe_delivered=False) from None
+            reason = exc.os_error.strerror or type(exc.os_error).__name__
+            raise NetworkError(f"could not connect to {origin_of(url)} ({reason})", maybe_delivered=False) from None
         except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
-            raise NetworkError("no answer in time (read timeout)", maybe_delivered=True) from None
+            raise NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True) from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
+            raise NetworkError(
+                f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True
+            ) from None
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         length = response.content_length
@@ -124,21 +161,29 @@ class HttpxExchange:
         self._transport = transport
         self._max_body = max_body
         timeouts = timeouts or Timeouts()
+        self._total = timeouts.total
         self._timeouts = {"connect": timeouts.connect, "read": timeouts.read, "write": timeouts.read, "pool": None}
 
     async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:
         """Send; NetworkError says whether the request may have arrived."""
         request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
         try:
-            response = await self._transport.handle_async_request(request)
-            try:
-                return Answer(response.status_code, response.headers, await self._read(response))
-            finally:
-                await response.aclose()
+            async with asyncio.timeout(self._total):
+                response = await self._transport.handle_async_request(request)
+                try:
+                    return Answer(response.status_code, response.headers, await self._read(response))
+                finally:
+                    await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(f"could not connect ({type(exc).__name__})", maybe_delivered=False) from None
+            raise NetworkError(
+                f"could not connect to {origin_of(url)} ({type(exc).__name__})", maybe_delivered=False
+            ) from None
+        except TimeoutError:
+            raise NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True) from None
         except httpx.TransportError as exc:
-            raise NetworkError(f"connection lost ({type(exc).__name__})", maybe_delivered=True) from None
+            raise NetworkError(
+                f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True
+            ) from None
 
     async def _read(self, response: httpx.Response) -> bytes:
         try:

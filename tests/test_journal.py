@@ -64,13 +64,13 @@ def test_a_killed_run_is_rebuilt_from_what_each_item_reached(tmp_path: Path) -> 
         RowStatus.CANCELLED,
         RowStatus.ACCEPTED,
         RowStatus.FAILED,
-        RowStatus.NOT_SENT,  # sent, no answer: the next run resends it "in doubt"
+        RowStatus.UNKNOWN,  # sent, no answer: it may be cancelled; the next run resends it "in doubt"
         RowStatus.NOT_SENT,
         RowStatus.NOT_SENT,  # never reached
     ]
     assert stored.rows[1].process_status_id == "ps1002"
     assert stored.rows[2].detail == "bol: shipped"
-    assert "being sent" in stored.rows[3].detail
+    assert "may already be cancelled" in stored.rows[3].detail
     assert stored.headers == ["OrderItemId", "ReasonCode"]
     assert ("Rebuilt from the journal", str(tmp_path / "j.sqlite3")) in stored.summary.parameters
 

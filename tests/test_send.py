@@ -54,6 +54,13 @@ class Scripted:
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply:
         return OrdersReply(200)
 
+    async def probe(self) -> Reply:
+        return Reply(404)
+
+    @property
+    def origin(self) -> str:
+        return "https://plazaapi.bol.com"
+
     async def aclose(self) -> None:
         return None
 
@@ -101,8 +108,107 @@ def test_persistent_500_stops_at_the_attempt_cap(tmp_path: Path) -> None:
     backend = Scripted({"1": [error(500)], "2": [status(ProcessState.PENDING)]})
     results, _ = run(backend, ["1", "2"], tmp_path, retry=RetryPolicy(max_attempts=4))
     assert backend.calls.count("1") == 4
-    assert results[0].status is RowStatus.FAILED and "after 4 attempts" in results[0].detail
+    # A 500 may come after the cancellation was applied: the row is UNKNOWN, never FAILED.
+    assert results[0].status is RowStatus.UNKNOWN and "4 attempts brought no clear answer" in results[0].detail
     assert results[1].status is RowStatus.CANCELLED  # other rows are not affected
+
+
+def test_persistent_503_is_not_sent_not_failed(tmp_path: Path) -> None:
+    backend = Scripted({"1": [error(503)]})
+    results, _ = run(backend, ["1"], tmp_path, retry=RetryPolicy(max_attempts=3))
+    assert backend.calls == ["1"] * 3
+    assert results[0].status is RowStatus.NOT_SENT and "did not apply it" in results[0].detail
+
+
+@pytest.mark.parametrize("stop", [error(409, "41501"), error(401, "41101")], ids=["rate-limit", "keys-refused"])
+def test_a_lost_answer_then_a_stop_is_unknown_not_not_sent(tmp_path: Path, stop: Reply) -> None:
+    backend = Scripted({"1": [NetworkError("connection lost", maybe_delivered=True), stop], "2": [stop]})
+    results, _ = run(backend, ["1", "2"], tmp_path, concurrency=1)
+    assert results[0].status is RowStatus.UNKNOWN
+    assert "may already be cancelled" in results[0].detail and "run the sheet again to confirm" in results[0].detail
+    assert results[1].status is RowStatus.NOT_SENT  # never sent: the promise holds
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        assert journal.items(["1"])["1"].in_doubt
+
+
+def test_the_doubt_survives_acceptance_and_a_later_run_settles_it(tmp_path: Path) -> None:
+    """Lost answer, then a retry accepted (not followed): the next run's follow-up reads
+    "already cancelled" as our own success, and never sends a third request."""
+    from bulkcancel.check.schema import RowCheck
+    from bulkcancel.send.plan import make_plan
+
+    first = Scripted({"1": [NetworkError("connection lost", maybe_delivered=True), status(ProcessState.PENDING)]})
+    results, _ = run(first, ["1"], tmp_path, follow=False)
+    assert results[0].status is RowStatus.ACCEPTED and first.calls == ["1", "1"]
+    checks = [RowCheck(0, 2, RowStatus.READY, "", "1", ReasonCode.OUT_OF_STOCK, NOW)]
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        record = journal.items(["1"])["1"]
+        assert record.state is ItemState.ACCEPTED and record.in_doubt
+        plan = make_plan(checks, journal, NOW, 100)
+    assert plan.jobs[0].follow_up_id == "77" and plan.jobs[0].in_doubt
+
+    later = Scripted({}, polls=[status(ProcessState.FAILURE, "Order item 1 has already been cancelled.")])
+
+    async def follow_up() -> dict:  # type: ignore[type-arg]
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            return await Sender(later, journal, "run-2", SendPolicy(poll_initial=0)).run(plan.jobs)
+
+    again = asyncio.run(follow_up())
+    assert again[0].status is RowStatus.CANCELLED and later.calls == []
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        settled = journal.items(["1"])["1"]
+        assert settled.state is ItemState.CANCELLED and not settled.in_doubt
+        assert make_plan(checks, journal, NOW, 100).settled[0][0] is RowStatus.SKIPPED
+
+
+def test_retry_after_is_honoured_by_every_request(tmp_path: Path) -> None:
+    slow_down = Reply(429, error=ApiError(429, None, "Too many requests"), retry_after=7.0)
+    backend = Scripted({"1": [slow_down, status(ProcessState.PENDING)], "2": [status(ProcessState.PENDING)]})
+    now = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    async def go() -> tuple[dict, Sender]:  # type: ignore[type-arg]
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            sender = Sender(
+                backend, journal, "r", SendPolicy(concurrency=1, poll_initial=0), sleep=sleep, clock=lambda: now[0]
+            )
+            jobs = [SendJob(n, item, ReasonCode.OTHER, NOW) for n, item in enumerate(["1", "2"])]
+            return await sender.run(jobs), sender
+
+    results, sender = asyncio.run(go())
+    assert [results[n].status for n in range(2)] == [RowStatus.CANCELLED, RowStatus.CANCELLED]
+    assert backend.calls == ["1", "1", "2"] and now[0] >= 7.0  # nothing went out before the 7 s were over
+    assert sender.retry_after_waits == 1
+
+
+def test_a_retry_after_beyond_the_cap_leaves_the_row_not_sent(tmp_path: Path) -> None:
+    wait_an_hour = Reply(429, error=ApiError(429, None, "Too many requests"), retry_after=3600.0)
+    backend = Scripted({"1": [wait_an_hour]})
+    results, waits = run(backend, ["1"], tmp_path)
+    assert backend.calls == ["1"] and 3600.0 not in waits
+    assert results[0].status is RowStatus.NOT_SENT
+
+
+def test_keys_refused_while_polling_stop_sending_and_polling(tmp_path: Path) -> None:
+    backend = Scripted(
+        {"1": [status(ProcessState.PENDING)], "2": [status(ProcessState.PENDING)]},
+        polls=[error(401, "41101")],
+    )
+    results, _ = run(backend, ["1", "2"], tmp_path, concurrency=1)
+    assert results[0].status is RowStatus.ACCEPTED and "with valid keys" in results[0].detail
+    assert backend.calls in (["1"], ["1", "2"])  # the second may have left before the 401 came
+    assert all(r.status in (RowStatus.ACCEPTED, RowStatus.NOT_SENT) for r in results.values())
+
+
+def test_an_unreachable_server_stops_the_run_after_a_few_tries(tmp_path: Path) -> None:
+    refused = NetworkError("could not connect to http://127.0.0.1:9 (Connection refused)", maybe_delivered=False)
+    backend = Scripted({str(n): [refused] for n in range(50)})
+    results, _ = run(backend, [str(n) for n in range(50)], tmp_path, concurrency=2)
+    assert len(backend.calls) <= 8  # not 5 attempts x 50 rows
+    assert {r.status for r in results.values()} == {RowStatus.NOT_SENT}
+    assert "could not connect to http://127.0.0.1:9" in results[49].detail
 
 
 def test_lost_answer_then_already_cancelled_counts_as_cancelled(tmp_path: Path) -> None:

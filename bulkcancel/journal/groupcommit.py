@@ -45,10 +45,11 @@ class GroupCommit:
         http_status: int | None = None,
         process_status_id: str | None = None,
         message: str | None = None,
+        in_doubt: bool = False,
     ) -> None:
         """Record an answer; committed at the next turn of the loop (or by ``flush``)."""
         self._raise_failure()
-        self._writes.append(Answer(item_id, state, http_status, process_status_id, message))
+        self._writes.append(Answer(item_id, state, http_status, process_status_id, message, in_doubt))
         self._schedule()
 
     def flush(self) -> None:

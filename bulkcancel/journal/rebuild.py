@@ -29,9 +29,9 @@ _FROM_ITEM = {
     ),
     ItemState.FAILED: (RowStatus.FAILED, ""),
     ItemState.SENDING: (
-        RowStatus.NOT_SENT,
-        "the run stopped while this row was being sent; run the sheet "
-        "again (the journal makes sure it is not cancelled twice)",
+        RowStatus.UNKNOWN,
+        "may already be cancelled: the run stopped while this row was being sent; run the "
+        "sheet again to confirm (the journal makes sure it is not cancelled twice)",
     ),
     ItemState.UNSENT: (RowStatus.NOT_SENT, "not sent; run the sheet again"),
 }

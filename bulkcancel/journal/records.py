@@ -45,6 +45,7 @@ class Answer:
     http_status: int | None = None
     process_status_id: str | None = None
     message: str | None = None
+    in_doubt: bool = False  # this attempt's answer was lost: bol may have applied it (sticky)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class ItemRecord:
     message: str | None
     last_sent_at: str | None
     sent_datetime: str | None
+    in_doubt: bool = False  # one of our attempts may have reached bol unanswered
 
 
 @dataclass(frozen=True)

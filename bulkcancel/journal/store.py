@@ -2,7 +2,9 @@
 
 It is the source of truth. Per environment and seller key it holds each order item's
 state (SENDING: a request may be out with no answer yet; ACCEPTED: bol gave a process
-status id; CANCELLED; FAILED; UNSENT: bol certainly did not act), every run with its rows,
+status id; CANCELLED; FAILED; UNSENT: bol certainly did not act) and whether one of our
+own attempts may have reached bol unanswered (``in_doubt``: kept until the item is settled,
+so "already cancelled" later means our own attempt did it), every run with its rows,
 and the number of cancellation requests sent per day. WAL mode with ``synchronous=NORMAL``
 keeps every committed write across a crash or a kill of the process (only a power cut
 can lose the last moments). One run at a time holds the journal's lock file.
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS items(
     env TEXT NOT NULL, seller TEXT NOT NULL, order_item_id TEXT NOT NULL, state TEXT NOT NULL,
     run_id TEXT, reason TEXT, sent_datetime TEXT, first_sent_at TEXT, last_sent_at TEXT,
     attempts INTEGER NOT NULL DEFAULT 0, http_status INTEGER, process_status_id TEXT,
-    message TEXT, updated_at TEXT NOT NULL,
+    message TEXT, updated_at TEXT NOT NULL, in_doubt INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY(env, seller, order_item_id));
 CREATE TABLE IF NOT EXISTS run_rows(
     run_id TEXT NOT NULL, row_index INTEGER NOT NULL, sheet_row INTEGER NOT NULL,
@@ -80,9 +82,11 @@ _INTENT_SQL = (
 )
 _ANSWER_SQL = (
     "UPDATE items SET state=?, http_status=COALESCE(?, http_status),"
-    " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?"
+    " process_status_id=COALESCE(?, process_status_id), message=?, updated_at=?,"
+    " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
+SCHEMA_VERSION = 2  # 2: items.in_doubt
 
 
 _RUN_SQL = (
@@ -112,7 +116,7 @@ class Journal:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(SCHEMA)
+            self._create_or_upgrade()
         except sqlite3.DatabaseError as exc:
             self._lock.close()
             raise JournalError(
@@ -120,6 +124,20 @@ class Journal:
             ) from None
         self._checkpointer = Checkpointer(path)
         self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
+
+    def _create_or_upgrade(self) -> None:
+        """Our tables in a new file, the newest columns in an older journal; refuse another program's file."""
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and not {"runs", "items", "run_rows", "sends"} <= tables:
+            raise JournalError(
+                f"journal {self.path}: is another program's database (tables {', '.join(sorted(tables))}), "
+                "not a bulkcancel journal; choose another file with --journal"
+            )
+        self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
+        if "in_doubt" not in columns:
+            self.db.execute("ALTER TABLE items ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0")
+        self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         """Close the database (a last checkpoint folds the WAL in) and release the lock."""
@@ -233,11 +251,14 @@ class Journal:
             marks = ",".join("?" * len(chunk))  # placeholders only; values are bound
             query = (
                 "SELECT order_item_id, state, run_id, process_status_id, message,"  # noqa: S608
-                " last_sent_at, sent_datetime FROM items WHERE env=? AND seller=? AND"
+                " last_sent_at, sent_datetime, in_doubt FROM items WHERE env=? AND seller=? AND"
                 f" order_item_id IN ({marks})"
             )
             for row in self.db.execute(query, (env, seller, *chunk)):
-                found[row[0]] = ItemRecord(row[0], ItemState(row[1]), *row[2:])
+                item_id, state, run_id, process_id, message, last_sent_at, sent_datetime, in_doubt = row
+                found[item_id] = ItemRecord(
+                    item_id, ItemState(state), run_id, process_id, message, last_sent_at, sent_datetime, bool(in_doubt)
+                )
         return found
 
     def write(self, writes: Sequence[Intent | Answer]) -> None:
@@ -275,6 +296,8 @@ class Journal:
                             entry.process_status_id,
                             entry.message,
                             now,
+                            entry.state.value,
+                            int(entry.in_doubt),
                             self.env,
                             self.seller,
                             entry.item_id,

@@ -29,6 +29,7 @@ COLOURS = {
     RowStatus.SKIPPED: "EDEDED",
     RowStatus.DUPLICATE: "FFF2CC",
     RowStatus.NOT_SENT: "FCE4D6",
+    RowStatus.UNKNOWN: "F8CBAD",
     RowStatus.FAILED: "FFC7CE",
     RowStatus.INVALID: "FFC7CE",
 }

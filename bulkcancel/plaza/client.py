@@ -24,7 +24,7 @@ from bulkcancel.plaza.documents import (
 from bulkcancel.plaza.signing import ApiKeys, auth_headers
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.safexml import MAX_XML_BYTES, XMLRejected
-from bulkcancel.transport import AiohttpExchange, Exchange, Timeouts
+from bulkcancel.transport import AiohttpExchange, Answer, Exchange, Timeouts, origin_of, retry_after
 
 log = logging.getLogger("bulkcancel.plaza")
 
@@ -85,38 +85,48 @@ class PlazaClient:
         body: bytes | None = None,
         accept: str | None = None,
         params: dict[str, str] | None = None,
-    ) -> tuple[int, bytes]:
+    ) -> Answer:
         headers = auth_headers(self._keys, method, path, self._clock())
         headers["Accept"] = accept or "application/xml"
         url = self._base + path + (f"?{urlencode(params)}" if params else "")
         answer = await self._exchange.exchange(method, url, headers, body)
         log.debug("%s %s -> HTTP %d (%d bytes)", method, url, answer.status, len(answer.body))
-        return answer.status, answer.body
+        return answer
+
+    @property
+    def origin(self) -> str:
+        """Where the requests go, for messages."""
+        return origin_of(self._base)
 
     @staticmethod
-    def _reply(status: int, body: bytes) -> Reply:
+    def _reply(answer: Answer) -> Reply:
+        status, body = answer.status, answer.body
         if 200 <= status < 300:
             try:
                 return Reply(status, process_status=parse_process_status(body))
             except XMLRejected as exc:
                 return Reply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
-        return Reply(status, error=parse_error(status, body))
+        return Reply(status, error=parse_error(status, body), retry_after=retry_after(answer.headers))
 
     async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply:
         """PUT one cancellation; a 200 carries a (usually PENDING) ProcessStatus."""
         path = CANCEL_PATH.format(id=order_item_id)
-        status, body = await self._request("PUT", path, body=build_cancellation(when, reason))
-        return self._reply(status, body)
+        return self._reply(await self._request("PUT", path, body=build_cancellation(when, reason)))
 
     async def process_status(self, process_status_id: str) -> Reply:
         """GET the current state of a process."""
-        status, body = await self._request("GET", STATUS_PATH.format(id=process_status_id))
-        return self._reply(status, body)
+        return self._reply(await self._request("GET", STATUS_PATH.format(id=process_status_id)))
+
+    async def probe(self) -> Reply:
+        """GET the process status of id 0, which no process has: any answer but 401 means
+        the server is there and takes the keys (it costs from the generous status budget)."""
+        return self._reply(await self._request("GET", STATUS_PATH.format(id="0")))
 
     async def open_orders(self, page: int = 1, fulfilment_method: str = "FBR") -> OrdersReply:
         """GET one page (25 orders) of open orders in the v2.1 format."""
         params = {"page": str(page), "fulfilment-method": fulfilment_method}
-        status, body = await self._request("GET", ORDERS_PATH, accept=ORDERS_V21, params=params)
+        answer = await self._request("GET", ORDERS_PATH, accept=ORDERS_V21, params=params)
+        status, body = answer.status, answer.body
         if status != 200:
             return OrdersReply(status, error=parse_error(status, body))
         try:

@@ -12,8 +12,8 @@ import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from bulkcancel.backend import CancellationBackend
-from bulkcancel.errors import BulkCancelError
+from bulkcancel.backend import CancellationBackend, NetworkError
+from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.journal.store import Journal
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
@@ -87,6 +87,8 @@ async def execute(
             return done
         if options.production and plan.to_send and not (hooks.confirm and hooks.confirm(plan)):
             raise BulkCancelError("nothing was sent: the production run was not confirmed")
+        if plan.jobs and options.check is None and not await _reachable(backend, plan, done):
+            return done
         if hooks.on_start:
             hooks.on_start()
         sender = Sender(backend, journal, run_id, options.policy, on_event=hooks.on_event)
@@ -99,6 +101,25 @@ async def execute(
         return done
     finally:
         await backend.aclose()
+
+
+async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) -> bool:
+    """One cheap authenticated request before the first cancellation (``--check`` made its own).
+
+    A server that cannot be reached leaves every row NOT_SENT, in a second instead of five
+    retries per row; keys it refuses stop the run before anything is sent.
+    """
+    try:
+        reply = await backend.probe()
+    except NetworkError as exc:
+        done.stop_reason = StopReason.UNREACHABLE
+        done.stop_message = f"not sent: {exc}; nothing was sent: run the same sheet again once it can be reached"
+        done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, done.stop_message) for job in plan.jobs}
+        return False
+    if reply.http_status == 401:
+        refused = reply.error.message if reply.error else "HTTP 401"
+        raise CredentialsError(f"bol refused the API keys: {refused}; nothing was sent")
+    return True
 
 
 async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:

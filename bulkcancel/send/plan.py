@@ -63,15 +63,15 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
             )
             continue
         if record is not None and record.state is ItemState.ACCEPTED and record.process_status_id:
-            plan.jobs.append(
-                SendJob(
-                    job.index,
-                    job.order_item_id,
-                    job.reason,
-                    job.when,
-                    follow_up_id=record.process_status_id,
-                )
+            follow_up = SendJob(
+                job.index,
+                job.order_item_id,
+                job.reason,
+                job.when,
+                follow_up_id=record.process_status_id,
+                in_doubt=record.in_doubt,
             )
+            plan.jobs.append(follow_up)
             continue
         if sends >= budget_left:
             plan.over_budget += 1
@@ -81,6 +81,6 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
             )
             continue
         sends += 1
-        in_doubt = record is not None and record.state is ItemState.SENDING
+        in_doubt = record is not None and (record.state is ItemState.SENDING or record.in_doubt)
         plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
     return plan

@@ -27,16 +27,31 @@ class RetryPolicy:
         ceiling = min(self.max_delay, self.base_delay * 2 ** max(retry_number - 1, 0))
         return rng.uniform(0.0, ceiling)
 
-    def next_delay(self, attempts: int, elapsed: float, rng: random.Random) -> float | None:
-        """The wait before another attempt after ``attempts`` failed ones, or None to give up."""
+    def next_delay(
+        self, attempts: int, elapsed: float, rng: random.Random, at_least: float | None = None
+    ) -> float | None:
+        """The wait before another attempt after ``attempts`` failed ones, or None to give up.
+
+        ``at_least`` is what the server asked for (Retry-After): never retry sooner, and give
+        up when that wait would end past the row's deadline.
+        """
         if attempts >= self.max_attempts:
             return None
-        delay = self.backoff(attempts, rng)
+        delay = max(self.backoff(attempts, rng), at_least or 0.0)
         if elapsed + delay > self.deadline:
             return None
         return delay
 
 
 def is_retryable_status(http_status: int) -> bool:
-    """5xx (and a stray 429) may succeed later; other 4xx never will."""
+    """5xx and 429 may succeed later; other 4xx never will."""
     return http_status >= 500 or http_status == 429
+
+
+def may_have_applied(http_status: int) -> bool:
+    """Whether an answer with this status leaves open that bol applied the request.
+
+    429 and 503 say the server turned the request away before doing anything; any other
+    5xx, or a 2xx we could not read, may have come after the cancellation was applied.
+    """
+    return http_status not in (429, 503) and (http_status >= 500 or 200 <= http_status < 300)

@@ -3,8 +3,10 @@
 At most ``concurrency`` requests are in flight (``slots``: one limit around every HTTP
 call; waiting cancellations go before waiting status polls). Each attempt is journaled
 before it leaves and its answer after (``groupcommit``: one commit per turn of the event
-loop). A rate limit (409/41501) or rejected keys (401) stop all sending at once; the rows
-not yet sent end NOT_SENT. A 200 is followed by polling its process status, with growing
+loop). What an answer means is decided by ``decide`` (pure). A rate limit (409/41501),
+rejected keys (401) or a server that cannot be reached stop all sending at once; rows not
+yet sent end NOT_SENT, rows in doubt UNKNOWN. A Retry-After pauses every request (no slot
+is held while waiting). A 200 is followed by polling its process status, with growing
 pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 """
 
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
@@ -27,7 +28,14 @@ from bulkcancel.journal.store import Journal
 from bulkcancel.logs import logger
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.send.retry import RetryPolicy, is_retryable_status
+from bulkcancel.send.decide import (
+    Decision,
+    Next,
+    after_cancel_reply,
+    after_network_error,
+    final_failure_means_cancelled,
+)
+from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
 
@@ -35,7 +43,15 @@ RATE_LIMITED = (
     "not sent: bol's rate limit for cancellations was reached (HTTP 409, 41501); run the same sheet again tomorrow"
 )
 NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
-ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
+MAY_BE_CANCELLED = (
+    "may already be cancelled: a request reached bol but its answer was lost, and {why}; "
+    "run the sheet again to confirm (nothing is cancelled twice)"
+)
+POLLS_CUT = "accepted by bol; the run stopped before the final status: run the sheet again to check"
+KEYS_REFUSED_WHILE_POLLING = (
+    "accepted by bol; bol refused the keys before the final status: run the sheet again with valid keys to learn it"
+)
+OWN_ATTEMPT = "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)"
 
 
 @dataclass(frozen=True)
@@ -71,6 +87,8 @@ class SendPolicy:
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
+    max_retry_after: float = 300.0  # a longer Retry-After stops the run instead of waiting
+    unreachable_after: int = 5  # consecutive requests that never left: the server is gone
 
 
 class StopReason(Enum):
@@ -78,6 +96,7 @@ class StopReason(Enum):
 
     RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     AUTH = "auth"  # 401: bol refused the keys
+    UNREACHABLE = "unreachable"  # requests could not leave the machine
     INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM
     CANARY = "canary"  # the canary rows were not confirmed
 
@@ -114,6 +133,10 @@ class Sender:
         self.stop_message = ""
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
+        self._polls_cut_detail = POLLS_CUT
+        self._resume_at = 0.0  # a Retry-After: no request starts before this moment
+        self._never_left = 0  # consecutive requests that could not leave the machine
+        self.retry_after_waits = 0
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -140,15 +163,16 @@ class Sender:
         self._writes.close()
         return self._results
 
-    def cut_polls(self) -> None:
-        """Stop following processes: each open one ends ACCEPTED (an interrupt)."""
+    def cut_polls(self, detail: str = POLLS_CUT) -> None:
+        """Stop following processes: each open one ends ACCEPTED with ``detail``."""
+        self._polls_cut_detail = detail
         for task in list(self._polls):
             task.cancel()
 
     async def _worker(self, queue: Iterable[SendJob]) -> None:
         for job in queue:
             if self.stop_reason is not None:
-                self._results[job.index] = SendResult(job.index, RowStatus.NOT_SENT, self.stop_message)
+                self._stopped(job, job.in_doubt)
                 continue
             if job.follow_up_id:
                 self._follow(job, job.follow_up_id, None, job.in_doubt)
@@ -158,6 +182,11 @@ class Sender:
     async def _request(self, call: Coroutine[Any, Any, Reply], *, urgent: bool) -> Reply:
         """One HTTP call within the limit; cancellations (``urgent``) before status polls."""
         try:
+            while (wait := self._resume_at - self._clock()) > 0:  # a Retry-After, waited without a slot
+                until = self._resume_at
+                await self._sleep(wait)
+                if self._resume_at == until:
+                    break  # waited what was asked; a later Retry-After moves ``_resume_at`` again
             await self._slots.acquire(urgent)
         except BaseException:
             call.close()  # never started
@@ -170,18 +199,17 @@ class Sender:
     async def _send(self, job: SendJob) -> None:
         started, attempts, in_doubt = self._clock(), 0, job.in_doubt
         sent_dt = format_plaza_datetime(job.when)
-        last_problem = ""
+        sent_at: datetime | None = None
         while True:
             if self.stop_reason is not None:
-                self._finish(job, RowStatus.NOT_SENT, self.stop_message)
+                self._stopped(job, in_doubt, sent_at)
                 return
             attempts += 1
             await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
             if self.stop_reason is not None:  # stopped while the intent was being committed
-                self._writes.answer(
-                    job.order_item_id, ItemState.SENDING if in_doubt else ItemState.UNSENT, message=self.stop_message
-                )
-                self._finish(job, RowStatus.NOT_SENT, self.stop_message)
+                state = ItemState.SENDING if in_doubt else ItemState.UNSENT
+                self._writes.answer(job.order_item_id, state, message=self.stop_message, in_doubt=in_doubt)
+                self._stopped(job, in_doubt, sent_at)
                 return
             logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
             sent_at = _utcnow()
@@ -190,66 +218,107 @@ class Sender:
                 reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when), urgent=True)
             except NetworkError as exc:
                 logger.debug("cancel %s: %s", job.order_item_id, exc)
-                in_doubt = in_doubt or exc.maybe_delivered
-                last_problem = str(exc)
-                if not in_doubt:
-                    self._writes.answer(job.order_item_id, ItemState.UNSENT, message=last_problem)
+                decision = after_network_error(exc, in_doubt)
+            except asyncio.CancelledError:  # a second Ctrl-C while the request was on the wire
+                self._finish(
+                    job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why="the run was stopped"), sent_at=sent_at
+                )
+                raise
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
-                if reply.process_status is not None:
-                    status = reply.process_status
-                    self._writes.answer(
-                        job.order_item_id,
-                        ItemState.ACCEPTED,
-                        http_status=reply.http_status,
-                        process_status_id=status.id,
-                    )
-                    self._on_event("accepted")
-                    if status.status.is_final:
-                        self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
-                    elif not self.policy.follow:
-                        self._accepted(job, status.id, sent_at, NOT_FOLLOWED)
-                    else:
-                        self._follow(job, status.id, sent_at, in_doubt)
+                decision = after_cancel_reply(reply, in_doubt)
+                if decision.next is Next.ACCEPTED:
+                    self._accepted_now(job, reply, sent_at, in_doubt)
                     return
-                error = reply.error
-                assert error is not None
-                message = f"{error.message} (HTTP {reply.http_status})"
-                if error.is_rate_limit or reply.http_status == 401:
-                    # Nothing more can go out today (409/41501) or with these keys (401).
-                    if error.is_rate_limit:
-                        self.stop(StopReason.RATE_LIMIT, RATE_LIMITED)
-                    else:
-                        self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {error.message}")
-                elif not (is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300):
-                    self._writes.answer(
-                        job.order_item_id, ItemState.FAILED, http_status=reply.http_status, message=message
-                    )
-                    self._finish(job, RowStatus.FAILED, f"bol refused: {message}", sent_at=sent_at)
-                    return
-                else:  # 5xx, or a 2xx we could not read: it may or may not have been applied
-                    in_doubt = in_doubt or reply.http_status != 503
-                    last_problem = message
-                self._writes.answer(
-                    job.order_item_id,
-                    ItemState.SENDING if in_doubt else ItemState.UNSENT,
-                    http_status=reply.http_status,
-                    message=message,
-                )
-                if self.stop_reason is not None:
-                    continue
-            delay = self.policy.retry.next_delay(attempts, self._clock() - started, self._rng)
+            in_doubt = decision.in_doubt
+            if self._settle(job, decision, sent_at):
+                return
+            delay = self._retry_delay(attempts, started, decision)
             if delay is None:
-                self._finish(
-                    job,
-                    RowStatus.FAILED,
-                    f"no clear answer from bol after {attempts} attempts "
-                    f"({last_problem}); run the sheet again: the journal makes sure it is "
-                    "not cancelled twice",
-                    sent_at=sent_at,
-                )
+                self._give_up(job, decision, attempts, sent_at)
                 return
             await self._sleep(delay)
+
+    def _settle(self, job: SendJob, decision: Decision, sent_at: datetime | None) -> bool:
+        """Journal a non-accepting answer; True when the row has ended."""
+        self._never_left = 0 if decision.reached_server else self._never_left + 1
+        if self._never_left >= self.policy.unreachable_after:
+            self.stop(
+                StopReason.UNREACHABLE,
+                f"not sent: {decision.message}, {self._never_left} times in a row; "
+                "run the same sheet again once the server can be reached",
+            )
+        if decision.next is Next.CANCELLED:
+            self._writes.answer(job.order_item_id, ItemState.CANCELLED, message=decision.message)
+            self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
+            self._on_event("cancelled")
+            return True
+        if decision.next is Next.FAILED:
+            self._writes.answer(
+                job.order_item_id, ItemState.FAILED, message=decision.message, in_doubt=decision.in_doubt
+            )
+            self._finish(job, RowStatus.FAILED, f"bol refused: {decision.message}", sent_at=sent_at)
+            return True
+        if decision.next is Next.STOP_RATE_LIMIT:
+            self.stop(StopReason.RATE_LIMIT, RATE_LIMITED)
+        elif decision.next is Next.STOP_AUTH:
+            self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {decision.message}")
+            self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+        state = ItemState.SENDING if decision.in_doubt else ItemState.UNSENT
+        self._writes.answer(job.order_item_id, state, message=decision.message, in_doubt=decision.in_doubt)
+        return False
+
+    def _retry_delay(self, attempts: int, started: float, decision: Decision) -> float | None:
+        if self.stop_reason is not None:
+            return 0.0  # the loop ends the row as the stop says
+        wait = decision.wait_at_least
+        if wait is not None and wait > self.policy.max_retry_after:
+            return None
+        delay = self.policy.retry.next_delay(attempts, self._clock() - started, self._rng, at_least=wait)
+        if delay is not None and wait is not None:
+            self.retry_after_waits += 1
+            self._resume_at = max(self._resume_at, self._clock() + wait)  # every request waits, not only this row
+        return delay
+
+    def _give_up(self, job: SendJob, decision: Decision, attempts: int, sent_at: datetime | None) -> None:
+        if decision.in_doubt:
+            why = f"{attempts} attempts brought no clear answer ({decision.message})"
+            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+            return
+        self._finish(
+            job,
+            RowStatus.NOT_SENT,
+            f"not sent: bol did not take it after {attempts} attempt(s) ({decision.message}) and did not "
+            "apply it; run the same sheet again later",
+            sent_at=sent_at,
+        )
+
+    def _stopped(self, job: SendJob, in_doubt: bool, sent_at: datetime | None = None) -> None:
+        """End a row the stop left unsettled: NOT_SENT, or UNKNOWN when bol may have it."""
+        if in_doubt:
+            why = "the run stopped (" + self.stop_message.removeprefix("not sent: ") + ")"
+            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+        else:
+            self._finish(job, RowStatus.NOT_SENT, self.stop_message, sent_at=sent_at)
+
+    def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime, in_doubt: bool) -> None:
+        self._never_left = 0
+        status = reply.process_status
+        assert status is not None
+        self._writes.answer(
+            job.order_item_id,
+            ItemState.ACCEPTED,
+            http_status=reply.http_status,
+            process_status_id=status.id,
+            in_doubt=in_doubt,
+        )
+        self._on_event("accepted")
+        if status.status.is_final:
+            self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
+        elif not self.policy.follow:
+            self._accepted(job, status.id, sent_at, NOT_FOLLOWED)
+        else:
+            self._follow(job, status.id, sent_at, in_doubt)
 
     def _follow(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         task = asyncio.create_task(self._poll(job, process_id, sent_at, in_doubt))
@@ -273,6 +342,12 @@ class Sender:
                     if status.status.is_final:
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
+                elif reply is not None and reply.http_status == 401:
+                    refused = reply.error.message if reply.error else "HTTP 401"
+                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {refused}")
+                    self._accepted(job, process_id, sent_at, KEYS_REFUSED_WHILE_POLLING)
+                    self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+                    return
                 elif reply is not None and reply.http_status == 404:
                     self._accepted(
                         job,
@@ -296,12 +371,8 @@ class Sender:
                     self.policy.poll_deadline - elapsed,
                 )
         except asyncio.CancelledError:
-            self._accepted(
-                job,
-                process_id,
-                sent_at,
-                "accepted by bol; the run stopped before the final status: run the sheet again to check",
-            )
+            if job.index not in self._results:
+                self._accepted(job, process_id, sent_at, self._polls_cut_detail)
             raise
 
     def _accepted(self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str) -> None:
@@ -322,18 +393,14 @@ class Sender:
             self._on_event("cancelled")
             return
         message = error or f"process status {state.value}"
-        if in_doubt and ALREADY_CANCELLED.search(message):
+        if final_failure_means_cancelled(message, in_doubt):
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
-            self._finish(
-                job,
-                RowStatus.CANCELLED,
-                "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)",
-                process_id=process_id,
-                sent_at=sent_at,
-            )
+            self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, process_id=process_id, sent_at=sent_at)
             self._on_event("cancelled")
             return
-        self._writes.answer(job.order_item_id, ItemState.FAILED, process_status_id=process_id, message=message)
+        self._writes.answer(
+            job.order_item_id, ItemState.FAILED, process_status_id=process_id, message=message, in_doubt=in_doubt
+        )
         self._finish(job, RowStatus.FAILED, f"bol: {message}", process_id=process_id, sent_at=sent_at)
 
     def _finish(

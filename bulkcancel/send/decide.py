@@ -1,0 +1,78 @@
+"""What an answer to a cancellation means for its row: a pure function of the answer and the row's doubt.
+
+A row is *in doubt* once one of our own attempts may have reached bol without us learning
+the answer (the connection dropped after the request was written, a timeout, a 5xx other
+than 503, a 2xx we could not read). From then on two rules hold, in this run and in every
+later one (the journal keeps the doubt with the item):
+
+- if bol then says the item is already cancelled, our own attempt did it: CANCELLED;
+- if the run stops before the row is settled, it is UNKNOWN ("may already be cancelled"),
+  never NOT_SENT, which promises that nothing reached bol.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from bulkcancel.backend import NetworkError, Reply
+from bulkcancel.send.retry import is_retryable_status, may_have_applied
+
+ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
+
+
+class Next(Enum):
+    """What the sender does after an answer."""
+
+    ACCEPTED = "accepted"  # a process status: follow it (or it is final already)
+    CANCELLED = "cancelled"  # bol says already cancelled, and our own earlier attempt may have done it
+    FAILED = "failed"  # bol refused it for good
+    RETRY = "retry"  # try again after a pause (it may succeed)
+    STOP_RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
+    STOP_AUTH = "auth"  # 401: bol refused the keys
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The sender's next step for one row, the row's doubt after this answer, and why."""
+
+    next: Next
+    in_doubt: bool
+    message: str = ""
+    wait_at_least: float | None = None  # Retry-After
+    reached_server: bool = True  # False: the request never left (connection refused, no DNS)
+
+
+def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
+    """The meaning of an HTTP answer to a cancellation."""
+    if reply.process_status is not None:
+        return Decision(Next.ACCEPTED, in_doubt)
+    error = reply.error
+    assert error is not None
+    message = f"{error.message} (HTTP {reply.http_status})"
+    if error.is_rate_limit:
+        return Decision(Next.STOP_RATE_LIMIT, in_doubt, message)
+    if reply.http_status == 401:
+        return Decision(Next.STOP_AUTH, in_doubt, error.message)
+    if in_doubt and ALREADY_CANCELLED.search(error.message):
+        return Decision(Next.CANCELLED, in_doubt, message)
+    if is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300:
+        doubt = in_doubt or may_have_applied(reply.http_status)
+        return Decision(Next.RETRY, doubt, message, wait_at_least=reply.retry_after)
+    return Decision(Next.FAILED, in_doubt, message)
+
+
+def after_network_error(error: NetworkError, in_doubt: bool) -> Decision:
+    """The meaning of an exchange that got no HTTP answer."""
+    return Decision(
+        Next.RETRY,
+        in_doubt or error.maybe_delivered,
+        str(error),
+        reached_server=error.maybe_delivered,
+    )
+
+
+def final_failure_means_cancelled(message: str, in_doubt: bool) -> bool:
+    """Whether a process status FAILURE is really our own earlier, unanswered attempt's success."""
+    return in_doubt and ALREADY_CANCELLED.search(message) is not None
