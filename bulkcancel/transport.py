@@ -88,6 +88,17 @@ class Exchange(Protocol):
     async def aclose(self) -> None: ...
 
 
+def _no_silent_resend(session: aiohttp.ClientSession) -> None:
+    """Turn off aiohttp's resend of an idempotent request (PUT among them) on a new connection
+    when a reused one fails after the request was written (RFC 9112 9.3.1 allows it; aiohttp
+    3.10+ does it, with no public switch). A cancellation that bol applied would then go out
+    twice without the sender or the journal knowing. The sender retries, journaled, itself.
+    tests/test_transport.py proves it against a server that resets a reused connection."""
+    if not hasattr(session, "_retry_connection"):
+        raise RuntimeError("this aiohttp cannot be kept from resending requests; pin aiohttp to a tested version")
+    session._retry_connection = False
+
+
 class AiohttpExchange:
     """Requests through one aiohttp ClientSession (created on first use)."""
 
@@ -108,6 +119,7 @@ class AiohttpExchange:
                 auto_decompress=False,
                 cookie_jar=aiohttp.DummyCookieJar(),
             )
+            _no_silent_resend(self._session)
         return self._session
 
     async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,7 +14,8 @@ import pytest
 from bulkcancel.backend import NetworkError
 from bulkcancel.safexml import MAX_XML_BYTES
 from bulkcancel.simulator.server import free_port
-from bulkcancel.transport import AiohttpExchange, Answer, HttpxExchange, Timeouts
+from bulkcancel.transport import AiohttpExchange, Answer, HttpxExchange, Timeouts, retry_after
+from tests.loopback import ResetOnReuse, Trickle, refused_port
 
 
 def test_aiohttp_exchange_against_the_simulator(serve: Callable[..., Any]) -> None:
@@ -79,3 +82,74 @@ def test_bodies_are_read_up_to_the_cap() -> None:
 
     answer = asyncio.run(main())
     assert len(answer.body) == 1001  # one byte over: the parser refuses it as too long
+
+
+def test_no_request_is_resent_behind_the_senders_back() -> None:
+    """aiohttp resends an idempotent request (PUT) once when a reused connection fails after
+    the request was written. A cancellation must reach the wire only when the sender says so."""
+    with ResetOnReuse() as server:
+
+        async def main() -> tuple[Answer, NetworkError | None]:
+            exchange = AiohttpExchange(1, MAX_XML_BYTES, Timeouts())
+            try:
+                first = await exchange.exchange("PUT", f"{server.url}/a", {}, b"<x/>")
+                try:
+                    await exchange.exchange("PUT", f"{server.url}/b", {}, b"<x/>")
+                except NetworkError as lost:
+                    return first, lost
+                return first, None
+            finally:
+                await exchange.aclose()
+
+        first, lost = asyncio.run(main())
+    assert first.status == 404
+    assert lost is not None and lost.maybe_delivered  # the answer was lost after the request arrived
+    assert len(server.requests) == 2  # the second PUT reached the server once, not twice
+
+
+@pytest.mark.parametrize("exchange_kind", ["aiohttp", "httpx"])
+def test_a_trickling_server_meets_the_total_deadline(exchange_kind: str) -> None:
+    with Trickle(pause=0.2) as server:
+
+        async def main() -> float:
+            timeouts = Timeouts(connect=1.0, read=5.0, total=1.0)  # each byte comes well within the read timeout
+            exchange: AiohttpExchange | HttpxExchange = (
+                AiohttpExchange(1, MAX_XML_BYTES, timeouts)
+                if exchange_kind == "aiohttp"
+                else HttpxExchange(httpx.AsyncHTTPTransport(), MAX_XML_BYTES, timeouts)
+            )
+            started = time.monotonic()
+            try:
+                await exchange.exchange("PUT", f"{server.url}/slow", {}, b"<x/>")
+            finally:
+                await exchange.aclose()
+            return time.monotonic() - started
+
+        with pytest.raises(NetworkError) as failed:
+            asyncio.run(main())
+    assert failed.value.maybe_delivered  # the request was read: bol may have acted
+    assert "in time" in str(failed.value)
+
+
+def test_connection_refused_names_the_server_and_never_left() -> None:
+    url = f"http://127.0.0.1:{refused_port()}"
+
+    async def main() -> None:
+        exchange = AiohttpExchange(1, MAX_XML_BYTES, Timeouts())
+        try:
+            await exchange.exchange("PUT", f"{url}/x", {}, b"<x/>")
+        finally:
+            await exchange.aclose()
+
+    with pytest.raises(NetworkError) as failed:
+        asyncio.run(main())
+    assert not failed.value.maybe_delivered and url in str(failed.value)
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    now = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    assert retry_after({"retry-after": "4"}, now) == 4.0
+    assert retry_after({"retry-after": "Wed, 02 Dec 2026 10:00:09 GMT"}, now) == 9.0
+    assert retry_after({"retry-after": "Wed, 02 Dec 2026 09:00:00 GMT"}, now) == 0.0
+    assert retry_after({"retry-after": "soon"}, now) is None
+    assert retry_after({}, now) is None

@@ -1,0 +1,141 @@
+"""Hand-written loopback servers for the corners the simulator does not reach on purpose.
+
+Each runs in a thread on 127.0.0.1 with a free port and counts what it received:
+``ResetOnReuse`` resets a kept-alive connection after reading its second request (a
+cancellation that may have been applied, its answer lost), ``Trickle`` sends its answer a
+byte at a time, ``RefusedPort`` is a port nobody listens on.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+import threading
+import time
+from types import TracebackType
+
+
+def _read_request(conn: socket.socket, buffer: bytes) -> tuple[bytes, bytes] | None:
+    """One HTTP/1.1 request (head and Content-Length body) from ``conn``; None at end of stream."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        buffer += chunk
+    head, _, rest = buffer.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(rest) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        rest += chunk
+    return head + b"\r\n\r\n" + rest[:length], rest[length:]
+
+
+def _reset(conn: socket.socket) -> None:
+    """Close with a TCP reset (SO_LINGER 0), as a proxy that drops the connection does."""
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+class _Server:
+    """A TCP server in a thread; subclasses answer each connection in ``handle``."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.1)
+        while not self._stopped.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._guarded, args=(conn,), daemon=True).start()
+
+    def _guarded(self, conn: socket.socket) -> None:
+        try:
+            self.handle(conn)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def handle(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> _Server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._stopped.set()
+        self.sock.close()
+        self._thread.join(timeout=5)
+
+
+ANSWER = (
+    b"HTTP/1.1 404 Not Found\r\nContent-Type: application/xml\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n"
+)
+
+
+class ResetOnReuse(_Server):
+    """Answers the first request of each connection, then resets it after reading the second."""
+
+    def handle(self, conn: socket.socket) -> None:
+        buffer, served = b"", 0
+        while True:
+            read = _read_request(conn, buffer)
+            if read is None:
+                return
+            request, buffer = read
+            self.requests.append(request)
+            served += 1
+            if served == 1:
+                conn.sendall(ANSWER)
+                continue
+            _reset(conn)
+            return
+
+
+class Trickle(_Server):
+    """Reads a request, then sends a valid answer's status line and headers one byte every ``pause`` s."""
+
+    def __init__(self, pause: float = 0.2) -> None:
+        super().__init__()
+        self.pause = pause
+
+    def handle(self, conn: socket.socket) -> None:
+        read = _read_request(conn, b"")
+        if read is None:
+            return
+        self.requests.append(read[0])
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: 100000\r\n\r\n":
+            if self._stopped.is_set():
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
+
+def refused_port() -> int:
+    """A loopback port with nobody listening (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
