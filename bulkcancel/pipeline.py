@@ -26,6 +26,7 @@ from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
+from bulkcancel.output.destination import check_destination
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.documents import format_plaza_datetime
@@ -106,6 +107,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     if write:
+        check_destination(out, (path,))
         write_results(
             out,
             sheet.headers,
@@ -158,6 +160,7 @@ def run(
     checks = validate_sheet_rows(sheet, zone, started, settings.language(sheet.columns.dutch))
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "results")
+    check_destination(out, (path,))  # before anything is sent: a result that cannot be written is found now
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
@@ -190,7 +193,7 @@ def run(
         code = exit_code_for(statuses)
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
-        if started_sending:
+        if started_sending and done.stop_reason is not StopReason.JOURNAL:
             journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
         summary = _summary(_params(path, target.name.value, settings, started, run_id), checks, settings.dry_run)
@@ -256,6 +259,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None) -> R
             raise JournalError(f"the journal {store.path} has no runs yet")
         stored = rebuild(store, chosen)
     target = out or Path(stored.info.out_path)
+    check_destination(target, (Path(stored.info.input_path),))
     write_results(target, stored.headers, stored.rows, stored.summary)
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 

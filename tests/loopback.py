@@ -3,7 +3,8 @@
 Each runs in a thread on 127.0.0.1 with a free port and counts what it received:
 ``ResetOnReuse`` resets a kept-alive connection after reading its second request (a
 cancellation that may have been applied, its answer lost), ``Trickle`` sends its answer a
-byte at a time, ``RefusedPort`` is a port nobody listens on.
+byte at a time, ``refused_port`` is a port nobody listens on, ``KeysRevokedAfter`` answers
+401 once a few cancellations went through.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import struct
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 
 def _read_request(conn: socket.socket, buffer: bytes) -> tuple[bytes, bytes] | None:
@@ -139,3 +141,50 @@ def refused_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+class KeysRevokedAfter:
+    """An ASGI wrapper around a simulator: after ``cancels`` cancellation requests every
+    request is answered 401 41101, as when a key is revoked mid-run."""
+
+    BODY = (
+        b'<?xml version="1.0" encoding="UTF-8"?><ServiceError xmlns="http://config.services.bol.com/schemas/'
+        b'serviceerror-1.5.xsd"><errorCode>41101</errorCode><errorMessage>BOL-ERROR [PAI-41101] = No matching '
+        b"access key found</errorMessage></ServiceError>"
+    )
+
+    def __init__(self, app: Any, cancels: int) -> None:
+        self.app, self.left = app, cancels
+        self.refused: list[str] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path.startswith("/services/rest/"):
+            if self.left <= 0:
+                self.refused.append(path)
+                await send(
+                    {"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/xml")]}
+                )
+                await send({"type": "http.response.body", "body": self.BODY})
+                return
+            if "/order-items/" in path:
+                self.left -= 1
+        await self.app(scope, receive, send)
+
+
+class JournalBreaksAfter:
+    """An ASGI wrapper around a simulator: at the ``cancels``-th cancellation, the journal's
+    items table is dropped from another connection, as a write that fails mid-run (a full disk)."""
+
+    def __init__(self, app: Any, journal: str, cancels: int) -> None:
+        self.app, self.journal, self.left = app, journal, cancels
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "/order-items/" in scope.get("path", ""):
+            self.left -= 1
+            if self.left == 0:
+                import sqlite3
+
+                with sqlite3.connect(self.journal, timeout=10) as db:
+                    db.execute("DROP TABLE items")
+        await self.app(scope, receive, send)

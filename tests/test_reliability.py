@@ -15,6 +15,7 @@ import pytest
 from bulkcancel.simulator import Scenario, SimulatorConfig
 from bulkcancel.simulator.scenario import Seller
 from tests.conftest import bulkcancel, read_results, start_process, write_csv
+from tests.loopback import JournalBreaksAfter, KeysRevokedAfter, refused_port
 
 GOOD_END = {"CANCELLED", "SKIPPED"}
 
@@ -120,14 +121,47 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any
     assert_never_twice(sim)
 
 
-def test_unwritable_output_keeps_the_journal_and_report_rebuilds(serve: Callable[..., Any], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("out", "words"),
+    [
+        ("not-a-folder/out.xlsx", "the folder"),
+        ("missing/out.xlsx", "does not exist"),
+        ("out.docx", "is written as .xlsx or .csv"),
+        ("w.csv", "is the input sheet"),
+        ("notes.xlsx", "is not a bulkcancel result"),
+    ],
+)
+def test_a_result_that_cannot_be_written_is_refused_before_anything_is_sent(
+    serve: Callable[..., Any], tmp_path: Path, out: str, words: str
+) -> None:
     sim = serve()
     sheet = sheet_of(tmp_path, 5)
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where a folder should be")
-    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(blocked / "out.xlsx"))
+    (tmp_path / "not-a-folder").write_text("a file where a folder should be")
+    (tmp_path / "notes.xlsx").write_bytes(b"PK the user's own workbook")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()}
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(tmp_path / out))
+    assert result.returncode == 2 and words in result.stderr, result.stderr
+    assert sim.cancelled_ids() == []  # refused before the first cancellation
+    assert all((tmp_path / name).read_bytes() == data for name, data in before.items())  # nothing written over
+
+
+def test_a_result_that_fails_to_write_after_sending_points_to_report(
+    serve: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills up between the last cancellation and the result (a corner no server reaches)."""
+    from bulkcancel.errors import OutputError
+    from bulkcancel.output import report
+
+    sim = serve()
+    sheet = sheet_of(tmp_path, 5)
+
+    def disk_full(out: Path, write: object) -> None:
+        raise OutputError(f"{out}: cannot be written (No space left on device); is it open in Excel?")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(report, "write_atomically", disk_full)
+        result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
     assert "bulkcancel report" in result.stderr and "Every outcome is in the journal" in result.stderr
     run_id = result.stderr.split("bulkcancel report ")[1].split()[0]
     requests = len(sim.cancelled_ids())
@@ -339,3 +373,53 @@ def test_faults_and_drops_end_with_every_row_cancelled_once(
     assert "FAILED" not in seen
     assert_never_twice(sim)
     assert sum(sim.app.state.effective_cancellations().values()) == 500
+
+
+def test_an_unreachable_server_leaves_every_row_not_sent_at_once(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{refused_port()}"
+    started = time.monotonic()
+    result = bulkcancel("run", str(sheet_of(tmp_path, 200)), "--base-url", url, "--quiet")
+    assert time.monotonic() - started < 10  # not 5 attempts with backoff for each of 200 rows
+    assert result.returncode == 3, result.stderr
+    statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
+    assert statuses == ["NOT_SENT"] * 200
+    lines = [line for line in result.stdout.splitlines() if url in line]
+    assert len(lines) == 1 and "could not connect" in lines[0]
+
+
+def test_keys_revoked_mid_run_stop_sending_and_polling(tmp_path: Path) -> None:
+    from bulkcancel.simulator import PlazaSimulator
+    from bulkcancel.simulator.server import ServedSimulator
+
+    simulator = PlazaSimulator(Scenario(default="open"), SimulatorConfig(settle_seconds=30))
+    revoked = KeysRevokedAfter(simulator, cancels=3)
+    with ServedSimulator(revoked) as url:  # type: ignore[arg-type]
+        started = time.monotonic()
+        result = bulkcancel("run", str(sheet_of(tmp_path, 10)), "--base-url", url, "--quiet", "--concurrency", "1")
+        took = time.monotonic() - started
+    assert result.returncode == 2 and "bol refused the API keys" in result.stderr
+    rows = read_results(tmp_path / "w-results.xlsx")
+    assert [r["Status"] for r in rows[:3]] == ["ACCEPTED"] * 3
+    assert all("with valid keys" in str(r["Detail"]) for r in rows[:3])
+    assert {r["Status"] for r in rows[3:]} == {"NOT_SENT"}
+    assert took < 20  # not two minutes of polling with revoked keys
+    assert len(revoked.refused) <= 3  # one refused cancellation, at most a poll or two
+
+
+def test_a_journal_that_fails_mid_run_stops_sending_and_the_result_says_so(tmp_path: Path) -> None:
+    from bulkcancel.simulator import PlazaSimulator
+    from bulkcancel.simulator.server import ServedSimulator
+
+    simulator = PlazaSimulator(Scenario(default="open"), SimulatorConfig(settle_seconds=0))
+    broken = JournalBreaksAfter(simulator, str(tmp_path / "journal.sqlite3"), cancels=4)
+    with ServedSimulator(broken) as url:  # type: ignore[arg-type]
+        result = bulkcancel("run", str(sheet_of(tmp_path, 20)), "--base-url", url, "--quiet", "--concurrency", "1")
+    assert result.returncode == 3, result.stderr
+    assert (
+        "journal" in result.stdout
+        and "cannot be written" in result.stdout
+        and "run the same sheet again" in result.stdout
+    )
+    statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
+    assert len(statuses) == 20 and statuses.count("NOT_SENT") >= 14
+    assert len(simulator.state.ledger) <= 5  # nothing left once the journal could not record it

@@ -77,8 +77,13 @@ def test_sheet_with_the_header_is_picked_and_sheet_option(tmp_path: Path) -> Non
     other.append(HEADER)
     other.append(["2099999999", "OTHER", "", ""])
     book.save(tmp_path / "multi.xlsx")
-    assert read_sheet(tmp_path / "multi.xlsx").sheet_name == "Data"
+    with pytest.raises(InputFileError, match="sheets 'Data', 'Other' each hold a table of order items; choose one"):
+        read_sheet(tmp_path / "multi.xlsx")  # neither is the active sheet: which one is meant is not known
     assert read_sheet(tmp_path / "multi.xlsx", "Other").rows[0][0] == "2099999999"
+    book.active = 2
+    book.save(tmp_path / "active.xlsx")
+    chosen = read_sheet(tmp_path / "active.xlsx")
+    assert chosen.sheet_name == "Other" and "also hold(s) a table" in chosen.notes[0]
     with pytest.raises(InputFileError, match="no sheet 'Nope'; the sheets are 'Notes', 'Data', 'Other'"):
         read_sheet(tmp_path / "multi.xlsx", "Nope")
 
@@ -114,7 +119,8 @@ def test_csv_delimiters_and_encodings(tmp_path: Path, delimiter: str, encoding: 
         "Crème brûlée, €12,95",
     ]
     assert sheet.rows[1][3] == 'quoted "text"\nwith a newline'
-    assert sheet.row_numbers == [2, 4]  # the sheet's own line numbers
+    assert sheet.row_numbers == [2, 3]  # rows as Excel shows the file: the quoted line break is inside row 3
+    assert sheet.notes == ["row 3 (lines 3-4 of the file) holds a quoted value with line breaks"]
 
 
 @pytest.mark.parametrize(

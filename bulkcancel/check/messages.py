@@ -40,6 +40,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "nl": "OrderItemId {raw!r} heeft {digits} cijfers, meer dan een orderregelnummer; "
         "controleer of je de juiste kolom hebt gekopieerd",
     },
+    "id.decimal": {
+        "en": "OrderItemId {raw} is a number with decimals in the sheet, not an order item id: format the "
+        "column as Text and type the id again",
+        "nl": "OrderItemId {raw} is een getal met decimalen in het werkblad, geen orderregelnummer: maak de "
+        "kolom op als Tekst en typ het nummer opnieuw",
+    },
+    "cell.error": {
+        "en": "{column} shows the Excel error {shown}: fix the formula in that cell or type the value",
+        "nl": "{column} toont de Excel-fout {shown}: herstel de formule in die cel of typ de waarde",
+    },
+    "cell.no_value": {
+        "en": "{column} is a formula whose result was never saved: open the file in Excel and save it "
+        "(or type the value instead of the formula)",
+        "nl": "{column} is een formule waarvan de uitkomst nooit is opgeslagen: open het bestand in Excel en "
+        "sla het op (of typ de waarde in plaats van de formule)",
+    },
     "note.zeros": {
         "en": "leading zeros removed from {raw!r}",
         "nl": "voorloopnullen weggehaald uit {raw!r}",
@@ -84,6 +100,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "(leave it empty to use the time of the run)",
         "nl": "DateTime {raw!r} ligt in de toekomst; een annuleringstijd kan niet later zijn dan "
         "nu (laat het leeg om de tijd van de run te gebruiken)",
+    },
+    "dt.old": {
+        "en": "DateTime {raw!r} is more than {days} days ago; a cancellation time is around now "
+        "(leave it empty to use the time of the run)",
+        "nl": "DateTime {raw!r} ligt meer dan {days} dagen terug; een annuleringstijd ligt rond nu "
+        "(laat het leeg om de tijd van de run te gebruiken)",
+    },
+    "dt.offset": {
+        "en": "DateTime {raw!r} has the time-zone offset {offset}, which bol does not take (from -14:00 to "
+        "+14:00, whole minutes); write the time without an offset to use --timezone",
+        "nl": "DateTime {raw!r} heeft de tijdzone-afwijking {offset}, die bol niet accepteert (van -14:00 tot "
+        "+14:00, hele minuten); schrijf de tijd zonder afwijking om --timezone te gebruiken",
     },
     "note.dmy": {
         "en": "{raw!r} read as day-month-year ({day} {month_en} {year})",

@@ -44,12 +44,24 @@ class RowCheck:
     kinds: frozenset[str] = frozenset()  # message keys of the row's errors and notes
 
 
-def _column(name: str, parse: Callable[[str], Parsed[Any]]) -> pa.Column:
+Overrides = dict[int, Parsed[Any]]  # row index -> what a flagged cell parses to, whatever its text
+
+
+def _column(name: str, parse: Callable[[str], Parsed[Any]], overrides: Overrides) -> pa.Column:
     """A text column parsed cell by cell; a cell whose ``Parsed`` holds an error fails."""
     cached = lru_cache(maxsize=None)(parse)
+
+    def parse_column(series: pd.Series) -> pd.Series:
+        if not overrides:
+            return series.map(cached)
+        values: list[Parsed[Any]] = [
+            overrides.get(i) or cached(text) for i, text in zip(series.index, series, strict=True)
+        ]
+        return pd.Series(values, index=series.index, dtype=object)
+
     return pa.Column(
         object,
-        parsers=pa.Parser(lambda series: series.map(cached), name=f"parse {name}"),
+        parsers=pa.Parser(parse_column, name=f"parse {name}"),
         checks=pa.Check(lambda series: series.map(_usable).astype(bool), name=name, error=f"{name} is not valid"),
     )
 
@@ -58,17 +70,37 @@ def _usable(parsed: Parsed[Any]) -> bool:
     return parsed.error is None
 
 
-def build_schema(zone: ZoneInfo, now: datetime) -> pa.DataFrameSchema:
+def build_schema(zone: ZoneInfo, now: datetime, overrides: dict[str, Overrides] | None = None) -> pa.DataFrameSchema:
     """The row schema: the three role columns, each parsed and checked by its parser."""
+    overrides = overrides or {}
     return pa.DataFrameSchema(
         {
-            ORDER_ITEM_ID: _column(ORDER_ITEM_ID, parse_order_item_id),
-            REASON: _column(REASON, parse_reason_code),
-            DATETIME: _column(DATETIME, lambda text: parse_datetime(text, zone, now)),
+            ORDER_ITEM_ID: _column(ORDER_ITEM_ID, parse_order_item_id, overrides.get(ORDER_ITEM_ID, {})),
+            REASON: _column(REASON, parse_reason_code, overrides.get(REASON, {})),
+            DATETIME: _column(DATETIME, lambda text: parse_datetime(text, zone, now), overrides.get(DATETIME, {})),
         },
         strict=True,
         coerce=False,
     )
+
+
+def flagged_cells(sheet: Sheet) -> dict[str, Overrides]:
+    """The role cells whose text is not their value (``CellFlag``), as the errors they are."""
+    roles = {ORDER_ITEM_ID: sheet.columns.order_item_id, REASON: sheet.columns.reason, DATETIME: sheet.columns.datetime}
+    overrides: dict[str, Overrides] = {}
+    for role, column in roles.items():
+        for (index, flagged_column), flag in sheet.flags.items():
+            if flagged_column != column:
+                continue
+            if flag.kind == "error":
+                overrides.setdefault(role, {})[index] = Parsed(
+                    error=Msg.make("cell.error", column=role, shown=flag.shown)
+                )
+            elif flag.kind == "no_value":
+                overrides.setdefault(role, {})[index] = Parsed(error=Msg.make("cell.no_value", column=role))
+            elif role == ORDER_ITEM_ID:  # a number with decimals is never an id, however it reads
+                overrides.setdefault(role, {})[index] = Parsed(error=Msg.make("id.decimal", raw=flag.shown))
+    return overrides
 
 
 def parse_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> tuple[pd.DataFrame, dict[int, list[Msg]]]:
@@ -82,7 +114,7 @@ def parse_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> tuple[pd.DataFram
         dtype=object,
     )
     try:
-        return build_schema(zone, now).validate(frame, lazy=True), {}
+        return build_schema(zone, now, flagged_cells(sheet)).validate(frame, lazy=True), {}
     except pa.errors.SchemaErrors as failed:
         errors: dict[int, list[tuple[int, Msg]]] = {}
         cases = failed.failure_cases

@@ -19,6 +19,8 @@ T = TypeVar("T")
 
 MAX_ID_DIGITS = 18  # bol ids are 10 digits; a long is at most 19
 FUTURE_SLACK = timedelta(minutes=5)  # clocks of staff PCs drift
+MAX_AGE = timedelta(days=730)  # a cancellation time two years old is a typo, not a cancellation
+MAX_OFFSET = timedelta(hours=14)  # xs:dateTime allows -14:00 to +14:00, in whole minutes
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,8 @@ def localise(moment: datetime, zone: ZoneInfo) -> tuple[datetime, Msg | None]:
 
 
 def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]:
-    """An aware time not in the future; empty means "use the time of the run" (None)."""
+    """An aware time from the last year up to now, with an offset bol takes; empty means
+    "use the time of the run" (None)."""
     raw = text.strip()
     if not raw:
         return Parsed(value=None)
@@ -182,4 +185,16 @@ def parse_datetime(text: str, zone: ZoneInfo, now: datetime) -> Parsed[datetime]
         note = Msg.make("pair", first=note, second=dst_note) if note and dst_note else note or dst_note
     if moment > now + FUTURE_SLACK:
         return Parsed(error=Msg.make("dt.future", raw=raw))
+    if moment < now - MAX_AGE:
+        return Parsed(error=Msg.make("dt.old", raw=raw, days=MAX_AGE.days))
+    offset = moment.utcoffset() or timedelta(0)
+    if abs(offset) > MAX_OFFSET or offset.seconds % 60 or offset.microseconds:
+        return Parsed(error=Msg.make("dt.offset", raw=raw, offset=_offset_text(offset)))
     return Parsed(value=moment, note=note)
+
+
+def _offset_text(offset: timedelta) -> str:
+    sign = "-" if offset < timedelta(0) else "+"
+    seconds = int(abs(offset).total_seconds())
+    text = f"{sign}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+    return text + (f":{seconds % 60:02d}" if seconds % 60 else "")

@@ -13,7 +13,9 @@ wire, so nothing is cancelled twice and no row is lost.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
+from bulkcancel.errors import JournalError
 from bulkcancel.journal.records import Answer, Intent, ItemState
 from bulkcancel.journal.store import Journal
 
@@ -26,10 +28,10 @@ class GroupCommit:
         self._writes: list[Intent | Answer] = []
         self._waiting: list[asyncio.Future[None]] = []
         self._scheduled = False
-        self._failure: BaseException | None = None
+        self.failure: JournalError | None = None
 
     async def intend(self, item_id: str, run_id: str, reason: str, sent_datetime: str) -> None:
-        """Record the intent to send; returns once it is committed (raises if it cannot be)."""
+        """Record the intent to send; returns once it is committed (JournalError if it cannot be)."""
         self._raise_failure()
         done = asyncio.get_running_loop().create_future()
         self._writes.append(Intent(item_id, run_id, reason, sent_datetime))
@@ -47,8 +49,12 @@ class GroupCommit:
         message: str | None = None,
         in_doubt: bool = False,
     ) -> None:
-        """Record an answer; committed at the next turn of the loop (or by ``flush``)."""
-        self._raise_failure()
+        """Record an answer; committed at the next turn of the loop (or by ``flush``).
+
+        Once a commit has failed nothing more is written (the item stays as the journal last
+        had it, SENDING: the next run resends it in doubt, never blindly)."""
+        if self.failure is not None:
+            return
         self._writes.append(Answer(item_id, state, http_status, process_status_id, message, in_doubt))
         self._schedule()
 
@@ -61,18 +67,21 @@ class GroupCommit:
             return
         try:
             self.journal.write(writes)
-        except Exception as exc:  # the disk is full, the file is gone: nothing more may leave
-            self._failure = exc
+        except (sqlite3.Error, OSError) as exc:  # the disk is full, the file is gone: nothing more may leave
+            self.failure = JournalError(
+                f"journal {self.journal.path}: cannot be written ({exc}); sending stopped. Free space (or "
+                "fix the file), then run the same sheet again: rows in doubt are confirmed, none is sent twice"
+            )
             for done in waiting:
                 if not done.done():
-                    done.set_exception(exc)
+                    done.set_exception(self.failure)
             return
         for done in waiting:
             if not done.done():
                 done.set_result(None)
 
     def close(self) -> None:
-        """Commit the rest; raise if any write could not be committed."""
+        """Commit the rest; JournalError if any write could not be committed."""
         self.flush()
         self._raise_failure()
 
@@ -82,5 +91,5 @@ class GroupCommit:
             asyncio.get_running_loop().call_soon(self.flush)
 
     def _raise_failure(self) -> None:
-        if self._failure is not None:
-            raise self._failure
+        if self.failure is not None:
+            raise self.failure

@@ -15,12 +15,13 @@ from bulkcancel.output.atomic import write_atomically
 from bulkcancel.output.xlsxwrite import write_workbook
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.sheet.cellsafe import guard_csv
-from bulkcancel.sheet.headers import OUTCOME_HEADERS
+from bulkcancel.sheet.headers import OUTCOME_COLUMNS, OUTCOME_HEADERS
 
 
 def result_headers(input_headers: Sequence[str]) -> list[str]:
-    """The Results sheet's header row."""
-    return ["Row", *input_headers, *OUTCOME_HEADERS]
+    """The Results sheet's header row; a sheet's own column named like ours gets "(sheet)" added."""
+    own = [f"{name} (sheet)" if name in OUTCOME_COLUMNS else name for name in input_headers]
+    return ["Row", *own, *OUTCOME_HEADERS]
 
 
 def write_results(out: Path, headers: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary) -> None:

@@ -19,8 +19,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.sheet.cells import column_letter
 from bulkcancel.sheet.cellsafe import clean_text
 from bulkcancel.statuses import RowStatus
+
+_LIVE = ("=", "+", "-", "@")  # Excel makes these a formula when a person edits the cell
 
 COLOURS = {
     RowStatus.CANCELLED: "C6EFCE",
@@ -39,6 +42,8 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _BOLD = 1  # cellXfs index; fills follow from 2 in COLOURS order
 _STYLE_OF = {status: 2 + n for n, status in enumerate(COLOURS)}
+_QUOTED = 2 + len(COLOURS)  # quotePrefix: text that starts like a formula stays text when a person edits it
+APPLICATION = "bulkcancel"  # docProps/app.xml: how a later run knows a file is a result it may replace
 _ESCAPE_NEEDED = re.compile(r"[&<>\r]|_x[0-9A-Fa-f]{4}_")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 
@@ -48,16 +53,6 @@ def _escape(text: str) -> str:
         return text
     text = _EXCEL_ESCAPE.sub("_x005F", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "_x000D_")
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _text(ref: str, text: str, style: int = 0) -> str:
@@ -99,7 +94,8 @@ def _sheet_xml(
                 if isinstance(value, int):
                     cells.append(f'<c r="{ref}"><v>{value}</v></c>')
                 elif value:
-                    cells.append(_text(ref, value, status_style if n == styled_column else 0))
+                    style = status_style if n == styled_column else _QUOTED if value.startswith(_LIVE) else 0
+                    cells.append(_text(ref, value, style))
             cells.append("</row>")
             chunks.append("".join(cells))
             if len(chunks) > 2000:
@@ -128,13 +124,14 @@ def _styles() -> str:
         f'<xf numFmtId="0" fontId="0" fillId="{2 + n}" borderId="0" xfId="0" applyFill="1"/>'
         for n in range(len(COLOURS))
     )
+    xfs += '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
     return (
         f'{_HEAD}<styleSheet xmlns="{_MAIN}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/>'
         '<family val="2"/></font><font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
         f'<fills count="{2 + len(COLOURS)}"><fill><patternFill patternType="none"/></fill><fill>'
         f'<patternFill patternType="gray125"/></fill>{fills}</fills><borders count="1"><border><left/><right/>'
         '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
-        f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{2 + len(COLOURS)}"><xf numFmtId="0" '
+        f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{3 + len(COLOURS)}"><xf numFmtId="0" '
         'fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" '
         f'xfId="0" applyFont="1"/>{xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
         'builtinId="0"/></cellStyles></styleSheet>'
@@ -156,14 +153,24 @@ def _package(out: zipfile.ZipFile, sheets: Sequence[tuple[str, str | None]]) -> 
             '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
             'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" '
-            f'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>{overrides}</Types>'
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            f'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>{overrides}</Types>'
         ),
     )
     out.writestr(
         "_rels/.rels",
         (
             f'{_HEAD}<Relationships xmlns="{_PKG_REL}"><Relationship Id="rId1" Type="{_REL}/officeDocument" '
-            'Target="xl/workbook.xml"/></Relationships>'
+            'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>'
+        ),
+    )
+    out.writestr(
+        "docProps/app.xml",
+        (
+            f'{_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            f"<Application>{APPLICATION}</Application></Properties>"
         ),
     )
     entries = "".join(

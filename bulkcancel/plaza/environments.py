@@ -44,6 +44,12 @@ def check_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ConfigError(f"--base-url {url!r} is not an http(s) URL; use e.g. https://host")
+    if parts.username is not None or parts.password is not None:
+        # Never print it back: the URL holds a secret. Keys come from the environment only.
+        raise ConfigError(
+            "--base-url holds a user name or password (user:password@host); remove it: "
+            "credentials come from the environment only, never from the command line"
+        )
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigError(
             f"--base-url {url!r} uses plain http to a remote host; use https "

@@ -22,6 +22,7 @@ from enum import Enum
 from typing import Any
 
 from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply
+from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
@@ -97,6 +98,7 @@ class StopReason(Enum):
     RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     AUTH = "auth"  # 401: bol refused the keys
     UNREACHABLE = "unreachable"  # requests could not leave the machine
+    JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
     INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM
     CANARY = "canary"  # the canary rows were not confirmed
 
@@ -160,7 +162,8 @@ class Sender:
             for task in [*workers, *self._polls]:
                 task.cancel()
             self._writes.flush()
-        self._writes.close()
+        if self._writes.failure is not None:
+            self.stop(StopReason.JOURNAL, f"not sent: {self._writes.failure}")
         return self._results
 
     def cut_polls(self, detail: str = POLLS_CUT) -> None:
@@ -205,7 +208,12 @@ class Sender:
                 self._stopped(job, in_doubt, sent_at)
                 return
             attempts += 1
-            await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            try:
+                await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
+            except JournalError as exc:  # never sent: nothing may leave that the journal does not know of
+                self.stop(StopReason.JOURNAL, f"not sent: {exc}")
+                self._stopped(job, in_doubt, sent_at)
+                return
             if self.stop_reason is not None:  # stopped while the intent was being committed
                 state = ItemState.SENDING if in_doubt else ItemState.UNSENT
                 self._writes.answer(job.order_item_id, state, message=self.stop_message, in_doubt=in_doubt)

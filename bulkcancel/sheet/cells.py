@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Literal
 
 
 def cell_text(value: object) -> str:
@@ -30,3 +32,29 @@ def cell_text(value: object) -> str:
     if isinstance(value, date | time):
         return value.isoformat()
     return str(value)
+
+
+@dataclass(frozen=True)
+class CellFlag:
+    """Why a cell's text is not a value to use: an Excel error it shows, a formula whose
+    result was never saved, or a number with decimals (never an id, whatever it looks like)."""
+
+    kind: Literal["error", "no_value", "decimal"]
+    shown: str
+
+
+def cell_flag(value: object) -> CellFlag | None:
+    """The flag for a value read from a workbook cell, if it needs one."""
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return CellFlag("decimal", repr(value))
+    return None
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,24 +1,27 @@
 """Read the input sheet (.xlsx or .csv) into rows of text with the sheet's own row numbers.
 
 Every cell is read as text (see ``cells.cell_text``). The header row may sit below title
-rows; blank rows are passed over; columns the tool does not know are kept; the outcome
-columns of a result workbook fed back in are dropped. A file that is not what it claims
-raises InputFileError with one line that says what to do.
+rows; blank rows are passed over; columns the tool does not know are kept (a user's own
+``Status`` too); the outcome columns of a bulkcancel result fed back in are dropped. One
+table per sheet: a second header row below the first stops the read, so no row is ever
+read with another table's columns. A file that is not what it claims raises
+InputFileError with one line that says what to do.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
-from bulkcancel.sheet.cellsafe import unguard_csv
+from bulkcancel.sheet.cells import CellFlag
+from bulkcancel.sheet.csvread import csv_rows
 from bulkcancel.sheet.headers import (
     HEADER_SEARCH_ROWS,
     OUTCOME_COLUMNS,
+    OUTCOME_HEADERS,
     ColumnMap,
     looks_like_header,
     map_columns,
@@ -47,6 +50,7 @@ class Sheet:
     columns: ColumnMap
     notes: list[str] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
+    flags: dict[tuple[int, int], CellFlag] = field(default_factory=dict)  # (row index, column) -> why not a value
 
     def column(self, index: int | None) -> list[str]:
         """All cells of one column (empty strings when the column is absent)."""
@@ -87,79 +91,64 @@ def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head[:4096]
 
 
+def _open_head(path: Path) -> tuple[int, bytes]:
+    """The file's size and first bytes; InputFileError for anything but a readable regular file."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise InputFileError(f"{shown(path)}: is a folder, not a sheet")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the read or never end
+            raise InputFileError(f"{shown(path)}: is not a regular file; save the sheet as a file and use that")
+        with path.open("rb") as handle:
+            return info.st_size, handle.read(8192)
+    except FileNotFoundError:
+        raise InputFileError(f"{shown(path)}: no such file") from None
+    except OSError as exc:
+        raise InputFileError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
+
+
+def shown(path: Path) -> str:
+    """A path as a message may print it: bytes that are not UTF-8 in a name shown as escapes."""
+    return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None) -> Sheet:
     """Read ``path``; raise InputFileError for a file that cannot be read as a sheet."""
     limits = limits or ReadLimits()
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            head = handle.read(8192)
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, not a sheet") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    size, head = _open_head(path)
     if size == 0:
-        raise InputFileError(f"{path}: the file is empty; fill in the template (bulkcancel template)")
+        raise InputFileError(f"{shown(path)}: the file is empty; fill in the template (bulkcancel template)")
     if size > limits.max_file_bytes:
         raise InputFileError(
-            f"{path}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
+            f"{shown(path)}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
         )
     kind = _sniff_kind(path, head)
+    flags: dict[tuple[int, int], CellFlag] = {}
+    hidden: set[int] = set()
     if kind in {"xlsx", "ods"}:
-        from bulkcancel.sheet.xlsxread import read_xlsx_rows  # openpyxl is only imported when needed
+        from bulkcancel.sheet.xlsxread import read_xlsx_rows  # calamine is only imported when needed
 
-        name, rows, notes, hidden = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes, kind)
+        book = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes, kind)
+        name, rows, notes, hidden, flags = book.name, book.rows, book.notes, book.hidden_rows, book.flags
     else:
         if sheet_name:
-            raise InputFileError(f"{path}: --sheet only applies to .xlsx workbooks")
-        name, rows, notes, hidden = None, _csv_rows(path), [], set()
-    sheet = _build(path, kind, name, rows, notes, limits)
+            raise InputFileError(f"{shown(path)}: --sheet only applies to .xlsx workbooks")
+        notes = []
+        name, rows = None, csv_rows(path, notes)
+    sheet = _build(path, kind, name, rows, notes, limits, flags)
     sheet.hidden_rows = hidden & set(sheet.row_numbers)
     if sheet.hidden_rows:
-        shown = ", ".join(map(str, sorted(sheet.hidden_rows)[:10]))
+        listed = ", ".join(map(str, sorted(sheet.hidden_rows)[:10]))
         sheet.notes.append(
-            f"{len(sheet.hidden_rows)} hidden row(s) were read too (rows {shown}"
+            f"{len(sheet.hidden_rows)} hidden row(s) were read too (rows {listed}"
             f"{', ...' if len(sheet.hidden_rows) > 10 else ''}): check them"
         )
     return sheet
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "UTF-8 with BOM"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "Windows-1252"
-
-
-def _delimiter(text: str) -> str:
-    sample = text[:65536]
-    lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
-    for delimiter in (";", ",", "\t"):
-        for cells in csv.reader(lines, delimiter=delimiter):
-            if looks_like_header(cells):
-                return delimiter
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        first = next((line for line in sample.splitlines() if line.strip()), "")
-        counts = {d: first.count(d) for d in (",", ";", "\t")}
-        return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    text, _encoding = _decode(path, path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    try:
-        for cells in reader:
-            yield reader.line_num, [unguard_csv(cell) for cell in cells]
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: line {reader.line_num}: {exc}; check the quotes") from None
+def _is_result_header(header: list[str]) -> bool:
+    """Whether a header row is that of a bulkcancel result (fed back in): Row first, every outcome column."""
+    return bool(header) and header[0] == "Row" and all(name in header for name in OUTCOME_HEADERS)
 
 
 def _build(
@@ -169,14 +158,16 @@ def _build(
     rows: Iterable[tuple[int, list[str]]],
     notes: list[str],
     limits: ReadLimits,
+    flags: dict[tuple[int, int], CellFlag],
 ) -> Sheet:
-    where = f"{path}" + (f" (sheet {sheet_name!r})" if sheet_name else "")
+    where = shown(path) + (f" (sheet {sheet_name!r})" if sheet_name else "")
     iterator = iter(rows)
     header: list[str] | None = None
+    header_row = 0
     seen: list[list[str]] = []
     for number, cells in iterator:
         if looks_like_header(cells):
-            header = [c.strip() for c in cells]
+            header, header_row = [c.strip() for c in cells], number
             break
         if any(c.strip() for c in cells):
             seen.append(cells)
@@ -188,20 +179,34 @@ def _build(
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
         map_columns([c.strip() for c in widest], where)  # raises with the closest names
         raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")
-    keep = [i for i, h in enumerate(header) if h not in OUTCOME_COLUMNS]
-    headers = [header[i] or f"Column {i + 1}" for i in keep]
-    columns = map_columns(headers, where)
+    result = _is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
     data: list[list[str]] = []
     numbers: list[int] = []
-    width = len(header)
     for number, cells in iterator:
         if not any(c.strip() for c in cells):
             continue
-        padded = cells + [""] * (width - len(cells))
-        data.append([padded[i] for i in keep])
+        if looks_like_header(cells):
+            raise InputFileError(
+                f"{where}: row {number} is a second header row (the first is row {header_row}); one table per "
+                "sheet: move the rows below it to a sheet of their own, or delete that row if the columns match"
+            )
+        data.append(cells)
         numbers.append(number)
         if len(data) > limits.max_rows:
             raise InputFileError(f"{where}: more than {limits.max_rows:,} rows; split the sheet")
     if not data:
         raise InputFileError(f"{where}: has a header row but no order items below it")
-    return Sheet(path, kind, sheet_name, headers, data, numbers, columns, notes)
+    width = max(len(header), *(len(cells) for cells in data))
+    header = header + [""] * (width - len(header))  # cells right of the header are kept, as "Column N"
+    keep = [i for i, h in enumerate(header) if not (result and h in OUTCOME_COLUMNS)]
+    headers = [header[i] or f"Column {i + 1}" for i in keep]
+    columns = map_columns(headers, where)
+    position = {raw: kept for kept, raw in enumerate(keep)}
+    table = [[(cells[i] if i < len(cells) else "") for i in keep] for cells in data]
+    index_of = {number: index for index, number in enumerate(numbers)}
+    kept_flags = {
+        (index_of[row], position[column]): flag
+        for (row, column), flag in flags.items()
+        if row in index_of and column in position
+    }
+    return Sheet(path, kind, sheet_name, headers, table, numbers, columns, notes, flags=kept_flags)

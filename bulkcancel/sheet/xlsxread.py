@@ -1,22 +1,26 @@
-"""Rows of an .xlsx (or OpenDocument .ods) workbook as text, read with calamine (Rust; 20x faster than openpyxl's
-read-only mode on 100,000 rows, see benchmarks/bench_sheets.py).
+"""Rows of an .xlsx (or OpenDocument .ods) workbook as text, read with calamine (Rust; 20x
+faster than openpyxl's read-only mode on 100,000 rows, see benchmarks/bench_sheets.py).
 
-Size caps are checked on the zip directory before anything is parsed; formulas give their
-cached value; hidden rows and columns are found by a streaming scan of the sheet's XML.
+Size caps are checked on the zip directory before anything is parsed, and a sheet's real
+extent (``xlsxscan``) before calamine loads it. The sheet read is the one a person sees:
+never a hidden sheet unless ``--sheet`` names it; the active sheet when it holds the
+table; the only visible sheet that does; else the choice is refused with the names.
+Formulas give their saved value; a cell whose value cannot be trusted (an Excel error, a
+formula never calculated, a number with decimals) is flagged for validation.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bulkcancel.errors import InputFileError
-from bulkcancel.safexml import XMLRejected, local_name, parse_xml
-from bulkcancel.sheet.cells import cell_text
+from bulkcancel.sheet.cells import CellFlag, cell_flag, cell_text, column_letter
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
+from bulkcancel.sheet.xlsxscan import Book, SheetScan, damaged, read_book, scan_sheet
 
 Rows = Iterator[tuple[int, list[str]]]
 
@@ -26,10 +30,8 @@ def _check_zip(path: Path, max_uncompressed: int, kind: str = "xlsx") -> None:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-    except zipfile.BadZipFile:
-        raise InputFileError(
-            f"{path}: the workbook is damaged or truncated; save it again from Excel as .xlsx"
-        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise damaged(path, exc) from None
     if ("xl/workbook.xml" if kind == "xlsx" else "content.xml") not in names:
         raise InputFileError(
             f"{path}: is a zip file but not an {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook"
@@ -47,105 +49,142 @@ def _check_zip(path: Path, max_uncompressed: int, kind: str = "xlsx") -> None:
             )
 
 
-_TAG = re.compile(rb"<(row|col)\b[^>]*>")
-_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*\bmax="(\d+)"|\bmax="(\d+)"[^>]*\bmin="(\d+)"')
+MAX_GRID_CELLS = 20_000_000  # what calamine may allocate for one sheet (about 640 MB)
 
 
-def hidden_rows_and_columns(path: Path, member: str) -> tuple[set[int], int]:
-    """Row numbers marked hidden, and how many columns are, read from the sheet's XML."""
-    rows: set[int] = set()
-    columns = 0
-    tail = b""
-    with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
-        while chunk := stream.read(1 << 20):
-            data = tail + chunk
-            cut = data.rfind(b"<")
-            for match in _TAG.finditer(data, 0, cut if cut > 0 else len(data)):
-                tag = match.group(0)
-                if not _HIDDEN.search(tag):
-                    continue
-                if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
-                    rows.add(int(number.group(1)))
-                elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
-                    low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
-                    columns += int(high) - int(low) + 1
-            tail = data[cut:] if cut > 0 else b""
-    return rows, columns
+@dataclass(frozen=True)
+class XlsxRows:
+    """The chosen sheet: its name, its rows of text, notes, hidden rows, and flagged cells."""
+
+    name: str
+    rows: Rows
+    notes: list[str]
+    hidden_rows: set[int]
+    flags: dict[tuple[int, int], CellFlag]  # (row number, column in the row) -> why the text is not the value
 
 
-def _sheet_parts(path: Path) -> dict[str, str]:
-    """Sheet name -> its worksheet part in the zip, from workbook.xml and its relationships."""
-    with zipfile.ZipFile(path) as archive:
+class _Workbook:
+    """calamine's workbook with our scans of its sheets, each sheet guarded before it is loaded."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        from python_calamine import CalamineError, CalamineWorkbook
+
+        self.path, self.kind = path, kind
         try:
-            book = parse_xml(archive.read("xl/workbook.xml"), max_bytes=10_000_000)
-            rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), max_bytes=10_000_000)
-        except (KeyError, XMLRejected):
-            return {}
-    targets = {node.get("Id"): node.get("Target", "") for node in rels.iter() if local_name(node) == "Relationship"}
-    parts = {}
-    for node in book.iter():
-        if local_name(node) == "sheet":
-            rel = next((v for k, v in node.attrib.items() if str(k).endswith("}id")), None)
-            target = str(targets.get(str(rel), ""))
-            if target:
-                parts[str(node.get("name"))] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return parts
+            self.book = CalamineWorkbook.from_path(str(path))
+            self.names = list(self.book.sheet_names)
+            self.visible = {m.name: str(m.visible).endswith("Visible") for m in self.book.sheets_metadata}
+        except (CalamineError, ValueError, OSError) as exc:
+            raise InputFileError(
+                f"{path}: cannot be opened as a workbook ({type(exc).__name__}); save it again from Excel as .xlsx"
+            ) from None
+        except BaseException as exc:  # a panic in calamine's Rust code on a damaged file
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise damaged(path, exc) from None
+        self.layout = read_book(path) if kind == "xlsx" else Book((), 0)
+        self._parts = {entry.name: entry.part for entry in self.layout.sheets}
+        self._scans: dict[str, SheetScan] = {}
+        self._loaded: dict[str, Any] = {}
 
+    def active(self) -> str | None:
+        index = self.layout.active
+        return self.names[index] if 0 <= index < len(self.names) else None
 
-def read_xlsx_rows(
-    path: Path, sheet_name: str | None, max_uncompressed: int, kind: str = "xlsx"
-) -> tuple[str, Rows, list[str], set[int]]:
-    """(sheet name, rows of text with their row numbers, notes, hidden rows) for the chosen sheet."""
-    from python_calamine import CalamineError, CalamineWorkbook
+    def scan(self, name: str) -> SheetScan:
+        if name not in self._scans:
+            part = self._parts.get(name, "")
+            self._scans[name] = scan_sheet(self.path, part) if part else SheetScan()
+        return self._scans[name]
 
-    _check_zip(path, max_uncompressed, kind)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except (CalamineError, ValueError, OSError) as exc:
-        raise InputFileError(
-            f"{path}: cannot be opened as a workbook ({type(exc).__name__}); save it again from Excel as .xlsx"
-        ) from None
-    if sheet_name is not None:
-        if sheet_name not in names:
-            raise InputFileError(f"{path}: no sheet {sheet_name!r}; the sheets are {', '.join(map(repr, names))}")
-        chosen, loaded = sheet_name, None
-    else:
-        chosen, loaded = _sheet_with_header(book, names) or (names[0], None)
-    notes = [f"read sheet {chosen!r} of {len(names)}"] if len(names) > 1 else []
-    hidden_rows: set[int] = set()
-    hidden_columns = 0
-    member = _sheet_parts(path).get(chosen) if kind == "xlsx" else None
-    if member:
-        hidden_rows, hidden_columns = hidden_rows_and_columns(path, member)
-    if hidden_columns:
-        notes.append(f"{hidden_columns} hidden column(s) in sheet {chosen!r} were read too")
+    def load(self, name: str) -> Any:
+        """The calamine sheet, once its extent is known to fit in memory."""
+        if name not in self._loaded:
+            scan = self.scan(name)
+            if scan.cells_spanned() > MAX_GRID_CELLS and scan.first and scan.last:
+                far = f"{column_letter(scan.last[1])}{scan.last[0]}"
+                raise InputFileError(
+                    f"{self.path}: sheet {name!r} has cells as far out as {far}, a grid of "
+                    f"{scan.cells_spanned():,} cells; delete the stray cells (Ctrl+End shows the last one) "
+                    "or copy the table to a new sheet"
+                )
+            self._loaded[name] = self.book.get_sheet_by_name(name)
+        return self._loaded[name]
 
-    def rows() -> Rows:
+    def has_header(self, name: str) -> bool:
+        from python_calamine import CalamineError
+
         try:
-            sheet = loaded or book.get_sheet_by_name(chosen)
-            for number, values in enumerate(sheet.iter_rows(), start=1):
-                yield number, [cell_text(v) for v in values]
-        except (CalamineError, ValueError) as exc:
-            raise InputFileError(f"{path}: sheet {chosen!r} cannot be read ({exc})") from None
-
-    return chosen, rows(), notes, hidden_rows
-
-
-def _sheet_with_header(book: Any, names: list[str]) -> tuple[str, Any] | None:
-    """The first sheet with a header row, and the sheet itself (calamine loads it whole)."""
-    from python_calamine import CalamineError
-
-    for name in names:
-        try:
-            sheet = book.get_sheet_by_name(name)
-            for number, values in enumerate(sheet.iter_rows(), start=1):
+            for number, values in enumerate(self.load(name).iter_rows(), start=1):
                 if looks_like_header([cell_text(v) for v in values]):
-                    return name, sheet
+                    return True
                 if number >= HEADER_SEARCH_ROWS:
                     break
         except (CalamineError, ValueError):  # a chart sheet or an unreadable one: not the data sheet
-            continue
-    return None
+            return False
+        return False
+
+
+def _choose(book: _Workbook, wanted: str | None) -> tuple[str, list[str]]:
+    """The sheet to read and what to say about the choice."""
+    names, path = book.names, book.path
+    if wanted is not None:
+        if wanted not in names:
+            raise InputFileError(f"{path}: no sheet {wanted!r}; the sheets are {', '.join(map(repr, names))}")
+        return wanted, ([f"sheet {wanted!r} is hidden in the workbook"] if not book.visible.get(wanted, True) else [])
+    shown = [name for name in names if book.visible.get(name, True)]
+    tables = [name for name in shown if book.has_header(name)]
+    active = book.active()
+    if active in tables:
+        others = [name for name in tables if name != active]
+        also = ", ".join(map(repr, others))
+        return active, (
+            [f"read sheet {active!r}, the active one; {also} also hold(s) a table (--sheet)"] if others else []
+        )
+    if len(tables) == 1:
+        return tables[0], []
+    if len(tables) > 1:
+        raise InputFileError(
+            f"{path}: sheets {', '.join(map(repr, tables))} each hold a table of order items; "
+            "choose one with --sheet NAME"
+        )
+    hidden = [name for name in names if name not in shown and book.has_header(name)]
+    if hidden:
+        raise InputFileError(
+            f"{path}: the only table of order items is on hidden sheet {hidden[0]!r}; unhide it in Excel, "
+            f"or choose it with --sheet {hidden[0]!r} if those are the items to cancel"
+        )
+    return (shown or names)[0], []  # no header anywhere: reading it says which columns are missing
+
+
+def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int, kind: str = "xlsx") -> XlsxRows:
+    """The chosen sheet's rows as text with their row numbers, notes, hidden rows and flagged cells."""
+    from python_calamine import CalamineError
+
+    _check_zip(path, max_uncompressed, kind)
+    book = _Workbook(path, kind)
+    chosen, notes = _choose(book, sheet_name)
+    sheet = book.load(chosen)
+    scan = book.scan(chosen)
+    if scan.hidden_columns:
+        notes.append(f"{scan.hidden_columns} hidden column(s) in sheet {chosen!r} were read too")
+    offset = sheet.start[1] if sheet.start else 0  # calamine's rows begin at the first used column
+    flags: dict[tuple[int, int], CellFlag] = {}
+    for (row, column), shown in scan.errors.items():
+        flags[(row, column - offset)] = CellFlag("error", shown)
+    for row, column in scan.no_value:
+        flags[(row, column - offset)] = CellFlag("no_value", "")
+
+    def rows() -> Rows:
+        try:
+            for number, values in enumerate(sheet.iter_rows(), start=1):
+                texts = []
+                for column, value in enumerate(values):
+                    if (flag := cell_flag(value)) is not None:
+                        flags[(number, column)] = flag
+                    texts.append(cell_text(value))
+                yield number, texts
+        except (CalamineError, ValueError) as exc:
+            raise InputFileError(f"{path}: sheet {chosen!r} cannot be read ({exc})") from None
+
+    return XlsxRows(chosen, rows(), notes, scan.hidden_rows, flags)

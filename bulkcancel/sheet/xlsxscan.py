@@ -1,0 +1,153 @@
+"""What calamine does not tell about an .xlsx: which sheets are hidden or active, and per sheet
+its hidden rows and columns, its Excel error cells, its formulas without a saved value, and
+how far its cells really reach.
+
+All of it is read from the workbook's XML before calamine loads a sheet: calamine fills a
+dense grid from the first to the last cell, so one stray cell at XFD1048576 would make it
+allocate hundreds of gigabytes. The worksheet XML is scanned in 1 MB chunks with regular
+expressions (no tree is built), cut at cell boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bulkcancel.errors import InputFileError
+from bulkcancel.safexml import XMLRejected, local_name, parse_xml
+
+CellRef = tuple[int, int]  # (row number, 0-based column), as the sheet numbers them
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    """One sheet of the workbook as workbook.xml lists it."""
+
+    name: str
+    part: str  # its worksheet part in the zip ("" for a chart sheet or one we cannot find)
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Book:
+    """The workbook's sheets in tab order, and which tab is active (shown when it opens)."""
+
+    sheets: tuple[SheetEntry, ...]
+    active: int
+
+
+@dataclass
+class SheetScan:
+    """What one worksheet's XML says beyond its values."""
+
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: int = 0
+    errors: dict[CellRef, str] = field(default_factory=dict)  # an Excel error value: #REF!, #N/A, ...
+    no_value: set[CellRef] = field(default_factory=set)  # a formula whose result was never saved
+    first: CellRef | None = None
+    last: CellRef | None = None
+
+    def cells_spanned(self) -> int:
+        """How many cells the grid from the first to the last cell holds (what calamine allocates)."""
+        if self.first is None or self.last is None:
+            return 0
+        return (self.last[0] - self.first[0] + 1) * (self.last[1] - self.first[1] + 1)
+
+
+def read_book(path: Path) -> Book:
+    """Sheet names, parts, visibility and the active tab, from workbook.xml and its relationships."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = parse_xml(archive.read("xl/workbook.xml"), max_bytes=10_000_000)
+            rels = parse_xml(archive.read("xl/_rels/workbook.xml.rels"), max_bytes=10_000_000)
+    except (KeyError, XMLRejected):
+        return Book((), 0)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise damaged(path, exc) from None
+    targets = {node.get("Id"): node.get("Target", "") for node in rels.iter() if local_name(node) == "Relationship"}
+    sheets, active = [], 0
+    for node in book.iter():
+        if local_name(node) == "workbookView":
+            active = int(node.get("activeTab", "0") or 0)
+        if local_name(node) == "sheet":
+            rel = next((v for k, v in node.attrib.items() if str(k).endswith("}id")), None)
+            target = str(targets.get(str(rel), ""))
+            part = (target.lstrip("/") if target.startswith("/") else f"xl/{target}") if target else ""
+            hidden = node.get("state", "visible") in ("hidden", "veryHidden")
+            sheets.append(SheetEntry(str(node.get("name")), part, hidden))
+    return Book(tuple(sheets), active)
+
+
+def damaged(path: Path, exc: BaseException) -> InputFileError:
+    """The one line for a workbook whose zip is broken (bad CRC, lying sizes, broken deflate)."""
+    return InputFileError(
+        f"{path}: the workbook is damaged or truncated ({str(exc)[:80] or type(exc).__name__}); "
+        "open it in Excel and save it again as .xlsx"
+    )
+
+
+_CUT = re.compile(rb"<(?:c|row|col)\b")
+_TAG = re.compile(rb"<(row|col)\b[^>]*>")
+_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*\bmax="(\d+)"|\bmax="(\d+)"[^>]*\bmin="(\d+)"')
+_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_ERROR_CELL = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+)
+_NO_VALUE = re.compile(
+    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+)
+
+
+def column_index(letters: bytes) -> int:
+    """b"A" -> 0, b"Z" -> 25, b"AA" -> 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + (letter - 64)
+    return index - 1
+
+
+def scan_sheet(path: Path, member: str) -> SheetScan:
+    """Scan one worksheet part; InputFileError when the zip is damaged."""
+    scan = SheetScan()
+    tail = b""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as stream:
+            while chunk := stream.read(1 << 20):
+                data = tail + chunk
+                boundary = max((m.start() for m in _CUT.finditer(data, max(len(data) - 65536, 0))), default=0)
+                end = boundary if boundary > 0 else len(data)
+                _scan_chunk(scan, data, end)
+                tail = data[end:]
+            _scan_chunk(scan, tail, len(tail))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise damaged(path, exc) from None
+    return scan
+
+
+def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
+    for match in _TAG.finditer(data, 0, end):
+        tag = match.group(0)
+        if not _HIDDEN.search(tag):
+            continue
+        if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
+            scan.hidden_rows.add(int(number.group(1)))
+        elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
+            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
+            scan.hidden_columns += int(high) - int(low) + 1
+    for match in _CELL_REF.finditer(data, 0, end):
+        ref = (int(match.group(2)), column_index(match.group(1)))
+        if scan.first is None or scan.last is None:
+            scan.first = scan.last = ref
+            continue
+        scan.first = (min(scan.first[0], ref[0]), min(scan.first[1], ref[1]))
+        scan.last = (max(scan.last[0], ref[0]), max(scan.last[1], ref[1]))
+    for match in _ERROR_CELL.finditer(data, 0, end):
+        ref = (int(match.group(2)), column_index(match.group(1)))
+        scan.errors[ref] = match.group(3).decode("utf-8", errors="replace")
+    for match in _NO_VALUE.finditer(data, 0, end):
+        scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
