@@ -40,7 +40,7 @@ from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
 from bulkcancel.send.sender import SendResult, StopReason
 from bulkcancel.settings import Settings
-from bulkcancel.sheet.read import Sheet, read_sheet
+from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 
 
@@ -85,7 +85,7 @@ def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck], dry_
 
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
     params = [
-        ("Input file", str(path)),
+        ("Input file", shown(path)),
         ("Environment", target),
         ("Started", started.isoformat(timespec="seconds")),
         ("Time zone", settings.timezone),
@@ -169,9 +169,9 @@ def run(
             journal.start_run(
                 RunStart(
                     run_id,
-                    input_path=str(path),
+                    input_path=shown(path),
                     input_sha256=_sha256(path),
-                    out_path=str(out),
+                    out_path=shown(out),
                     headers=sheet.headers,
                     params=dict(_params(path, target.name.value, settings, started)),
                 )

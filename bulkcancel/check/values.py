@@ -39,7 +39,7 @@ class Parsed(Generic[T]):
 
 _SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?e\+?\d+$", re.IGNORECASE)
 _INTEGRAL_FLOAT = re.compile(r"^(\d+)[.,]0+$")
-_THOUSANDS = re.compile(r"^\d{1,3}([.,\s\u00a0\u202f']\d{3})+$")
+_THOUSANDS = re.compile(r"^\d{1,3}([.,\s\u00a0\u202f'])\d{3}(?:\1\d{3})*$")  # one separator throughout
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2007\ufeff\u200b]+")
 
 

@@ -9,7 +9,9 @@ error). Commands are registered explicitly below.
 from __future__ import annotations
 
 import gc
+import io
 import os
+import sys
 from typing import Any
 
 import click
@@ -54,6 +56,9 @@ class _Group(click.Group):
 @click.version_option(package_name="bulkcancel")
 def cli() -> None:
     """Cancel bol.com order items in bulk from an Excel or CSV sheet."""
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 prints as escapes, never a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 for _command in (template, validate, run, plan, requests, report, simulate):
