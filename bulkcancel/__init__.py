@@ -55,11 +55,12 @@ def _path(value: str | Path | None) -> Path | None:
 def _frame(outcome: Outcome) -> pd.DataFrame:
     import pandas as pd
 
-    from bulkcancel.output.report import result_headers
+    from bulkcancel.output.report import result_headers, row_texts
 
+    zone = outcome.zone
     frame = pd.DataFrame(
-        [row.values() for row in outcome.rows],
-        columns=result_headers(outcome.sheet.headers),
+        [row_texts(row, outcome.lang, zone) for row in outcome.rows],
+        columns=result_headers(outcome.sheet.headers, outcome.lang),
         dtype=str,
     )
     frame.attrs.update(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import secrets
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ from pathlib import Path
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
+from bulkcancel.environments import Environment
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
@@ -29,12 +31,11 @@ from bulkcancel.logs import protect
 from bulkcancel.output.destination import check_destination
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
-from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.send.connect import open_backend
-from bulkcancel.send.execute import Hooks, execute
+from bulkcancel.send.execute import Execution, Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
@@ -56,6 +57,8 @@ class Outcome:
     run_id: str | None = None
     message: str = ""
     notes: list[str] = field(default_factory=list)
+    lang: str = "en"  # of the sheet's people: the console speaks it too
+    zone: tzinfo = UTC  # the run's --timezone
 
     def counts(self) -> Counter[RowStatus]:
         """Rows per status."""
@@ -75,19 +78,62 @@ def default_out(path: Path, suffix: str) -> Path:
 
 
 def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
-    return [ResultRow(c.sheet_row, sheet.rows[c.index], c.status, c.detail) for c in checks]
+    return [
+        ResultRow(
+            c.sheet_row,
+            sheet.rows[c.index],
+            c.status,
+            c.detail,
+            sent_as=c.reason if c.status is RowStatus.READY else None,
+        )
+        for c in checks
+    ]
 
 
-def _summary(outcome_params: list[tuple[str, str]], checks: list[RowCheck], dry_run: bool = False) -> RunSummary:
-    reasons = Counter(c.reason.value for c in checks if c.status is RowStatus.READY and c.reason)
-    return RunSummary(parameters=outcome_params, reasons=reasons, dry_run=dry_run)
+_SENT = {RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN}
+
+
+def _summary(
+    params: list[tuple[str, str]],
+    rows: list[ResultRow],
+    settings: Settings,
+    lang: str,
+    *,
+    planned: bool = False,
+    duration: float | None = None,
+    done: Execution | None = None,
+) -> RunSummary:
+    """The Summary of a run; ``reasons`` counts what was sent (planned: what would be)."""
+    counted = {RowStatus.READY} if planned else _SENT
+    reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
+    return RunSummary(
+        parameters=params,
+        reasons=reasons,
+        dry_run=planned,
+        lang=lang,
+        zone=settings.zone(),
+        duration=duration,
+        retries=done.retries if done else 0,
+        rate_limit_waits=done.rate_limit_waits if done else 0,
+        stopped=done.stop_message.removeprefix("not sent: ") if done else "",
+    )
+
+
+def _environment(target: Target) -> str:
+    """The environment in words, saying where a custom one is."""
+    if target.name is Environment.CUSTOM:
+        return f"custom: {target.base_url}"
+    if target.in_process:
+        return "demo (the embedded simulator; nothing reaches bol.com)"
+    return f"{target.name.value}: {target.base_url}"
 
 
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
+    local = started.astimezone(settings.zone())
     params = [
         ("Input file", shown(path)),
         ("Environment", target),
-        ("Started", started.isoformat(timespec="seconds")),
+        ("Started", f"{local:%d-%m-%Y %H:%M:%S}"),
         ("Time zone", settings.timezone),
         ("Tool version", f"bulkcancel {_tool_version()}"),
     ]
@@ -106,20 +152,19 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
+    lang = settings.language(sheet.columns.dutch)
     if write:
         check_destination(out, (path,))
-        write_results(
-            out,
-            sheet.headers,
-            rows,
-            _summary(_params(path, "none (validate)", settings, started), checks),
-        )
+        params = _params(path, "none (validate)", settings, started)
+        write_results(out, sheet.headers, rows, _summary(params, rows, settings, lang, planned=True), sheet.delimiter)
     return Outcome(
         sheet,
         rows,
         exit_code_for([r.status for r in rows]),
         out=out if write else None,
         notes=[*sheet.notes, *damage_notes(checks)],
+        lang=lang,
+        zone=settings.zone(),
     )
 
 
@@ -154,12 +199,13 @@ def run(
     hooks = hooks or Hooks()
     settings.verify()
     target, keys = _open_target(settings)
-    started = datetime.now(UTC)
+    started, clock = datetime.now(UTC), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
-    checks = validate_sheet_rows(sheet, zone, started, settings.language(sheet.columns.dutch))
+    lang = settings.language(sheet.columns.dutch)
+    checks = validate_sheet_rows(sheet, zone, started, lang)
     run_time = started.astimezone(zone)
-    out = settings.out or default_out(path, "results")
+    out = settings.out or default_out(path, "dry-run" if settings.dry_run and not settings.check else "results")
     check_destination(out, (path,))  # before anything is sent: a result that cannot be written is found now
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
@@ -173,11 +219,11 @@ def run(
                     input_sha256=_sha256(path),
                     out_path=shown(out),
                     headers=sheet.headers,
-                    params=dict(_params(path, target.name.value, settings, started)),
+                    params=dict(_params(path, _environment(target), settings, started)),
                 )
             )
             pending = {job.index for job in plan.jobs}
-            journal.save_rows(run_id, journal_rows(_assemble(sheet, checks, plan, {}, zone), checks, pending))
+            journal.save_rows(run_id, journal_rows(_assemble(sheet, checks, plan, {}), checks, pending))
 
         hooks.on_start = start_journal
         options = settings.execute_options(production=target.is_production)
@@ -188,7 +234,7 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, zone)
+        rows = _assemble(sheet, checks, plan, results)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
@@ -196,7 +242,10 @@ def run(
         if started_sending and done.stop_reason is not StopReason.JOURNAL:
             journal.save_rows(run_id, journal_rows(rows, checks))
             journal.finish_run(run_id, int(code))
-        summary = _summary(_params(path, target.name.value, settings, started, run_id), checks, settings.dry_run)
+        params = _params(path, _environment(target), settings, started, run_id if started_sending else "")
+        summary = _summary(
+            params, rows, settings, lang, planned=settings.dry_run, duration=time.monotonic() - clock, done=done
+        )
         outcome = Outcome(
             sheet,
             rows,
@@ -206,6 +255,8 @@ def run(
             run_id if started_sending else None,
             done.stop_message,
             [*sheet.notes, *damage_notes(checks)],
+            lang=lang,
+            zone=zone,
         )
         if plan.over_budget:
             outcome.notes.append(
@@ -213,7 +264,7 @@ def run(
                 f"{settings.daily_budget} cancellations: run again tomorrow"
             )
         try:
-            write_results(out, sheet.headers, rows, summary)
+            write_results(out, sheet.headers, rows, summary, sheet.delimiter)
         except OutputError as exc:
             if not started_sending:
                 raise
@@ -264,9 +315,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None) -> R
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
-def _assemble(
-    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], zone: tzinfo
-) -> list[ResultRow]:
+def _assemble(sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult]) -> list[ResultRow]:
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -282,11 +331,10 @@ def _assemble(
         result = results.get(check.index) or SendResult(
             check.index,
             RowStatus.NOT_SENT,
-            "not sent: the run stopped while this row was being "
-            "sent; run the same sheet again (the journal makes sure nothing is cancelled twice)",
+            "not sent: the run stopped before this row was sent; run the same sheet again "
+            "(the journal makes sure nothing is cancelled twice)",
         )
-        sent_at = result.sent_at.astimezone(zone).isoformat(timespec="seconds") if result.sent_at else ""
-        sent_dt = format_plaza_datetime(job.when) if result.status is not RowStatus.NOT_SENT else ""
+        went = result.status is not RowStatus.NOT_SENT
         rows.append(
             ResultRow(
                 check.sheet_row,
@@ -294,8 +342,9 @@ def _assemble(
                 result.status,
                 _join(check.detail, result.detail),
                 result.process_status_id or "",
-                sent_dt,
-                sent_at,
+                sent_as=job.reason if went else None,
+                time_given=job.when if went else None,
+                sent_at=result.sent_at,
             )
         )
     return rows

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import RowStatus
 
 
@@ -22,26 +24,31 @@ class ResultRow:
     status: RowStatus
     detail: str
     process_status_id: str = ""
-    sent_datetime: str = ""
-    sent_at: str = ""
+    sent_as: ReasonCode | None = None  # the code sent (or, for READY, to be sent), whatever the sheet wrote
+    time_given: datetime | None = None  # the DateTime given to bol with the cancellation
+    sent_at: datetime | None = None  # when the request went out
 
-    def values(self) -> list[str]:
-        """Row number, original cells and outcome, as text."""
-        return [
-            str(self.sheet_row),
-            *self.cells,
-            self.status.value,
-            self.detail,
-            self.process_status_id,
-            self.sent_datetime,
-            self.sent_at,
-        ]
+    @property
+    def counts_against_score(self) -> bool | None:
+        """Whether this row's cancellation counts against the performance score (None: none made)."""
+        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
+            return None
+        return self.sent_as.counts_against_score
+
+
+_SENT_OR_TO_SEND = frozenset({RowStatus.READY, RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})
 
 
 @dataclass(frozen=True)
 class RunSummary:
-    """What the Summary sheet says about the run."""
+    """What the Summary sheet says about the run, beyond the rows themselves."""
 
     parameters: Sequence[tuple[str, str]]
-    reasons: Counter[str]
+    reasons: Counter[str]  # rows sent (or, in a plan, to send) per reason code
     dry_run: bool = False  # NOT_SENT rows of a dry run need no attention: no Retry rows for them
+    lang: str = "en"
+    zone: tzinfo = UTC  # the run's --timezone: every time shown is in it
+    duration: float | None = None  # seconds from the start of the run to the result
+    retries: int = 0  # cancellation attempts beyond the first, over all rows
+    rate_limit_waits: int = 0  # Retry-After pauses
+    stopped: str = ""  # why the run stopped early, in words (empty: it did not)

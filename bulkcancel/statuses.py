@@ -15,6 +15,7 @@ class RowStatus(StrEnum):
     INVALID = "INVALID"
     DUPLICATE = "DUPLICATE"
     SKIPPED = "SKIPPED"
+    ALREADY_CANCELLED = "ALREADY_CANCELLED"  # cancelled before, not by this tool (seller dashboard, customer)
     NOT_SENT = "NOT_SENT"
     UNKNOWN = "UNKNOWN"  # a request may have reached bol unanswered; the next run finds out
 

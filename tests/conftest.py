@@ -147,3 +147,16 @@ def start_process(*args: str) -> subprocess.Popen[str]:
         text=True,
         stdin=subprocess.DEVNULL,
     )
+
+
+def read_summary(path: Path, sheet: str = "Summary") -> tuple[dict[str, object], dict[str, object]]:
+    """The Summary sheet as (rows per status with the Total, every other caption -> value up to the legend)."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    lines = [row for row in book[sheet].iter_rows(min_row=2, values_only=True)]
+    book.close()
+    firsts = [row[0] for row in lines]
+    total = firsts.index("Total") if "Total" in firsts else firsts.index("Totaal")
+    legend = next(n for n, first in enumerate(firsts) if first in ("Legend", "Legenda"))
+    counts = {str(row[0]): row[1] for row in lines[: total + 1]}
+    facts = {str(row[0]): row[1] for row in lines[total + 1 : legend] if row[0]}
+    return counts, facts

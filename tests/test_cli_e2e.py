@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,16 @@ import openpyxl
 import pytest
 
 from bulkcancel.simulator import SimulatorConfig
-from tests.conftest import Ran, bulkcancel, bulkcancel_process, make_scenario, read_results, write_csv, write_xlsx
+from tests.conftest import (
+    Ran,
+    bulkcancel,
+    bulkcancel_process,
+    make_scenario,
+    read_results,
+    read_summary,
+    write_csv,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,7 +55,7 @@ def test_run_xlsx_end_to_end(serve: Callable[..., Any], tmp_path: Path) -> None:
     result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")
     assert result.returncode == 1, result.stderr
     rows = read_results(tmp_path / "week48-results.xlsx")
-    assert [r["Row"] for r in rows] == [str(n) for n in range(3, 10)]
+    assert [r["Row"] for r in rows] == list(range(3, 10))  # numbers, as the sheet numbers them
     assert [r["Status"] for r in rows] == [
         "CANCELLED",
         "CANCELLED",
@@ -60,24 +70,26 @@ def test_run_xlsx_end_to_end(serve: Callable[..., Any], tmp_path: Path) -> None:
     assert "shipped" in str(rows[4]["Detail"])
     assert "format the column as Text" in str(rows[5]["Detail"])
     assert rows[6]["Note"] == '=HYPERLINK("http://x")'
-    assert rows[0]["SentDateTime"] == "2026-11-27T09:15:00.000+01:00"
+    assert rows[0]["Time given to bol"] == datetime(2026, 11, 27, 9, 15)  # a date cell, in the run's zone
+    assert rows[0]["Sent as"] == "OUT_OF_STOCK" and rows[1]["Sent as"] == "OUT_OF_STOCK"  # "out of stock" as sent
+    assert rows[0]["Counts against score"] == "yes"
     assert rows[0]["ProcessStatusId"]
     # The simulator received each valid row exactly once, and nothing else.
     assert sorted(sim.cancelled_ids()) == ["2012345601", "2012345602", "2012345605", "2012345606"]
     book = openpyxl.load_workbook(tmp_path / "week48-results.xlsx")
     for ws in book.worksheets:
         assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
-    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
-    assert (
-        summary["CANCELLED"],
-        summary["FAILED"],
-        summary["INVALID"],
-        summary["DUPLICATE"],
-        summary["Total"],
-    ) == (3, 1, 2, 1, 7)
-    assert summary["Environment"] == "custom"
+    counts, facts = read_summary(tmp_path / "week48-results.xlsx")
+    assert (counts["CANCELLED"], counts["FAILED"], counts["INVALID"], counts["DUPLICATE"], counts["Total"]) == (
+        3,
+        1,
+        2,
+        1,
+        7,
+    )
+    assert facts["Environment"] == f"custom: {sim.url}"
     retry = read_results(tmp_path / "week48-results.xlsx", "Retry")
-    assert [r["Row"] for r in retry] == ["5", "7", "8"]
+    assert [r["Row"] for r in retry] == [5, 7, 8]
     assert "CANCELLED" in result.stdout and "Result:" in result.stdout
 
     # The same sheet again: nothing is sent twice.
@@ -141,7 +153,8 @@ def test_dry_run_sends_nothing(serve: Callable[..., Any], tmp_path: Path) -> Non
     result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--dry-run", "--quiet")
     assert result.returncode == 0, result.stderr
     assert sim.cancelled_ids() == [] and sim.app.state.status_polls == 0
-    rows = read_results(tmp_path / "w-results.xlsx")
+    assert not (tmp_path / "w-results.xlsx").exists()  # a dry run never replaces a real result
+    rows = read_results(tmp_path / "w-dry-run.xlsx")
     assert [r["Detail"] for r in rows] == ["dry run: would send OUT_OF_STOCK"] * 2
 
 
@@ -261,14 +274,15 @@ def test_demo_runs_with_no_environment(tmp_path: Path) -> None:
     statuses = [r["Status"] for r in read_results(tmp_path / "weekly-stockouts-results.xlsx")]
     assert (
         statuses.count("CANCELLED"),
+        statuses.count("ALREADY_CANCELLED"),
         statuses.count("FAILED"),
         statuses.count("INVALID"),
         statuses.count("DUPLICATE"),
         len(statuses),
-    ) == (21, 3, 5, 1, 30)
+    ) == (21, 1, 2, 5, 1, 30)
     again = bulkcancel("run", str(sheet), "--quiet")
     statuses = [r["Status"] for r in read_results(tmp_path / "weekly-stockouts-results.xlsx")]
-    assert statuses.count("SKIPPED") == 21 and again.returncode == 1
+    assert statuses.count("SKIPPED") == 22 and again.returncode == 1  # the one cancelled elsewhere too
 
 
 def test_template_command_matches_committed_template(tmp_path: Path) -> None:

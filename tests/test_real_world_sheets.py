@@ -120,10 +120,11 @@ def test_dutch_headers_give_dutch_hints(tmp_path: Path) -> None:
         delimiter=";",
     )
     rows = validate_sheet(path)
-    assert "is geen geheel getal" in rows["Detail"][0]
-    assert "is geen van de 12 codes van bol" in rows["Detail"][0]
-    assert "geen datum en tijd" in rows["Detail"][0]
-    assert rows["Detail"][2] == "zelfde OrderItemId als rij 3; niet twee keer verstuurd"
+    assert rows.columns[0] == "Rij" and "Toelichting" in rows.columns  # Dutch headers too
+    assert "is geen geheel getal" in rows["Toelichting"][0]
+    assert "is geen van de 12 codes van bol" in rows["Toelichting"][0]
+    assert "geen datum en tijd" in rows["Toelichting"][0]
+    assert rows["Toelichting"][2] == "zelfde OrderItemId als rij 3; niet twee keer verstuurd"
     english = validate_sheet(path, lang="en")
     assert "is not a whole number" in english["Detail"][0]
 

@@ -67,24 +67,29 @@ def test_workbook_has_no_formula_or_error_cells(tmp_path: Path) -> None:
         "ReasonCode",
         "Status",
         "Detail",
+        "Sent as",
+        "Counts against score",
+        "Time given to bol",
+        "Request sent at",
         "ProcessStatusId",
-        "SentDateTime",
-        "SentAt",
     ]
     assert results["B2"].value == HOSTILE_CELLS[0]  # shown as the text it is
     assert results["B9"].value == "bell\ufffdchar"
     assert len(results["B10"].value) == MAX_CELL and results["B10"].value.endswith(TRUNCATED)
     assert results.freeze_panes == "A2"
-    assert results.auto_filter.ref == "A1:H11"
-    assert results["D2"].fill.start_color.rgb.endswith("C6EFCE")
+    assert results.auto_filter.ref == "A1:J11"
+    assert results["D2"].fill.start_color.rgb.endswith("A9D08E")
 
 
 def test_summary_and_retry_sheets(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     write_results(out, ["OrderItemId", "ReasonCode"], _rows(), _summary())
     book = openpyxl.load_workbook(out)
-    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row[0]}
-    assert summary["CANCELLED"] == 5 and summary["INVALID"] == 5 and summary["Total"] == 10
+    lines = list(book["Summary"].iter_rows(values_only=True))
+    counts = {row[0]: row[1] for row in lines[: [r[0] for r in lines].index("Total") + 1]}
+    summary = {row[0]: row[1] for row in lines if row[0]}
+    assert counts["CANCELLED"] == 5 and counts["INVALID"] == 5 and counts["Total"] == 10
+    assert summary["CANCELLED"] == "bol confirmed the cancellation"  # the legend
     assert summary["Environment"] == "demo"
     retry = list(book["Retry"].iter_rows(values_only=True))
     assert len(retry) == 1 + 5 and all(row[3] == "INVALID" for row in retry[1:])

@@ -19,7 +19,7 @@ from bulkcancel.journal.store import Journal
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import Sender, SendJob, SendPolicy
-from bulkcancel.statuses import RowStatus
+from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
 
@@ -226,13 +226,18 @@ def test_lost_answer_then_already_cancelled_counts_as_cancelled(tmp_path: Path) 
     assert "answer was lost" in results[0].detail
 
 
-def test_already_cancelled_on_a_clean_first_send_is_reported(tmp_path: Path) -> None:
+def test_already_cancelled_elsewhere_is_its_own_status_not_a_failure(tmp_path: Path) -> None:
     backend = Scripted(
-        {"1": [status(ProcessState.PENDING)]},
+        {"1": [status(ProcessState.PENDING)], "2": [error(400, "41201")]},
         polls=[status(ProcessState.FAILURE, "Order item 1 has already been cancelled.")],
     )
-    results, _ = run(backend, ["1"], tmp_path)
-    assert results[0].status is RowStatus.FAILED
+    backend.cancels["2"] = [Reply(400, error=ApiError(400, "x", "Order item 2 has already been cancelled"))]
+    results, _ = run(backend, ["1", "2"], tmp_path)
+    assert [results[n].status for n in range(2)] == [RowStatus.ALREADY_CANCELLED] * 2
+    assert "not by bulkcancel" in results[0].detail
+    assert exit_code_for([r.status for r in results.values()]) is ExitCode.OK
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:  # a later run skips them
+        assert {r.state for r in journal.items(["1", "2"]).values()} == {ItemState.CANCELLED}
 
 
 def test_rate_limit_stops_everything(tmp_path: Path) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.records import ItemRecord, ItemState, RunInfo, RunRow
 from bulkcancel.journal.store import Journal
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.statuses import RowStatus
 
@@ -59,9 +61,10 @@ def journal_rows(
             status=None if pending and index in pending else row.status,
             detail=row.detail,
             process_status_id=row.process_status_id,
-            sent_datetime=row.sent_datetime,
-            sent_at=row.sent_at,
+            sent_datetime=row.time_given.isoformat(timespec="milliseconds") if row.time_given else "",
+            sent_at=row.sent_at.isoformat(timespec="milliseconds") if row.sent_at else "",
             cells=tuple(row.cells),
+            sent_as=row.sent_as.value if row.sent_as else "",
         )
         for index, (row, check) in enumerate(zip(rows, checks, strict=True))
     ]
@@ -74,6 +77,20 @@ def _settle(row: RunRow, record: ItemRecord | None) -> RunRow:
     detail = (record.message or text) if record and state is ItemState.FAILED else text
     process_id = (record.process_status_id if record else None) or ""
     return replace(row, status=status, detail=detail, process_status_id=process_id)
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _reason(text: str) -> ReasonCode | None:
+    try:
+        return ReasonCode(text) if text else None
+    except ValueError:
+        return None
 
 
 def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
@@ -96,8 +113,9 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
                 row.status,
                 row.detail,
                 row.process_status_id,
-                row.sent_datetime,
-                row.sent_at,
+                sent_as=_reason(row.sent_as),
+                time_given=_moment(row.sent_datetime),
+                sent_at=_moment(row.sent_at),
             )
         )
     params = [*info.params, ("Rebuilt from the journal", str(journal.path))]

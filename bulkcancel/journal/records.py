@@ -119,6 +119,7 @@ class RunRow:
     status: RowStatus | None
     detail: str
     process_status_id: str
-    sent_datetime: str
-    sent_at: str
+    sent_datetime: str  # ISO 8601: the time given to bol
+    sent_at: str  # ISO 8601: when the request went out
     cells: tuple[str, ...]
+    sent_as: str = ""  # the reason code sent

@@ -8,12 +8,12 @@ say so in docProps/app.xml; its CSV files start with the result's header row).
 from __future__ import annotations
 
 import os
+import re
 import zipfile
 from pathlib import Path
 
 from bulkcancel.errors import OutputError
 from bulkcancel.output.xlsxwrite import APPLICATION
-from bulkcancel.sheet.headers import OUTCOME_HEADERS
 
 FORMATS = (".xlsx", ".csv")
 
@@ -31,7 +31,7 @@ def written_by_us(path: Path) -> bool:
         if path.suffix.lower() == ".csv":
             with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
                 first = handle.readline()
-            return first.startswith("Row,") and all(name in first for name in OUTCOME_HEADERS)
+            return re.match(r"^(Row|Rij)[,;\t]", first) is not None and "Status" in first
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "docProps/app.xml" in names:

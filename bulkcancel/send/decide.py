@@ -5,7 +5,8 @@ the answer (the connection dropped after the request was written, a timeout, a 5
 than 503, a 2xx we could not read). From then on two rules hold, in this run and in every
 later one (the journal keeps the doubt with the item):
 
-- if bol then says the item is already cancelled, our own attempt did it: CANCELLED;
+- if bol then says the item is already cancelled, our own attempt did it: CANCELLED
+  (without the doubt, someone else did: ALREADY_CANCELLED, not a failure either);
 - if the run stops before the row is settled, it is UNKNOWN ("may already be cancelled"),
   never NOT_SENT, which promises that nothing reached bol.
 """
@@ -26,7 +27,7 @@ class Next(Enum):
     """What the sender does after an answer."""
 
     ACCEPTED = "accepted"  # a process status: follow it (or it is final already)
-    CANCELLED = "cancelled"  # bol says already cancelled, and our own earlier attempt may have done it
+    CANCELLED = "cancelled"  # bol says already cancelled: by our own earlier attempt, or elsewhere
     FAILED = "failed"  # bol refused it for good
     RETRY = "retry"  # try again after a pause (it may succeed)
     STOP_RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
@@ -55,7 +56,7 @@ def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
         return Decision(Next.STOP_RATE_LIMIT, in_doubt, message)
     if reply.http_status == 401:
         return Decision(Next.STOP_AUTH, in_doubt, error.message)
-    if in_doubt and ALREADY_CANCELLED.search(error.message):
+    if ALREADY_CANCELLED.search(error.message):  # in doubt: our own attempt; else someone else's
         return Decision(Next.CANCELLED, in_doubt, message)
     if is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300:
         doubt = in_doubt or may_have_applied(reply.http_status)
@@ -71,8 +72,3 @@ def after_network_error(error: NetworkError, in_doubt: bool) -> Decision:
         str(error),
         reached_server=error.maybe_delivered,
     )
-
-
-def final_failure_means_cancelled(message: str, in_doubt: bool) -> bool:
-    """Whether a process status FAILURE is really our own earlier, unanswered attempt's success."""
-    return in_doubt and ALREADY_CANCELLED.search(message) is not None

@@ -62,6 +62,8 @@ class Execution:
     stop_reason: StopReason | None = None
     stop_message: str = ""
     check_notes: dict[int, str] = field(default_factory=dict)
+    retries: int = 0
+    rate_limit_waits: int = 0
 
 
 async def execute(
@@ -98,6 +100,7 @@ async def execute(
         ):
             await _send(sender, plan, options.canary, hooks)
         done.results, done.stop_reason, done.stop_message = sender.results, sender.stop_reason, sender.stop_message
+        done.retries, done.rate_limit_waits = sender.retries, sender.retry_after_waits
         return done
     finally:
         await backend.aclose()

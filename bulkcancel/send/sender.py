@@ -29,13 +29,7 @@ from bulkcancel.journal.store import Journal
 from bulkcancel.logs import logger
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.send.decide import (
-    Decision,
-    Next,
-    after_cancel_reply,
-    after_network_error,
-    final_failure_means_cancelled,
-)
+from bulkcancel.send.decide import ALREADY_CANCELLED, Decision, Next, after_cancel_reply, after_network_error
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -53,6 +47,7 @@ KEYS_REFUSED_WHILE_POLLING = (
     "accepted by bol; bol refused the keys before the final status: run the sheet again with valid keys to learn it"
 )
 OWN_ATTEMPT = "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)"
+ELSEWHERE = "already cancelled before this run, not by bulkcancel (seller dashboard or customer); bol: {}"
 
 
 @dataclass(frozen=True)
@@ -139,6 +134,7 @@ class Sender:
         self._resume_at = 0.0  # a Retry-After: no request starts before this moment
         self._never_left = 0  # consecutive requests that could not leave the machine
         self.retry_after_waits = 0
+        self.retries = 0  # cancellation attempts beyond each row's first
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -208,6 +204,7 @@ class Sender:
                 self._stopped(job, in_doubt, sent_at)
                 return
             attempts += 1
+            self.retries += attempts > 1
             try:
                 await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
             except JournalError as exc:  # never sent: nothing may leave that the journal does not know of
@@ -258,7 +255,10 @@ class Sender:
             )
         if decision.next is Next.CANCELLED:
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, message=decision.message)
-            self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
+            if decision.in_doubt:
+                self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
+            else:
+                self._finish(job, RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(decision.message), sent_at=sent_at)
             self._on_event("cancelled")
             return True
         if decision.next is Next.FAILED:
@@ -401,9 +401,15 @@ class Sender:
             self._on_event("cancelled")
             return
         message = error or f"process status {state.value}"
-        if final_failure_means_cancelled(message, in_doubt):
+        if ALREADY_CANCELLED.search(message):
+            # Our own earlier attempt did it (in doubt), or someone else did: either way it is cancelled.
+            status, detail = (
+                (RowStatus.CANCELLED, OWN_ATTEMPT)
+                if in_doubt
+                else (RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(message))
+            )
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
-            self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, process_id=process_id, sent_at=sent_at)
+            self._finish(job, status, detail, process_id=process_id, sent_at=sent_at)
             self._on_event("cancelled")
             return
         self._writes.answer(

@@ -55,11 +55,16 @@ def delimiter_of(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def csv_rows(path: Path, notes: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) per record, numbered as Excel shows the file (a record with line
-    breaks inside quotes is one row); notes get a line for each such record."""
+def csv_rows(path: Path, notes: list[str]) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+    """The delimiter, and (row number, cells) per record, numbered as Excel shows the file (a
+    record with line breaks inside quotes is one row); notes get a line for each such record."""
     text, _encoding = decode(path, path.read_bytes())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text), strict=True)
+    delimiter = delimiter_of(text)
+    return delimiter, _records(path, text, delimiter, notes)
+
+
+def _records(path: Path, text: str, delimiter: str, notes: list[str]) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start, row = 1, 0
     while True:
         try:

@@ -55,9 +55,29 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = (ORDER_ITEM_ID, REASON)
 HEADER_SEARCH_ROWS = 30  # how far below the top a header row may sit
 
-# Columns the result workbook adds; a result workbook fed back in has them, and they are dropped.
-OUTCOME_HEADERS = ("Status", "Detail", "ProcessStatusId", "SentDateTime", "SentAt")
-OUTCOME_COLUMNS = ("Row", *OUTCOME_HEADERS)
+# Columns the result adds, per language; a result fed back in has them, and they are dropped.
+ROW_HEADER = {"en": "Row", "nl": "Rij"}
+OUTCOME_HEADERS = {
+    "en": ("Status", "Detail", "Sent as", "Counts against score", "Time given to bol", "Request sent at",
+           "ProcessStatusId"),
+    "nl": ("Status", "Toelichting", "Verzonden als", "Telt mee voor score", "Tijd doorgegeven aan bol",
+           "Verzoek verstuurd om", "ProcessStatusId"),
+}  # fmt: skip
+_LEGACY_OUTCOME = ("SentDateTime", "SentAt")  # the names of earlier versions
+OUTCOME_COLUMNS = frozenset(
+    {*ROW_HEADER.values(), *_LEGACY_OUTCOME} | {n for names in OUTCOME_HEADERS.values() for n in names}
+)
+
+
+def is_result_header(header: list[str]) -> bool:
+    """Whether a header row is a bulkcancel result's (fed back in): Row first, then Status and Detail."""
+    return (
+        bool(header)
+        and header[0] in ROW_HEADER.values()
+        and "Status" in header
+        and ("Detail" in header or "Toelichting" in header)
+    )
+
 
 DUTCH_WORDS = {
     "orderregel",

@@ -21,8 +21,8 @@ from bulkcancel.sheet.csvread import csv_rows
 from bulkcancel.sheet.headers import (
     HEADER_SEARCH_ROWS,
     OUTCOME_COLUMNS,
-    OUTCOME_HEADERS,
     ColumnMap,
+    is_result_header,
     looks_like_header,
     map_columns,
 )
@@ -51,6 +51,7 @@ class Sheet:
     notes: list[str] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     flags: dict[tuple[int, int], CellFlag] = field(default_factory=dict)  # (row index, column) -> why not a value
+    delimiter: str = ","  # a CSV's own, so a CSV result reads the same in the same Excel
 
     def column(self, index: int | None) -> list[str]:
         """All cells of one column (empty strings when the column is absent)."""
@@ -125,6 +126,7 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
     kind = _sniff_kind(path, head)
     flags: dict[tuple[int, int], CellFlag] = {}
     hidden: set[int] = set()
+    delimiter = ","
     if kind in {"xlsx", "ods"}:
         from bulkcancel.sheet.xlsxread import read_xlsx_rows  # calamine is only imported when needed
 
@@ -134,8 +136,11 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
         if sheet_name:
             raise InputFileError(f"{shown(path)}: --sheet only applies to .xlsx workbooks")
         notes = []
-        name, rows = None, csv_rows(path, notes)
+        delimiter, rows = csv_rows(path, notes)
+        name = None
     sheet = _build(path, kind, name, rows, notes, limits, flags)
+    if kind == "csv":
+        sheet.delimiter = delimiter
     sheet.hidden_rows = hidden & set(sheet.row_numbers)
     if sheet.hidden_rows:
         listed = ", ".join(map(str, sorted(sheet.hidden_rows)[:10]))
@@ -144,11 +149,6 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
             f"{', ...' if len(sheet.hidden_rows) > 10 else ''}): check them"
         )
     return sheet
-
-
-def _is_result_header(header: list[str]) -> bool:
-    """Whether a header row is that of a bulkcancel result (fed back in): Row first, every outcome column."""
-    return bool(header) and header[0] == "Row" and all(name in header for name in OUTCOME_HEADERS)
 
 
 def _build(
@@ -179,7 +179,7 @@ def _build(
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
         map_columns([c.strip() for c in widest], where)  # raises with the closest names
         raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")
-    result = _is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
+    result = is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
     data: list[list[str]] = []
     numbers: list[int] = []
     for number, cells in iterator:

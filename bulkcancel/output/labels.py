@@ -1,0 +1,116 @@
+"""The words of the result workbook and the console, in English and Dutch.
+
+Row messages have their own catalogue (``check.messages``); these are the labels around
+them: what each status means, what to do next, the Summary's captions.
+"""
+
+from __future__ import annotations
+
+from bulkcancel.statuses import RowStatus
+
+MEANING: dict[RowStatus, dict[str, str]] = {
+    RowStatus.READY: {"en": "valid; would be sent", "nl": "geldig; zou worden verstuurd"},
+    RowStatus.CANCELLED: {"en": "bol confirmed the cancellation", "nl": "bol heeft de annulering bevestigd"},
+    RowStatus.ACCEPTED: {
+        "en": "bol accepted it; the final state is not known yet",
+        "nl": "bol heeft het aangenomen; de uitkomst is nog niet bekend",
+    },
+    RowStatus.ALREADY_CANCELLED: {
+        "en": "already cancelled elsewhere (seller dashboard or customer): nothing to do",
+        "nl": "al elders geannuleerd (verkopersdashboard of klant): niets te doen",
+    },
+    RowStatus.SKIPPED: {
+        "en": "already cancelled by an earlier run of bulkcancel",
+        "nl": "al geannuleerd door een eerdere run van bulkcancel",
+    },
+    RowStatus.DUPLICATE: {"en": "same OrderItemId as an earlier row", "nl": "zelfde OrderItemId als een eerdere rij"},
+    RowStatus.INVALID: {
+        "en": "the row is not valid; Detail says what to fix",
+        "nl": "de rij is ongeldig; zie Toelichting",
+    },
+    RowStatus.FAILED: {"en": "bol refused it; Detail says why", "nl": "bol heeft het geweigerd; zie Toelichting"},
+    RowStatus.NOT_SENT: {
+        "en": "not sent (the run stopped first): safe to run again",
+        "nl": "niet verstuurd (de run stopte eerder): veilig om opnieuw te draaien",
+    },
+    RowStatus.UNKNOWN: {
+        "en": "may already be cancelled (an answer was lost): run again to confirm",
+        "nl": "mogelijk al geannuleerd (een antwoord ging verloren): draai opnieuw om het te bevestigen",
+    },
+}
+
+NEXT_STEP: dict[RowStatus, dict[str, str]] = {
+    RowStatus.INVALID: {
+        "en": "{n} INVALID: fix them on the Retry sheet and run it again",
+        "nl": "{n} INVALID: verbeter ze op het tabblad Opnieuw en draai dat opnieuw",
+    },
+    RowStatus.FAILED: {
+        "en": "{n} FAILED: bol refused them; Detail says why (check them in the seller dashboard)",
+        "nl": "{n} FAILED: bol weigerde ze; de Toelichting zegt waarom (bekijk ze in het verkopersdashboard)",
+    },
+    RowStatus.NOT_SENT: {
+        "en": "{n} NOT_SENT: run the same sheet again (later, if bol's limit was reached)",
+        "nl": "{n} NOT_SENT: draai hetzelfde bestand opnieuw (later, als de limiet van bol bereikt is)",
+    },
+    RowStatus.UNKNOWN: {
+        "en": "{n} UNKNOWN: may already be cancelled; run the same sheet again to confirm (never twice)",
+        "nl": "{n} UNKNOWN: mogelijk al geannuleerd; draai hetzelfde bestand opnieuw om het te bevestigen",
+    },
+    RowStatus.ACCEPTED: {
+        "en": "{n} ACCEPTED: run the same sheet again later to learn the final state",
+        "nl": "{n} ACCEPTED: draai hetzelfde bestand later opnieuw voor de uitkomst",
+    },
+    RowStatus.READY: {
+        "en": "{n} READY: run the sheet (without --dry-run) to send them",
+        "nl": "{n} READY: draai het bestand (zonder --dry-run) om ze te versturen",
+    },
+    RowStatus.ALREADY_CANCELLED: {
+        "en": "{n} ALREADY_CANCELLED: nothing to do",
+        "nl": "{n} ALREADY_CANCELLED: niets te doen",
+    },
+}
+
+WORDS: dict[str, dict[str, str]] = {
+    "Results": {"en": "Results", "nl": "Resultaten"},
+    "Summary": {"en": "Summary", "nl": "Samenvatting"},
+    "Retry": {"en": "Retry", "nl": "Opnieuw"},
+    "Status": {"en": "Status", "nl": "Status"},
+    "Rows": {"en": "Rows", "nl": "Rijen"},
+    "Total": {"en": "Total", "nl": "Totaal"},
+    "Against the performance score": {"en": "Against the performance score", "nl": "Telt mee voor de score"},
+    "Next steps": {"en": "Next steps", "nl": "Wat nu"},
+    "Nothing to do": {"en": "Nothing to do: every row ended well", "nl": "Niets te doen: elke rij is goed afgerond"},
+    "ReasonCode": {"en": "ReasonCode", "nl": "Redencode"},
+    "Cancellations sent": {"en": "Cancellations sent", "nl": "Verstuurde annuleringen"},
+    "Cancellations to send": {"en": "Cancellations to send", "nl": "Te versturen annuleringen"},
+    "Run": {"en": "Run", "nl": "Run"},
+    "Duration": {"en": "Duration", "nl": "Duur"},
+    "Retries": {"en": "Retries", "nl": "Herhaalde verzoeken"},
+    "Rate-limit waits": {"en": "Rate-limit waits", "nl": "Wachttijden door limiet"},
+    "Stopped early": {"en": "Stopped early", "nl": "Eerder gestopt"},
+    "Legend": {"en": "Legend", "nl": "Legenda"},
+    "Outcome": {"en": "Outcome per status", "nl": "Uitkomst per status"},
+    "yes": {"en": "yes", "nl": "ja"},
+    "no": {"en": "no", "nl": "nee"},
+    "seconds": {"en": "{n:.0f} s", "nl": "{n:.0f} s"},
+}
+
+
+def word(key: str, lang: str) -> str:
+    """A label in ``lang`` (English when there is no translation)."""
+    return WORDS[key].get(lang) or WORDS[key]["en"]
+
+
+def meaning(status: RowStatus, lang: str) -> str:
+    """What a status means, in ``lang``."""
+    return MEANING[status].get(lang) or MEANING[status]["en"]
+
+
+def next_steps(counts: dict[RowStatus, int], lang: str) -> list[str]:
+    """One line per status present that asks for something (or says there is nothing to do)."""
+    lines = [
+        (NEXT_STEP[status].get(lang) or NEXT_STEP[status]["en"]).format(n=counts[status])
+        for status in RowStatus
+        if counts.get(status) and status in NEXT_STEP and status is not RowStatus.ALREADY_CANCELLED
+    ]
+    return lines or [word("Nothing to do", lang)]

@@ -1,0 +1,163 @@
+"""What the result workbook says: Results (every row), Summary (what happened, what to do next,
+a chart, the legend) and Retry (the rows that need attention, ready to be fed back in).
+
+Every status family has a colour of its own, used in the Status column, the Summary, its
+legend and its chart. Times are date cells in the run's time zone (``dd-mm-yyyy hh:mm``).
+Pages print landscape, one page wide, with the header row repeated.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from bulkcancel.output.labels import meaning, next_steps, word
+from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
+from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.sheet.cells import column_letter
+from bulkcancel.statuses import RowStatus
+
+COLOURS = {
+    RowStatus.CANCELLED: "A9D08E",  # done: greens and grey
+    RowStatus.ALREADY_CANCELLED: "D9EAD3",
+    RowStatus.SKIPPED: "D9D9D9",
+    RowStatus.ACCEPTED: "9BC2E6",  # on its way: blue
+    RowStatus.READY: "DDEBF7",
+    RowStatus.DUPLICATE: "FFF2CC",  # nothing sent, nothing wrong: pale yellow
+    RowStatus.NOT_SENT: "FFD966",  # run again: amber and orange
+    RowStatus.UNKNOWN: "F4B084",
+    RowStatus.INVALID: "F4CCCC",  # fix the sheet: light red
+    RowStatus.FAILED: "E06666",  # bol refused: red
+}
+OUTCOME_COLUMNS = (
+    7  # Status, Detail, Sent as, Counts against score, Time given to bol, Request sent at, ProcessStatusId
+)
+
+
+def _local(value: datetime | None, summary: RunSummary) -> datetime | None:
+    return value.astimezone(summary.zone).replace(tzinfo=None) if value else None
+
+
+def _cells(row: ResultRow, summary: RunSummary) -> list[Cell]:
+    counts = row.counts_against_score
+    return [
+        row.sheet_row,
+        *row.cells,
+        row.status.value,
+        row.detail,
+        row.sent_as.value if row.sent_as else "",
+        "" if counts is None else word("yes" if counts else "no", summary.lang),
+        _local(row.time_given, summary),
+        _local(row.sent_at, summary),
+        row.process_status_id,
+    ]
+
+
+def _widths(names: Sequence[str], rows: Sequence[ResultRow]) -> list[float]:
+    sample = [[str(row.sheet_row), *row.cells] for row in rows[:500]]
+    inputs = [
+        min(max(max([len(name)] + [len(cells[col]) for cells in sample if col < len(cells)]) + 2, 8), 40)
+        for col, name in enumerate(names[: len(names) - OUTCOME_COLUMNS])
+    ]
+    return [*inputs, 19, 60, 24, 12, 17, 17, 14]
+
+
+def _table(
+    name: str, names: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary, styles: Styles
+) -> SheetSpec:
+    status_column = len(names) - OUTCOME_COLUMNS
+    fills = {status: styles.fill(rgb) for status, rgb in COLOURS.items()}
+    column_styles = [NORMAL] * status_column + [NORMAL, WRAP, NORMAL, NORMAL, DATE, DATE, NORMAL]
+    last = column_letter(len(names) - 1)
+    return SheetSpec(
+        name=name,
+        header=names,
+        rows=((_cells(row, summary), fills[row.status]) for row in rows),
+        count=len(rows),
+        widths=_widths(names, rows),
+        column_styles=column_styles,
+        styled_column=status_column,
+        filtered=True,
+        text_columns=f"B2:{last}{len(rows) + 1}" if rows else "",
+    )
+
+
+def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> list[tuple[list[Cell], int]]:
+    lang = summary.lang
+    counts = Counter(row.status for row in rows)
+    present = [status for status in RowStatus if counts[status]]
+    lines: list[tuple[list[Cell], int]] = [([s.value, counts[s]], styles.fill(COLOURS[s])) for s in present]
+    against = sum(1 for row in rows if row.counts_against_score)
+    lines += [([word("Total", lang), len(rows)], NORMAL), ([], NORMAL)]
+    lines += [([word("Against the performance score", lang), against], NORMAL), ([], NORMAL)]
+    lines += [([word("Next steps", lang), ""], NORMAL)]
+    lines += [([step, ""], NORMAL) for step in next_steps(dict(counts), lang)]
+    sent = word("Cancellations to send" if summary.dry_run else "Cancellations sent", lang)
+    lines += [([], NORMAL), ([word("ReasonCode", lang), sent], NORMAL)]
+    lines += [([reason, count], NORMAL) for reason, count in sorted(summary.reasons.items())]
+    lines += [([], NORMAL), ([word("Run", lang), ""], NORMAL)]
+    if summary.duration is not None:
+        lines.append(([word("Duration", lang), word("seconds", lang).format(n=summary.duration)], NORMAL))
+    if not summary.dry_run:
+        lines.append(([word("Retries", lang), summary.retries], NORMAL))
+        lines.append(([word("Rate-limit waits", lang), summary.rate_limit_waits], NORMAL))
+    if summary.stopped:
+        lines.append(([word("Stopped early", lang), summary.stopped], NORMAL))
+    lines += [([key, value], NORMAL) for key, value in summary.parameters]
+    lines += [([], NORMAL), ([word("Legend", lang), ""], NORMAL)]
+    lines += [([status.value, meaning(status, lang)], styles.fill(COLOURS[status])) for status in RowStatus]
+    return lines
+
+
+def _summary(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> SheetSpec:
+    lines = _summary_lines(rows, summary, styles)
+    counts = Counter(row.status for row in rows)
+    present = [status for status in RowStatus if counts[status]]
+    name = word("Summary", summary.lang)
+    chart = (
+        bar_chart(
+            word("Outcome", summary.lang),
+            name,
+            2,
+            [status.value for status in present],
+            [counts[status] for status in present],
+            [COLOURS[status] for status in present],
+        )
+        if present
+        else None
+    )
+    return SheetSpec(
+        name=name,
+        header=[word("Status", summary.lang), word("Rows", summary.lang)],
+        rows=_summary_rows(lines),
+        count=len(lines),
+        widths=[34, 70],
+        column_styles=[NORMAL, WRAP],
+        styled_column=0,
+        chart=chart,
+    )
+
+
+def _summary_rows(lines: list[tuple[list[Cell], int]]) -> Iterator[tuple[Sequence[Cell], int]]:
+    yield from lines
+
+
+def retry_rows(rows: Sequence[ResultRow], summary: RunSummary) -> list[ResultRow]:
+    """The rows that need attention (a dry run's NOT_SENT rows do not: nothing was meant to go out)."""
+    return [
+        row for row in rows if row.status.needs_attention and not (summary.dry_run and row.status is RowStatus.NOT_SENT)
+    ]
+
+
+def write_workbook(path: Path, names: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary) -> None:
+    """Write Results, Summary and Retry to ``path``."""
+    styles = Styles()
+    lang = summary.lang
+    sheets = [
+        _table(word("Results", lang), names, rows, summary, styles),
+        _summary(rows, summary, styles),
+        _table(word("Retry", lang), names, retry_rows(rows, summary), summary, styles),
+    ]
+    write_sheets(str(path), sheets, styles)
