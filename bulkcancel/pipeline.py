@@ -15,9 +15,10 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
@@ -28,7 +29,7 @@ from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.output.destination import check_destination
+from bulkcancel.output.destination import check_destination, free_name
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
@@ -59,6 +60,11 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
+
+    @property
+    def environment(self) -> str:
+        """Where the run went, in words (the URL for a custom one)."""
+        return _environment(self.target) if self.target else "none"
 
     def counts(self) -> Counter[RowStatus]:
         """Rows per status."""
@@ -154,7 +160,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     out = settings.out or default_out(path, "checked")
     lang = settings.language(sheet.columns.dutch)
     if write:
-        check_destination(out, (path,))
+        check_destination(out, (path,), settings.force)
         params = _params(path, "none (validate)", settings, started)
         write_results(out, sheet.headers, rows, _summary(params, rows, settings, lang, planned=True), sheet.delimiter)
     return Outcome(
@@ -162,7 +168,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
         rows,
         exit_code_for([r.status for r in rows]),
         out=out if write else None,
-        notes=[*sheet.notes, *damage_notes(checks)],
+        notes=[*sheet.notes, *damage_notes(checks, lang)],
         lang=lang,
         zone=settings.zone(),
     )
@@ -183,9 +189,19 @@ def _connect(target: Target, keys: ApiKeys, settings: Settings) -> Callable[[], 
     )
 
 
-def _open_target(settings: Settings) -> tuple[Target, ApiKeys]:
+def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, ApiKeys]:
+    """The target and its keys; a dry run that talks to nobody (no ``--check``) needs no keys."""
     target = resolve_target(settings.env, settings.base_url)
-    keys = load_keys(target)
+    try:
+        keys = load_keys(target)
+    except CredentialsError:
+        if not (settings.dry_run and not settings.check) or notes is None:
+            raise
+        notes.append(
+            "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled "
+            "before (a real run skips those)"
+        )
+        return target, ApiKeys("", "")
     protect(keys.private)
     return target, keys
 
@@ -198,7 +214,8 @@ def run(
     """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
     hooks = hooks or Hooks()
     settings.verify()
-    target, keys = _open_target(settings)
+    key_notes: list[str] = []
+    target, keys = _open_target(settings, key_notes)
     started, clock = datetime.now(UTC), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
@@ -206,7 +223,7 @@ def run(
     checks = validate_sheet_rows(sheet, zone, started, lang)
     run_time = started.astimezone(zone)
     out = settings.out or default_out(path, "dry-run" if settings.dry_run and not settings.check else "results")
-    check_destination(out, (path,))  # before anything is sent: a result that cannot be written is found now
+    check_destination(out, (path,), settings.force)  # before anything is sent: found now, not after
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
@@ -254,7 +271,7 @@ def run(
             out,
             run_id if started_sending else None,
             done.stop_message,
-            [*sheet.notes, *damage_notes(checks)],
+            [*key_notes, *sheet.notes, *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
         )
@@ -293,6 +310,55 @@ def customer_requests(path: Path, settings: Settings) -> int:
     return len(items)
 
 
+def requests_path(out: Path | None, today: date, force: bool) -> Path:
+    """Where ``requests`` writes: ``--out`` (refused if it exists, unless ``force``), else today's
+    name, or ``-2``, ``-3``, ... when today's is there already (a sheet under review is kept)."""
+    if out is not None:
+        if out.suffix.lower() != ".xlsx":
+            raise OutputError(f"--out {out}: the requests sheet is an Excel workbook; give a name ending in .xlsx")
+        if out.exists() and not force:
+            raise OutputError(f"--out {out}: exists; it is not written over: choose another name, or add --force")
+        return out
+    return free_name(Path(f"customer-requests-{today:%Y-%m-%d}.xlsx"))
+
+
+@dataclass(frozen=True)
+class RunListing:
+    """One run of the journal, as ``bulkcancel runs`` lists it."""
+
+    run_id: str
+    started: str
+    input_path: str
+    environment: str
+    counts: str
+    exit: str
+
+
+def run_history(journal_path: Path | None) -> list[RunListing]:
+    """Every run in the journal (the CLI's and the page's), the latest first."""
+    with Journal(journal_path or default_journal_path(), "", "") as store:
+        listed = store.runs()
+    return [
+        RunListing(
+            info.run_id,
+            _local_text(info.started_at, dict(info.params).get("Time zone", "")),
+            Path(info.input_path).name,
+            dict(info.params).get("Environment", info.env),
+            ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
+            "running or stopped" if info.exit_code is None else str(info.exit_code),
+        )
+        for info, counts in listed
+    ]
+
+
+def _local_text(stamp: str, zone: str) -> str:
+    """A journal time (UTC) as people read it, in the run's own time zone."""
+    try:
+        return f"{datetime.fromisoformat(stamp).astimezone(ZoneInfo(zone) if zone else None):%d-%m-%Y %H:%M}"
+    except (ValueError, ZoneInfoNotFoundError):
+        return stamp
+
+
 @dataclass(frozen=True)
 class Report:
     """A stored run written again: its id, where, and the exit code it had."""
@@ -302,15 +368,20 @@ class Report:
     exit_code: ExitCode
 
 
-def report(run_id: str | None, out: Path | None, journal_path: Path | None) -> Report:
-    """Write a run's result again from the journal (the latest run when ``run_id`` is None)."""
+def report(run_id: str | None, out: Path | None, journal_path: Path | None, force: bool = False) -> Report:
+    """Write a run's result again from the journal (the latest run when ``run_id`` is None).
+
+    Without ``out`` it goes where the run wrote it if that file is gone, else beside it as
+    ``<name>-<run id>.xlsx``: a rebuilt result never replaces one silently."""
     with Journal(journal_path or default_journal_path(), "", "") as store:
         chosen = run_id or store.latest_run_id(any_target=True)
         if chosen is None:
             raise JournalError(f"the journal {store.path} has no runs yet")
         stored = rebuild(store, chosen)
     target = out or Path(stored.info.out_path)
-    check_destination(target, (Path(stored.info.input_path),))
+    if out is None and target.exists():
+        target = free_name(target.with_name(f"{target.stem}-{chosen}{target.suffix}"))
+    check_destination(target, (Path(stored.info.input_path),), force)
     write_results(target, stored.headers, stored.rows, stored.summary)
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 

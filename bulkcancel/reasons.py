@@ -49,6 +49,21 @@ MEANINGS: dict[ReasonCode, str] = {
     ReasonCode.OTHER: "Another reason",
 }
 
+MEANINGS_NL: dict[ReasonCode, str] = {
+    ReasonCode.OUT_OF_STOCK: "Niet op voorraad, of via een ander kanaal verkocht",
+    ReasonCode.REQUESTED_BY_CUSTOMER: "Bevestigt het annuleringsverzoek van de klant zelf",
+    ReasonCode.BAD_CONDITION: "Het artikel is niet meer in goede staat",
+    ReasonCode.HIGHER_SHIPCOST: "De verzendkosten vallen hoger uit dan verwacht",
+    ReasonCode.INCORRECT_PRICE: "De prijs van het aanbod was onjuist",
+    ReasonCode.NOT_AVAIL_IN_TIME: "Het artikel kan niet op tijd geleverd worden",
+    ReasonCode.NO_BOL_GUARANTEE: "Het artikel valt niet onder de bol.com-garantie",
+    ReasonCode.ORDERED_TWICE: "De klant heeft hetzelfde artikel twee keer besteld",
+    ReasonCode.RETAIN_ITEM: "De verkoper wil het artikel houden",
+    ReasonCode.TECH_ISSUE: "Een technisch probleem aan de kant van de verkoper",
+    ReasonCode.UNFINDABLE_ITEM: "Het artikel is niet te vinden in het magazijn",
+    ReasonCode.OTHER: "Een andere reden",
+}
+
 # Words staff type instead of the code; keys are normalised like the input.
 _ALIASES: dict[str, ReasonCode] = {
     "CUSTOMER_REQUEST": ReasonCode.REQUESTED_BY_CUSTOMER,

@@ -50,6 +50,7 @@ class Settings:
     max_order_pages: int = 150
     confirm_threshold: int = 50  # from this many rows on, production asks for the number typed
     lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
+    force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
 
     def zone(self) -> ZoneInfo:
         """The time zone for naive times; a ConfigError for an unknown name."""
@@ -95,6 +96,8 @@ class Settings:
             raise ConfigError(f"--concurrency {self.concurrency}: choose a number from 1 to 256")
         if self.lang not in ("auto", *LANGUAGES):
             raise ConfigError(f"--lang {self.lang!r}: choose auto, en or nl")
+        if self.canary < 0:
+            raise ConfigError(f"--canary {self.canary}: give how many rows to send first (0 for no canary)")
         if self.daily_budget < 0:
             raise ConfigError("the daily budget cannot be negative")
         self.zone()

@@ -139,7 +139,8 @@ class AiohttpExchange:
         except aiohttp.ConnectionTimeoutError:
             raise NetworkError(f"could not connect to {origin_of(url)} (timed out)", maybe_delivered=False) from None
         except aiohttp.ClientConnectorError as exc:
-            reason = exc.os_error.strerror or type(exc.os_error).__name__
+            refused = isinstance(exc.os_error, ConnectionRefusedError) or "Connect call failed" in str(exc.os_error)
+            reason = "connection refused" if refused else exc.os_error.strerror or type(exc.os_error).__name__
             raise NetworkError(f"could not connect to {origin_of(url)} ({reason})", maybe_delivered=False) from None
         except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
             raise NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True) from None

@@ -383,8 +383,8 @@ def test_an_unreachable_server_leaves_every_row_not_sent_at_once(tmp_path: Path)
     assert result.returncode == 3, result.stderr
     statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
     assert statuses == ["NOT_SENT"] * 200
-    lines = [line for line in result.stdout.splitlines() if url in line]
-    assert len(lines) == 1 and "could not connect" in lines[0]
+    lines = [line for line in result.stdout.splitlines() if "could not connect" in line]
+    assert len(lines) == 1 and url in lines[0] and "connection refused" in lines[0]
 
 
 def test_keys_revoked_mid_run_stop_sending_and_polling(tmp_path: Path) -> None:

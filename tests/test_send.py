@@ -18,7 +18,7 @@ from bulkcancel.journal.records import Answer, Intent, ItemState
 from bulkcancel.journal.store import Journal
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.retry import RetryPolicy
-from bulkcancel.send.sender import Sender, SendJob, SendPolicy
+from bulkcancel.send.sender import Progress, Sender, SendJob, SendPolicy
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
@@ -383,3 +383,24 @@ def test_a_poll_that_waited_long_for_a_slot_is_polled_again(tmp_path: Path) -> N
 
     results = follow_one(backend, tmp_path, fake_sleep, lambda: now[0])
     assert results[0].status is RowStatus.CANCELLED
+
+
+def test_progress_counts_add_up_on_a_resumed_run(tmp_path: Path) -> None:
+    """A resumed run mixes follow-ups of earlier sends and new sends: every row is counted once."""
+    seen: list[Progress] = []
+    backend = Scripted({"2": [status(ProcessState.PENDING)], "3": [error(400, "41201")]})
+
+    async def go() -> None:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            sender = Sender(backend, journal, "r", SendPolicy(poll_initial=0), on_progress=seen.append)
+            jobs = [
+                SendJob(0, "1", ReasonCode.OTHER, NOW, follow_up_id="77"),
+                SendJob(1, "2", ReasonCode.OTHER, NOW),
+                SendJob(2, "3", ReasonCode.OTHER, NOW),
+            ]
+            await sender.run(jobs)
+
+    asyncio.run(go())
+    assert all(p.total == 3 and p.done == sum(p.ended.values()) <= 3 for p in seen)
+    assert seen[-1].ended == {RowStatus.CANCELLED: 2, RowStatus.FAILED: 1}
+    assert seen[-1].requests == 2  # the follow-up sent no cancellation

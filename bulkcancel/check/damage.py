@@ -21,7 +21,22 @@ _DAMAGE = {
 }
 
 
-def damage_notes(checks: Sequence[RowCheck]) -> list[str]:
+_DAMAGE_NL = {
+    "id.scientific": "{n} rij(en) met ID's in wetenschappelijke notatie (Excel is de laatste cijfers kwijt): "
+    "maak de kolom OrderItemId op als Tekst en plak de ID's opnieuw",
+    "note.float": "{n} ID('s) kwamen binnen als getal met decimalen (.0); gelezen als geheel getal",
+    "note.thousands": "{n} ID('s) hadden scheidingstekens voor duizendtallen; die zijn weggehaald",
+    "note.zeros": "{n} ID('s) hadden voorloopnullen; die zijn weggehaald",
+    "note.apostrophe": "{n} ID('s) begonnen met een apostrof; die is weggehaald",
+    "note.serial": "{n} datum(s) waren Excel-datumgetallen in een tekstkolom; controleer de gelezen data",
+    "note.dmy": "{n} datum(s) konden dag-maand of maand-dag zijn; gelezen als dag-maand-jaar",
+    "note.gap": "{n} tijd(en) bestaan niet (de klok ging vooruit); zie Toelichting",
+    "note.overlap": "{n} tijd(en) komen twee keer voor (de klok ging terug); de eerste is verstuurd",
+}
+
+
+def damage_notes(checks: Sequence[RowCheck], lang: str = "en") -> list[str]:
     """One line per kind of damage or reading note in the rows, with how many rows have it."""
     kinds = Counter(kind for check in checks for kind in check.kinds)
-    return [text.format(n=kinds[key]) for key, text in _DAMAGE.items() if kinds[key]]
+    texts = _DAMAGE_NL if lang == "nl" else _DAMAGE
+    return [texts[key].format(n=kinds[key]) for key in _DAMAGE if kinds[key]]

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli.offline import report, template, validate
+from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import err
 from bulkcancel.cli.simulate import simulate
@@ -61,7 +61,7 @@ def cli() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-for _command in (template, validate, run, plan, requests, report, simulate):
+for _command in (template, validate, run, plan, requests, report, runs, simulate):
     cli.add_command(_command)
 
 

@@ -11,6 +11,7 @@ import click
 
 from bulkcancel.cli.options import (
     console,
+    force_opt,
     json_opt,
     lang_opt,
     out_opt,
@@ -54,7 +55,7 @@ def _finish(ctx: click.Context, outcome: Outcome, title: str, as_json: bool) -> 
     is_flag=True,
     help="With --check: send rows whose reason does not match the customer's request.",
 )
-@click.option("--canary", type=int, default=0, help="Send this many rows first, then ask.")
+@click.option("--canary", type=click.IntRange(min=0), default=0, help="Send this many rows first, then ask.")
 @click.option("--yes", is_flag=True, help="Do not ask (production, canary); stop if a canary row fails.")
 @click.option(
     "--daily-budget",
@@ -72,6 +73,7 @@ def _finish(ctx: click.Context, outcome: Outcome, title: str, as_json: bool) -> 
 )
 @json_opt
 @lang_opt
+@force_opt
 @click.pass_context
 def run(
     ctx: click.Context, /, sheet: Path, *, as_json: bool, yes: bool, quiet: bool, verbose: bool, **options: Any
@@ -86,16 +88,15 @@ def run(
     settings = Settings(sheet=options.pop("sheet_name"), **options)
     with (
         logging_to_stderr(verbose),
-        progress_printer(enabled=not (quiet or as_json) and _is_terminal()) as on_event,
+        progress_printer(enabled=not (quiet or as_json) and _is_terminal()) as on_progress,
     ):
         hooks = Hooks(
             confirm=lambda plan: confirm_production(plan, yes, settings.confirm_threshold),
             canary_ok=lambda results: canary_prompt(results, yes),
-            on_event=on_event,
+            on_progress=on_progress,
         )
         outcome = do_run(sheet, settings, hooks)
-    name = outcome.target.name.value if outcome.target else ""
-    _finish(ctx, outcome, "Dry run (nothing sent)" if settings.dry_run else f"Run on {name}", as_json)
+    _finish(ctx, outcome, "Dry run (nothing sent)" if settings.dry_run else "Run on", as_json)
 
 
 @click.command()
@@ -108,6 +109,7 @@ def run(
 )
 @json_opt
 @lang_opt
+@force_opt
 @click.pass_context
 def plan(
     ctx: click.Context, /, sheet: Path, *, out: Path | None, as_json: bool, quiet: bool, verbose: bool, **options: Any
@@ -133,13 +135,14 @@ def plan(
 @click.command()
 @out_opt
 @target_options
-def requests(*, out: Path | None, quiet: bool, verbose: bool, **options: Any) -> None:
+@force_opt
+def requests(*, out: Path | None, quiet: bool, verbose: bool, force: bool, **options: Any) -> None:
     """Write the open items whose customer asked to cancel, ready to run (REQUESTED_BY_CUSTOMER)."""
     from bulkcancel.logs import logging_to_stderr
-    from bulkcancel.pipeline import customer_requests
+    from bulkcancel.pipeline import customer_requests, requests_path
     from bulkcancel.settings import Settings
 
-    target_path = out or Path(f"customer-requests-{date.today():%Y-%m-%d}.xlsx")
+    target_path = requests_path(out, date.today(), force)
     with logging_to_stderr(verbose):
         count = customer_requests(target_path, Settings(**options))
     console.print(f"{count} customer cancellation request(s) written to {target_path}", markup=False)

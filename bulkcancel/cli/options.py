@@ -41,6 +41,7 @@ journal_opt = click.option(
     help="Journal file (default: in your data directory).",
 )
 json_opt = click.option("--json", "as_json", is_flag=True, help="Print a machine-readable summary.")
+force_opt = click.option("--force", is_flag=True, help="Replace an existing file bulkcancel did not write.")
 
 
 def sheet_options(command: F) -> F:

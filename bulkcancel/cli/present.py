@@ -9,38 +9,61 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.output.labels import next_steps, word
 from bulkcancel.pipeline import Outcome
 from bulkcancel.send.plan import Plan
+from bulkcancel.send.sender import Progress as SendProgress
 from bulkcancel.send.sender import SendResult
 from bulkcancel.statuses import RowStatus
 
 
+class _RateColumn(ProgressColumn):
+    """Rows ended per second."""
+
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.1f} rows/s" if speed else "")
+
+
 @contextmanager
-def progress_printer(enabled: bool) -> Iterator[Callable[[str], None] | None]:
-    """A callback that advances a progress bar per event, or None when quiet."""
+def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] | None]:
+    """A progress bar that fills: rows ended of the total, %, rate, time left, and the counts per status."""
     if not enabled:
         yield None
         return
-    counts = {"sent": 0, "accepted": 0, "cancelled": 0, "failed": 0}
     with Progress(
-        TextColumn("{task.description}"),
         BarColumn(),
-        TimeElapsedColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        _RateColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
         console=console,
         transient=True,
     ) as bar:
-        task = bar.add_task("sending", total=None)
+        task = bar.add_task("", total=None)
 
-        def on_event(kind: str) -> None:
-            counts[kind] = counts.get(kind, 0) + 1
-            bar.update(task, description=", ".join(f"{v} {k}" for k, v in counts.items()))
+        def on_progress(progress: SendProgress) -> None:
+            counts = ", ".join(f"{n} {status.value}" for status, n in sorted(progress.ended.items()) if n)
+            waits = f", {progress.rate_limit_waits} rate-limit wait(s)" if progress.rate_limit_waits else ""
+            bar.update(task, total=progress.total, completed=progress.done, description=counts + waits)
 
-        yield on_event
+        yield on_progress
 
 
 def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
@@ -71,7 +94,7 @@ def canary_prompt(results: list[SendResult], yes: bool) -> bool:
     console.print("Canary: " + ", ".join(f"{count} {status}" for status, count in sorted(counts.items())))
     for result in results:
         if result.status not in (RowStatus.CANCELLED, RowStatus.ACCEPTED):
-            console.print(f"  row {result.index + 1}: {result.status.value}: {result.detail}", markup=False)
+            console.print(f"  row {result.sheet_row}: {result.status.value}: {result.detail}", markup=False)
     all_good = all(r.status in (RowStatus.CANCELLED, RowStatus.ACCEPTED) for r in results)
     if yes:
         if not all_good:
@@ -100,26 +123,28 @@ def print_json(outcome: Outcome) -> None:
 
 
 def print_outcome(outcome: Outcome, title: str) -> None:
-    """The summary table, notes, and where the result went."""
+    """The summary table, notes, what to do next and where the result went, in the sheet's language.
+
+    ``title`` is a key of ``output.labels.WORDS`` ("Run on" gets the environment)."""
+    lang = outcome.lang
     if outcome.target is not None and outcome.target.in_process:
-        console.print(
-            "Demo: ran against the embedded simulator; nothing reached bol.com "
-            "(choose --env test or --env production for real runs)."
-        )
+        console.print(word("Demo", lang), markup=False)
     counts = outcome.counts()
-    table = Table(title=title, title_justify="left")
-    table.add_column("Status")
-    table.add_column("Rows", justify="right")
+    table = Table(title=word(title, lang).format(where=outcome.environment), title_justify="left")
+    table.add_column(word("Status", lang))
+    table.add_column(word("Rows", lang), justify="right")
     for status in RowStatus:
         if counts[status]:
             table.add_row(status.value, str(counts[status]))
-    table.add_row("Total", str(len(outcome.rows)), style="bold")
+    table.add_row(word("Total", lang), str(len(outcome.rows)), style="bold")
     console.print(table)
     for note in outcome.notes:
-        console.print(f"Note: {note}", markup=False)
+        console.print(f"{word('Note', lang)}: {note}", markup=False)
     if outcome.message:
         console.print(outcome.message, markup=False)
+    for step in next_steps(dict(counts), lang):
+        console.print(f"- {step}", markup=False)
     if outcome.out:
-        console.print(f"Result: {outcome.out}", markup=False)
+        console.print(f"{word('Result', lang)}: {outcome.out}", markup=False)
     if outcome.run_id:
-        console.print(f"Run id: {outcome.run_id}", markup=False)
+        console.print(f"{word('Run id', lang)}: {outcome.run_id}", markup=False)

@@ -207,6 +207,16 @@ class Journal:
         row = self.db.execute(_RUN_SQL + " WHERE run_id=?", (run_id,)).fetchone()
         return run_info_of(row) if row else None
 
+    def runs(self) -> list[tuple[RunInfo, dict[str, int]]]:
+        """Every run, the latest first, with its rows per stored status (PENDING: never finished)."""
+        counts: dict[str, dict[str, int]] = {}
+        for run_id, status, count in self.db.execute("SELECT run_id, status, count(*) FROM run_rows GROUP BY 1, 2"):
+            counts.setdefault(run_id, {})[status] = count
+        return [
+            (info, counts.get(info.run_id, {}))
+            for info in (run_info_of(row) for row in self.db.execute(_RUN_SQL + " ORDER BY started_at DESC"))
+        ]
+
     def latest_run_id(self, any_target: bool = False) -> str | None:
         """The most recent run of this environment and key (or of any, with ``any_target``)."""
         args: tuple[str, ...] = ()

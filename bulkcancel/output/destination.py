@@ -44,8 +44,9 @@ def written_by_us(path: Path) -> bool:
         return False
 
 
-def check_destination(out: Path, sources: tuple[Path, ...] = ()) -> None:
-    """Refuse, with one line, a result path that cannot or must not be written."""
+def check_destination(out: Path, sources: tuple[Path, ...] = (), force: bool = False) -> None:
+    """Refuse, with one line, a result path that cannot or must not be written (``force``: a file
+    bulkcancel did not write may be replaced; the input never is)."""
     if out.suffix.lower() not in FORMATS:
         raise OutputError(f"--out {out}: a result is written as .xlsx or .csv; choose a name ending in one of them")
     if any(out == source or _same_file(out, source) for source in sources):
@@ -57,8 +58,17 @@ def check_destination(out: Path, sources: tuple[Path, ...] = ()) -> None:
         raise OutputError(f"--out {out}: the folder {folder} cannot be written to; choose another place")
     if out.is_dir():
         raise OutputError(f"--out {out}: is a folder; give a file name ending in .xlsx or .csv")
-    if out.exists() and not written_by_us(out):
+    if out.exists() and not force and not written_by_us(out):
         raise OutputError(
             f"--out {out}: exists and is not a bulkcancel result; it is not written over: "
-            "choose another name, or move that file away"
+            "choose another name, or add --force"
         )
+
+
+def free_name(path: Path) -> Path:
+    """``path``, or the first of ``name-2.ext``, ``name-3.ext``, ... that does not exist yet."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate

@@ -93,6 +93,19 @@ WORDS: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "nl": "ja"},
     "no": {"en": "no", "nl": "nee"},
     "seconds": {"en": "{n:.0f} s", "nl": "{n:.0f} s"},
+    "Validation (nothing sent)": {"en": "Validation (nothing sent)", "nl": "Controle (niets verstuurd)"},
+    "Dry run (nothing sent)": {"en": "Dry run (nothing sent)", "nl": "Proefrun (niets verstuurd)"},
+    "Plan (nothing sent)": {"en": "Plan (nothing sent)", "nl": "Plan (niets verstuurd)"},
+    "Run on": {"en": "Run on {where}", "nl": "Run op {where}"},
+    "Note": {"en": "Note", "nl": "Let op"},
+    "Result": {"en": "Result", "nl": "Resultaat"},
+    "Run id": {"en": "Run id", "nl": "Run-id"},
+    "Demo": {
+        "en": "Demo: ran against the embedded simulator; nothing reached bol.com "
+        "(choose --env test or --env production for real runs).",
+        "nl": "Demo: gedraaid tegen de ingebouwde simulator; er is niets naar bol.com gegaan "
+        "(kies --env test of --env production voor echte runs).",
+    },
 }
 
 

@@ -8,11 +8,32 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from bulkcancel.errors import OutputError
 from bulkcancel.output.atomic import write_atomically
-from bulkcancel.reasons import ReasonCode
+from bulkcancel.reasons import MEANINGS, MEANINGS_NL, ReasonCode
 
 TEMPLATE_ROWS = 2000
 COLUMNS = (("OrderItemId", 16), ("ReasonCode", 26), ("DateTime", 20), ("Note", 40))
+
+
+_STEPS_EN = (
+    "OrderItemId: the order item's id from bol (digits only; the column is formatted as Text).",
+    "ReasonCode: one of the codes below (pick from the dropdown).",
+    "DateTime: when it was cancelled, e.g. 28-11-2026 14:30; empty means the time of the run.",
+    "Note: anything you like; extra columns are kept in the result workbook.",
+    "Check the sheet without sending anything: bulkcancel validate <file>",
+)
+_STEPS_NL = (
+    "OrderItemId: het orderregelnummer van bol (alleen cijfers; de kolom staat op Tekst).",
+    "ReasonCode: een van de codes hieronder (kies uit de lijst).",
+    "DateTime: wanneer het is geannuleerd, bijv. 28-11-2026 14:30; leeg is het moment van de run.",
+    "Note: wat je wilt; extra kolommen komen terug in het resultaat.",
+    "Controleer het bestand zonder iets te versturen: bulkcancel validate <bestand>",
+)
+_HEADINGS_EN = ("ReasonCode", "Meaning", "Counts against performance score")
+_HEADINGS_NL = ("ReasonCode", "Betekenis", "Telt mee voor de prestatiescore")
+_YES_NO_EN = ("yes", "no (confirms the customer's request)")
+_YES_NO_NL = ("ja", "nee (bevestigt het verzoek van de klant)")
 
 
 def build_template() -> Workbook:
@@ -41,34 +62,33 @@ def build_template() -> Workbook:
     sheet.add_data_validation(codes)
 
     guide = book.create_sheet("Instructions")
-    for letter, size in zip("ABC", (26, 52, 30), strict=True):
+    for letter, size in zip("ABC", (26, 60, 34), strict=True):
         guide.column_dimensions[letter].width = size
-    guide.append(["How to fill in the Cancellations sheet"])
-    guide["A1"].font = bold
-    for line in (
-        "OrderItemId: the order item's id from bol (digits only; the column is formatted as Text).",
-        "ReasonCode: one of the codes below (pick from the dropdown).",
-        "DateTime: when it was cancelled, e.g. 28-11-2026 14:30; empty means the time of the run.",
-        "Note: anything you like; extra columns are kept in the result workbook.",
-        "Check the sheet without sending anything: bulkcancel validate <file>",
+    for title, lines, headings, meanings, yes_no in (
+        ("How to fill in the Cancellations sheet", _STEPS_EN, _HEADINGS_EN, MEANINGS, _YES_NO_EN),
+        ("Zo vul je het tabblad Cancellations in", _STEPS_NL, _HEADINGS_NL, MEANINGS_NL, _YES_NO_NL),
     ):
-        guide.append([line])
-    guide.append([])
-    guide.append(["ReasonCode", "Meaning", "Counts against performance score"])
-    for cell in guide[guide.max_row]:
-        cell.font = bold
-    for code in ReasonCode:
-        guide.append(
-            [
-                code.value,
-                code.meaning,
-                "yes" if code.counts_against_score else "no (confirms the customer's request)",
-            ]
-        )
+        guide.append([title])
+        guide.cell(row=guide.max_row, column=1).font = bold
+        for line in lines:
+            guide.append([line])
+        guide.append([])
+        guide.append(list(headings))
+        for cell in guide[guide.max_row]:
+            cell.font = bold
+        for code in ReasonCode:
+            guide.append([code.value, meanings[code], yes_no[0] if code.counts_against_score else yes_no[1]])
+        guide.append([])
     return book
 
 
-def write_template(path: Path) -> None:
-    """Write the template to ``path`` (atomically)."""
+def write_template(path: Path, force: bool = False) -> None:
+    """Write the template to ``path`` (atomically); never over an existing file unless ``force``."""
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(f"{path}: the template is an Excel workbook; give a name ending in .xlsx")
+    if path.exists() and not force:
+        raise OutputError(
+            f"{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force"
+        )
     book = build_template()
     write_atomically(path, lambda tmp: book.save(tmp))

@@ -17,7 +17,7 @@ from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.journal.store import Journal
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
-from bulkcancel.send.sender import Sender, SendPolicy, SendResult, StopReason
+from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult, StopReason
 from bulkcancel.statuses import RowStatus
 
 INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
@@ -30,7 +30,7 @@ class Hooks:
 
     confirm: Callable[[Plan], bool] | None = None
     canary_ok: Callable[[list[SendResult]], bool] | None = None
-    on_event: Callable[[str], None] | None = None
+    on_progress: OnProgress | None = None
     on_start: Callable[[], None] | None = None
 
 
@@ -93,7 +93,8 @@ async def execute(
             return done
         if hooks.on_start:
             hooks.on_start()
-        sender = Sender(backend, journal, run_id, options.policy, on_event=hooks.on_event)
+        sender = Sender(backend, journal, run_id, options.policy, on_progress=hooks.on_progress)
+        sender.total = len(plan.jobs)
         with (
             _signals(sender, options.interrupt_grace),
             contextlib.suppress(asyncio.CancelledError),

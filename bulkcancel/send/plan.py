@@ -9,7 +9,7 @@ budget are left NOT_SENT, in sheet order.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -55,23 +55,13 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
     for check in ready:
         assert check.order_item_id is not None and check.reason is not None
         record = known.get(check.order_item_id)
-        job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time)
+        job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time, sheet_row=check.sheet_row)
         if record is not None and record.state is ItemState.CANCELLED:
-            plan.settled[check.index] = (
-                RowStatus.SKIPPED,
-                f"already cancelled in run {record.run_id} ({record.last_sent_at})",
-            )
+            when = _local(record.last_sent_at, run_time)
+            plan.settled[check.index] = (RowStatus.SKIPPED, f"already cancelled in run {record.run_id} ({when})")
             continue
         if record is not None and record.state is ItemState.ACCEPTED and record.process_status_id:
-            follow_up = SendJob(
-                job.index,
-                job.order_item_id,
-                job.reason,
-                job.when,
-                follow_up_id=record.process_status_id,
-                in_doubt=record.in_doubt,
-            )
-            plan.jobs.append(follow_up)
+            plan.jobs.append(replace(job, follow_up_id=record.process_status_id, in_doubt=record.in_doubt))
             continue
         if sends >= budget_left:
             plan.over_budget += 1
@@ -82,5 +72,13 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
             continue
         sends += 1
         in_doubt = record is not None and (record.state is ItemState.SENDING or record.in_doubt)
-        plan.jobs.append(SendJob(job.index, job.order_item_id, job.reason, job.when, in_doubt=in_doubt))
+        plan.jobs.append(replace(job, in_doubt=in_doubt))
     return plan
+
+
+def _local(stamp: str | None, run_time: datetime) -> str:
+    """A journal time (UTC) in the run's time zone, as people read it."""
+    try:
+        return f"{datetime.fromisoformat(stamp or '').astimezone(run_time.tzinfo):%d-%m-%Y %H:%M}"
+    except ValueError:
+        return stamp or "time unknown"

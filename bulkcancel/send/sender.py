@@ -15,7 +15,8 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
@@ -60,6 +61,7 @@ class SendJob:
     when: datetime
     follow_up_id: str | None = None
     in_doubt: bool = False  # an earlier attempt may have reached bol
+    sheet_row: int = 0  # the row number the sheet (and the result workbook) gives it
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class SendResult:
     detail: str
     process_status_id: str | None = None
     sent_at: datetime | None = None
+    sheet_row: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,23 @@ class StopReason(Enum):
     CANARY = "canary"  # the canary rows were not confirmed
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is: rows ended of the rows it sends or follows up, per status."""
+
+    total: int
+    ended: Mapping[RowStatus, int]
+    requests: int  # cancellation requests sent so far (retries included)
+    rate_limit_waits: int
+
+    @property
+    def done(self) -> int:
+        """Rows ended so far (the statuses add up to it)."""
+        return sum(self.ended.values())
+
+
 Sleep = Callable[[float], Awaitable[None]]
-Event = Callable[[str], None]
+OnProgress = Callable[[Progress], None]
 
 
 def _utcnow() -> datetime:
@@ -119,12 +137,15 @@ class Sender:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
-        on_event: Event | None = None,
+        on_progress: OnProgress | None = None,
     ) -> None:
         self.backend, self.run_id, self.policy = backend, run_id, policy
         self._writes = GroupCommit(journal)
         self._sleep, self._rng, self._clock = sleep, rng or random.Random(), clock
-        self._on_event = on_event or (lambda kind: None)
+        self._on_progress = on_progress
+        self.total = 0  # rows this run ends: set ahead when it sends in parts (the canary, then the rest)
+        self._ended: Counter[RowStatus] = Counter()
+        self._requests = 0
         self._slots = Slots(policy.concurrency)
         self.stop_reason: StopReason | None = None
         self.stop_message = ""
@@ -148,6 +169,9 @@ class Sender:
 
     async def run(self, jobs: Iterable[SendJob]) -> dict[int, SendResult]:
         """Send every job (or leave it NOT_SENT when stopped); results by row index."""
+        jobs = list(jobs)
+        self.total = max(self.total, len(self._results) + len(jobs))
+        self._report()
         queue = iter(jobs)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.policy.concurrency)]
         try:
@@ -218,7 +242,8 @@ class Sender:
                 return
             logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
             sent_at = _utcnow()
-            self._on_event("sent")
+            self._requests += 1
+            self._report()
             try:
                 reply = await self._request(self.backend.cancel(job.order_item_id, job.reason, job.when), urgent=True)
             except NetworkError as exc:
@@ -259,7 +284,6 @@ class Sender:
                 self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
             else:
                 self._finish(job, RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(decision.message), sent_at=sent_at)
-            self._on_event("cancelled")
             return True
         if decision.next is Next.FAILED:
             self._writes.answer(
@@ -320,7 +344,6 @@ class Sender:
             process_status_id=status.id,
             in_doubt=in_doubt,
         )
-        self._on_event("accepted")
         if status.status.is_final:
             self._final(job, status.id, status.status, status.error_message, sent_at, in_doubt)
         elif not self.policy.follow:
@@ -398,7 +421,6 @@ class Sender:
         if state is ProcessState.SUCCESS:
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id)
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
-            self._on_event("cancelled")
             return
         message = error or f"process status {state.value}"
         if ALREADY_CANCELLED.search(message):
@@ -410,7 +432,6 @@ class Sender:
             )
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
             self._finish(job, status, detail, process_id=process_id, sent_at=sent_at)
-            self._on_event("cancelled")
             return
         self._writes.answer(
             job.order_item_id, ItemState.FAILED, process_status_id=process_id, message=message, in_doubt=in_doubt
@@ -426,6 +447,11 @@ class Sender:
         process_id: str | None = None,
         sent_at: datetime | None = None,
     ) -> None:
-        if status is RowStatus.FAILED:
-            self._on_event("failed")
-        self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at)
+        if job.index not in self._results:
+            self._ended[status] += 1
+        self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at, job.sheet_row)
+        self._report()
+
+    def _report(self) -> None:
+        if self._on_progress is not None:
+            self._on_progress(Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits))

@@ -126,13 +126,24 @@ def looks_like_header(cells: list[str]) -> bool:
     return all(role in roles for role in REQUIRED)
 
 
+# An order id is not an order item id: such a column is never offered as the OrderItemId.
+ORDER_ID_NAMES = {"order", "orderid", "ordernumber", "ordernr", "ordernummer", "bestelling", "bestelnummer"}
+
+
 def _closest(missing: str, headers: list[str]) -> str:
-    names = [h for h in headers if h.strip()]
+    """A "did you mean" for a missing role: never a column that is another field, or an order id."""
+    names = [h for h in headers if h.strip() and role_of(h) is None and canonical(h) not in ORDER_ID_NAMES]
     close = difflib.get_close_matches(canonical(missing), [canonical(h) for h in names], n=1, cutoff=0.5)
     if not close:
         return ""
     original = next(h for h in names if canonical(h) == close[0])
     return f"; did you mean {original!r}?"
+
+
+def _order_hint(role: str, headers: list[str]) -> str:
+    if role == ORDER_ITEM_ID and any(canonical(h) in ORDER_ID_NAMES for h in headers):
+        return "; an order id is not an order item id: add the order item ids (bol's OrderItemId) as a column"
+    return ""
 
 
 def map_columns(headers: list[str], where: str) -> ColumnMap:
@@ -146,7 +157,8 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
     for role in REQUIRED:
         if role not in found:
             raise ColumnError(
-                f"{where}: no {role} column (headers found: {shown}){_closest(role, headers)} "
+                f"{where}: no {role} column (headers found: {shown})"
+                f"{_closest(role, headers)}{_order_hint(role, headers)} "
                 f"Name the column {role!r}, or use the template (bulkcancel template)."
             )
     for role, indexes in found.items():

@@ -70,6 +70,11 @@ def _sniff_kind(path: Path, head: bytes) -> str:
             f"{path}: is password-protected or an old Excel 97-2003 workbook; open it in Excel "
             "and save it as .xlsx without a password (File > Save As > Excel Workbook)"
         )
+    if head.startswith(b"%PDF"):
+        raise InputFileError(
+            f"{shown(path)}: is a PDF document, not a sheet; export the table from the program that made it "
+            "as .xlsx or .csv (or copy it into Excel and save it as .xlsx)"
+        )
     if head.startswith(b"PK\x03\x04"):
         return "ods" if suffix == ".ods" else "xlsx"
     if suffix in {".xlsx", ".xlsm"}:

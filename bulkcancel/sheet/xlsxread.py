@@ -32,9 +32,16 @@ def _check_zip(path: Path, max_uncompressed: int, kind: str = "xlsx") -> None:
             names = {info.filename for info in infos}
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
         raise damaged(path, exc) from None
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        program = "Word" if "word/document.xml" in names else "PowerPoint"
+        raise InputFileError(
+            f"{path}: is a {program} document, not a workbook; copy its table into Excel and save it "
+            "from Excel as .xlsx"
+        )
     if ("xl/workbook.xml" if kind == "xlsx" else "content.xml") not in names:
         raise InputFileError(
-            f"{path}: is a zip file but not an {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook"
+            f"{path}: is a zip file but not an {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook; "
+            "save the sheet from Excel as .xlsx"
         )
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
