@@ -423,3 +423,13 @@ def test_a_journal_that_fails_mid_run_stops_sending_and_the_result_says_so(tmp_p
     statuses = [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")]
     assert len(statuses) == 20 and statuses.count("NOT_SENT") >= 14
     assert len(simulator.state.ledger) <= 5  # nothing left once the journal could not record it
+
+
+@pytest.mark.parametrize("command", [("plan",), ("run", "--check"), ("requests",)])
+def test_an_unreachable_server_during_the_check_is_one_line(tmp_path: Path, command: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{refused_port()}"
+    sheet = () if command == ("requests",) else (str(sheet_of(tmp_path, 3)),)
+    result = bulkcancel(command[0], *sheet, *command[1:], "--base-url", url, "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("bulkcancel: error: could not list open orders")
+    assert url in result.stderr and "unexpected" not in result.stderr

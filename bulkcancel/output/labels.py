@@ -61,8 +61,8 @@ NEXT_STEP: dict[RowStatus, dict[str, str]] = {
         "nl": "{n} ACCEPTED: draai hetzelfde bestand later opnieuw voor de uitkomst",
     },
     RowStatus.READY: {
-        "en": "{n} READY: run the sheet (without --dry-run) to send them",
-        "nl": "{n} READY: draai het bestand (zonder --dry-run) om ze te versturen",
+        "en": "{n} READY: send them with bulkcancel run (without --dry-run)",
+        "nl": "{n} READY: verstuur ze met bulkcancel run (zonder --dry-run)",
     },
     RowStatus.ALREADY_CANCELLED: {
         "en": "{n} ALREADY_CANCELLED: nothing to do",

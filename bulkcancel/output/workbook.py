@@ -61,7 +61,7 @@ def _widths(names: Sequence[str], rows: Sequence[ResultRow]) -> list[float]:
         min(max(max([len(name)] + [len(cells[col]) for cells in sample if col < len(cells)]) + 2, 8), 40)
         for col, name in enumerate(names[: len(names) - OUTCOME_COLUMNS])
     ]
-    return [*inputs, 19, 60, 24, 12, 17, 17, 14]
+    return [*inputs, 19, 60, 24, 21, 19, 19, 16]
 
 
 def _table(

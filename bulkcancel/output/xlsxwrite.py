@@ -38,6 +38,7 @@ APPLICATION = "bulkcancel"  # docProps/app.xml: how a later run knows a file is 
 # cellXfs: the fixed styles, then one fill per entry of ``Styles.fills``.
 NORMAL, HEADER, WRAP, DATE, QUOTED = range(5)
 DATE_FORMAT = "dd-mm-yyyy hh:mm"
+_TOP = '<alignment vertical="top"/>'  # every cell at the top of its row, beside a wrapped Detail
 
 
 def _escape(text: str) -> str:
@@ -97,6 +98,15 @@ class Styles:
         return QUOTED + 1 + self.fills.index(rgb)
 
 
+def _lines(value: Cell, width: float) -> int:
+    """How many lines wrapped text takes in a column ``width`` characters wide (rows are sized for it:
+    neither Excel nor LibreOffice sizes the rows of a generated sheet by itself)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(int(width * 1.1) - 2, 10)
+    return min(sum(max(1, -(-len(part) // per_line)) for part in value.split("\n")), 15)
+
+
 def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: bool) -> None:
     width = max(len(sheet.header), 2)
     letters = [column_letter(n) for n in range(width)]
@@ -119,9 +129,12 @@ def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: boo
             "</row>",
         ]
         row_number = 1
+        wrapped = [n for n, style in enumerate(styles) if style == WRAP and n < len(sheet.widths)]
         for values, row_style in sheet.rows:
             row_number += 1
-            cells = [f'<row r="{row_number}">']
+            lines = max((_lines(values[n], sheet.widths[n]) for n in wrapped if n < len(values)), default=1)
+            height = f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
+            cells = [f'<row r="{row_number}"{height}>']
             for n, value in enumerate(values):
                 style = row_style if n == sheet.styled_column else styles[n]
                 cells.append(_cell(f"{letters[n]}{row_number}", value, style))
@@ -153,7 +166,8 @@ def _styles(styles: Styles) -> str:
         for rgb in ("D9D9D9", *styles.fills)
     )
     fill_xfs = "".join(
-        f'<xf numFmtId="0" fontId="0" fillId="{3 + n}" borderId="0" xfId="0" applyFill="1"/>'
+        f'<xf numFmtId="0" fontId="0" fillId="{3 + n}" borderId="0" xfId="0" applyFill="1" applyAlignment="1">'
+        f"{_TOP}</xf>"
         for n in range(len(styles.fills))
     )
     return (
@@ -163,13 +177,14 @@ def _styles(styles: Styles) -> str:
         f'<fills count="{3 + len(styles.fills)}"><fill><patternFill patternType="none"/></fill><fill>'
         f'<patternFill patternType="gray125"/></fill>{fills}</fills><borders count="1"><border><left/><right/>'
         '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
-        f'fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="{5 + len(styles.fills)}">'
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        f'fillId="0" borderId="0">{_TOP}</xf></cellStyleXfs><cellXfs count="{5 + len(styles.fills)}">'
+        f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">{_TOP}</xf>'
         '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
         '<alignment wrapText="1" vertical="top"/></xf>'
-        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
-        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
+        f'applyAlignment="1">{_TOP}</xf>'
+        f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1">{_TOP}</xf>'
         f'{fill_xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
         'builtinId="0"/></cellStyles></styleSheet>'
     )

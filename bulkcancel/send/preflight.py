@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bulkcancel.backend import CancellationBackend, OpenOrderItem
+from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
@@ -32,7 +32,12 @@ async def fetch_open_items(
     found: dict[str, OpenOrderItem] = {}
     for method in FULFILMENT_METHODS:
         for page in range(1, max_pages + 1):
-            reply = await backend.open_orders(page, method)
+            try:
+                reply = await backend.open_orders(page, method)
+            except NetworkError as exc:
+                raise BulkCancelError(
+                    f"could not list open orders ({method}, page {page}): {exc}; nothing was sent"
+                ) from None
             if reply.error is not None:
                 what = (
                     "rate limit for listing orders (400 an hour)"
