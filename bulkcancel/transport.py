@@ -80,6 +80,18 @@ class Answer:
     body: bytes
 
 
+def _never_left(url: str, reason: str) -> NetworkError:
+    return NetworkError(f"could not connect to {origin_of(url)} ({reason})", maybe_delivered=False)
+
+
+def _no_answer(url: str) -> NetworkError:
+    return NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True)
+
+
+def _lost(url: str, exc: Exception) -> NetworkError:
+    return NetworkError(f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True)
+
+
 class Exchange(Protocol):
     """Sends one request and returns its answer, or raises NetworkError."""
 
@@ -137,17 +149,15 @@ class AiohttpExchange:
                 data = await self._read(response)
                 return Answer(response.status, response.headers, data)
         except aiohttp.ConnectionTimeoutError:
-            raise NetworkError(f"could not connect to {origin_of(url)} (timed out)", maybe_delivered=False) from None
+            raise _never_left(url, "timed out") from None
         except aiohttp.ClientConnectorError as exc:
             refused = isinstance(exc.os_error, ConnectionRefusedError) or "Connect call failed" in str(exc.os_error)
             reason = "connection refused" if refused else exc.os_error.strerror or type(exc.os_error).__name__
-            raise NetworkError(f"could not connect to {origin_of(url)} ({reason})", maybe_delivered=False) from None
+            raise _never_left(url, reason) from None
         except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
-            raise NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True) from None
+            raise _no_answer(url) from None
         except aiohttp.ClientError as exc:
-            raise NetworkError(
-                f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True
-            ) from None
+            raise _lost(url, exc) from None
 
     async def _read(self, response: aiohttp.ClientResponse) -> bytes:
         length = response.content_length
@@ -188,15 +198,11 @@ class HttpxExchange:
                 finally:
                     await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise NetworkError(
-                f"could not connect to {origin_of(url)} ({type(exc).__name__})", maybe_delivered=False
-            ) from None
+            raise _never_left(url, type(exc).__name__) from None
         except TimeoutError:
-            raise NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True) from None
+            raise _no_answer(url) from None
         except httpx.TransportError as exc:
-            raise NetworkError(
-                f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True
-            ) from None
+            raise _lost(url, exc) from None
 
     async def _read(self, response: httpx.Response) -> bytes:
         try:
