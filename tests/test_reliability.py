@@ -181,7 +181,8 @@ def test_report_of_a_killed_run_reads_item_states(serve: Callable[..., Any], tmp
     process.wait(timeout=30)
     assert len(sim.cancelled_ids()) < 30  # killed mid-run
     rebuilt = bulkcancel("report", "latest", "--out", str(tmp_path / "r.xlsx"))
-    assert rebuilt.returncode == 3, rebuilt.stderr
+    assert rebuilt.returncode == 0, rebuilt.stderr  # it wrote the result: exit 0
+    assert "the run itself ended with exit 3" in rebuilt.stdout
     statuses = [r["Status"] for r in read_results(tmp_path / "r.xlsx")]
     assert len(statuses) == 30
     assert statuses.count("CANCELLED") + statuses.count("ACCEPTED") >= 4
