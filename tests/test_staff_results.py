@@ -133,7 +133,7 @@ def test_dutch_throughout(serve: Callable[..., Any], tmp_path: Path) -> None:
     assert [r["Verzonden als"] for r in rows[:2]] == ["REQUESTED_BY_CUSTOMER", "OUT_OF_STOCK"]
     assert [r["Telt mee voor score"] for r in rows[:2]] == ["nee", "ja"]
     _, facts = read_summary(out, "Samenvatting")
-    assert "Telt mee voor de score" in facts and "Wat nu" in facts
+    assert "Telt mee voor de score" in facts and "Wat nu" in facts and "Invoerbestand" in facts
     assert "Rijen" in result.stdout and "Totaal" in result.stdout and "Resultaat:" in result.stdout
     assert "verbeter ze op het tabblad Opnieuw" in result.stdout
     template = tmp_path / "sjabloon.xlsx"

@@ -100,6 +100,13 @@ WORDS: dict[str, dict[str, str]] = {
     "Note": {"en": "Note", "nl": "Let op"},
     "Result": {"en": "Result", "nl": "Resultaat"},
     "Run id": {"en": "Run id", "nl": "Run-id"},
+    "Input file": {"en": "Input file", "nl": "Invoerbestand"},
+    "Environment": {"en": "Environment", "nl": "Omgeving"},
+    "Started": {"en": "Started", "nl": "Gestart"},
+    "Time zone": {"en": "Time zone", "nl": "Tijdzone"},
+    "Tool version": {"en": "Tool version", "nl": "Versie"},
+    "Dry run": {"en": "Dry run", "nl": "Proefrun"},
+    "Rebuilt from the journal": {"en": "Rebuilt from the journal", "nl": "Opnieuw opgebouwd uit het journaal"},
     "Demo": {
         "en": "Demo: ran against the embedded simulator; nothing reached bol.com "
         "(choose --env test or --env production for real runs).",
@@ -110,7 +117,9 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def word(key: str, lang: str) -> str:
-    """A label in ``lang`` (English when there is no translation)."""
+    """A label in ``lang`` (English when there is no translation, or the key itself when unknown)."""
+    if key not in WORDS:
+        return key
     return WORDS[key].get(lang) or WORDS[key]["en"]
 
 

@@ -105,7 +105,7 @@ def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Style
         lines.append(([word("Rate-limit waits", lang), summary.rate_limit_waits], NORMAL))
     if summary.stopped:
         lines.append(([word("Stopped early", lang), summary.stopped], NORMAL))
-    lines += [([key, value], NORMAL) for key, value in summary.parameters]
+    lines += [([word(key, lang), value], NORMAL) for key, value in summary.parameters]
     lines += [([], NORMAL), ([word("Legend", lang), ""], NORMAL)]
     lines += [([status.value, meaning(status, lang)], styles.fill(COLOURS[status])) for status in RowStatus]
     return lines
