@@ -30,6 +30,7 @@ _CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _LIVE = ("=", "+", "-", "@")  # Excel makes these a formula when a person edits the cell
+_LIVE_FIRST = "=+-@"
 _ESCAPE_NEEDED = re.compile(r"[&<>\r\"]|_x[0-9A-Fa-f]{4}_")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -137,7 +138,15 @@ def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: boo
             cells = [f'<row r="{row_number}"{height}>']
             for n, value in enumerate(values):
                 style = row_style if n == sheet.styled_column else styles[n]
-                cells.append(_cell(f"{letters[n]}{row_number}", value, style))
+                if type(value) is str and value:  # the common cell, without a call: 1.2 M of them per 100k rows
+                    if style == NORMAL and value[0] in _LIVE_FIRST:
+                        style = QUOTED
+                    styled = f' s="{style}"' if style else ""
+                    text = _escape(clean_text(value))
+                    ref = f"{letters[n]}{row_number}"
+                    cells.append(f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>')
+                else:
+                    cells.append(_cell(f"{letters[n]}{row_number}", value, style))
             cells.append("</row>")
             chunks.append("".join(cells))
             if len(chunks) > 2000:

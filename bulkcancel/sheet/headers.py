@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bulkcancel.errors import ColumnError
 
@@ -121,9 +122,17 @@ class ColumnMap:
 
 
 def looks_like_header(cells: list[str]) -> bool:
-    """Whether a row names both required columns."""
-    roles = {role_of(cell) for cell in cells if cell.strip()}
+    """Whether a row names both required columns (asked of every data row: kept cheap)."""
+    roles = {_cached_role(cell) for cell in cells if 0 < len(cell) <= 40 and not _DIGIT.search(cell)}
     return all(role in roles for role in REQUIRED)
+
+
+_DIGIT = re.compile(r"\d")  # no header name has a digit; ids, dates and notes with numbers are skipped fast
+
+
+@lru_cache(maxsize=4096)
+def _cached_role(cell: str) -> str | None:
+    return role_of(cell) if cell.strip() else None
 
 
 # An order id is not an order item id: such a column is never offered as the OrderItemId.

@@ -94,7 +94,8 @@ _TAG = re.compile(rb"<(row|col)\b[^>]*>")
 _HIDDEN = re.compile(rb'\bhidden="(1|true)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*\bmax="(\d+)"|\bmax="(\d+)"[^>]*\bmin="(\d+)"')
-_CELL_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"')
+_CELL_COLUMNS = re.compile(rb' r="([A-Z]{1,3})\d')  # a row's r="5" has no letters: cells only
+_CELL_ROWS = re.compile(rb' r="[A-Z]{1,3}(\d{1,7})"')
 _ERROR_CELL = re.compile(
     rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
 )
@@ -139,15 +140,25 @@ def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
         elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
             low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
             scan.hidden_columns += int(high) - int(low) + 1
-    for match in _CELL_REF.finditer(data, 0, end):
-        ref = (int(match.group(2)), column_index(match.group(1)))
-        if scan.first is None or scan.last is None:
-            scan.first = scan.last = ref
-            continue
-        scan.first = (min(scan.first[0], ref[0]), min(scan.first[1], ref[1]))
-        scan.last = (max(scan.last[0], ref[0]), max(scan.last[1], ref[1]))
-    for match in _ERROR_CELL.finditer(data, 0, end):
-        ref = (int(match.group(2)), column_index(match.group(1)))
-        scan.errors[ref] = match.group(3).decode("utf-8", errors="replace")
-    for match in _NO_VALUE.finditer(data, 0, end):
-        scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
+    _extent(scan, data, end)
+    if data.find(b't="e"', 0, end) >= 0:  # the full patterns only where they can match
+        for match in _ERROR_CELL.finditer(data, 0, end):
+            ref = (int(match.group(2)), column_index(match.group(1)))
+            scan.errors[ref] = match.group(3).decode("utf-8", errors="replace")
+    if data.find(b"<f", 0, end) >= 0:
+        for match in _NO_VALUE.finditer(data, 0, end):
+            scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
+
+
+def _extent(scan: SheetScan, data: bytes, end: int) -> None:
+    """The first and last row and column any cell names (cheap: the column letters are few)."""
+    rows = [int(number) for number in _CELL_ROWS.findall(data, 0, end)]
+    columns = [column_index(letters) for letters in set(_CELL_COLUMNS.findall(data, 0, end))]
+    if not rows or not columns:
+        return
+    low, high = (min(rows), min(columns)), (max(rows), max(columns))
+    if scan.first is None or scan.last is None:
+        scan.first, scan.last = low, high
+        return
+    scan.first = (min(scan.first[0], low[0]), min(scan.first[1], low[1]))
+    scan.last = (max(scan.last[0], high[0]), max(scan.last[1], high[1]))
