@@ -27,8 +27,6 @@ import httpx
 
 from bulkcancel.backend import NetworkError
 
-_DROP_HEADERS = {"content-length", "transfer-encoding", "host", "connection", "accept-encoding"}
-
 
 @dataclass(frozen=True)
 class Timeouts:
