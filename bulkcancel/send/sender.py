@@ -86,7 +86,7 @@ class SendPolicy:
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
-    max_retry_after: float = 300.0  # a longer Retry-After stops the run instead of waiting
+    max_retry_after: float = 300.0  # a longer Retry-After leaves the row NOT_SENT instead of waiting
     unreachable_after: int = 5  # consecutive requests that never left: the server is gone
 
 
