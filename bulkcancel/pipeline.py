@@ -30,6 +30,7 @@ from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.output.destination import check_destination, free_name
+from bulkcancel.output.labels import word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
@@ -42,6 +43,7 @@ from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
 from bulkcancel.send.sender import SendResult, StopReason
 from bulkcancel.settings import Settings
+from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 
@@ -168,7 +170,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
         rows,
         exit_code_for([r.status for r in rows]),
         out=out if write else None,
-        notes=[*sheet.notes, *damage_notes(checks, lang)],
+        notes=[*in_language(sheet.notes, lang), *damage_notes(checks, lang)],
         lang=lang,
         zone=settings.zone(),
     )
@@ -190,17 +192,15 @@ def _connect(target: Target, keys: ApiKeys, settings: Settings) -> Callable[[], 
 
 
 def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, ApiKeys]:
-    """The target and its keys; a dry run that talks to nobody (no ``--check``) needs no keys."""
+    """The target and its keys; a dry run that talks to nobody (no ``--check``) needs no keys
+    (then ``notes`` gets the key of the note that says so)."""
     target = resolve_target(settings.env, settings.base_url)
     try:
         keys = load_keys(target)
     except CredentialsError:
         if not (settings.dry_run and not settings.check) or notes is None:
             raise
-        notes.append(
-            "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled "
-            "before (a real run skips those)"
-        )
+        notes.append("No keys")
         return target, ApiKeys("", "")
     protect(keys.private)
     return target, keys
@@ -271,15 +271,13 @@ def run(
             out,
             run_id if started_sending else None,
             done.stop_message,
-            [*key_notes, *sheet.notes, *damage_notes(checks, lang)],
+            [*(word(key, lang) for key in key_notes), *in_language(sheet.notes, lang), *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
         )
         if plan.over_budget:
-            outcome.notes.append(
-                f"{plan.over_budget} row(s) over today's budget of "
-                f"{settings.daily_budget} cancellations: run again tomorrow"
-            )
+            over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
+            outcome.notes.append(over)
         try:
             write_results(out, sheet.headers, rows, summary, sheet.delimiter)
         except OutputError as exc:

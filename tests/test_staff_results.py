@@ -263,3 +263,14 @@ def test_the_environment_says_where_and_a_dry_run_needs_no_keys(serve: Callable[
     ws.parent.save(template)
     checked = bulkcancel("validate", str(template))
     assert "Note: read sheet" not in checked.stdout  # one table, in the active sheet: nothing to say
+
+
+def test_reading_notes_speak_the_sheets_language(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = tmp_path / "nl.csv"
+    sheet.write_text('Orderregel;Reden;Opmerking\n2012345601;OUT_OF_STOCK;"twee\nregels"\n2012345602;OTHER;x\n')
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--daily-budget", "1")
+    assert "Let op: rij 2 (regels 2-3 van het bestand) bevat een waarde tussen aanhalingstekens" in result.stdout
+    assert "1 rij(en) boven het dagbudget van 1 annuleringen" in result.stdout
+    english = bulkcancel("validate", str(sheet), "--lang", "en")
+    assert "Note: row 2 (lines 2-3 of the file) holds a quoted value with line breaks" in english.stdout

@@ -107,6 +107,16 @@ WORDS: dict[str, dict[str, str]] = {
     "Tool version": {"en": "Tool version", "nl": "Versie"},
     "Dry run": {"en": "Dry run", "nl": "Proefrun"},
     "Rebuilt from the journal": {"en": "Rebuilt from the journal", "nl": "Opnieuw opgebouwd uit het journaal"},
+    "No keys": {
+        "en": "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled "
+        "before (a real run skips those)",
+        "nl": "geen API-sleutels ingesteld: deze proefrun verstuurt niets en ziet niet welke artikelen met deze "
+        "sleutels al eerder geannuleerd zijn (een echte run slaat die over)",
+    },
+    "Over budget": {
+        "en": "{n} row(s) over today's budget of {budget} cancellations: run again tomorrow",
+        "nl": "{n} rij(en) boven het dagbudget van {budget} annuleringen: draai morgen opnieuw",
+    },
     "Demo": {
         "en": "Demo: ran against the embedded simulator; nothing reached bol.com "
         "(choose --env test or --env production for real runs).",

@@ -17,6 +17,7 @@ from pathlib import Path
 from bulkcancel.errors import InputFileError
 from bulkcancel.sheet.cellsafe import unguard_csv
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
+from bulkcancel.sheet.notes import SheetNote
 
 MAX_FIELD_LINES = 20  # a note may hold a few line breaks; a field over more lines is a quote left open
 
@@ -84,6 +85,6 @@ def _records(path: Path, text: str, delimiter: str, notes: list[str]) -> Iterato
             )
         row += 1
         if end > start:
-            notes.append(f"row {row} (lines {start}-{end} of the file) holds a quoted value with line breaks")
+            notes.append(SheetNote.make("quoted", row=row, start=start, end=end))
         yield row, [unguard_csv(cell) for cell in cells]
         start = end + 1

@@ -26,6 +26,7 @@ from bulkcancel.sheet.headers import (
     looks_like_header,
     map_columns,
 )
+from bulkcancel.sheet.notes import SheetNote
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,8 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
     sheet.hidden_rows = hidden & set(sheet.row_numbers)
     if sheet.hidden_rows:
         listed = ", ".join(map(str, sorted(sheet.hidden_rows)[:10]))
-        sheet.notes.append(
-            f"{len(sheet.hidden_rows)} hidden row(s) were read too (rows {listed}"
-            f"{', ...' if len(sheet.hidden_rows) > 10 else ''}): check them"
-        )
+        more = ", ..." if len(sheet.hidden_rows) > 10 else ""
+        sheet.notes.append(SheetNote.make("hidden_rows", n=len(sheet.hidden_rows), rows=listed + more))
     return sheet
 
 

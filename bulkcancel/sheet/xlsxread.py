@@ -20,6 +20,7 @@ from typing import Any
 from bulkcancel.errors import InputFileError
 from bulkcancel.sheet.cells import CellFlag, cell_flag, cell_text, column_letter
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
+from bulkcancel.sheet.notes import SheetNote
 from bulkcancel.sheet.xlsxscan import Book, SheetScan, damaged, read_book, scan_sheet
 
 Rows = Iterator[tuple[int, list[str]]]
@@ -138,16 +139,15 @@ def _choose(book: _Workbook, wanted: str | None) -> tuple[str, list[str]]:
     if wanted is not None:
         if wanted not in names:
             raise InputFileError(f"{path}: no sheet {wanted!r}; the sheets are {', '.join(map(repr, names))}")
-        return wanted, ([f"sheet {wanted!r} is hidden in the workbook"] if not book.visible.get(wanted, True) else [])
+        hidden_note = SheetNote.make("hidden_sheet", name=wanted)
+        return wanted, ([hidden_note] if not book.visible.get(wanted, True) else [])
     shown = [name for name in names if book.visible.get(name, True)]
     tables = [name for name in shown if book.has_header(name)]
     active = book.active()
     if active in tables:
         others = [name for name in tables if name != active]
         also = ", ".join(map(repr, others))
-        return active, (
-            [f"read sheet {active!r}, the active one; {also} also hold(s) a table (--sheet)"] if others else []
-        )
+        return active, ([SheetNote.make("active", name=active, also=also)] if others else [])
     if len(tables) == 1:
         return tables[0], []
     if len(tables) > 1:
@@ -174,7 +174,7 @@ def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int, ki
     sheet = book.load(chosen)
     scan = book.scan(chosen)
     if scan.hidden_columns:
-        notes.append(f"{scan.hidden_columns} hidden column(s) in sheet {chosen!r} were read too")
+        notes.append(SheetNote.make("hidden_columns", n=scan.hidden_columns, name=chosen))
     offset = sheet.start[1] if sheet.start else 0  # calamine's rows begin at the first used column
     flags: dict[tuple[int, int], CellFlag] = {}
     for (row, column), shown in scan.errors.items():
