@@ -1,13 +1,13 @@
 """Row messages in English and Dutch: each says what is wrong and how to fix it.
 
-A message is a ``str`` (its English text) that also remembers its key and values, so it
-can be shown in the language of the people who fill in the sheet (``--lang nl``, or
-detected from Dutch column names).
+A message is a ``texts.Localized``: its English text that also remembers its key and
+values, so it can be shown in the language of the people who fill in the sheet
+(``--lang nl``, or detected from Dutch column names).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from bulkcancel.texts import Localized, render
 
 LANGUAGES = ("en", "nl")
 
@@ -136,30 +136,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-class Msg(str):
-    """English text that remembers its key and values for translation."""
+class Msg(Localized):
+    """A row message: English text that remembers its key and values for translation."""
 
-    key: str
-    params: dict[str, Any]
-
-    @classmethod
-    def make(cls, key: str, **params: Any) -> Msg:
-        """The message ``key`` with ``params`` filled in, in English."""
-        message = cls(CATALOGUE[key]["en"].format(**params))
-        message.key, message.params = key, params
-        return message
+    catalogue = CATALOGUE
 
     def kinds(self) -> set[str]:
         """This message's key and those of messages inside it."""
         inner = {k for v in self.params.values() if isinstance(v, Msg) for k in v.kinds()}
         return {self.key} | inner
 
-    def render(self, lang: str) -> str:
-        """This message in ``lang`` (English when there is no translation)."""
-        template = CATALOGUE[self.key].get(lang) or CATALOGUE[self.key]["en"]
-        return template.format(**{k: render(v, lang) for k, v in self.params.items()})
 
-
-def render(message: Any, lang: str) -> Any:
-    """A message in ``lang``; any other value as it is."""
-    return message.render(lang) if isinstance(message, Msg) else message
+__all__ = ["CATALOGUE", "LANGUAGES", "Msg", "render"]

@@ -1,12 +1,12 @@
 """What reading a sheet tells the person, in English and Dutch.
 
-A note is its English text (a ``str``, so it reads anywhere) that remembers its key and
-values; the pipeline shows it in the sheet's language once the column names have told it.
+A note is a ``texts.Localized`` (its English text, remembering key and values); the
+pipeline shows it in the sheet's language once the column names have told it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from bulkcancel.texts import Localized
 
 _TEXTS: dict[str, dict[str, str]] = {
     "quoted": {
@@ -33,22 +33,10 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-class SheetNote(str):
-    """English text that remembers its key and values for translation."""
+class SheetNote(Localized):
+    """A reading note: English text that remembers its key and values for translation."""
 
-    key: str
-    params: dict[str, Any]
-
-    @classmethod
-    def make(cls, key: str, **params: Any) -> SheetNote:
-        """The note ``key`` with ``params`` filled in, in English."""
-        note = cls(_TEXTS[key]["en"].format(**params))
-        note.key, note.params = key, params
-        return note
-
-    def render(self, lang: str) -> str:
-        """This note in ``lang`` (English when there is no translation)."""
-        return (_TEXTS[self.key].get(lang) or _TEXTS[self.key]["en"]).format(**self.params)
+    catalogue = _TEXTS
 
 
 def in_language(notes: list[str], lang: str) -> list[str]:
