@@ -35,7 +35,7 @@ from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.environments import Target, load_keys, resolve_target
 from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.results import SENT, ResultRow, RunSummary
 from bulkcancel.send.connect import open_backend
 from bulkcancel.send.execute import Execution, Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
@@ -98,9 +98,6 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
     ]
 
 
-_SENT = {RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN}
-
-
 def _summary(
     params: list[tuple[str, str]],
     rows: list[ResultRow],
@@ -112,7 +109,7 @@ def _summary(
     done: Execution | None = None,
 ) -> RunSummary:
     """The Summary of a run; ``reasons`` counts what was sent (planned: what would be)."""
-    counted = {RowStatus.READY} if planned else _SENT
+    counted = {RowStatus.READY} if planned else SENT
     reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
     return RunSummary(
         parameters=params,

@@ -36,7 +36,8 @@ class ResultRow:
         return self.sent_as.counts_against_score
 
 
-_SENT_OR_TO_SEND = frozenset({RowStatus.READY, RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})
+SENT = frozenset({RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})  # a request went out and may stand
+_SENT_OR_TO_SEND = SENT | {RowStatus.READY}
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ Pages print landscape, one page wide, with the header row repeated.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -131,17 +131,13 @@ def _summary(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> 
     return SheetSpec(
         name=name,
         header=[word("Status", summary.lang), word("Rows", summary.lang)],
-        rows=_summary_rows(lines),
+        rows=iter(lines),
         count=len(lines),
         widths=[34, 70],
         column_styles=[NORMAL, WRAP],
         styled_column=0,
         chart=chart,
     )
-
-
-def _summary_rows(lines: list[tuple[list[Cell], int]]) -> Iterator[tuple[Sequence[Cell], int]]:
-    yield from lines
 
 
 def retry_rows(rows: Sequence[ResultRow], summary: RunSummary) -> list[ResultRow]:

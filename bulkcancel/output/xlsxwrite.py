@@ -29,8 +29,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_LIVE = ("=", "+", "-", "@")  # Excel makes these a formula when a person edits the cell
-_LIVE_FIRST = "=+-@"
+_LIVE_FIRST = "=+-@"  # Excel makes text starting so a formula when a person edits the cell
 _ESCAPE_NEEDED = re.compile(r"[&<>\r\"]|_x[0-9A-Fa-f]{4}_")
 _EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -64,7 +63,7 @@ def _cell(ref: str, value: Cell, style: int) -> str:
     if isinstance(value, int | float):
         styled = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{styled}><v>{value}</v></c>'
-    if style == NORMAL and value.startswith(_LIVE):
+    if style == NORMAL and value[0] in _LIVE_FIRST:
         style = QUOTED
     styled = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{_escape(clean_text(value))}</t></is></c>'
