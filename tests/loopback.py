@@ -4,7 +4,8 @@ Each runs in a thread on 127.0.0.1 with a free port and counts what it received:
 ``ResetOnReuse`` resets a kept-alive connection after reading its second request (a
 cancellation that may have been applied, its answer lost), ``Trickle`` sends its answer a
 byte at a time, ``refused_port`` is a port nobody listens on, ``KeysRevokedAfter`` answers
-401 once a few cancellations went through.
+401 once a few cancellations went through, ``SlowDownFirst`` answers 429 with Retry-After,
+``JournalBreaksAfter`` makes the journal fail mid-run.
 """
 
 from __future__ import annotations
@@ -187,4 +188,32 @@ class JournalBreaksAfter:
 
                 with sqlite3.connect(self.journal, timeout=10) as db:
                     db.execute("DROP TABLE items")
+        await self.app(scope, receive, send)
+
+
+class SlowDownFirst:
+    """An ASGI wrapper around a simulator: the first ``refusals`` cancellation requests are
+    answered 429 with ``Retry-After: seconds`` (and never reach the simulator)."""
+
+    def __init__(self, app: Any, refusals: int, seconds: int) -> None:
+        self.app, self.left, self.seconds = app, refusals, seconds
+        self.refused_at: list[float] = []
+        self.passed_at: list[float] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "/order-items/" in scope.get("path", ""):
+            if self.left > 0:
+                self.left -= 1
+                self.refused_at.append(time.monotonic())
+                headers = [(b"retry-after", str(self.seconds).encode()), (b"content-type", b"application/xml")]
+                await send({"type": "http.response.start", "status": 429, "headers": headers})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"<ServiceError><errorCode>41500</errorCode>"
+                        b"<errorMessage>Too many requests</errorMessage></ServiceError>",
+                    }
+                )
+                return
+            self.passed_at.append(time.monotonic())
         await self.app(scope, receive, send)
