@@ -18,6 +18,7 @@ from bulkcancel.environments import Environment
 from bulkcancel.errors import BulkCancelError, ConfigError
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
+from bulkcancel.targets import Api
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,6 +105,8 @@ def run_sheet(
     journal: str | Path | None = None,
     env: Environment | str | None = None,
     base_url: str | None = None,
+    api: str | None = None,
+    login_url: str | None = None,
     concurrency: int = 8,
     timezone: str = "Europe/Amsterdam",
     sheet: str | None = None,
@@ -120,7 +123,9 @@ def run_sheet(
 
     Without ``env`` or ``base_url`` it runs the demo against the embedded simulator
     (``scenario`` chooses its order items). ``env`` is ``demo``, ``test`` or
-    ``production``; the keys come from BOL_PUBLIC_KEY / BOL_PRIVATE_KEY. Production needs
+    ``production``; ``api`` is ``"retailer"`` (Retailer API v10: BOL_CLIENT_ID /
+    BOL_CLIENT_SECRET; ``login_url`` replaces its token endpoint) or ``"plaza"`` (Plaza v2:
+    BOL_PUBLIC_KEY / BOL_PRIVATE_KEY); without it the credentials set decide. Production needs
     ``production_ok=True``: a notebook has no prompt to confirm in. ``out`` is the result
     file (``.xlsx`` or ``.csv``; default ``<name>-results.xlsx``), ``journal`` the journal
     file (default: BULKCANCEL_JOURNAL, else the user's data directory); ``check`` compares
@@ -134,9 +139,15 @@ def run_sheet(
         chosen = Environment(env) if env is not None else None
     except ValueError:
         raise ConfigError(f"env={env!r}: choose one of {', '.join(Environment.choices())}") from None
+    try:
+        chosen_api = Api(api) if api is not None else None
+    except ValueError:
+        raise ConfigError(f"api={api!r}: choose 'retailer' or 'plaza'") from None
     settings = Settings(
         env=chosen,
         base_url=base_url,
+        api=chosen_api,
+        login_url=login_url,
         concurrency=concurrency,
         timezone=timezone,
         dry_run=dry_run,

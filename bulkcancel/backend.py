@@ -1,6 +1,6 @@
 """What every bol API backend gives the pipeline: the calls and the typed answers.
 
-Plaza v2 (``plaza/``) is one backend; the Retailer API v10 will be another. The sender,
+Plaza v2 (``plaza/``) is one backend; the Retailer API v10 (``retailer/``) the other. The sender,
 the pre-flight and the simulator-backed demo speak only these types, so a new backend is
 a client that returns them (see docs/architecture.md). HTTP status is data: a 409, 401 or
 503 comes back as a ``Reply``; only the network failing raises ``NetworkError``.
@@ -8,7 +8,8 @@ a client that returns them (see docs/architecture.md). HTTP status is data: a 40
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -101,6 +102,20 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class StatusesReply:
+    """The answer to a status query for several processes: what bol still keeps, by id.
+
+    An id missing from ``statuses`` in a 200 (or a 404 for a single id) is one bol no
+    longer keeps; with ``error`` set, nothing is known about any of them.
+    """
+
+    http_status: int
+    statuses: Mapping[str, ProcessStatus] = field(default_factory=dict)
+    error: ApiError | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
 class OrdersReply:
     """One page of open orders, or the error that came instead."""
 
@@ -115,6 +130,30 @@ class CancellationBackend(Protocol):
     async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply: ...
 
     async def process_status(self, process_status_id: str) -> Reply: ...
+
+    async def process_statuses(self, process_status_ids: Sequence[str]) -> StatusesReply:
+        """The status of up to ``status_batch`` processes in one request."""
+        ...
+
+    @property
+    def status_batch(self) -> int:
+        """How many process ids one status request can carry (Plaza 1, Retailer API 1,000)."""
+        ...
+
+    @property
+    def fulfilment_methods(self) -> tuple[str, ...]:
+        """The ``fulfilment-method`` values that list every open order between them."""
+        ...
+
+    @property
+    def rate_limited(self) -> int:
+        """How many answers so far were 429 Too Many Requests (bol watches for too many)."""
+        ...
+
+    @property
+    def takes_timestamp(self) -> bool:
+        """Whether a cancellation carries the sheet's DateTime (Plaza yes, Retailer API v10 no)."""
+        ...
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
 

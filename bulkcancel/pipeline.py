@@ -33,10 +33,10 @@ from bulkcancel.output.destination import check_destination, free_name
 from bulkcancel.output.labels import word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
-from bulkcancel.plaza.environments import Target, load_keys, resolve_target
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import SENT, ResultRow, RunSummary
-from bulkcancel.send.connect import open_backend
+from bulkcancel.retailer.environments import ClientCredentials
+from bulkcancel.send.connect import Credentials, load_credentials, open_backend, resolve
 from bulkcancel.send.execute import Execution, Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
@@ -46,6 +46,7 @@ from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
+from bulkcancel.targets import Api, Target
 
 
 @dataclass
@@ -120,6 +121,7 @@ def _summary(
         duration=duration,
         retries=done.retries if done else 0,
         rate_limit_waits=done.rate_limit_waits if done else 0,
+        rate_limited=done.rate_limited if done else 0,
         stopped=done.stop_message.removeprefix("not sent: ") if done else "",
     )
 
@@ -127,10 +129,12 @@ def _summary(
 def _environment(target: Target) -> str:
     """The environment in words, saying where a custom one is."""
     if target.name is Environment.CUSTOM:
-        return f"custom: {target.base_url}"
+        return f"custom: {target.base_url}" + ("" if target.api is Api.PLAZA else f" ({target.api.label})")
+    api = "" if target.api is Api.PLAZA else f", {target.api.label}"
     if target.in_process:
-        return "demo (the embedded simulator; nothing reaches bol.com)"
-    return f"{target.name.value}: {target.base_url}"
+        return f"demo (the embedded simulator{api}; nothing reaches bol.com)"
+    demo = " (bol's demo endpoints: static answers)" if target.demo_paths else ""
+    return f"{target.name.value}: {target.base_url}{demo}{api}"
 
 
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
@@ -181,25 +185,26 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _connect(target: Target, keys: ApiKeys, settings: Settings) -> Callable[[], CancellationBackend]:
+def _connect(target: Target, keys: Credentials, settings: Settings) -> Callable[[], CancellationBackend]:
     """How the networked part opens its backend (not before it needs one)."""
     return lambda: open_backend(
         target, keys, concurrency=settings.concurrency, timeout=settings.request_timeout, scenario=settings.scenario
     )
 
 
-def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, ApiKeys]:
-    """The target and its keys; a dry run that talks to nobody (no ``--check``) needs no keys
+def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, Credentials]:
+    """The target and its credentials; a dry run that talks to nobody (no ``--check``) needs none
     (then ``notes`` gets the key of the note that says so)."""
-    target = resolve_target(settings.env, settings.base_url)
+    target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     try:
-        keys = load_keys(target)
+        keys = load_credentials(target)
     except CredentialsError:
         if not (settings.dry_run and not settings.check) or notes is None:
             raise
         notes.append("No keys")
-        return target, ApiKeys("", "")
-    protect(keys.private)
+        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", "")
+    for secret in keys.secrets:
+        protect(secret)
     return target, keys
 
 
@@ -213,6 +218,9 @@ def run(
     settings.verify()
     key_notes: list[str] = []
     target, keys = _open_target(settings, key_notes)
+    timestamps = target.api is Api.PLAZA
+    if not timestamps:
+        key_notes.append("No timestamp")
     started, clock = datetime.now(UTC), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits)
@@ -237,7 +245,9 @@ def run(
                 )
             )
             pending = {job.index for job in plan.jobs}
-            journal.save_rows(run_id, journal_rows(_assemble(sheet, checks, plan, {}), checks, pending))
+            journal.save_rows(
+                run_id, journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps), checks, pending)
+            )
 
         hooks.on_start = start_journal
         options = settings.execute_options(production=target.is_production)
@@ -248,7 +258,7 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results)
+        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
@@ -381,7 +391,10 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
-def _assemble(sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult]) -> list[ResultRow]:
+def _assemble(
+    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], *, timestamps: bool = True
+) -> list[ResultRow]:
+    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza)."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -409,7 +422,7 @@ def _assemble(sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[in
                 _join(check.detail, result.detail),
                 result.process_status_id or "",
                 sent_as=job.reason if went else None,
-                time_given=job.when if went else None,
+                time_given=job.when if went and timestamps else None,
                 sent_at=result.sent_at,
             )
         )

@@ -52,4 +52,5 @@ class RunSummary:
     duration: float | None = None  # seconds from the start of the run to the result
     retries: int = 0  # cancellation attempts beyond the first, over all rows
     rate_limit_waits: int = 0  # Retry-After pauses
+    rate_limited: int = 0  # 429 answers
     stopped: str = ""  # why the run stopped early, in words (empty: it did not)

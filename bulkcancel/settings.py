@@ -17,6 +17,7 @@ from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import SendPolicy
 from bulkcancel.sheet.read import ReadLimits
+from bulkcancel.targets import Api
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 DEFAULT_CONCURRENCY = 8
@@ -29,6 +30,8 @@ class Settings:
 
     env: Environment | None = None
     base_url: str | None = None
+    api: Api | None = None  # None: from the credentials in the environment (the demo: Plaza)
+    login_url: str | None = None  # the Retailer API's token endpoint
     concurrency: int = DEFAULT_CONCURRENCY
     timezone: str = DEFAULT_TIMEZONE
     dry_run: bool = False

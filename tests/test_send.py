@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from bulkcancel.backend import ApiError, NetworkError, OrdersReply, ProcessState, ProcessStatus, Reply
+from bulkcancel.backend import ApiError, NetworkError, OrdersReply, ProcessState, ProcessStatus, Reply, StatusesReply
 from bulkcancel.journal.records import Answer, Intent, ItemState
 from bulkcancel.journal.store import Journal
 from bulkcancel.reasons import ReasonCode
@@ -50,6 +50,14 @@ class Scripted:
 
     async def process_status(self, process_status_id: str) -> Reply:
         return self.polls.pop(0) if len(self.polls) > 1 else self.polls[0]
+
+    status_batch = 1
+    fulfilment_methods = ("FBR", "FBB")
+    takes_timestamp = True
+    rate_limited = 0
+
+    async def process_statuses(self, process_status_ids: Sequence[str]) -> StatusesReply:
+        raise AssertionError("a backend with status_batch 1 is polled one id at a time")
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply:
         return OrdersReply(200)

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from bulkcancel.environments import Environment
 from bulkcancel.settings import DEFAULT_TIMEZONE
+from bulkcancel.targets import Api
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,17 +56,31 @@ def _environment(ctx: click.Context, param: click.Parameter, value: str | None) 
     return Environment(value) if value else None
 
 
+def _api(ctx: click.Context, param: click.Parameter, value: str | None) -> Api | None:
+    return Api(value) if value else None
+
+
 def target_options(command: F) -> F:
-    """--env, --base-url, --journal, --scenario, --quiet, --verbose."""
+    """--api, --env, --base-url, --login-url, --journal, --scenario, --quiet, --verbose."""
     for option in reversed(
         [
+            click.option(
+                "--api",
+                type=click.Choice([api.value for api in Api]),
+                callback=_api,
+                help="retailer (Retailer API v10: BOL_CLIENT_ID/BOL_CLIENT_SECRET) or plaza (Plaza v2: "
+                "BOL_PUBLIC_KEY/BOL_PRIVATE_KEY); default: the one whose credentials are set (demo: plaza).",
+            ),
             click.option(
                 "--env",
                 type=click.Choice(Environment.choices()),
                 callback=_environment,
                 help="demo (default), test or production.",
             ),
-            click.option("--base-url", help="Another Plaza server, e.g. a `bulkcancel simulate` on loopback."),
+            click.option(
+                "--base-url", help="Another API root (production paths beneath it), e.g. a `bulkcancel simulate`."
+            ),
+            click.option("--login-url", help="Retailer API: another token endpoint (default: bol's)."),
             journal_opt,
             click.option(
                 "--scenario",

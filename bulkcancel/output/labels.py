@@ -87,6 +87,7 @@ WORDS: dict[str, dict[str, str]] = {
     "Duration": {"en": "Duration", "nl": "Duur"},
     "Retries": {"en": "Retries", "nl": "Herhaalde verzoeken"},
     "Rate-limit waits": {"en": "Rate-limit waits", "nl": "Wachttijden door limiet"},
+    "Rate-limit answers": {"en": "Too many requests (HTTP 429)", "nl": "Te veel verzoeken (HTTP 429)"},
     "Stopped early": {"en": "Stopped early", "nl": "Eerder gestopt"},
     "Legend": {"en": "Legend", "nl": "Legenda"},
     "Outcome": {"en": "Outcome per status", "nl": "Uitkomst per status"},
@@ -107,6 +108,12 @@ WORDS: dict[str, dict[str, str]] = {
     "Tool version": {"en": "Tool version", "nl": "Versie"},
     "Dry run": {"en": "Dry run", "nl": "Proefrun"},
     "Rebuilt from the journal": {"en": "Rebuilt from the journal", "nl": "Opnieuw opgebouwd uit het journaal"},
+    "No timestamp": {
+        "en": "the Retailer API v10 takes no timestamp: each row's DateTime was checked and is kept in this "
+        "result, but bol was not sent it",
+        "nl": "de Retailer API v10 neemt geen tijdstip aan: de DateTime van elke rij is gecontroleerd en staat in "
+        "dit resultaat, maar is niet naar bol gestuurd",
+    },
     "No keys": {
         "en": "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled "
         "before (a real run skips those)",

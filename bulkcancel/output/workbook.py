@@ -103,6 +103,7 @@ def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Style
     if not summary.dry_run:
         lines.append(([word("Retries", lang), summary.retries], NORMAL))
         lines.append(([word("Rate-limit waits", lang), summary.rate_limit_waits], NORMAL))
+        lines.append(([word("Rate-limit answers", lang), summary.rate_limited], NORMAL))
     if summary.stopped:
         lines.append(([word("Stopped early", lang), summary.stopped], NORMAL))
     lines += [([word(key, lang), value], NORMAL) for key, value in summary.parameters]

@@ -9,11 +9,11 @@ the current time, so a retry is never sent with a stale date.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from bulkcancel.backend import ApiError, OrdersReply, Reply
+from bulkcancel.backend import ApiError, OrdersReply, Reply, StatusesReply
 from bulkcancel.plaza.documents import (
     ORDERS_V21,
     build_cancellation,
@@ -63,6 +63,7 @@ class PlazaClient:
         self._clock = clock
         self._base = base_url.rstrip("/")
         self._exchange = exchange or AiohttpExchange(max_connections, MAX_XML_BYTES, Timeouts.of(timeout))
+        self.rate_limited = 0  # 429 answers seen
 
     def __repr__(self) -> str:
         return f"PlazaClient(base_url={self._base!r}, keys={self._keys!r})"
@@ -90,6 +91,7 @@ class PlazaClient:
         headers["Accept"] = accept or "application/xml"
         url = self._base + path + (f"?{urlencode(params)}" if params else "")
         answer = await self._exchange.exchange(method, url, headers, body)
+        self.rate_limited += answer.status == 429
         log.debug("%s %s -> HTTP %d (%d bytes)", method, url, answer.status, len(answer.body))
         return answer
 
@@ -116,6 +118,21 @@ class PlazaClient:
     async def process_status(self, process_status_id: str) -> Reply:
         """GET the current state of a process."""
         return self._reply(await self._request("GET", STATUS_PATH.format(id=process_status_id)))
+
+    status_batch = 1  # Plaza v2 has no bulk status query
+    fulfilment_methods = ("FBR", "FBB")
+    takes_timestamp = True
+
+    async def process_statuses(self, process_status_ids: Sequence[str]) -> StatusesReply:
+        """One GET per id (Plaza has no bulk query): the ids bol still keeps, by id."""
+        found = {}
+        for ps_id in process_status_ids:
+            reply = await self.process_status(ps_id)
+            if reply.process_status is not None:
+                found[ps_id] = reply.process_status
+            elif reply.http_status != 404:
+                return StatusesReply(reply.http_status, error=reply.error, retry_after=reply.retry_after)
+        return StatusesReply(200, found)
 
     async def probe(self) -> Reply:
         """GET the process status of id 0, which no process has: any answer but 401 means

@@ -45,6 +45,11 @@ class ApiKeys:
         """A stable, non-secret name for this key pair (journal and budget are kept per key)."""
         return hashlib.sha256(self.public.encode()).hexdigest()[:16]
 
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never reach a log line, an output or a file."""
+        return (self.private,)
+
 
 def http_date(moment: datetime) -> str:
     """``moment`` as an RFC 1123 date in GMT, e.g. ``Wed, 17 Feb 2016 00:00:00 GMT``."""

@@ -64,6 +64,7 @@ class Execution:
     check_notes: dict[int, str] = field(default_factory=dict)
     retries: int = 0
     rate_limit_waits: int = 0
+    rate_limited: int = 0  # 429 answers
 
 
 async def execute(
@@ -102,6 +103,7 @@ async def execute(
             await _send(sender, plan, options.canary, hooks)
         done.results, done.stop_reason, done.stop_message = sender.results, sender.stop_reason, sender.stop_message
         done.retries, done.rate_limit_waits = sender.retries, sender.retry_after_waits
+        done.rate_limited = backend.rate_limited
         return done
     finally:
         await backend.aclose()

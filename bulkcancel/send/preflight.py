@@ -1,9 +1,10 @@
 """Know before you cancel: compare each row with bol's open orders before anything is sent.
 
 Plaza v2 lists open orders 25 a page (``GET /services/rest/orders/v2``, 400 requests an
-hour), with ``CancelRequest`` on every item. They are fetched once per run (FBR and FBB)
-and each valid row is classified: will cancel; not open (shipped, cancelled or not this
-seller's); REQUESTED_BY_CUSTOMER without a customer request (it would count against the
+hour), with ``CancelRequest`` on every item; the Retailer API v10 lists them 50 a page
+(``GET /retailer/orders``, about 25 requests a minute), with ``cancellationRequest``.
+They are fetched once per run (FBR and FBB) and each valid row is classified: will
+cancel; not open (shipped, cancelled or not this seller's); REQUESTED_BY_CUSTOMER without a customer request (it would count against the
 score); a retailer reason where the customer did ask (REQUESTED_BY_CUSTOMER would not
 count); and FBB items, which bol fulfils.
 """
@@ -19,7 +20,6 @@ from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
 from bulkcancel.statuses import RowStatus
 
-FULFILMENT_METHODS = ("FBR", "FBB")
 MAX_PAGES = 150  # per fulfilment method and run: well inside 400 requests an hour
 
 
@@ -28,9 +28,10 @@ async def fetch_open_items(
     max_pages: int = MAX_PAGES,
     on_page: Callable[[str, int], None] | None = None,
 ) -> dict[str, OpenOrderItem]:
-    """Every open order item (FBR and FBB) by OrderItemId; stops at the first empty page."""
+    """Every open order item (FBR and FBB: Plaza lists each apart, the Retailer API both at once)
+    by OrderItemId; stops at the first empty page."""
     found: dict[str, OpenOrderItem] = {}
-    for method in FULFILMENT_METHODS:
+    for method in backend.fulfilment_methods:
         for page in range(1, max_pages + 1):
             try:
                 reply = await backend.open_orders(page, method)
@@ -40,7 +41,7 @@ async def fetch_open_items(
                 ) from None
             if reply.error is not None:
                 what = (
-                    "rate limit for listing orders (400 an hour)"
+                    "rate limit for listing orders (Plaza: 400 an hour)"
                     if reply.error.is_rate_limit
                     else (reply.error.message)
                 )

@@ -20,9 +20,9 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply
+from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply, StatusesReply
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
@@ -30,6 +30,7 @@ from bulkcancel.journal.store import Journal
 from bulkcancel.logs import logger
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.send.batch import StatusBatcher
 from bulkcancel.send.decide import ALREADY_CANCELLED, Decision, Next, after_cancel_reply, after_network_error
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
@@ -116,6 +117,7 @@ class Progress:
         return sum(self.ended.values())
 
 
+T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
 OnProgress = Callable[[Progress], None]
 
@@ -156,6 +158,10 @@ class Sender:
         self._never_left = 0  # consecutive requests that could not leave the machine
         self.retry_after_waits = 0
         self.retries = 0  # cancellation attempts beyond each row's first
+        self._batcher: StatusBatcher | None = None
+        if backend.status_batch > 1:
+            linger = min(max(policy.poll_initial, 0.05), 1.0)
+            self._batcher = StatusBatcher(self._bulk_status, backend.status_batch, linger, sleep)
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -181,6 +187,8 @@ class Sender:
         finally:
             for task in [*workers, *self._polls]:
                 task.cancel()
+            if self._batcher is not None:
+                self._batcher.close()
             self._writes.flush()
         if self._writes.failure is not None:
             self.stop(StopReason.JOURNAL, f"not sent: {self._writes.failure}")
@@ -202,7 +210,7 @@ class Sender:
                 continue
             await self._send(job)
 
-    async def _request(self, call: Coroutine[Any, Any, Reply], *, urgent: bool) -> Reply:
+    async def _request(self, call: Coroutine[Any, Any, T], *, urgent: bool) -> T:
         """One HTTP call within the limit; cancellations (``urgent``) before status polls."""
         try:
             while (wait := self._resume_at - self._clock()) > 0:  # a Retry-After, waited without a slot
@@ -221,7 +229,7 @@ class Sender:
 
     async def _send(self, job: SendJob) -> None:
         started, attempts, in_doubt = self._clock(), 0, job.in_doubt
-        sent_dt = format_plaza_datetime(job.when)
+        sent_dt = format_plaza_datetime(job.when) if self.backend.takes_timestamp else ""  # v10 sends none
         sent_at: datetime | None = None
         while True:
             if self.stop_reason is not None:
@@ -363,7 +371,7 @@ class Sender:
             while True:
                 await self._sleep(delay)
                 try:
-                    reply = await self._request(self.backend.process_status(process_id), urgent=False)
+                    reply = await self._status(process_id)
                 except NetworkError:
                     reply = None
                 if started is None:
@@ -405,6 +413,15 @@ class Sender:
             if job.index not in self._results:
                 self._accepted(job, process_id, sent_at, self._polls_cut_detail)
             raise
+
+    async def _status(self, process_id: str) -> Reply:
+        """One poll: a GET of its own, or a place in the next bulk query when the API has one."""
+        if self._batcher is None:
+            return await self._request(self.backend.process_status(process_id), urgent=False)
+        return await self._batcher.ask(process_id)
+
+    async def _bulk_status(self, process_ids: list[str]) -> StatusesReply:
+        return await self._request(self.backend.process_statuses(process_ids), urgent=False)
 
     def _accepted(self, job: SendJob, process_id: str, sent_at: datetime | None, detail: str) -> None:
         self._finish(job, RowStatus.ACCEPTED, detail, process_id=process_id, sent_at=sent_at)

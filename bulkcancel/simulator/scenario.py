@@ -4,7 +4,9 @@ A scenario file is JSON or YAML::
 
     {
       "default": "open",                       # state of ids the file does not list
-      "sellers": [{"public": "...", "private": "...", "seller_id": 1084486}],
+      "sellers": [{"public": "...", "private": "...", "seller_id": 1084486}],   # Plaza keys
+      "clients": [{"client_id": "...", "secret": "..."}],                       # Retailer API
+
       "items": [
         {"id": "2012345678", "state": "open", "order_id": "4123456789",
          "cancel_request": true, "fulfilment": "FBR", "ean": "...", "title": "...",
@@ -25,6 +27,7 @@ from typing import Any
 
 from bulkcancel.errors import ConfigError
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
+from bulkcancel.retailer.environments import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 
 STATES = ("open", "shipped", "cancelled", "unknown")
 
@@ -54,6 +57,15 @@ class Seller:
     active: bool = True
 
 
+@dataclass(frozen=True)
+class OAuthClient:
+    """Retailer API credentials the simulator accepts."""
+
+    client_id: str
+    secret: str = field(repr=False)
+    active: bool = True
+
+
 @dataclass
 class Scenario:
     """The simulated account: items by id, the state of unlisted ids, and sellers."""
@@ -61,6 +73,7 @@ class Scenario:
     items: dict[str, ScenarioItem] = field(default_factory=dict)
     default: str = "open"
     sellers: tuple[Seller, ...] = (Seller(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY),)
+    clients: tuple[OAuthClient, ...] = (OAuthClient(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),)
 
     def item(self, item_id: str) -> ScenarioItem:
         """The item with this id, created in the default state when the scenario omits it."""
@@ -125,7 +138,14 @@ def scenario_from_dict(data: dict[str, Any]) -> Scenario:
         )
         or Scenario().sellers
     )
-    return Scenario(items=items, default=default, sellers=sellers)
+    clients = (
+        tuple(
+            OAuthClient(str(c["client_id"]), str(c["secret"]), bool(c.get("active", True)))
+            for c in data.get("clients", [])
+        )
+        or Scenario().clients
+    )
+    return Scenario(items=items, default=default, sellers=sellers, clients=clients)
 
 
 def load_scenario(path: Path) -> Scenario:

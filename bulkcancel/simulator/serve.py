@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bulkcancel.plaza.environments import check_base_url
 from bulkcancel.plaza.signing import DEMO_PUBLIC_KEY
 from bulkcancel.simulator.app import PlazaSimulator
 from bulkcancel.simulator.scenario import Scenario, SimulatorConfig, load_scenario
 from bulkcancel.simulator.server import free_port, make_server
+from bulkcancel.targets import check_url
 
 
 def serve(
@@ -21,7 +21,7 @@ def serve(
     say: Callable[[str], None],
 ) -> None:
     """Run the simulator on ``host:port``; print the base URL and the keys to use."""
-    check_base_url(f"http://{host}:1")  # loopback only: plain http to anywhere else is refused
+    check_url(f"http://{host}:1")  # loopback only: plain http to anywhere else is refused
     scenario = load_scenario(scenario_path) if scenario_path else Scenario()
     app = PlazaSimulator(scenario, config)
     port = port or free_port(host)

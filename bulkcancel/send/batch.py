@@ -1,0 +1,100 @@
+"""Status polls gathered into bulk queries, for an API that answers many ids in one request.
+
+Each accepted row still follows its own schedule (``sender._poll``: growing pauses, its
+own deadline), but when the backend can look up many processes at once (the Retailer
+API: ``POST /shared/process-status``, 1,000 ids) the polls that fall due within ``linger``
+seconds of each other go out as one request. On a 5,000-row run that is a few dozen status
+requests instead of one or more per row. Each poll gets back the same ``Reply`` a single
+GET would give: the status, a 404 for an id bol no longer keeps (left out of the bulk
+answer), or the error that came instead for all of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from bulkcancel.backend import ApiError, NetworkError, Reply, StatusesReply
+
+Fetch = Callable[[list[str]], Awaitable[StatusesReply]]
+Sleep = Callable[[float], Awaitable[None]]
+GONE = "bol no longer keeps this process status"
+
+
+class StatusBatcher:
+    """Gathers ``ask(id)`` calls into ``fetch(ids)`` calls of at most ``size`` ids."""
+
+    def __init__(self, fetch: Fetch, size: int, linger: float, sleep: Sleep = asyncio.sleep) -> None:
+        self._fetch, self._size, self._linger, self._sleep = fetch, size, linger, sleep
+        self._waiting: dict[str, list[asyncio.Future[Reply]]] = {}
+        self._timer: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.requests = 0  # bulk queries sent
+
+    async def ask(self, process_id: str) -> Reply:
+        """The current status of ``process_id``, fetched together with others that fall due."""
+        future: asyncio.Future[Reply] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(process_id, []).append(future)
+        if len(self._waiting) >= self._size:
+            self._start(self._flush())
+        elif self._timer is None:
+            self._timer = self._start(self._after_linger())
+        return await future
+
+    def _start(self, work: Awaitable[None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _after_linger(self) -> None:
+        try:
+            await self._sleep(self._linger)
+        finally:
+            self._timer = None
+        while self._waiting:
+            await self._flush()
+
+    async def _flush(self) -> None:
+        ids = list(self._waiting)[: self._size]
+        taken = {ps_id: self._waiting.pop(ps_id) for ps_id in ids}
+        if not taken:
+            return
+        self.requests += 1
+        try:
+            answer = await self._fetch(ids)
+        except NetworkError as exc:
+            for futures in taken.values():
+                _settle(futures, exc)
+            return
+        except BaseException:
+            for futures in taken.values():
+                for future in futures:
+                    future.cancel()
+            raise
+        for ps_id, futures in taken.items():
+            _settle(futures, _reply_for(ps_id, answer))
+
+    def close(self) -> None:
+        """Stop every query still running (the run is over)."""
+        for task in list(self._tasks):
+            task.cancel()
+
+
+def _reply_for(process_id: str, answer: StatusesReply) -> Reply:
+    if answer.error is not None:
+        return Reply(answer.http_status, error=answer.error, retry_after=answer.retry_after)
+    status = answer.statuses.get(process_id)
+    if status is None:
+        return Reply(404, error=ApiError(404, None, GONE))
+    return Reply(answer.http_status, process_status=status)
+
+
+def _settle(futures: list[asyncio.Future[Reply]], outcome: Reply | NetworkError) -> None:
+    for future in futures:
+        if future.done():
+            continue  # its poll was cut meanwhile
+        if isinstance(outcome, NetworkError):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)

@@ -1,0 +1,6 @@
+"""A Retailer API v10 look-alike with its token endpoint, on Starlette (shared/reference/retailer-api-v10.md, 5)."""
+
+from bulkcancel.simulator.retailer.app import RetailerSimulator
+from bulkcancel.simulator.retailer.config import FAILURE_TEXTS, RetailerConfig
+
+__all__ = ["FAILURE_TEXTS", "RetailerConfig", "RetailerSimulator"]
