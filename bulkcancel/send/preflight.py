@@ -4,9 +4,10 @@ Plaza v2 lists open orders 25 a page (``GET /services/rest/orders/v2``, 400 requ
 hour), with ``CancelRequest`` on every item; the Retailer API v10 lists them 50 a page
 (``GET /retailer/orders``, about 25 requests a minute), with ``cancellationRequest``.
 They are fetched once per run (FBR and FBB) and each valid row is classified: will
-cancel; not open (shipped, cancelled or not this seller's); REQUESTED_BY_CUSTOMER without a customer request (it would count against the
-score); a retailer reason where the customer did ask (REQUESTED_BY_CUSTOMER would not
-count); and FBB items, which bol fulfils.
+cancel; not open (shipped, cancelled or not this seller's); REQUESTED_BY_CUSTOMER
+without a customer request (it would count against the score); a retailer reason where
+the customer did ask (REQUESTED_BY_CUSTOMER would not count); and FBB items, which bol
+fulfils.
 """
 
 from __future__ import annotations
