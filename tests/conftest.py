@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from bulkcancel.cli import cli
 from bulkcancel.simulator import PlazaSimulator, Scenario, SimulatorConfig
 from bulkcancel.simulator.scenario import ScenarioItem
+from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.server import ServedSimulator
 
 
@@ -25,6 +26,8 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's keys or writes to their journal."""
     monkeypatch.delenv("BOL_PUBLIC_KEY", raising=False)
     monkeypatch.delenv("BOL_PRIVATE_KEY", raising=False)
+    monkeypatch.delenv("BOL_CLIENT_ID", raising=False)
+    monkeypatch.delenv("BOL_CLIENT_SECRET", raising=False)
     monkeypatch.setenv("BULKCANCEL_JOURNAL", str(tmp_path / "journal.sqlite3"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
@@ -40,7 +43,7 @@ def make_scenario(**states: str) -> Scenario:
 class Served:
     """A running simulator: its app (ledger, state) and base URL."""
 
-    def __init__(self, app: PlazaSimulator, url: str) -> None:
+    def __init__(self, app: PlazaSimulator | RetailerSimulator, url: str) -> None:
         self.app = app
         self.url = url
 
@@ -60,6 +63,23 @@ def serve() -> Iterator[object]:
 
     def start(scenario: Scenario | None = None, config: SimulatorConfig | None = None) -> Served:
         app = PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0))
+        server = ServedSimulator(app)
+        url = server.__enter__()
+        running.append(server)
+        return Served(app, url)
+
+    yield start
+    for server in running:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def serve_retailer() -> Iterator[object]:
+    """Start Retailer API simulators on free loopback ports: ``serve_retailer(scenario, config)``."""
+    running: list[ServedSimulator] = []
+
+    def start(scenario: Scenario | None = None, config: RetailerConfig | None = None) -> Served:
+        app = RetailerSimulator(scenario, config or RetailerConfig(settle_seconds=0))
         server = ServedSimulator(app)
         url = server.__enter__()
         running.append(server)

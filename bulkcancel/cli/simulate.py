@@ -1,4 +1,4 @@
-"""``bulkcancel simulate``: the Plaza API v2 simulator on loopback, in the foreground."""
+"""``bulkcancel simulate``: a simulator of Plaza v2 or the Retailer API v10 on loopback, in the foreground."""
 
 from __future__ import annotations
 
@@ -10,6 +10,13 @@ from bulkcancel.cli.options import console
 
 
 @click.command()
+@click.option(
+    "--api",
+    type=click.Choice(["plaza", "retailer"]),
+    default="plaza",
+    show_default=True,
+    help="Which API to simulate.",
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
 @click.option("--scenario", type=click.Path(path_type=Path, exists=True, dir_okay=False))
@@ -22,8 +29,8 @@ from bulkcancel.cli.options import console
     show_default=True,
     help="Share of cancellations applied whose answer is then cut off.",
 )
-@click.option("--daily-limit", type=int, default=5000, show_default=True)
-@click.option("--window-seconds", type=float, default=86400.0, show_default=True)
+@click.option("--daily-limit", type=int, default=5000, show_default=True, help="Plaza: cancellations per window.")
+@click.option("--window-seconds", type=float, default=86400.0, show_default=True, help="Plaza: the window.")
 @click.option(
     "--settle-seconds",
     type=float,
@@ -31,8 +38,29 @@ from bulkcancel.cli.options import console
     show_default=True,
     help="How long a process status stays PENDING.",
 )
+@click.option("--token-ttl", type=float, default=599.0, show_default=True, help="Retailer: expires_in of tokens.")
+@click.option(
+    "--limit",
+    "limits",
+    multiple=True,
+    metavar="GROUP=COUNT/SECONDS",
+    help="Retailer: a rate limit, e.g. cancellation=5/1 (groups: cancellation, orders, process-status, "
+    "process-status-bulk).",
+)
+@click.option(
+    "--retry-after",
+    type=click.Choice(["integer", "decimal", "missing"]),
+    default="integer",
+    show_default=True,
+    help="Retailer: what a 429's Retry-After says.",
+)
+@click.option("--html-errors", is_flag=True, help="Retailer: 5xx answers as nginx HTML pages.")
+@click.option("--omit-links-rate", type=float, default=0.0, help="Retailer: share of statuses without links.")
+@click.option("--omit-entity-rate", type=float, default=0.0, help="Retailer: share of statuses without entityId.")
+@click.option("--timeout-rate", type=float, default=0.0, help="Retailer: share of processes that end TIMEOUT.")
 @click.option("--seed", type=int)
 def simulate(
+    api: str,
     host: str,
     port: int,
     scenario: Path | None,
@@ -42,19 +70,50 @@ def simulate(
     daily_limit: int,
     window_seconds: float,
     settle_seconds: float,
+    token_ttl: float,
+    limits: tuple[str, ...],
+    retry_after: str,
+    html_errors: bool,
+    omit_links_rate: float,
+    omit_entity_rate: float,
+    timeout_rate: float,
     seed: int | None,
 ) -> None:
-    """Serve the Plaza API v2 simulator on loopback."""
+    """Serve a simulator of Plaza v2 (default) or the Retailer API v10 on loopback."""
+    from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit, RetailerConfig
     from bulkcancel.simulator.scenario import SimulatorConfig
     from bulkcancel.simulator.serve import serve
 
-    config = SimulatorConfig(
-        latency_ms=latency_ms,
-        fail_rate=fail_rate,
-        drop_rate=drop_rate,
-        daily_limit=daily_limit,
-        window_seconds=window_seconds,
-        settle_seconds=settle_seconds,
-        seed=seed,
-    )
+    config: SimulatorConfig | RetailerConfig
+    if api == "retailer":
+        chosen = dict(DEFAULT_LIMITS)
+        for text in limits:
+            group, _, value = text.partition("=")
+            if group not in DEFAULT_LIMITS:
+                raise click.BadParameter(f"{group!r}: choose one of {', '.join(DEFAULT_LIMITS)}", param_hint="--limit")
+            chosen[group] = Limit.parse(value)
+        config = RetailerConfig(
+            token_ttl=token_ttl,
+            latency_ms=latency_ms,
+            settle_seconds=settle_seconds,
+            limits=chosen,
+            retry_after=retry_after,
+            fail_rate=fail_rate,
+            html_errors=html_errors,
+            drop_rate=drop_rate,
+            omit_links_rate=omit_links_rate,
+            omit_entity_rate=omit_entity_rate,
+            timeout_rate=timeout_rate,
+            seed=seed,
+        )
+    else:
+        config = SimulatorConfig(
+            latency_ms=latency_ms,
+            fail_rate=fail_rate,
+            drop_rate=drop_rate,
+            daily_limit=daily_limit,
+            window_seconds=window_seconds,
+            settle_seconds=settle_seconds,
+            seed=seed,
+        )
     serve(host, port, scenario, config, say=console.print)

@@ -275,6 +275,22 @@ class Journal:
                 )
         return found
 
+    def cancelled_elsewhere(self, order_item_ids: Iterable[str]) -> dict[str, ItemRecord]:
+        """Items of this environment cancelled with other credentials (the seller's other bol API):
+        bol's ids are the same item whichever API cancelled it."""
+        ids = list(order_item_ids)
+        found: dict[str, ItemRecord] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))  # placeholders only; values are bound
+            query = (
+                "SELECT order_item_id, run_id, last_sent_at FROM items"  # noqa: S608
+                f" WHERE env=? AND seller<>? AND state='CANCELLED' AND order_item_id IN ({marks})"
+            )
+            for item_id, run_id, last_sent_at in self.db.execute(query, (self.env, self.seller, *chunk)):
+                found[item_id] = ItemRecord(item_id, ItemState.CANCELLED, run_id, None, None, last_sent_at, None, False)
+        return found
+
     def write(self, writes: Sequence[Intent | Answer]) -> None:
         """Apply intents and answers in their order, in one transaction (one commit).
 

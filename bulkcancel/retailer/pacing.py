@@ -53,8 +53,11 @@ class Pacer:
                 self._remaining -= 1
                 break
             elif now >= self._reset_at:
+                # The budget is whole again. Until its first answer says when the next reset is,
+                # assume a second (bol's shortest window): one refill per reset, not one per waiter.
                 self._generation += 1
                 self._remaining = float(self.limit or 1)
+                self._reset_at = now + NO_HINT_WAIT
                 continue
             else:
                 waited = True
@@ -88,8 +91,9 @@ class Pacer:
                 self._remaining = max(remaining - self._in_flight, 0.0)
                 self._reset_at = now + reset
             elif generation == self._generation:
+                # Answers overtake each other: the lowest remaining and the latest reset are the truth.
                 self._remaining = min(self._remaining, max(remaining - self._in_flight, 0.0))
-                self._reset_at = now + reset
+                self._reset_at = max(self._reset_at, now + reset)
         elif self._remaining is None:
             self._remaining = 0.0 if headers is not None else None  # no headers at all: stay careful
             self._reset_at = now + NO_HINT_WAIT

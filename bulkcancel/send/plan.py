@@ -51,6 +51,9 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
     plan = Plan()
     ready = [c for c in checks if c.status is RowStatus.READY]
     known = journal.items(c.order_item_id for c in ready if c.order_item_id)
+    elsewhere = journal.cancelled_elsewhere(
+        c.order_item_id for c in ready if c.order_item_id and c.order_item_id not in known
+    )
     sends = 0
     for check in ready:
         assert check.order_item_id is not None and check.reason is not None
@@ -59,6 +62,14 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
         if record is not None and record.state is ItemState.CANCELLED:
             when = _local(record.last_sent_at, run_time)
             plan.settled[check.index] = (RowStatus.SKIPPED, f"already cancelled in run {record.run_id} ({when})")
+            continue
+        if record is None and (other := elsewhere.get(check.order_item_id)) is not None:
+            when = _local(other.last_sent_at, run_time)
+            plan.settled[check.index] = (
+                RowStatus.SKIPPED,
+                f"already cancelled in run {other.run_id} ({when}) with the seller's other credentials "
+                "(the other bol API)",
+            )
             continue
         if record is not None and record.state is ItemState.ACCEPTED and record.process_status_id:
             plan.jobs.append(replace(job, follow_up_id=record.process_status_id, in_doubt=record.in_doubt))

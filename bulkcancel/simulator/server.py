@@ -7,10 +7,14 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
 from bulkcancel.simulator.app import PlazaSimulator
+from bulkcancel.simulator.retailer import RetailerSimulator
+
+Simulator = PlazaSimulator | RetailerSimulator
 
 
 class _HideDroppedConnections(logging.Filter):
@@ -18,7 +22,7 @@ class _HideDroppedConnections(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return type(exc).__name__ != "DroppedConnection"
+        return type(exc).__name__ != "DroppedConnection"  # both simulators name it so
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -28,7 +32,7 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(sock.getsockname()[1])
 
 
-def make_server(app: PlazaSimulator, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
+def make_server(app: Simulator, host: str, port: int, log_level: str = "warning") -> uvicorn.Server:
     """A uvicorn server for ``app`` (no access log: it would show every request line)."""
     logging.getLogger("uvicorn.error").addFilter(_HideDroppedConnections())
     config = uvicorn.Config(
@@ -47,7 +51,7 @@ def make_server(app: PlazaSimulator, host: str, port: int, log_level: str = "war
 class ServedSimulator:
     """The simulator served in a background thread: ``with ServedSimulator(app) as url: ...``."""
 
-    def __init__(self, app: PlazaSimulator, host: str = "127.0.0.1", port: int | None = None) -> None:
+    def __init__(self, app: Any, host: str = "127.0.0.1", port: int | None = None) -> None:
         self.app = app
         self.host = host
         self.port = port or free_port(host)
