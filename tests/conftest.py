@@ -16,8 +16,8 @@ from click.testing import CliRunner
 
 from bulkcancel.cli import cli
 from bulkcancel.simulator import PlazaSimulator, Scenario, SimulatorConfig
-from bulkcancel.simulator.scenario import ScenarioItem
 from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
+from bulkcancel.simulator.scenario import ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
 
 

@@ -186,7 +186,7 @@ def test_runs_lists_the_journal(serve: Callable[..., Any], tmp_path: Path) -> No
     sim = serve()
     sheet = write_csv(tmp_path / "w.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"], ["x", "OTHER"]])
     done = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--json")
-    listed = bulkcancel("runs", env={"COLUMNS": "250"})
+    listed = bulkcancel("runs", env={"COLUMNS": "250", "TERM": "xterm"})  # rich gives a dumb terminal 80
     assert listed.returncode == 0
     run_id = __import__("json").loads(done.stdout)["run_id"]
     line = next(line for line in listed.stdout.splitlines() if run_id in line)

@@ -65,7 +65,7 @@ def runs(journal: Path | None) -> None:
 
     table = Table(title="Runs in the journal (latest first)", title_justify="left")
     for column in ("Run id", "Started", "File", "Environment", "Rows per status", "Exit"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("Run id", "Started", "Exit"))  # ids are copied whole
     listed = run_history(journal)
     for entry in listed:
         table.add_row(entry.run_id, entry.started, entry.input_path, entry.environment, entry.counts, entry.exit)

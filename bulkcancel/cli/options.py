@@ -15,9 +15,18 @@ from bulkcancel.targets import Api
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+def _live_console(**options: Any) -> Console:
+    """A Console that measures the terminal (and COLUMNS) when it prints, not when it is made:
+    rich freezes the width when COLUMNS is set at creation, and these are made at import."""
+    made = Console(**options)
+    made._width = made._height = None  # rich reads COLUMNS/LINES and the terminal again on each print
+    return made
+
+
 # Both look up sys.stdout / sys.stderr when they print, so CliRunner sees what a user sees.
-console = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+console = _live_console(highlight=False, soft_wrap=True)
+err = _live_console(stderr=True, highlight=False, soft_wrap=True)
 
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
 out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")

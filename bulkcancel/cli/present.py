@@ -112,6 +112,7 @@ def print_json(outcome: Outcome) -> None:
     data = {
         "exit_code": int(outcome.exit_code),
         "environment": outcome.target.name.value if outcome.target else None,
+        "api": outcome.target.api.value if outcome.target else None,
         "run_id": outcome.run_id,
         "result": str(outcome.out) if outcome.out else None,
         "rows": len(outcome.rows),

@@ -5,7 +5,8 @@ Every Retailer API answer carries ``x-ratelimit-limit``, ``x-ratelimit-remaining
 retailer-api-v10.md, 1.8). The limits differ per resource group and the one for
 cancellations is not published, so nothing is assumed: a ``Pacer`` per endpoint lets one
 request out until the first answer tells the budget, then lets out as many as remain,
-counting its own requests in flight, and holds the rest until the reset. A 429 empties
+counting its own requests in flight, and holds the rest until the reset (answers without
+the headers, such as a 401 or a proxy's error page, change nothing). A 429 empties
 the budget until its ``Retry-After`` (or the reset, or a second when neither is given).
 All requests of an endpoint share one pacer, whichever worker sends them.
 """
@@ -94,9 +95,6 @@ class Pacer:
                 # Answers overtake each other: the lowest remaining and the latest reset are the truth.
                 self._remaining = min(self._remaining, max(remaining - self._in_flight, 0.0))
                 self._reset_at = max(self._reset_at, now + reset)
-        elif self._remaining is None:
-            self._remaining = 0.0 if headers is not None else None  # no headers at all: stay careful
-            self._reset_at = now + NO_HINT_WAIT
-            if self.limit is None and headers is not None:
-                self.limit = 1
+        # An answer without the headers (a 401, a proxy's 5xx) tells nothing: until one does,
+        # requests of this endpoint keep going one at a time.
         self._changed.set()

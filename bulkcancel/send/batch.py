@@ -2,9 +2,13 @@
 
 Each accepted row still follows its own schedule (``sender._poll``: growing pauses, its
 own deadline), but when the backend can look up many processes at once (the Retailer
-API: ``POST /shared/process-status``, 1,000 ids) the polls that fall due within ``linger``
-seconds of each other go out as one request. On a 5,000-row run that is a few dozen status
-requests instead of one or more per row. Each poll gets back the same ``Reply`` a single
+API: ``POST /shared/process-status``, 1,000 ids) the polls that fall due together go out as
+one request: a query waits ``linger`` seconds for company, and while cancellations are
+still being sent it waits on (up to ``max_linger``) until ``min_batch`` ids are waiting.
+A rate-limited run that sends 25 a second then polls about once every 8 seconds, not every
+second; once the last cancellation is out the rest go without waiting for company
+(``sending(False)``). On a 5,000-row run that is a few dozen status requests, not one or
+more per row. Each poll gets back the same ``Reply`` a single
 GET would give: the status, a 404 for an id bol no longer keeps (left out of the bulk
 answer), or the error that came instead for all of them.
 """
@@ -24,8 +28,19 @@ GONE = "bol no longer keeps this process status"
 class StatusBatcher:
     """Gathers ``ask(id)`` calls into ``fetch(ids)`` calls of at most ``size`` ids."""
 
-    def __init__(self, fetch: Fetch, size: int, linger: float, sleep: Sleep = asyncio.sleep) -> None:
+    def __init__(
+        self,
+        fetch: Fetch,
+        size: int,
+        linger: float,
+        sleep: Sleep = asyncio.sleep,
+        *,
+        min_batch: int = 200,
+        max_linger: float = 10.0,
+    ) -> None:
         self._fetch, self._size, self._linger, self._sleep = fetch, size, linger, sleep
+        self._min_batch, self._max_linger = min(min_batch, size), max(max_linger, linger)
+        self._draining = False
         self._waiting: dict[str, list[asyncio.Future[Reply]]] = {}
         self._timer: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -47,13 +62,22 @@ class StatusBatcher:
         task.add_done_callback(self._tasks.discard)
         return task
 
+    def sending(self, still: bool) -> None:
+        """Whether cancellations are still being sent (False: polls stop waiting for company)."""
+        self._draining = not still
+
     async def _after_linger(self) -> None:
         try:
             await self._sleep(self._linger)
+            waited, step = self._linger, max(self._linger / 4, 0.05)
+            while not self._draining and len(self._waiting) < self._min_batch and waited < self._max_linger:
+                await self._sleep(step)
+                waited += step
         finally:
             self._timer = None
-        while self._waiting:
-            await self._flush()
+        await self._flush()
+        if self._waiting and self._timer is None:  # more than one query holds: the rest after a linger
+            self._timer = self._start(self._after_linger())
 
     async def _flush(self) -> None:
         ids = list(self._waiting)[: self._size]

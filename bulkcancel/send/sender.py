@@ -179,9 +179,13 @@ class Sender:
         self.total = max(self.total, len(self._results) + len(jobs))
         self._report()
         queue = iter(jobs)
+        if self._batcher is not None:
+            self._batcher.sending(True)
         workers = [asyncio.create_task(self._worker(queue)) for _ in range(self.policy.concurrency)]
         try:
             await asyncio.gather(*workers)
+            if self._batcher is not None:
+                self._batcher.sending(False)
             while self._polls:
                 await asyncio.gather(*list(self._polls))
         finally:

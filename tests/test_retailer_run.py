@@ -1,0 +1,301 @@
+"""Whole runs with ``--api retailer``: the same sheet, journal, statuses and workbook as Plaza.
+
+The CLI in-process (CliRunner) against the Retailer simulator on loopback; the demo
+in-process over ASGI. What a real process needs (kill -9) is marked slow.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bulkcancel.simulator.retailer import RetailerConfig
+from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit
+from bulkcancel.simulator.scenario import Scenario, ScenarioItem
+from tests.conftest import bulkcancel, read_results, read_summary, start_process, write_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+GOOD_END = {"CANCELLED", "ALREADY_CANCELLED", "FAILED"}
+
+
+def sheet_of(tmp_path: Path, count: int, name: str = "w.csv", reason: str = "OUT_OF_STOCK") -> Path:
+    rows = [["OrderItemId", "ReasonCode", "DateTime"]]
+    rows += [[str(2012340000 + n), reason, "30-11-2026 09:00"] for n in range(count)]
+    return write_csv(tmp_path / name, rows)
+
+
+def limits(**groups: str) -> dict[str, Limit]:
+    chosen = dict(DEFAULT_LIMITS)
+    chosen.update({group.replace("_", "-"): Limit.parse(value) for group, value in groups.items()})
+    return chosen
+
+
+def run(sheet: Path, url: str, *extra: str, env: dict[str, str] | None = None) -> Any:
+    return bulkcancel("run", str(sheet), "--api", "retailer", "--base-url", url, "--quiet", *extra, env=env)
+
+
+def results_of(sheet: Path) -> list[dict[str, object]]:
+    return read_results(sheet.with_name(sheet.stem + "-results.xlsx"))
+
+
+def test_the_demo_runs_in_process_with_the_same_outcomes_as_plaza(tmp_path: Path) -> None:
+    sheet = tmp_path / "weekly-stockouts.xlsx"
+    shutil.copy(ROOT / "samples" / "weekly-stockouts.xlsx", sheet)
+    plaza = bulkcancel("run", str(sheet), "--quiet", "--journal", str(tmp_path / "plaza.sqlite3"))
+    plaza_rows = results_of(sheet)
+    retailer = bulkcancel("run", str(sheet), "--api", "retailer", "--quiet", "--force")
+    retailer_rows = results_of(sheet)
+    assert plaza.returncode == retailer.returncode == 1  # the demo has invalid and failing rows
+    scenario = json.loads((ROOT / "samples" / "demo-scenario.json").read_text())
+    fbb = {item["id"] for item in scenario["items"] if item.get("fulfilment") == "FBB"}
+    for mine, theirs in zip(retailer_rows, plaza_rows, strict=True):
+        if str(mine["OrderItemId"]) in fbb and theirs["Status"] == "CANCELLED":
+            # The Retailer API fails FBB items later in the process status (bol fulfils them).
+            assert mine["Status"] == "FAILED" and "only FBR" in str(mine["Detail"])
+        else:
+            assert mine["Status"] == theirs["Status"], (mine, theirs)
+    assert "Retailer API v10" in retailer.stdout and "takes no timestamp" in retailer.stdout
+    sent = [r for r in retailer_rows if r["Status"] == "CANCELLED"]
+    assert sent and all(r["Time given to bol"] is None for r in sent)  # v10 takes none
+    assert [r["DateTime"] for r in retailer_rows] == [r["DateTime"] for r in plaza_rows]  # the sheet's own column
+    assert all(r["ProcessStatusId"] and "-" in str(r["ProcessStatusId"]) for r in sent)  # UUID-like strings
+
+
+def test_a_run_over_loopback_cancels_and_follows_up_in_bulk(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0.3, limits=limits(cancellation="1000/1")))
+    sheet = sheet_of(tmp_path, 500)
+    result = run(sheet, sim.url, "--concurrency", "16", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = results_of(sheet)
+    assert {r["Status"] for r in rows} == {"CANCELLED"} and len(rows) == 500
+    counts = sim.app.state.counts
+    assert counts.status_requests == 1  # the start-up probe; no GET per item
+    assert counts.bulk_status_requests <= 10  # 0.02 per row at most on 500 rows
+    assert counts.token_requests == 1
+    summary = json.loads(result.stdout)
+    assert summary["statuses"] == {"CANCELLED": 500} and summary["api"] == "retailer"
+
+
+def test_items_bol_refuses_later_end_failed_with_bols_message(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    items = {
+        "2012340000": ScenarioItem(id="2012340000", state="unknown"),
+        "2012340001": ScenarioItem(id="2012340001", state="shipped"),
+        "2012340002": ScenarioItem(id="2012340002", fulfilment="FBB"),
+        "2012340003": ScenarioItem(id="2012340003", state="cancelled"),
+    }
+    sim = serve_retailer(Scenario(items=items))
+    sheet = sheet_of(tmp_path, 5)
+    result = run(sheet, sim.url)
+    assert result.returncode == 1
+    by_id = {str(r["OrderItemId"]): r for r in results_of(sheet)}
+    assert by_id["2012340000"]["Status"] == "FAILED" and "unknown order item id" in str(by_id["2012340000"]["Detail"])
+    assert by_id["2012340001"]["Status"] == "FAILED" and "shipped" in str(by_id["2012340001"]["Detail"])
+    assert by_id["2012340002"]["Status"] == "FAILED" and "only FBR" in str(by_id["2012340002"]["Detail"])
+    assert by_id["2012340003"]["Status"] == "ALREADY_CANCELLED"
+    assert by_id["2012340004"]["Status"] == "CANCELLED"
+
+
+def test_a_token_that_lives_one_second_is_renewed_mid_run(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer(
+        config=RetailerConfig(
+            settle_seconds=0, token_ttl=1, clock_skew=0, latency_ms=50, limits=limits(cancellation="1000/1")
+        )
+    )
+    sheet = sheet_of(tmp_path, 60)
+    result = run(sheet, sim.url, "--concurrency", "2")
+    assert result.returncode == 0, result.stderr
+    assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
+    counts = sim.app.state.counts
+    assert counts.expired_token_answers == 0 and 2 <= counts.token_requests <= 6
+
+
+def test_pacing_from_the_headers_keeps_429s_rare(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1")))
+    sheet = sheet_of(tmp_path, 25)
+    started = time.monotonic()
+    result = run(sheet, sim.url, "--concurrency", "16")
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
+    assert sim.app.state.counts.rate_limited["cancellation"] <= 2  # under 10 % of 25
+    assert took >= 1.5  # 25 under 10 a second: at least two refills
+
+
+@pytest.mark.parametrize("retry_after", ["missing"])  # with Retry-After: test_retailer_client
+def test_a_429_mid_run_is_waited_out_and_counted(
+    serve_retailer: Callable[..., Any], tmp_path: Path, retry_after: str
+) -> None:
+    """Another tool of the seller spent the budget: the first request gets 429, with or without Retry-After."""
+    sim = serve_retailer(
+        config=RetailerConfig(settle_seconds=0, limits=limits(cancellation="3/1"), retry_after=retry_after)
+    )
+    sheet = sheet_of(tmp_path, 6)
+    for _ in range(3):
+        sim.app.state.take("bulkcancel-demo-client", "cancellation")
+    result = run(sheet, sim.url)
+    assert result.returncode == 0, result.stderr
+    assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
+    _, facts = read_summary(sheet.with_name("w-results.xlsx"))
+    assert facts["Too many requests (HTTP 429)"] == sum(sim.app.state.counts.rate_limited.values()) >= 1
+    assert max(sim.app.state.effective_cancellations().values()) == 1
+
+
+def test_ids_bol_no_longer_keeps_end_accepted_with_a_way_to_check(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=30, retention_seconds=0.2))
+    sheet = sheet_of(tmp_path, 3)
+    result = run(sheet, sim.url)
+    rows = results_of(sheet)
+    assert {r["Status"] for r in rows} == {"ACCEPTED"}, result.stdout
+    assert all("no longer" in str(r["Detail"]) for r in rows)
+    assert sim.app.state.counts.bulk_status_requests == 1 and sim.app.state.counts.status_requests == 1
+
+
+def test_answers_lost_after_bol_applied_them_never_cancel_twice(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve_retailer(
+        config=RetailerConfig(
+            settle_seconds=0, drop_rate=0.2, fail_rate=0.1, seed=7, limits=limits(cancellation="1000/1")
+        )
+    )
+    sheet = sheet_of(tmp_path, 30)
+    for _ in range(6):
+        result = run(sheet, sim.url, "--force")
+        if result.returncode == 0:
+            break
+    rows = results_of(sheet)
+    assert result.returncode == 0 and {r["Status"] for r in rows} <= {"CANCELLED", "SKIPPED"}
+    effective = sim.app.state.effective_cancellations()
+    assert len(effective) == 30 and max(effective.values()) == 1
+    assert any(e.outcome == "dropped" for e in sim.app.state.ledger)
+
+
+def test_html_500s_from_a_proxy_are_retried_like_any_5xx(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, fail_rate=0.3, html_errors=True, seed=3))
+    sheet = sheet_of(tmp_path, 30)
+    result = run(sheet, sim.url)
+    rows = results_of(sheet)
+    assert {r["Status"] for r in rows} <= {"CANCELLED", "UNKNOWN"}, result.stdout
+    assert max(sim.app.state.effective_cancellations().values()) == 1
+    assert "<html>" not in " ".join(str(r["Detail"]) for r in rows)
+
+
+def test_plan_and_requests_page_through_open_orders(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    items = {
+        str(2012340000 + n): ScenarioItem(id=str(2012340000 + n), order_id=f"A{n:09d}", cancel_request=n < 3)
+        for n in range(120)
+    }
+    items["2012340119"].state = "shipped"
+    sim = serve_retailer(Scenario(items=items))
+    sheet = sheet_of(tmp_path, 120)
+    result = bulkcancel("plan", str(sheet), "--api", "retailer", "--base-url", sim.url, "--quiet")
+    rows = read_results(tmp_path / "w-plan.xlsx")
+    statuses = [r["Status"] for r in rows]
+    # Three customers asked (OUT_OF_STOCK would count against the score), one item was shipped.
+    assert statuses.count("READY") == 116 and statuses.count("INVALID") == 4, result.stdout
+    assert "REQUESTED_BY_CUSTOMER" in str(rows[0]["Detail"]) and "open" in str(rows[119]["Detail"])
+    assert sim.app.state.counts.orders_requests == 4  # 50 + 50 + 20, then {}
+    assert sim.app.state.ledger == []  # plan sends nothing
+    out = tmp_path / "requests.xlsx"
+    result = bulkcancel("requests", "--api", "retailer", "--base-url", sim.url, "--out", str(out))
+    assert result.returncode == 0 and "3 customer cancellation request(s)" in result.stdout
+
+
+def test_the_api_follows_the_credentials_set(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer()
+    sheet = sheet_of(tmp_path, 2)
+    both = {"BOL_CLIENT_ID": "a", "BOL_CLIENT_SECRET": "b", "BOL_PUBLIC_KEY": "c", "BOL_PRIVATE_KEY": "d"}
+    refused = bulkcancel("run", str(sheet), "--env", "production", env=both)
+    assert refused.returncode == 2 and "choose one with --api" in refused.stderr
+    assert "Traceback" not in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    client = {"BOL_CLIENT_ID": "bulkcancel-demo-client", "BOL_CLIENT_SECRET": "bulkcancel-demo-secret-not-a-real-one"}
+    chosen = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", env=client)
+    assert chosen.returncode == 0 and "Retailer API v10" in chosen.stdout
+    assert len(sim.app.state.ledger) == 2
+    wrong = bulkcancel("run", str(sheet), "--api", "plaza", "--login-url", "https://login.example/token")
+    assert wrong.returncode == 2 and "--login-url is for the Retailer API" in wrong.stderr
+    remote = bulkcancel("run", str(sheet), "--api", "retailer", "--login-url", "http://login.example/token")
+    assert remote.returncode == 2 and "plain http" in remote.stderr
+
+
+def test_refused_credentials_stop_before_anything_is_sent(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer()
+    sheet = sheet_of(tmp_path, 3)
+    secret = "a-very-secret-value-1234"
+    result = run(sheet, sim.url, env={"BOL_CLIENT_ID": "not-known", "BOL_CLIENT_SECRET": secret})
+    assert result.returncode == 2
+    assert "refused the client id and secret" in result.stderr and "nothing was sent" in result.stderr
+    assert secret not in result.stdout + result.stderr
+    assert sim.app.state.ledger == []
+
+
+def test_no_secret_or_token_reaches_output_logs_journal_or_workbook(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve_retailer()
+    sheet = sheet_of(tmp_path, 4)
+    journal = tmp_path / "journal.sqlite3"
+    env = {"BOL_CLIENT_ID": "bulkcancel-demo-client", "BOL_CLIENT_SECRET": "bulkcancel-demo-secret-not-a-real-one"}
+    result = run(sheet, sim.url, "--verbose", env=env)
+    assert result.returncode == 0, result.stderr
+    tokens = list(sim.app.state.tokens)
+    assert tokens
+    seen = result.stdout + result.stderr
+    with sqlite3.connect(journal) as db:
+        seen += " ".join(
+            str(row)
+            for table in ("runs", "items", "run_rows")
+            for row in db.execute(f"SELECT * FROM {table}")  # noqa: S608
+        )
+    seen += (tmp_path / "w-results.xlsx").read_bytes().decode("latin-1")
+    for secret in [env["BOL_CLIENT_SECRET"], *tokens]:
+        assert secret not in seen
+    assert "Bearer <redacted>" in result.stderr or "Bearer" not in result.stderr
+
+
+def test_the_journal_knows_an_item_cancelled_through_the_other_api(tmp_path: Path) -> None:
+    sheet = sheet_of(tmp_path, 3)
+    first = bulkcancel("run", str(sheet), "--quiet")  # the Plaza demo
+    assert first.returncode == 0
+    second = bulkcancel("run", str(sheet), "--api", "retailer", "--quiet", "--force")
+    rows = results_of(sheet)
+    assert second.returncode == 0 and {r["Status"] for r in rows} == {"SKIPPED"}
+    assert all("other credentials" in str(r["Detail"]) for r in rows)
+
+
+@pytest.mark.slow
+def test_kill_9_mid_run_then_the_rerun_finishes_without_cancelling_twice(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0.2, latency_ms=40))
+    sheet = sheet_of(tmp_path, 60)
+    process = start_process(
+        "run", str(sheet), "--api", "retailer", "--base-url", sim.url, "--quiet", "--concurrency", "2"
+    )
+    deadline = time.monotonic() + 30
+    while len(sim.app.state.ledger) < 10:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.005)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert len(sim.app.state.ledger) < 60
+    for _ in range(4):
+        result = run(sheet, sim.url, "--force")
+        if result.returncode == 0:
+            break
+    rows = results_of(sheet)
+    assert result.returncode == 0 and {r["Status"] for r in rows} <= {"CANCELLED", "SKIPPED"}
+    effective = sim.app.state.effective_cancellations()
+    assert len(effective) == 60 and max(effective.values()) == 1
