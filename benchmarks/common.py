@@ -87,7 +87,9 @@ def bulkcancel(*args: str) -> list[str]:
 
 
 @contextmanager
-def simulator(latency_ms: float, settle: float = 0.5, daily_limit: int = 10_000_000) -> Iterator[str]:
+def simulator(
+    latency_ms: float, settle: float = 0.5, daily_limit: int = 10_000_000, extra: Sequence[str] = ()
+) -> Iterator[str]:
     """`bulkcancel simulate` in its own process; yields its base URL."""
     port = free_port()
     process = subprocess.Popen(
@@ -101,6 +103,7 @@ def simulator(latency_ms: float, settle: float = 0.5, daily_limit: int = 10_000_
             str(settle),
             "--daily-limit",
             str(daily_limit),
+            *extra,
         ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

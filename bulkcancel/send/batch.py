@@ -68,7 +68,9 @@ class StatusBatcher:
 
     async def _after_linger(self) -> None:
         try:
-            await self._sleep(self._linger)
+            # Once nothing more is sent, each row's poll is already on its own clock: a short
+            # wait gathers the ones falling due together, and the run does not end later for it.
+            await self._sleep(self._linger if not self._draining else min(self._linger, 0.2))
             waited, step = self._linger, max(self._linger / 4, 0.05)
             while not self._draining and len(self._waiting) < self._min_batch and waited < self._max_linger:
                 await self._sleep(step)
