@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import signal
+import socket
 import sqlite3
 import time
 from collections.abc import Callable
@@ -70,7 +71,15 @@ def test_the_demo_runs_in_process_with_the_same_outcomes_as_plaza(tmp_path: Path
 
 
 def test_a_run_over_loopback_cancels_and_follows_up_in_bulk(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0.3, limits=limits(cancellation="1000/1")))
+    sim = serve_retailer(
+        config=RetailerConfig(
+            settle_seconds=0.3,
+            limits=limits(cancellation="1000/1"),
+            omit_links_rate=0.5,  # live answers leave them out, spec or not
+            omit_entity_rate=0.5,
+            seed=5,
+        )
+    )
     sheet = sheet_of(tmp_path, 500)
     result = run(sheet, sim.url, "--concurrency", "16", "--json")
     assert result.returncode == 0, result.stderr
@@ -116,7 +125,9 @@ def test_a_token_that_lives_one_second_is_renewed_mid_run(serve_retailer: Callab
     assert result.returncode == 0, result.stderr
     assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
     counts = sim.app.state.counts
-    assert counts.expired_token_answers == 0 and 2 <= counts.token_requests <= 6
+    # Renewed ahead of expiry; on a busy machine a request may still land a moment late, and
+    # is then renewed once and sent again.
+    assert counts.expired_token_answers <= 1 and 2 <= counts.token_requests <= 6
 
 
 def test_pacing_from_the_headers_keeps_429s_rare(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
@@ -180,6 +191,26 @@ def test_answers_lost_after_bol_applied_them_never_cancel_twice(
     effective = sim.app.state.effective_cancellations()
     assert len(effective) == 30 and max(effective.values()) == 1
     assert any(e.outcome == "dropped" for e in sim.app.state.ledger)
+
+
+def test_a_process_that_times_out_at_bol_ends_failed_saying_so(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, timeout_rate=1.0))
+    sheet = sheet_of(tmp_path, 2)
+    result = run(sheet, sim.url)
+    rows = results_of(sheet)
+    assert result.returncode == 1 and {r["Status"] for r in rows} == {"FAILED"}
+    assert all("TIMEOUT" in str(r["Detail"]) for r in rows)
+
+
+def test_production_through_a_base_url_keeps_the_safeguards(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer()
+    sheet = sheet_of(tmp_path, 2)
+    env = {"BOL_CLIENT_ID": "bulkcancel-demo-client", "BOL_CLIENT_SECRET": "bulkcancel-demo-secret-not-a-real-one"}
+    result = bulkcancel("run", str(sheet), "--api", "retailer", "--env", "production", "--base-url", sim.url, env=env)
+    assert result.returncode == 2 and "refusing a production run without a terminal" in result.stderr
+    assert sim.app.state.ledger == []
 
 
 def test_html_500s_from_a_proxy_are_retried_like_any_5xx(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
@@ -273,6 +304,31 @@ def test_the_journal_knows_an_item_cancelled_through_the_other_api(tmp_path: Pat
     rows = results_of(sheet)
     assert second.returncode == 0 and {r["Status"] for r in rows} == {"SKIPPED"}
     assert all("other credentials" in str(r["Detail"]) for r in rows)
+
+
+@pytest.mark.slow
+def test_simulate_serves_the_retailer_api_for_a_run(tmp_path: Path) -> None:
+    from bulkcancel.simulator.server import free_port
+
+    port = free_port()
+    server = start_process("simulate", "--api", "retailer", "--port", str(port), "--settle-seconds", "0")
+    try:
+        banner = server.stdout.readline() if server.stdout else ""
+        assert "Retailer API v10 simulator" in banner
+        deadline = time.monotonic() + 20
+        while True:  # the banner comes before uvicorn listens
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        sheet = sheet_of(tmp_path, 3)
+        result = run(sheet, f"http://127.0.0.1:{port}")
+        assert result.returncode == 0 and {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=20)
 
 
 @pytest.mark.slow
