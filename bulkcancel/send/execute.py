@@ -32,6 +32,9 @@ class Hooks:
     canary_ok: Callable[[list[SendResult]], bool] | None = None
     on_progress: OnProgress | None = None
     on_start: Callable[[], None] | None = None
+    # Given, once sending starts, a function any thread may call to stop it as Ctrl-C does
+    # (the upload page's Stop button): rows in flight end as Ctrl-C leaves them.
+    on_stoppable: Callable[[Callable[[], None]], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ async def execute(
         sender = Sender(backend, journal, run_id, options.policy, on_progress=hooks.on_progress)
         sender.total = len(plan.jobs)
         with (
-            _signals(sender, options.interrupt_grace),
+            _signals(sender, options.interrupt_grace, hooks.on_stoppable),
             contextlib.suppress(asyncio.CancelledError),
         ):
             await _send(sender, plan, options.canary, hooks)
@@ -152,7 +155,9 @@ def _dry_run(plan: Plan, status: RowStatus = RowStatus.NOT_SENT) -> dict[int, Se
 
 
 @contextlib.contextmanager
-def _signals(sender: Sender, grace: float) -> Iterator[None]:
+def _signals(
+    sender: Sender, grace: float, on_stoppable: Callable[[Callable[[], None]], None] | None = None
+) -> Iterator[None]:
     loop = asyncio.get_running_loop()
     task = asyncio.current_task()
     interrupts = 0
@@ -167,8 +172,14 @@ def _signals(sender: Sender, grace: float) -> Iterator[None]:
             loop.call_later(grace if interrupts == 1 else 0, task.cancel)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # only the main thread has them
             loop.add_signal_handler(sig, on_signal)
+    if on_stoppable is not None:
+
+        def stop_from_any_thread() -> None:
+            loop.call_soon_threadsafe(on_signal)
+
+        on_stoppable(stop_from_any_thread)
     try:
         yield
     finally:
