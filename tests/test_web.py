@@ -110,7 +110,9 @@ def test_a_post_without_csrf_or_from_another_origin_is_refused(page_client: tupl
     files = {"sheet": ("w.csv", b"OrderItemId,ReasonCode\n2012345678,OTHER\n")}
     no_csrf = client.post("/upload", files=files, headers=ORIGIN)
     assert no_csrf.status_code == 403 and "CSRF" in no_csrf.text
-    foreign = client.post("/upload", files=files, data={"csrf": page.session.csrf}, headers={"origin": "https://evil.example"})
+    foreign = client.post(
+        "/upload", files=files, data={"csrf": page.session.csrf}, headers={"origin": "https://evil.example"}
+    )
     assert foreign.status_code == 403 and "Origin" in foreign.text
     no_origin = client.post("/upload", files=files, data={"csrf": page.session.csrf})
     assert no_origin.status_code == 403
@@ -124,9 +126,13 @@ def test_an_oversized_upload_is_refused_while_it_streams(tmp_path: Path) -> None
         assert answer.status_code == 413 and "larger than 1 MB" in answer.text
         boundary = "xyz"
         body = (
-            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{page.session.csrf}\r\n'
-            f'--{boundary}\r\nContent-Disposition: form-data; name="sheet"; filename="big.csv"\r\n\r\n'
-        ).encode() + big + f"\r\n--{boundary}--\r\n".encode()
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{page.session.csrf}\r\n'
+                f'--{boundary}\r\nContent-Disposition: form-data; name="sheet"; filename="big.csv"\r\n\r\n'
+            ).encode()
+            + big
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
 
         def chunks() -> Iterator[bytes]:  # no Content-Length: the cap must hold while reading
             for start in range(0, len(body), 65536):
@@ -192,7 +198,7 @@ def test_upload_check_confirm_run_download_on_the_demo(page_client: tuple[TestCl
     assert "count against your performance score" in check.text
     assert "scientific notation" in check.text  # the Excel-damage note
     problems = client.get(f"{check_url}?problems=1")
-    assert problems.text.count("<tr class=\"level-ok\"") == 0 and "level-error" in problems.text
+    assert problems.text.count('<tr class="level-ok"') == 0 and "level-error" in problems.text
     checked = client.get(f"{check_url}/checked.xlsx")
     assert checked.status_code == 200 and checked.content.startswith(b"PK")
     confirm = client.get(f"{check_url}/confirm")
@@ -221,7 +227,7 @@ def test_the_plan_step_compares_with_open_orders_and_sends_nothing(page_client: 
     assert answer.status_code == 303
     shown = client.get(check_url)
     assert 'id="plan-counts"' in shown.text and "READY" in shown.text
-    assert client.get("/history").text.count("<tr id=\"run-") == 0  # a plan is not a run
+    assert client.get("/history").text.count('<tr id="run-') == 0  # a plan is not a run
 
 
 def test_a_second_job_waits_in_line_and_says_so(serve: Callable[..., Any], tmp_path: Path) -> None:
@@ -293,16 +299,16 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     assert bulkcancel("run", str(sheet), "--quiet", "--journal", str(tmp_path / "journal.sqlite3")).returncode == 0
     (tmp_path / "cli-results.xlsx").unlink()  # the file is gone: the page rebuilds it from the journal
     with Journal(tmp_path / "journal.sqlite3", "demo", "x") as journal:
-        journal.start_run(RunStart("20261202-100000-abcdef", str(sheet), "", str(tmp_path / "x.xlsx"), ("OrderItemId",), {}))
+        journal.start_run(
+            RunStart("20261202-100000-abcdef", str(sheet), "", str(tmp_path / "x.xlsx"), ("OrderItemId",), {})
+        )
     listed = client.get("/history")
     assert "cli.csv" in listed.text and "interrupted: run it again to finish" in listed.text
     run_id = next(part.split('"')[0] for part in listed.text.split('id="run-')[1:] if "cli.csv" in part)
     rebuilt = client.get(f"/history/{run_id}/result.xlsx")
     assert rebuilt.status_code == 200 and rebuilt.content.startswith(b"PK")
     assert client.get("/history/..%2F..%2Fetc%2Fpasswd/result.xlsx").status_code == 404
-    again = client.post(
-        "/history/20261202-100000-abcdef/again", data={"csrf": page.session.csrf}, headers=ORIGIN
-    )
+    again = client.post("/history/20261202-100000-abcdef/again", data={"csrf": page.session.csrf}, headers=ORIGIN)
     assert again.status_code == 303 and client.get(again.headers["location"]).status_code == 200
 
 

@@ -1,0 +1,187 @@
+"""The upload page in a real browser: Debian's Chromium driven by Selenium (no browser download).
+
+Each test serves the page on loopback with uvicorn and drives it as a person would. Under
+CI=true a missing browser fails the run (``.ci/run`` installs chromium and chromium-driver);
+elsewhere these tests are skipped without it. Screenshots of each step go to the test's
+folder, and to BULKCANCEL_SCREENSHOTS when set (the README's pictures come from there).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bulkcancel.settings import Settings
+from bulkcancel.simulator import SimulatorConfig
+from bulkcancel.simulator.server import ServedSimulator
+from bulkcancel.web.app import Page, build_app, wrap
+
+CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ROOT = Path(__file__).resolve().parents[1]
+
+if not (CHROMIUM.exists() and DRIVER.exists()):
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(
+            "CI=true: the browser tests need /usr/bin/chromium and /usr/bin/chromedriver (.ci/run installs them)"
+        )
+    pytest.skip(
+        "Chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+class Served:
+    def __init__(self, page: Page, url: str, driver: WebDriver, downloads: Path, shots: Path) -> None:
+        self.page, self.url, self.driver, self.downloads, self.shots = page, url, driver, downloads, shots
+
+    def open(self) -> None:
+        self.driver.get(f"{self.url}/?token={self.page.session.startup_token}")
+
+    def shot(self, name: str) -> None:
+        path = self.shots / f"page-{name}.png"
+        self.driver.save_screenshot(str(path))
+        wanted = os.environ.get("BULKCANCEL_SCREENSHOTS")
+        if wanted:
+            shutil.copy(path, Path(wanted) / path.name)
+
+    def wait(self, condition: Callable[[WebDriver], Any], timeout: float = 60) -> Any:
+        # The progress page reloads itself when the run ends: an element may go stale mid-check.
+        wait = WebDriverWait(self.driver, timeout, 0.05, ignored_exceptions=[StaleElementReferenceException])
+        return wait.until(condition)
+
+    def upload(self, path: Path) -> None:
+        self.driver.find_element(By.ID, "file").send_keys(str(path))
+        self.driver.find_element(By.ID, "check").click()
+        self.wait(lambda d: "/u/" in d.current_url and d.find_elements(By.ID, "counts"))
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    started: list[tuple[ServedSimulator, WebDriver, Page]] = []
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try the network
+    os.environ.setdefault("SE_AVOID_STATS", "true")
+
+    def start(lang: str = "en", **settings: Any) -> Served:
+        page = Page(Settings(journal=tmp_path / "journal.sqlite3", **settings), tmp_path / "page")
+        assert page.runner is not None
+        page.runner.start()
+        server = ServedSimulator(wrap(build_app(page), page, ["127.0.0.1", "localhost"]))
+        url = server.__enter__()
+        downloads = tmp_path / "downloads"
+        downloads.mkdir(exist_ok=True)
+        options = Options()
+        options.binary_location = str(CHROMIUM)
+        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                     "--window-size=1280,1000", f"--lang={lang}"):  # fmt: skip
+            options.add_argument(flag)
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": str(downloads), "intl.accept_languages": lang}
+        )
+        driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+        started.append((server, driver, page))
+        return Served(page, url, driver, downloads, tmp_path)
+
+    yield start
+    for server, driver, page in started:
+        driver.quit()
+        page.runner.close() if page.runner else None
+        server.__exit__(None, None, None)
+
+
+def test_the_weekly_job_on_the_demo_upload_check_confirm_progress_download(
+    browser: Callable[..., Served], tmp_path: Path
+) -> None:
+    b = browser()
+    b.open()
+    b.wait(lambda d: d.find_element(By.ID, "badge").text == "DEMO")
+    b.shot("1-upload")
+    sheet = tmp_path / "weekly-stockouts.xlsx"
+    shutil.copy(ROOT / "samples" / "weekly-stockouts.xlsx", sheet)
+    b.upload(sheet)
+    d = b.driver
+    assert "INVALID" in d.find_element(By.ID, "counts").text
+    assert d.find_elements(By.CSS_SELECTOR, "#rows tr.level-error")
+    b.shot("2-check")
+    d.find_element(By.ID, "to-confirm").click()
+    words = b.wait(lambda d: d.find_element(By.ID, "words")).text
+    assert "will be cancelled at bol.com" in words and "cannot be undone" in words
+    b.shot("4-confirm")
+    d.find_element(By.ID, "send").click()
+    b.wait(lambda d: "/jobs/" in d.current_url)
+    b.shot("5-progress")
+    b.wait(
+        lambda d: d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
+    )
+    assert "21" in d.find_element(By.ID, "live-counts").text
+    b.shot("6-results")
+    d.find_element(By.ID, "download-result").click()
+    b.wait(lambda d: any(p.suffix == ".xlsx" for p in b.downloads.iterdir()), timeout=20)
+    downloaded = next(p for p in b.downloads.iterdir() if p.suffix == ".xlsx")
+    assert downloaded.name == "weekly-stockouts-results.xlsx" and downloaded.read_bytes().startswith(b"PK")
+    d.find_element(By.LINK_TEXT, "All runs").click()
+    b.wait(lambda d: d.find_elements(By.ID, "history"))
+    assert (
+        "weekly-stockouts.xlsx" in d.find_element(By.ID, "history").text
+        or "sheet.xlsx" in d.find_element(By.ID, "history").text
+    )
+    b.shot("7-history")
+
+
+def test_a_refresh_in_the_middle_of_a_run_changes_nothing(
+    browser: Callable[..., Served], serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=50))
+    sheet = tmp_path / "week.csv"
+    sheet.write_text("OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(80)))
+    b = browser(base_url=sim.url, concurrency=2)
+    b.open()
+    b.upload(sheet)
+    b.driver.find_element(By.ID, "to-confirm").click()
+    b.wait(lambda d: d.find_element(By.ID, "send")).click()
+    b.wait(lambda d: "/jobs/" in d.current_url)
+    b.wait(lambda d: 0 < int(d.find_element(By.ID, "bar").get_attribute("value") or 0) < 80)
+    before = len(sim.cancelled_ids())
+    b.driver.refresh()  # the run is on the server: the page comes back to it
+    b.wait(lambda d: d.find_element(By.ID, "bar").get_attribute("value") not in (None, "0"))
+    assert len(sim.cancelled_ids()) >= before
+    b.wait(
+        lambda d: d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
+    )
+    assert "CANCELLED" in b.driver.find_element(By.ID, "live-counts").text
+    effective = sim.app.state.effective_cancellations()
+    assert len(effective) == 80 and max(effective.values()) == 1
+
+
+def test_a_sheet_with_invalid_rows_filtered_to_the_problems_in_dutch(
+    browser: Callable[..., Served], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "week.csv"
+    sheet.write_text(
+        "OrderItemId,ReasonCode\n2012340000,OUT_OF_STOCK\n12ab,OUT_OF_STOCK\n2012340002,NOPE\n2012340003,OTHER\n"
+    )
+    b = browser(lang="nl")
+    b.open()
+    assert "Upload de sheet" in b.wait(lambda d: d.find_element(By.TAG_NAME, "h1")).text
+    b.upload(sheet)
+    d = b.driver
+    assert len(d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")) == 4
+    d.find_element(By.ID, "only-problems").click()
+    b.wait(lambda d: "problems=1" in d.current_url)
+    rows = d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
+    assert len(rows) == 2 and all("level-error" in r.get_attribute("class") for r in rows)
+    b.shot("3-problems-nl")
