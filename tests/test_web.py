@@ -10,6 +10,7 @@ import io
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = {"origin": "http://testserver"}
 
 
+@contextmanager
 def make_client(tmp_path: Path, max_mb: int = 20, **settings: Any) -> Iterator[tuple[TestClient, Page]]:
     page = Page(Settings(journal=tmp_path / "journal.sqlite3", **settings), tmp_path / "page", max_mb * 1024 * 1024)
     assert page.runner is not None
@@ -41,7 +43,8 @@ def make_client(tmp_path: Path, max_mb: int = 20, **settings: Any) -> Iterator[t
 
 @pytest.fixture
 def page_client(tmp_path: Path) -> Iterator[tuple[TestClient, Page]]:
-    yield from make_client(tmp_path)
+    with make_client(tmp_path) as made:
+        yield made
 
 
 def signed_in(client: TestClient, page: Page) -> TestClient:
@@ -119,7 +122,7 @@ def test_a_post_without_csrf_or_from_another_origin_is_refused(page_client: tupl
 
 
 def test_an_oversized_upload_is_refused_while_it_streams(tmp_path: Path) -> None:
-    for client, page in make_client(tmp_path, max_mb=1):
+    with make_client(tmp_path, max_mb=1) as (client, page):
         signed_in(client, page)
         big = b"OrderItemId,ReasonCode\n" + b"2012345678,OTHER\n" * 80_000  # 1.4 MB
         answer = upload(client, page, "big.csv", big)
@@ -134,13 +137,13 @@ def test_an_oversized_upload_is_refused_while_it_streams(tmp_path: Path) -> None
             + f"\r\n--{boundary}--\r\n".encode()
         )
 
-        def chunks() -> Iterator[bytes]:  # no Content-Length: the cap must hold while reading
-            for start in range(0, len(body), 65536):
-                yield body[start : start + 65536]
+        def chunks(data: bytes) -> Iterator[bytes]:  # no Content-Length: the cap must hold while reading
+            for start in range(0, len(data), 65536):
+                yield data[start : start + 65536]
 
         streamed = client.post(
             "/upload",
-            content=chunks(),
+            content=chunks(body),
             headers={**ORIGIN, "content-type": f"multipart/form-data; boundary={boundary}"},
         )
         assert streamed.status_code == 413 and "larger than 1 MB" in streamed.text
@@ -233,7 +236,7 @@ def test_the_plan_step_compares_with_open_orders_and_sends_nothing(page_client: 
 def test_a_second_job_waits_in_line_and_says_so(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=40))
     sheet = "OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(40))
-    for client, page in make_client(tmp_path, base_url=sim.url, concurrency=2):
+    with make_client(tmp_path, base_url=sim.url, concurrency=2) as (client, page):
         signed_in(client, page)
         first = upload(client, page, "a.csv", sheet.encode()).headers["location"]
         client.get(first)
@@ -250,7 +253,7 @@ def test_a_second_job_waits_in_line_and_says_so(serve: Callable[..., Any], tmp_p
 def test_stop_ends_sending_and_rows_end_as_ctrl_c_leaves_them(serve: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=60))
     sheet = "OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(80))
-    for client, page in make_client(tmp_path, base_url=sim.url, concurrency=2):
+    with make_client(tmp_path, base_url=sim.url, concurrency=2) as (client, page):
         signed_in(client, page)
         check_url = upload(client, page, "a.csv", sheet.encode()).headers["location"]
         client.get(check_url)
@@ -277,7 +280,7 @@ def test_production_asks_for_the_count_typed(
     sheet = b"OrderItemId,ReasonCode\n2012340000,OUT_OF_STOCK\n2012340001,OUT_OF_STOCK\n"
     from bulkcancel.environments import Environment
 
-    for client, page in make_client(tmp_path, base_url=sim.url, env=Environment.PRODUCTION):
+    with make_client(tmp_path, base_url=sim.url, env=Environment.PRODUCTION) as (client, page):
         signed_in(client, page)
         check_url = upload(client, page, "a.csv", sheet).headers["location"]
         assert "badge-live" in client.get(check_url).text
@@ -334,7 +337,7 @@ def test_the_page_shows_the_api_and_never_a_secret(tmp_path: Path, monkeypatch: 
     secret = "client-secret-that-must-not-show"
     monkeypatch.setenv("BOL_CLIENT_ID", "someone")
     monkeypatch.setenv("BOL_CLIENT_SECRET", secret)
-    for client, page in make_client(tmp_path, api=Api.RETAILER):
+    with make_client(tmp_path, api=Api.RETAILER) as (client, page):
         signed_in(client, page)
         shown = client.get("/").text + client.get("/history").text
         assert "Retailer API v10" in shown and secret not in shown and "someone" not in shown
