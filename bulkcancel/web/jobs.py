@@ -63,6 +63,12 @@ class Job:
     stop_requested: bool = False
     _stop: Any = None  # the run's thread-safe stop function, once sending started
     version: int = 0  # grows with every change the page should see
+    changed_at: float = 0.0  # time.time() of the last change (the page's event latency is measured from it)
+
+    def touch(self) -> None:
+        """Something the page shows changed."""
+        self.version += 1
+        self.changed_at = time.time()
 
     def snapshot(self, ahead: int) -> dict[str, Any]:
         """What the progress page shows, as JSON."""
@@ -90,6 +96,7 @@ class Job:
             "exit_code": int(self.outcome.exit_code) if self.outcome else None,
             "run_id": self.outcome.run_id if self.outcome else None,
             "version": self.version,
+            "changed_at": self.changed_at,
         }
 
 
@@ -144,7 +151,7 @@ class Runner:
         if job is None or job.state not in ("queued", "running"):
             return False
         job.stop_requested = True
-        job.version += 1
+        job.touch()
         if job._stop is not None:
             job._stop()
         return True
@@ -153,20 +160,20 @@ class Runner:
         while (job := self._line.get()) is not None:
             if job.stop_requested:
                 job.state, job.message = "failed", "stopped before it started: nothing was sent"
-                job.version += 1
+                job.touch()
                 continue
             self._run(job)
 
     def _run(self, job: Job) -> None:
         job.state, job.started = "running", time.monotonic()
-        job.version += 1
+        job.touch()
 
         def confirm(plan: Plan) -> bool:
             return plan.to_send <= job.confirmed  # never more than the person confirmed
 
         def on_progress(progress: Progress) -> None:
             job.progress = progress
-            job.version += 1
+            job.touch()
 
         def on_stoppable(stop: Any) -> None:
             job._stop = stop
@@ -191,7 +198,7 @@ class Runner:
             job.state, job.message = "failed", f"the run failed ({type(exc).__name__}); the journal has every row sent"
         finally:
             job.ended = time.monotonic()
-            job.version += 1
+            job.touch()
 
 
 def counts_of(outcome: Outcome) -> dict[str, int]:

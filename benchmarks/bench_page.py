@@ -1,0 +1,135 @@
+"""The upload page: from upload to the check table for a 5,000-row .xlsx, and how fresh its
+live events are during a 5,000-row run against the Plaza simulator at 50 ms.
+
+    .venv-bench/bin/python benchmarks/bench_page.py [--rows 5000]
+
+1. ``bulkcancel serve`` in its own process; the time from POST /upload to the check page
+   (every row in the table) for a 5,000-row sheet, beside its peer in the same run:
+   ``bulkcancel validate`` on the same file (the same work without a page).
+2. A 5,000-row run from the page against ``bulkcancel simulate --latency-ms 50``: each
+   server-sent event's age when it arrives (arrival minus the moment the run changed), and
+   the gaps between events.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import bulkcancel, free_port, machine, make_xlsx, measure, save, simulator
+
+
+def serve_page(journal: Path, base_url: str | None = None) -> tuple[subprocess.Popen[str], str]:
+    port = free_port()
+    args = ["serve", "--no-browser", "--port", str(port), "--journal", str(journal), "--concurrency", "16"]
+    if base_url:
+        args += ["--base-url", base_url]
+    process = subprocess.Popen(bulkcancel(*args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if match := re.search(r"(http://\S+\?token=\S+)", line):
+            break
+    else:
+        raise SystemExit("bulkcancel serve printed no link")
+    url = match.group(1)
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(url.split("?")[0], timeout=1)
+            return process, url
+        except httpx.HTTPError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def signed_in(url: str) -> tuple[httpx.Client, str]:
+    base = url.split("/?")[0]
+    client = httpx.Client(base_url=base, timeout=600, headers={"origin": base})
+    client.get(url)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+    assert csrf is not None
+    return client, csrf.group(1)
+
+
+def upload_to_table(url: str, sheet: Path) -> dict[str, float]:
+    client, csrf = signed_in(url)
+    started = time.perf_counter()
+    answer = client.post("/upload", files={"sheet": (sheet.name, sheet.read_bytes())}, data={"csrf": csrf})
+    check = client.get(answer.headers["location"])
+    took = time.perf_counter() - started
+    assert check.status_code == 200 and check.text.count('<tr class="level-') >= 5000, check.status_code
+    return {"seconds": took, "html_mb": len(check.content) / 1e6}
+
+
+def event_latency(url: str, sheet: Path) -> dict[str, Any]:
+    client, csrf = signed_in(url)
+    check_url = client.post("/upload", files={"sheet": (sheet.name, sheet.read_bytes())}, data={"csrf": csrf}).headers[
+        "location"
+    ]
+    client.get(check_url)
+    job_url = client.post(f"{check_url}/start", data={"csrf": csrf}).headers["location"]
+    ages, arrivals, done = [], [], {}
+    with client.stream("GET", f"{job_url}/events") as events:
+        for line in events.iter_lines():
+            if not line.startswith("data: "):
+                continue
+            now = time.time()
+            data = json.loads(line[6:])
+            if data["changed_at"]:
+                ages.append((now - data["changed_at"]) * 1000)
+            arrivals.append(now)
+            if data["state"] in ("done", "failed"):
+                done = data
+                break
+    gaps = [(b - a) * 1000 for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    ages.sort()
+    return {
+        "events": len(arrivals),
+        "final": {"state": done.get("state"), "counts": done.get("counts")},
+        "age_ms_median": statistics.median(ages),
+        "age_ms_p95": ages[int(len(ages) * 0.95) - 1],
+        "age_ms_max": ages[-1],
+        "gap_ms_median": statistics.median(gaps) if gaps else None,
+        "run_seconds": arrivals[-1] - arrivals[0] if arrivals else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    args = parser.parse_args()
+    report: dict[str, Any] = {"machine": machine(), "rows": args.rows}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        sheet = make_xlsx(folder / "week.xlsx", args.rows)
+        page, url = serve_page(folder / "journal.sqlite3")
+        try:
+            report["upload_to_check_table"] = upload_to_table(url, sheet)
+        finally:
+            page.terminate()
+            page.wait(timeout=30)
+        peer = measure(bulkcancel("validate", str(sheet), "--out", str(folder / "peer.xlsx")))
+        report["peer_validate_cli_seconds"] = peer.wall
+        with simulator(50, settle=0.5) as sim_url:
+            run_sheet = make_xlsx(folder / "run.xlsx", args.rows, start=2_300_000_000)
+            page, url = serve_page(folder / "journal2.sqlite3", sim_url)
+            try:
+                report["events_during_run"] = event_latency(url, run_sheet)
+            finally:
+                page.terminate()
+                page.wait(timeout=30)
+    save("bench_page", report)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
