@@ -14,6 +14,7 @@ live events are during a 5,000-row run against the Plaza simulator at 50 ms.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import statistics
@@ -90,7 +91,7 @@ def event_latency(url: str, sheet: Path) -> dict[str, Any]:
             if data["state"] in ("done", "failed"):
                 done = data
                 break
-    gaps = [(b - a) * 1000 for a, b in zip(arrivals, arrivals[1:], strict=False)]
+    gaps = [(b - a) * 1000 for a, b in itertools.pairwise(arrivals)]
     ages.sort()
     return {
         "events": len(arrivals),
