@@ -347,3 +347,83 @@ def test_samples_copy(tmp_path: Path) -> None:
     """The sample the browser tests upload is the one the README's demo uses."""
     shutil.copy(ROOT / "samples" / "weekly-stockouts.xlsx", tmp_path / "w.xlsx")
     assert (tmp_path / "w.xlsx").stat().st_size > 0
+
+
+@pytest.mark.slow
+def test_a_page_killed_mid_run_shows_the_run_interrupted_and_runs_it_again(
+    serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    """kill -9 of ``bulkcancel serve`` in the middle of a run; the next start's history says
+    so, and running it again finishes without cancelling anything twice."""
+    import re
+    import signal
+
+    import httpx
+
+    from bulkcancel.simulator.server import free_port
+    from tests.conftest import start_process
+
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=60))
+    sheet = "OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(60))
+    journal = tmp_path / "journal.sqlite3"
+
+    def start_page() -> tuple[Any, httpx.Client, str]:
+        port = free_port()
+        process = start_process(
+            "serve", "--no-browser", "--port", str(port), "--journal", str(journal), "--base-url", sim.url,
+            "--concurrency", "2",
+        )  # fmt: skip
+        assert process.stdout is not None
+        link = ""
+        for line in process.stdout:
+            if found := re.search(r"(http://\S+\?token=\S+)", line):
+                link = found.group(1)
+                break
+        base = link.split("/?")[0]
+        client = httpx.Client(base_url=base, headers={"origin": base}, timeout=30)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                client.get(link)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/").text)
+        assert csrf is not None
+        return process, client, csrf.group(1)
+
+    process, client, csrf = start_page()
+    check_url = client.post("/upload", files={"sheet": ("week.csv", sheet.encode())}, data={"csrf": csrf}).headers[
+        "location"
+    ]
+    client.get(check_url)
+    client.post(f"{check_url}/start", data={"csrf": csrf})
+    deadline = time.monotonic() + 20
+    while len(sim.cancelled_ids()) < 8:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=20)
+    assert len(sim.cancelled_ids()) < 60
+
+    process, client, csrf = start_page()
+    try:
+        history = client.get("/history").text
+        assert "interrupted: run it again to finish" in history
+        run_id = re.search(r'id="run-([^"]+)"', history)
+        assert run_id is not None
+        again = client.post(f"/history/{run_id.group(1)}/again", data={"csrf": csrf})
+        check_again = again.headers["location"]
+        client.get(check_again)
+        job_url = client.post(f"{check_again}/start", data={"csrf": csrf}).headers["location"]
+        deadline = time.monotonic() + 60
+        while (status := client.get(f"{job_url}/status").json())["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert status["exit_code"] == 0 and set(status["counts"]) <= {"CANCELLED", "SKIPPED"}
+        effective = sim.app.state.effective_cancellations()
+        assert len(effective) == 60 and max(effective.values()) == 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
