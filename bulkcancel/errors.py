@@ -27,7 +27,12 @@ class InputFileError(BulkCancelError):
 
 
 class ColumnError(InputFileError):
-    """A required column is missing, or two columns claim the same role."""
+    """A required column is missing, or two columns claim the same role; ``headers`` are the
+    ones found (the upload page offers them to choose from)."""
+
+    def __init__(self, message: str, headers: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.headers = headers or []
 
 
 class ConfigError(BulkCancelError):

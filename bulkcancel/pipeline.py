@@ -157,7 +157,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row."""
     settings.verify()
     started = datetime.now(UTC)
-    sheet = read_sheet(path, settings.sheet, settings.limits)
+    sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
@@ -223,7 +223,7 @@ def run(
         key_notes.append("No timestamp")
     started, clock = datetime.now(UTC), time.monotonic()
     zone = settings.zone()
-    sheet = read_sheet(path, settings.sheet, settings.limits)
+    sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     lang = settings.language(sheet.columns.dutch)
     checks = validate_sheet_rows(sheet, zone, started, lang)
     run_time = started.astimezone(zone)

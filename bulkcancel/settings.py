@@ -53,6 +53,7 @@ class Settings:
     max_order_pages: int = 150
     confirm_threshold: int = 50  # from this many rows on, production asks for the number typed
     lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
+    columns: tuple[tuple[str, str], ...] = ()  # (header as written, role) chosen on the upload page
     force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
 
     def zone(self) -> ZoneInfo:

@@ -427,3 +427,27 @@ def test_a_page_killed_mid_run_shows_the_run_interrupted_and_runs_it_again(
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+def test_columns_detection_cannot_place_are_picked_on_the_page(page_client: tuple[TestClient, Page]) -> None:
+    client, page = page_client
+    signed_in(client, page)
+    sheet = b"Artikel,Waarom,Opmerking\n2012345601,OUT_OF_STOCK,a\n2012345602,bogus,b\n"
+    check_url = upload(client, page, "eigen.csv", sheet).headers["location"]
+    first = client.get(check_url)
+    assert first.status_code == 422 and 'id="columns"' in first.text and '<option value="Artikel">' in first.text
+    picked = client.post(
+        f"{check_url}/columns",
+        data={"csrf": page.session.csrf, "OrderItemId": "Artikel", "ReasonCode": "Waarom", "DateTime": ""},
+        headers=ORIGIN,
+    )
+    assert picked.status_code == 303
+    shown = client.get(check_url)
+    assert shown.status_code == 200 and "READY" in shown.text and "INVALID" in shown.text
+    assert "<code>Artikel</code>" in shown.text  # the sheet's own header text is kept
+    refused = client.post(
+        f"{check_url}/columns", data={"csrf": page.session.csrf, "OrderItemId": "../../etc"}, headers=ORIGIN
+    )
+    assert refused.status_code == 303  # a header that is not in the sheet is ignored, not used
+    job_url = start(client, page, check_url)
+    assert wait_done(client, job_url)["counts"] == {"CANCELLED": 1, "INVALID": 1}

@@ -168,12 +168,16 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
             raise ColumnError(
                 f"{where}: no {role} column (headers found: {shown})"
                 f"{_closest(role, headers)}{_order_hint(role, headers)} "
-                f"Name the column {role!r}, or use the template (bulkcancel template)."
+                f"Name the column {role!r}, or use the template (bulkcancel template).",
+                [h for h in headers if h.strip()],
             )
     for role, indexes in found.items():
         if len(indexes) > 1:
             names = " and ".join(repr(headers[i]) for i in indexes)
-            raise ColumnError(f"{where}: columns {names} both look like {role}; rename or delete one of them")
+            raise ColumnError(
+                f"{where}: columns {names} both look like {role}; rename or delete one of them",
+                [h for h in headers if h.strip()],
+            )
     dutch = any(canonical(h) in DUTCH_WORDS for h in headers)
     return ColumnMap(
         order_item_id=found[ORDER_ITEM_ID][0],

@@ -11,7 +11,7 @@ InputFileError with one line that says what to do.
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,8 +119,17 @@ def shown(path: Path) -> str:
     return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
-def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None) -> Sheet:
-    """Read ``path``; raise InputFileError for a file that cannot be read as a sheet."""
+def read_sheet(
+    path: Path,
+    sheet_name: str | None = None,
+    limits: ReadLimits | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Sheet:
+    """Read ``path``; raise InputFileError for a file that cannot be read as a sheet.
+
+    ``columns`` maps a header as the sheet writes it to the role a person chose for it
+    (``{"Artikel": "OrderItemId"}``: the upload page's column picker); the sheet's own
+    header text is kept in the result."""
     limits = limits or ReadLimits()
     size, head = _open_head(path)
     if size == 0:
@@ -144,7 +153,7 @@ def read_sheet(path: Path, sheet_name: str | None = None, limits: ReadLimits | N
         notes = []
         delimiter, rows = csv_rows(path, notes)
         name = None
-    sheet = _build(path, kind, name, rows, notes, limits, flags)
+    sheet = _build(path, kind, name, rows, notes, limits, flags, dict(columns or {}))
     if kind == "csv":
         sheet.delimiter = delimiter
     sheet.hidden_rows = hidden & set(sheet.row_numbers)
@@ -163,14 +172,21 @@ def _build(
     notes: list[str],
     limits: ReadLimits,
     flags: dict[tuple[int, int], CellFlag],
+    chosen: dict[str, str] | None = None,
 ) -> Sheet:
+    aliases = chosen or {}
+
+    def named(cells: list[str]) -> list[str]:
+        """The cells with the chosen headers replaced by their roles (for finding the columns only)."""
+        return [aliases.get(c.strip(), c) for c in cells] if aliases else cells
+
     where = shown(path) + (f" (sheet {sheet_name!r})" if sheet_name else "")
     iterator = iter(rows)
     header: list[str] | None = None
     header_row = 0
     seen: list[list[str]] = []
     for number, cells in iterator:
-        if looks_like_header(cells):
+        if looks_like_header(named(cells)):
             header, header_row = [c.strip() for c in cells], number
             break
         if any(c.strip() for c in cells):
@@ -181,7 +197,7 @@ def _build(
         if not seen:
             raise InputFileError(f"{where}: no rows at all; fill in the template (bulkcancel template)")
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
-        map_columns([c.strip() for c in widest], where)  # raises with the closest names
+        map_columns(named([c.strip() for c in widest]), where)  # raises with the closest names
         raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")
     result = is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
     data: list[list[str]] = []
@@ -189,7 +205,7 @@ def _build(
     for number, cells in iterator:
         if not any(c.strip() for c in cells):
             continue
-        if looks_like_header(cells):
+        if looks_like_header(named(cells)):
             raise InputFileError(
                 f"{where}: row {number} is a second header row (the first is row {header_row}); one table per "
                 "sheet: move the rows below it to a sheet of their own, or delete that row if the columns match"
@@ -204,7 +220,7 @@ def _build(
     header = header + [""] * (width - len(header))  # cells right of the header are kept, as "Column N"
     keep = [i for i, h in enumerate(header) if not (result and h in OUTCOME_COLUMNS)]
     headers = [header[i] or f"Column {i + 1}" for i in keep]
-    columns = map_columns(headers, where)
+    columns = map_columns(named(headers), where)
     position = {raw: kept for kept, raw in enumerate(keep)}
     table = [[(cells[i] if i < len(cells) else "") for i in keep] for cells in data]
     index_of = {number: index for index, number in enumerate(numbers)}

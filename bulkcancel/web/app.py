@@ -30,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bulkcancel.environments import Environment
-from bulkcancel.errors import BulkCancelError
+from bulkcancel.errors import BulkCancelError, ColumnError
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.pipeline import Outcome, report, run, run_history, validate
 from bulkcancel.send.connect import resolve
@@ -162,9 +162,17 @@ def build_app(page: Page) -> Starlette:
 
     async def checked(item: Upload) -> Outcome | None:
         if item.checked is None and not item.error:
-            settings = replace(page.settings, out=item.path.with_name("checked.xlsx"), sheet=item.sheet, force=True)
+            settings = replace(
+                page.settings,
+                out=item.path.with_name("checked.xlsx"),
+                sheet=item.sheet,
+                force=True,
+                columns=tuple(item.columns.items()),
+            )
             try:
                 item.checked = await run_in_threadpool(validate, item.path, settings)
+            except ColumnError as exc:  # detection is unsure: the page lets the person pick
+                item.error, item.candidates = str(exc).replace(str(item.path), item.name), exc.headers
             except BulkCancelError as exc:
                 item.error = str(exc).replace(str(item.path), item.name)
         return item.checked
@@ -207,6 +215,22 @@ def build_app(page: Page) -> Starlette:
             columns=outcome.sheet.columns,
             plan=plan,
         )
+
+    async def choose_columns(request: Request) -> Response:
+        form = await guarded_form(request)
+        if isinstance(form, Response):
+            return form
+        item = upload_of(request)
+        if item is None:
+            return Response("Not found", 404)
+        chosen = {
+            str(form.get(role) or ""): role
+            for role in ("OrderItemId", "ReasonCode", "DateTime")
+            if str(form.get(role) or "") in item.candidates
+        }
+        if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
+            item.columns, item.checked, item.error, item.candidates = chosen, None, "", []
+        return RedirectResponse(f"/u/{item.id}", 303)
 
     async def checked_download(request: Request) -> Response:
         item = upload_of(request)
@@ -395,6 +419,7 @@ def build_app(page: Page) -> Starlette:
         Route("/upload", upload, methods=["POST"]),
         Route("/u/{upload}", check),
         Route("/u/{upload}/checked.xlsx", checked_download),
+        Route("/u/{upload}/columns", choose_columns, methods=["POST"]),
         Route("/u/{upload}/plan", plan, methods=["POST"]),
         Route("/u/{upload}/confirm", confirm),
         Route("/u/{upload}/start", start, methods=["POST"]),

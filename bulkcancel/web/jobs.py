@@ -43,6 +43,8 @@ class Upload:
     checked: Outcome | None = None
     error: str = ""
     plan: dict[str, Any] | None = None  # what the comparison with bol's open orders said
+    columns: dict[str, str] = field(default_factory=dict)  # header -> role, picked on the page
+    candidates: list[str] = field(default_factory=list)  # headers to pick from when detection failed
 
 
 @dataclass
@@ -186,7 +188,13 @@ class Runner:
             on_progress=on_progress,
             on_stoppable=on_stoppable,
         )
-        settings = replace(self.settings, out=job.out, sheet=job.upload.sheet, force=True)
+        settings = replace(
+            self.settings,
+            out=job.out,
+            sheet=job.upload.sheet,
+            force=True,
+            columns=tuple(job.upload.columns.items()),
+        )
         try:
             job.outcome = run(job.upload.path, settings, hooks)
             job.message = job.outcome.message

@@ -92,6 +92,13 @@ WORDS: dict[str, dict[str, str]] = {
         "nl": "{name} is geen sheet die bulkcancel leest: upload een .xlsx, .ods of .csv "
         "(sla .xls eerst op als .xlsx).",
     },
+    "pick_columns": {
+        "en": "Which column is which? Pick them, and the sheet is checked again (the file is not changed).",
+        "nl": "Welke kolom is welke? Kies ze, dan wordt de sheet opnieuw gecontroleerd "
+        "(het bestand blijft zoals het is).",
+    },
+    "optional": {"en": "optional", "nl": "optioneel"},
+    "use_columns": {"en": "Use these columns", "nl": "Gebruik deze kolommen"},
     "no_file": {"en": "Choose a file first.", "nl": "Kies eerst een bestand."},
     "wrong_count": {
         "en": "The number typed does not match {n}: nothing was sent.",
