@@ -77,6 +77,19 @@ class Page:
     def journal(self) -> Path:
         return self.settings.journal or default_journal_path()
 
+    def add_upload(self, name: str, suffix: str, content: bytes | Path, sheet: str | None = None) -> Upload:
+        """A new upload in a folder of its own under a random id; ``content`` is the bytes or a file to copy."""
+        item = Upload(new_id(), name, Path(), sheet=sheet)
+        folder = self.workdir / item.id
+        folder.mkdir()
+        item.path = folder / f"sheet{suffix}"
+        if isinstance(content, Path):
+            shutil.copyfile(content, item.path)
+        else:
+            item.path.write_bytes(content)
+        self.uploads[item.id] = item
+        return item
+
 
 def sniff(name: str, head: bytes) -> str | None:
     """The suffix a sheet is saved under, judged by its content; None: not a sheet we read.
@@ -149,16 +162,19 @@ def build_app(page: Page) -> Starlette:
         suffix = sniff(given.filename, data[:8192])
         if suffix is None:
             return refuse(request, "bad_type", 415, name=given.filename)
-        item = Upload(new_id(), Path(given.filename).name, Path())
-        folder = page.workdir / item.id
-        folder.mkdir()
-        item.path = folder / f"sheet{suffix}"
-        item.path.write_bytes(data)
-        page.uploads[item.id] = item
+        item = page.add_upload(Path(given.filename).name, suffix, data)
         return RedirectResponse(f"/u/{item.id}", 303)
 
     def upload_of(request: Request) -> Upload | None:
         return page.uploads.get(request.path_params["upload"])
+
+    async def posted(request: Request) -> tuple[Any, Upload] | Response:
+        """The form of a POST about an upload and the upload, or the refusal."""
+        form = await guarded_form(request)
+        if isinstance(form, Response):
+            return form
+        item = upload_of(request)
+        return (form, item) if item is not None else Response("Not found", 404)
 
     async def checked(item: Upload) -> Outcome | None:
         if item.checked is None and not item.error:
@@ -217,12 +233,10 @@ def build_app(page: Page) -> Starlette:
         )
 
     async def choose_columns(request: Request) -> Response:
-        form = await guarded_form(request)
-        if isinstance(form, Response):
-            return form
-        item = upload_of(request)
-        if item is None:
-            return Response("Not found", 404)
+        found = await posted(request)
+        if isinstance(found, Response):
+            return found
+        form, item = found
         chosen = {
             str(form.get(role) or ""): role
             for role in ("OrderItemId", "ReasonCode", "DateTime")
@@ -239,12 +253,10 @@ def build_app(page: Page) -> Starlette:
         return _download(item.path.with_name("checked.xlsx"), f"{Path(item.name).stem}-checked.xlsx")
 
     async def plan(request: Request) -> Response:
-        form = await guarded_form(request)
-        if isinstance(form, Response):
-            return form
-        item = upload_of(request)
-        if item is None:
-            return Response("Not found", 404)
+        found = await posted(request)
+        if isinstance(found, Response):
+            return found
+        _, item = found
         settings = replace(
             page.settings, check=True, dry_run=True, out=item.path.with_name("plan.xlsx"), sheet=item.sheet, force=True
         )
@@ -353,11 +365,7 @@ def build_app(page: Page) -> Starlette:
         job = job_of(request)
         if job is None or job.state != "done" or not job.out.exists():
             return Response("Not found", 404)
-        item = Upload(new_id(), f"{Path(job.upload.name).stem}-retry.xlsx", Path(), sheet="Retry")
-        (page.workdir / item.id).mkdir()
-        item.path = page.workdir / item.id / "sheet.xlsx"
-        shutil.copyfile(job.out, item.path)
-        page.uploads[item.id] = item
+        item = page.add_upload(f"{Path(job.upload.name).stem}-retry.xlsx", ".xlsx", job.out, sheet="Retry")
         return RedirectResponse(f"/u/{item.id}", 303)
 
     async def history(request: Request) -> Response:
@@ -397,11 +405,7 @@ def build_app(page: Page) -> Starlette:
         source = Path(info.input_path) if info else None
         if source is None or not source.is_file():
             return Response("The sheet of that run is no longer where it was: upload it again.", 404)
-        item = Upload(new_id(), source.name, Path())
-        (page.workdir / item.id).mkdir()
-        item.path = page.workdir / item.id / f"sheet{source.suffix.lower()}"
-        shutil.copyfile(source, item.path)
-        page.uploads[item.id] = item
+        item = page.add_upload(source.name, source.suffix.lower(), source)
         return RedirectResponse(f"/u/{item.id}", 303)
 
     async def language(request: Request) -> Response:
