@@ -6,9 +6,10 @@ import csv
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -56,13 +57,12 @@ class Served:
         return [entry.order_item_id for entry in self.app.state.ledger]
 
 
-@pytest.fixture
-def serve() -> Iterator[object]:
-    """Start simulators on free loopback ports: ``serve(scenario, config)``."""
+def _serving(make: Callable[[Scenario | None, Any], Any]) -> Iterator[Callable[..., Served]]:
+    """``start(scenario, config)`` serves ``make(scenario, config)`` on a free loopback port until the test ends."""
     running: list[ServedSimulator] = []
 
-    def start(scenario: Scenario | None = None, config: SimulatorConfig | None = None) -> Served:
-        app = PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0))
+    def start(scenario: Scenario | None = None, config: Any = None) -> Served:
+        app = make(scenario, config)
         server = ServedSimulator(app)
         url = server.__enter__()
         running.append(server)
@@ -74,20 +74,17 @@ def serve() -> Iterator[object]:
 
 
 @pytest.fixture
-def serve_retailer() -> Iterator[object]:
+def serve() -> Iterator[Callable[..., Served]]:
+    """Start Plaza simulators on free loopback ports: ``serve(scenario, config)``."""
+    yield from _serving(lambda scenario, config: PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0)))
+
+
+@pytest.fixture
+def serve_retailer() -> Iterator[Callable[..., Served]]:
     """Start Retailer API simulators on free loopback ports: ``serve_retailer(scenario, config)``."""
-    running: list[ServedSimulator] = []
-
-    def start(scenario: Scenario | None = None, config: RetailerConfig | None = None) -> Served:
-        app = RetailerSimulator(scenario, config or RetailerConfig(settle_seconds=0))
-        server = ServedSimulator(app)
-        url = server.__enter__()
-        running.append(server)
-        return Served(app, url)
-
-    yield start
-    for server in running:
-        server.__exit__(None, None, None)
+    yield from _serving(
+        lambda scenario, config: RetailerSimulator(scenario, config or RetailerConfig(settle_seconds=0))
+    )
 
 
 def write_xlsx(path: Path, rows: Sequence[Sequence[object]], title: str = "Sheet1", formulas: bool = False) -> Path:
