@@ -8,12 +8,11 @@ answering 200.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from bulkcancel.simulator.busy import BusySpan
 from bulkcancel.simulator.scenario import Scenario, SimulatorConfig
 
 
@@ -60,44 +59,24 @@ def _effect_of(state: str) -> tuple[str, str, str | None]:
     return "unknown", "FAILURE", "Order item {id} does not exist."
 
 
-class SimulatorState:
+class SimulatorState(BusySpan):
     """Everything the simulator remembers; safe to share between threads."""
 
     def __init__(self, scenario: Scenario, config: SimulatorConfig) -> None:
+        super().__init__()
         self.scenario = scenario
         self.config = config
-        self.lock = threading.Lock()
         self.processes: dict[int, Process] = {}
         self.ledger: list[LedgerEntry] = []
         self.status_polls = 0
         self._next_process = 1_000_001
         self._windows: dict[tuple[str, str, int], int] = {}
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self.requests = 0
-        self.first_request: float | None = None  # time.monotonic() of the first request
-        self.last_answer: float | None = None
-
-    def enter(self) -> None:
-        """A request arrived (for the most-in-flight-at-once figure and the busy span)."""
-        with self.lock:
-            self.requests += 1
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            if self.first_request is None:
-                self.first_request = time.monotonic()
-
-    def leave(self) -> None:
-        """A request was answered."""
-        with self.lock:
-            self.in_flight -= 1
-            self.last_answer = time.monotonic()
 
     def reset_timing(self) -> None:
         """Forget the busy span and counters (benchmarks reuse one server)."""
         with self.lock:
-            self.first_request = self.last_answer = None
-            self.max_in_flight = self.requests = self.status_polls = 0
+            self._forget_span()
+            self.status_polls = 0
             self.ledger.clear()
 
     def take_rate(self, public: str, endpoint: str, limit: int, window: float, now: float) -> bool:

@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import os
 import random
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bulkcancel.simulator.busy import BusySpan
 from bulkcancel.simulator.retailer.config import Limit, RetailerConfig
 from bulkcancel.simulator.scenario import Scenario
 
@@ -94,43 +94,22 @@ class Counts:
     expired_token_answers: int = 0
 
 
-class RetailerState:
+class RetailerState(BusySpan):
     """Everything the simulator remembers; safe to share between threads."""
 
     def __init__(self, scenario: Scenario, config: RetailerConfig, rng: random.Random) -> None:
+        super().__init__()
         self.scenario, self.config, self._rng = scenario, config, rng
-        self.lock = threading.Lock()
         self.tokens: dict[str, tuple[str, float]] = {}  # token -> (client id, expires at, monotonic)
         self.processes: dict[str, Process] = {}
         self.ledger: list[LedgerEntry] = []
         self.counts = Counts()
         self._buckets: dict[tuple[str, str], Bucket] = {}
-        self.in_flight = self.max_in_flight = self.requests = 0
-        self.first_request: float | None = None
-        self.last_answer: float | None = None
-
-    # Busy span (benchmarks)
-
-    def enter(self) -> None:
-        """A request arrived."""
-        with self.lock:
-            self.requests += 1
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-            if self.first_request is None:
-                self.first_request = time.monotonic()
-
-    def leave(self) -> None:
-        """A request was answered."""
-        with self.lock:
-            self.in_flight -= 1
-            self.last_answer = time.monotonic()
 
     def reset_timing(self) -> None:
         """Forget the busy span, counters and ledger (benchmarks reuse one server)."""
         with self.lock:
-            self.first_request = self.last_answer = None
-            self.max_in_flight = self.requests = 0
+            self._forget_span()
             self.counts = Counts()
             self.ledger.clear()
 
