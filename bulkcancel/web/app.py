@@ -82,7 +82,8 @@ class Page:
         item = Upload(new_id(), name, Path(), sheet=sheet)
         folder = self.workdir / item.id
         folder.mkdir()
-        item.path = folder / f"sheet{suffix}"
+        stem = re.sub(r"[^\w\- ]", "_", Path(name).stem).strip(" ._")[:80] or "sheet"
+        item.path = folder / f"{stem}{suffix}"  # the person's own name: history shows it (ours start with _)
         if isinstance(content, Path):
             shutil.copyfile(content, item.path)
         else:
@@ -180,7 +181,7 @@ def build_app(page: Page) -> Starlette:
         if item.checked is None and not item.error:
             settings = replace(
                 page.settings,
-                out=item.path.with_name("checked.xlsx"),
+                out=item.path.with_name("_checked.xlsx"),
                 sheet=item.sheet,
                 force=True,
                 columns=tuple(item.columns.items()),
@@ -250,7 +251,7 @@ def build_app(page: Page) -> Starlette:
         item = upload_of(request)
         if item is None or item.checked is None:
             return Response("Not found", 404)
-        return _download(item.path.with_name("checked.xlsx"), f"{Path(item.name).stem}-checked.xlsx")
+        return _download(item.path.with_name("_checked.xlsx"), f"{Path(item.name).stem}-checked.xlsx")
 
     async def plan(request: Request) -> Response:
         found = await posted(request)
@@ -258,7 +259,7 @@ def build_app(page: Page) -> Starlette:
             return found
         _, item = found
         settings = replace(
-            page.settings, check=True, dry_run=True, out=item.path.with_name("plan.xlsx"), sheet=item.sheet, force=True
+            page.settings, check=True, dry_run=True, out=item.path.with_name("_plan.xlsx"), sheet=item.sheet, force=True
         )
         try:
             outcome = await run_in_threadpool(run, item.path, settings)
@@ -297,7 +298,7 @@ def build_app(page: Page) -> Starlette:
         ready = sum(1 for r in item.checked.rows if r.status is RowStatus.READY)
         if page.target.is_production and str(form.get("count", "")).strip() != str(ready):
             return RedirectResponse(f"/u/{item.id}/confirm?error=count", 303)
-        job = runner.submit(item, ready, item.path.with_name(f"result-{new_id()}.xlsx"))
+        job = runner.submit(item, ready, item.path.with_name(f"_result-{new_id()}.xlsx"))
         return RedirectResponse(f"/jobs/{job.id}", 303)
 
     def job_of(request: Request) -> Job | None:
