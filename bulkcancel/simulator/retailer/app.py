@@ -104,6 +104,7 @@ class RetailerSimulator:
         self._rng = random.Random(self.config.seed)
         self.state = RetailerState(scenario or Scenario(), self.config, self._rng)
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._others_left = self.config.spent_by_others
         api = [
             ("/retailer/orders/cancellation", self.cancel, ["PUT"]),
             ("/shared/process-status/{id}", self.status, ["GET"]),
@@ -150,6 +151,8 @@ class RetailerSimulator:
                 limits = self.state.take(client, group)
                 if limits is not None and not limits[0]:
                     raise self._too_many(limits[3])
+                if group == self.config.spent_group and self._spent_by_others():
+                    raise self._too_many(0.5)
                 if self.config.fail_rate and self._rng.random() < self.config.fail_rate:
                     raise self._fault()
                 response: Response = await handler(request, client)
@@ -164,6 +167,14 @@ class RetailerSimulator:
             return response
 
         return endpoint
+
+    def _spent_by_others(self) -> bool:
+        with self.state.lock:
+            if self._others_left <= 0:
+                return False
+            self._others_left -= 1
+            self.state.counts.rate_limited[self.config.spent_group] += 1
+            return True
 
     def _bearer(self, request: Request) -> str:
         auth = request.headers.get("authorization", "")

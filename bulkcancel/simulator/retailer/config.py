@@ -76,6 +76,8 @@ class RetailerConfig:
     retention_seconds: float = 48 * 3600.0  # then GET is 404 and the bulk query leaves the id out
     limits: dict[str, Limit] = field(default_factory=lambda: dict(DEFAULT_LIMITS))
     retry_after: str = "integer"  # on a 429: "integer", "decimal" or "missing"
+    spent_by_others: int = 0  # the first N requests of ``spent_group`` get 429, as if another tool spent the budget
+    spent_group: str = "cancellation"
     fail_rate: float = 0.0  # share of API requests answered 500 or 503 without doing anything
     html_errors: bool = False  # 5xx bodies as nginx's HTML page instead of a Problem
     drop_rate: float = 0.0  # share of cancellations applied whose answer is then cut off
