@@ -337,12 +337,15 @@ class RunListing:
     environment: str
     counts: str
     exit: str
+    api: Api = Api.PLAZA
 
 
-def run_history(journal_path: Path | None) -> list[RunListing]:
-    """Every run in the journal (the CLI's and the page's), the latest first."""
+def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunListing]:
+    """Every run in the journal (the CLI's and the page's), the latest first; ``api``: only its runs."""
     with Journal(journal_path or default_journal_path(), "", "") as store:
         listed = store.runs()
+    if api is not None:
+        listed = [(info, counts) for info, counts in listed if _api_of(info.seller) is api]
     return [
         RunListing(
             info.run_id,
@@ -351,9 +354,15 @@ def run_history(journal_path: Path | None) -> list[RunListing]:
             dict(info.params).get("Environment", info.env),
             ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
             "running or stopped" if info.exit_code is None else str(info.exit_code),
+            _api_of(info.seller),
         )
         for info, counts in listed
     ]
+
+
+def _api_of(seller: str) -> Api:
+    """The API of a journal account (Retailer API accounts are named ``retailer-...``)."""
+    return Api.RETAILER if seller.startswith("retailer-") else Api.PLAZA
 
 
 def _local_text(stamp: str, zone: str) -> str:

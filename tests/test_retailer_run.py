@@ -351,3 +351,38 @@ def test_kill_9_mid_run_then_the_rerun_finishes_without_cancelling_twice(
     assert result.returncode == 0 and {r["Status"] for r in rows} <= {"CANCELLED", "SKIPPED"}
     effective = sim.app.state.effective_cancellations()
     assert len(effective) == 60 and max(effective.values()) == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "statuses"),
+    [
+        (("--dry-run",), {"NOT_SENT"}),
+        (("--no-follow",), {"ACCEPTED"}),
+        (("--canary", "2", "--yes"), {"CANCELLED"}),
+        (("--check",), {"CANCELLED"}),
+    ],
+)
+def test_run_options_work_with_the_retailer_api(
+    serve_retailer: Callable[..., Any], tmp_path: Path, options: tuple[str, ...], statuses: set[str]
+) -> None:
+    sim = serve_retailer(Scenario(items={str(2012340000 + n): ScenarioItem(id=str(2012340000 + n)) for n in range(5)}))
+    sheet = sheet_of(tmp_path, 5)
+    result = run(sheet, sim.url, *options)
+    out = "w-dry-run.xlsx" if "--dry-run" in options else "w-results.xlsx"
+    assert {r["Status"] for r in read_results(tmp_path / out)} == statuses, result.stdout
+    if "--dry-run" in options:
+        assert sim.app.state.ledger == []
+
+
+def test_runs_and_report_know_retailer_runs(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve_retailer()
+    sheet = sheet_of(tmp_path, 2)
+    assert run(sheet, sim.url).returncode == 0
+    assert bulkcancel("run", str(sheet), "--quiet", "--force").returncode == 0  # the Plaza demo, same journal
+    listed = bulkcancel("runs", "--api", "retailer", env={"COLUMNS": "250", "TERM": "xterm"})
+    assert listed.returncode == 0 and "retailer" in listed.stdout and "plaza" not in listed.stdout
+    both = bulkcancel("runs", env={"COLUMNS": "250", "TERM": "xterm"})
+    assert "retailer" in both.stdout and "plaza" in both.stdout
+    run_id = next(line.split("│")[1].strip() for line in listed.stdout.splitlines() if "retailer" in line)
+    again = bulkcancel("report", run_id, "--out", str(tmp_path / "again.xlsx"))
+    assert again.returncode == 0 and {r["Status"] for r in read_results(tmp_path / "again.xlsx")} == {"CANCELLED"}

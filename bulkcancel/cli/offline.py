@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bulkcancel.cli.options import console, force_opt, journal_opt, lang_opt, out_opt, sheet_options
+from bulkcancel.targets import Api
 
 
 @click.command()
@@ -56,17 +57,20 @@ def report(run_id: str, out: Path | None, journal: Path | None, force: bool) -> 
 
 
 @click.command()
+@click.option("--api", type=click.Choice(["plaza", "retailer"]), help="Only the runs of this API.")
 @journal_opt
-def runs(journal: Path | None) -> None:
+def runs(journal: Path | None, api: str | None) -> None:
     """List the journal's runs: id, when, file, environment, rows per status, exit code."""
     from rich.table import Table
 
     from bulkcancel.pipeline import run_history
 
     table = Table(title="Runs in the journal (latest first)", title_justify="left")
-    for column in ("Run id", "Started", "File", "Environment", "Rows per status", "Exit"):
+    for column in ("Run id", "Started", "File", "API", "Environment", "Rows per status", "Exit"):
         table.add_column(column, no_wrap=column in ("Run id", "Started", "Exit"))  # ids are copied whole
-    listed = run_history(journal)
+    listed = run_history(journal, Api(api) if api else None)
     for entry in listed:
-        table.add_row(entry.run_id, entry.started, entry.input_path, entry.environment, entry.counts, entry.exit)
+        table.add_row(
+            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, entry.exit
+        )
     console.print(table if listed else "The journal has no runs yet.")
