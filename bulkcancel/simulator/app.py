@@ -1,4 +1,4 @@
-"""The simulator as a plain ASGI application (served by uvicorn, or in-process over ASGI).
+"""The Plaza v2 simulator as a Starlette application (served by uvicorn, or in-process over ASGI).
 
 Auth, rate limits, body validation and answers follow shared/reference/plaza-api-v2.md.
 bol documents no Plaza v2 error code for malformed XML or an invalid value, so the
@@ -14,8 +14,7 @@ import hmac
 import json
 import logging
 import random
-import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from importlib import resources
@@ -23,6 +22,11 @@ from itertools import groupby
 from typing import Any
 
 from lxml import etree
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from bulkcancel.plaza.documents import PLAZA_NS
 from bulkcancel.plaza.signing import parse_http_date, signature
@@ -31,13 +35,6 @@ from bulkcancel.simulator import xmlout
 from bulkcancel.simulator.scenario import Scenario, Seller, SimulatorConfig
 from bulkcancel.simulator.state import SimulatorState
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-
-_CANCEL = re.compile(r"^/services/rest/order-items/v2/([^/]+)/cancellation$")
-_STATUS = re.compile(r"^/services/rest/process-status/v2/([^/]+)$")
 _ORDERS = "/services/rest/orders/v2"
 _MAX_BODY = 64 * 1024
 logger = logging.getLogger(__name__)
@@ -46,6 +43,18 @@ _PAGE_SIZE = 25
 
 class DroppedConnection(Exception):
     """Raised mid-response to make the server cut the connection (a simulated fault)."""
+
+
+_Result = tuple[int, bytes, str, bool]  # status, body, content type, whether to cut the connection
+
+
+class _Dropping(Response):
+    """Sends the head and a few bytes of the body, then cuts the connection."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body[:10], "more_body": True})
+        raise DroppedConnection("simulated dropped connection after the effect")
 
 
 def _schema() -> etree.XMLSchema:
@@ -80,79 +89,66 @@ class PlazaSimulator:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rng = random.Random(self.config.seed)
         self._schema = _schema()
+        self.app = Starlette(routes=self._routes())
 
-    # ASGI plumbing
+    # Plumbing: Starlette routes (as the Retailer simulator and the upload page)
+
+    def _routes(self) -> list[Route]:
+        cancel = self._endpoint(lambda r, h, b, base: self._cancel(r.path_params["id"], h, b, base))
+        status = self._endpoint(self._status_route)
+        orders = self._endpoint(self._orders_route)
+        return [
+            Route("/services/rest/order-items/v2/{id}/cancellation", cancel, methods=["PUT"]),
+            Route("/services/rest/process-status/v2/{id}", status, methods=["GET"]),
+            Route(_ORDERS, orders, methods=["GET"]),
+            Route(_ORDERS + "/", orders, methods=["GET"]),
+            Route("/_simulator/{what}", self._endpoint(lambda r, h, b, base: self._introspect(r.url.path))),
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            while (await receive())["type"] != "lifespan.shutdown":
-                await send({"type": "lifespan.startup.complete"})
-            await send({"type": "lifespan.shutdown.complete"})
-            return
-        if scope["type"] != "http":
-            return
-        body = await self._read_body(receive)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if scope["path"].startswith("/_simulator/"):
-            await self._handle(scope, headers, body, send)
+        if scope["type"] != "http" or scope["path"].startswith("/_simulator/"):
+            await self.app(scope, receive, send)
             return
         self.state.enter()
         try:
             if self.config.latency_ms:
                 await asyncio.sleep(self.config.latency_ms / 1000)
-            await self._handle(scope, headers, body, send)
+            await self.app(scope, receive, send)
         finally:
             self.state.leave()
 
-    async def _handle(self, scope: Scope, headers: dict[str, str], body: bytes, send: Send) -> None:
-        drop = False
-        try:
-            status, payload, content_type, drop = self._dispatch(scope, headers, body)
-        except _Answer as answer:
-            status, payload, content_type = answer.status, answer.body, "application/xml"
-        except Exception:  # a bug here must look like bol's generic error, not kill the server
-            logger.exception("simulator error")
-            status, payload, content_type = 500, xmlout.error_body("41000"), "application/xml"
-        await self._respond(send, status, payload, content_type, drop)
+    def _endpoint(self, handler: Callable[[Request, dict[str, str], bytes, str], _Result]) -> Callable[[Request], Any]:
+        """A route that reads the body (capped), runs ``handler`` and answers as bol would."""
 
-    @staticmethod
-    async def _read_body(receive: Receive) -> bytes:
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= _MAX_BODY:
-                chunks.append(chunk)
-            if not message.get("more_body"):
-                return b"".join(chunks) if size <= _MAX_BODY else b"\x00" * (_MAX_BODY + 1)
+        async def endpoint(request: Request) -> Response:
+            body = await request.body()
+            if len(body) > _MAX_BODY:
+                body = b"\x00" * (_MAX_BODY + 1)  # refused by the XML parser as too long
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            base = f"{request.url.scheme}://{headers.get('host', 'localhost')}"
+            drop = False
+            try:
+                status, payload, content_type, drop = handler(request, headers, body, base)
+            except _Answer as answer:
+                status, payload, content_type = answer.status, answer.body, "application/xml"
+            except Exception:  # a bug here must look like bol's generic error, not kill the server
+                logger.exception("simulator error")
+                status, payload, content_type = 500, xmlout.error_body("41000"), "application/xml"
+            if drop:
+                return _Dropping(payload, status_code=status, media_type=content_type)
+            return Response(payload, status_code=status, media_type=content_type)
 
-    @staticmethod
-    async def _respond(send: Send, status: int, body: bytes, ctype: str, drop: bool) -> None:
-        headers = [(b"content-type", ctype.encode()), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        if drop:
-            await send({"type": "http.response.body", "body": body[:10], "more_body": True})
-            raise DroppedConnection("simulated dropped connection after the effect")
-        await send({"type": "http.response.body", "body": body})
+        return endpoint
 
-    def _dispatch(self, scope: Scope, headers: dict[str, str], body: bytes) -> tuple[int, bytes, str, bool]:
-        method, path = scope["method"], scope["path"]
-        if path.startswith("/_simulator/"):
-            return self._introspect(path)
-        base = f"{scope.get('scheme', 'http')}://{headers.get('host', 'localhost')}"
-        if (match := _CANCEL.match(path)) and method == "PUT":
-            return self._cancel(match.group(1), headers, body, base)
-        if (match := _STATUS.match(path)) and method == "GET":
-            seller = self._authenticate(method, path, headers)
-            self._limit(seller, "status", self.config.status_per_hour, 3600)
-            return self._status(match.group(1), base)
-        if path in (_ORDERS, _ORDERS + "/") and method == "GET":
-            seller = self._authenticate(method, path, headers)
-            self._limit(seller, "orders", self.config.orders_per_hour, 3600)
-            return self._orders(scope.get("query_string", b"").decode("latin-1"))
-        raise _Answer(404, b"")
+    def _status_route(self, request: Request, headers: dict[str, str], body: bytes, base: str) -> _Result:
+        seller = self._authenticate("GET", request.url.path, headers)
+        self._limit(seller, "status", self.config.status_per_hour, 3600)
+        return self._status(request.path_params["id"], base)
+
+    def _orders_route(self, request: Request, headers: dict[str, str], body: bytes, base: str) -> _Result:
+        seller = self._authenticate("GET", request.url.path, headers)
+        self._limit(seller, "orders", self.config.orders_per_hour, 3600)
+        return self._orders(request.url.query)
 
     # The rules
 
