@@ -451,3 +451,17 @@ def test_columns_detection_cannot_place_are_picked_on_the_page(page_client: tupl
     assert refused.status_code == 303  # a header that is not in the sheet is ignored, not used
     job_url = start(client, page, check_url)
     assert wait_done(client, job_url)["counts"] == {"CANCELLED": 1, "INVALID": 1}
+
+
+def test_serve_refuses_a_busy_port_and_missing_credentials_in_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = bulkcancel("serve", "--no-browser", "--port", port)
+    assert busy.returncode == 2 and "choose another with --port" in busy.stderr and "Open:" not in busy.stdout
+    live = bulkcancel("serve", "--no-browser", "--env", "production", "--api", "retailer")
+    assert live.returncode == 2 and "BOL_CLIENT_ID and BOL_CLIENT_SECRET not set" in live.stderr
+    assert len(live.stderr.strip().splitlines()) == 1 and "Traceback" not in live.stderr

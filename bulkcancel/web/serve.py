@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import socket
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 
+from bulkcancel.errors import ConfigError
 from bulkcancel.journal.store import default_journal_path
+from bulkcancel.logs import protect
+from bulkcancel.send.connect import load_credentials
 from bulkcancel.settings import Settings
 from bulkcancel.targets import is_loopback
 from bulkcancel.web.app import Page, build_app, wrap
@@ -23,6 +27,18 @@ def make_page(settings: Settings, max_upload_mb: int, workdir: Path | None = Non
     """The page's state; its files go beside the journal unless ``workdir`` says where."""
     folder = workdir or (settings.journal or default_journal_path()).parent / "page"
     return Page(settings, folder, max_upload=max_upload_mb * 1024 * 1024)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port something else listens on before printing a link to it."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(
+                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
+                "another program (or another bulkcancel serve) uses it: choose another with --port"
+            ) from None
 
 
 def serve(
@@ -42,6 +58,9 @@ def serve(
             "still guards it); use the default 127.0.0.1 unless you mean to"
         )
     page = make_page(settings, max_upload_mb)
+    for secret in load_credentials(page.target).secrets:  # missing credentials: one line now, not at the first run
+        protect(secret)
+    _check_port(host, port)
     hosts = sorted({"127.0.0.1", "localhost", host})
     app = wrap(build_app(page), page, hosts)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
