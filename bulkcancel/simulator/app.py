@@ -9,7 +9,6 @@ Offer API did. Faults are drawn from a seeded random source so a run can be repe
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 import json
 import logging
@@ -26,12 +25,12 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from bulkcancel.plaza.documents import PLAZA_NS
 from bulkcancel.plaza.signing import parse_http_date, signature
 from bulkcancel.safexml import XMLRejected, local_name, parse_xml
 from bulkcancel.simulator import xmlout
+from bulkcancel.simulator.asgi import Dropping, Simulated
 from bulkcancel.simulator.scenario import Scenario, Seller, SimulatorConfig
 from bulkcancel.simulator.state import SimulatorState
 
@@ -41,20 +40,7 @@ logger = logging.getLogger(__name__)
 _PAGE_SIZE = 25
 
 
-class DroppedConnection(Exception):
-    """Raised mid-response to make the server cut the connection (a simulated fault)."""
-
-
 _Result = tuple[int, bytes, str, bool]  # status, body, content type, whether to cut the connection
-
-
-class _Dropping(Response):
-    """Sends the head and a few bytes of the body, then cuts the connection."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        await send({"type": "http.response.body", "body": self.body[:10], "more_body": True})
-        raise DroppedConnection("simulated dropped connection after the effect")
 
 
 def _schema() -> etree.XMLSchema:
@@ -74,7 +60,7 @@ def _error(status: int, code: str, detail: str = "") -> _Answer:
     return _Answer(status, xmlout.error_body(code, detail))
 
 
-class PlazaSimulator:
+class PlazaSimulator(Simulated[SimulatorState]):
     """A Plaza API v2 look-alike; ``state`` holds the ledger tests read."""
 
     def __init__(
@@ -85,6 +71,7 @@ class PlazaSimulator:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config or SimulatorConfig()
+        self.latency_ms = self.config.latency_ms
         self.state = SimulatorState(scenario or Scenario(), self.config)
         self._clock = clock or (lambda: datetime.now(UTC))
         self._rng = random.Random(self.config.seed)
@@ -105,18 +92,6 @@ class PlazaSimulator:
             Route("/_simulator/{what}", self._endpoint(lambda r, h, b, base: self._introspect(r.url.path))),
         ]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/_simulator/"):
-            await self.app(scope, receive, send)
-            return
-        self.state.enter()
-        try:
-            if self.config.latency_ms:
-                await asyncio.sleep(self.config.latency_ms / 1000)
-            await self.app(scope, receive, send)
-        finally:
-            self.state.leave()
-
     def _endpoint(self, handler: Callable[[Request, dict[str, str], bytes, str], _Result]) -> Callable[[Request], Any]:
         """A route that reads the body (capped), runs ``handler`` and answers as bol would."""
 
@@ -135,7 +110,7 @@ class PlazaSimulator:
                 logger.exception("simulator error")
                 status, payload, content_type = 500, xmlout.error_body("41000"), "application/xml"
             if drop:
-                return _Dropping(payload, status_code=status, media_type=content_type)
+                return Dropping(payload, status_code=status, media_type=content_type)
             return Response(payload, status_code=status, media_type=content_type)
 
         return endpoint

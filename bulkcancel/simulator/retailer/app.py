@@ -11,7 +11,6 @@ random source so a run can be repeated.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import binascii
 import json
@@ -29,10 +28,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
 
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.documents import MEDIA_TYPE
+from bulkcancel.simulator.asgi import Dropping, Simulated
 from bulkcancel.simulator.retailer.config import RetailerConfig
 from bulkcancel.simulator.retailer.state import Process, RetailerState
 from bulkcancel.simulator.scenario import Scenario
@@ -46,10 +45,6 @@ NGINX_500 = (
 )
 BODY_TITLE = "Error validating request body. Consult the bol.com API documentation for more information."
 REASONS = ", ".join(code.value for code in ReasonCode)
-
-
-class DroppedConnection(Exception):
-    """Raised mid-response to make the server cut the connection (a simulated fault)."""
 
 
 class Answer(Exception):
@@ -81,16 +76,7 @@ def invalid_body(instance: str, *violations: tuple[str, str]) -> Answer:
     )
 
 
-class _Dropping(Response):
-    """Sends the head and a few bytes of the body, then cuts the connection."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        await send({"type": "http.response.body", "body": self.body[:10], "more_body": True})
-        raise DroppedConnection("simulated dropped connection after the effect")
-
-
-class RetailerSimulator:
+class RetailerSimulator(Simulated[RetailerState]):
     """A Retailer API v10 look-alike; ``state`` holds the ledger tests read."""
 
     def __init__(
@@ -101,6 +87,7 @@ class RetailerSimulator:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.config = config or RetailerConfig()
+        self.latency_ms = self.config.latency_ms
         self._rng = random.Random(self.config.seed)
         self.state = RetailerState(scenario or Scenario(), self.config, self._rng)
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -124,18 +111,6 @@ class RetailerSimulator:
             Route("/_simulator/reset", self.reset_view, methods=["POST", "GET"]),
         ]
         self.app = Starlette(routes=routes)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/_simulator/"):
-            await self.app(scope, receive, send)
-            return
-        self.state.enter()
-        try:
-            if self.config.latency_ms:
-                await asyncio.sleep(self.config.latency_ms / 1000)
-            await self.app(scope, receive, send)
-        finally:
-            self.state.leave()
 
     # Plumbing
 
@@ -323,7 +298,7 @@ class RetailerSimulator:
         )
         body = json.dumps(self._status_json(process, "PENDING", self._base(request))).encode()
         if drop:
-            return _Dropping(body, status_code=202, media_type=JSON_TYPE)
+            return Dropping(body, status_code=202, media_type=JSON_TYPE)
         return Response(body, status_code=202, media_type=JSON_TYPE)
 
     async def status(self, request: Request, client: str) -> Response:
