@@ -39,7 +39,7 @@ from bulkcancel.statuses import RowStatus
 from bulkcancel.targets import Target
 from bulkcancel.web.jobs import Job, Runner, Upload, counts_of, new_id
 from bulkcancel.web.security import Session, TooLarge, read_capped, replay, same_origin
-from bulkcancel.web.texts import LANGUAGES, pick_language, translator
+from bulkcancel.web.texts import LANGUAGES, Translate, pick_language
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 PROBLEMS = {RowStatus.INVALID, RowStatus.DUPLICATE}
@@ -114,11 +114,14 @@ def build_app(page: Page) -> Starlette:
     assert page.runner is not None
     runner = page.runner
 
+    def lang_of(request: Request) -> str:
+        return pick_language(request.cookies.get("bulkcancel_lang"), request.headers.get("accept-language", ""))
+
     def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        lang = pick_language(request.cookies.get("bulkcancel_lang"), request.headers.get("accept-language", ""))
+        lang = lang_of(request)
         context.update(
             request=request,
-            t=translator(lang),
+            t=Translate(lang),
             lang=lang,
             badge=page.badge,
             api=page.target.api.label,
@@ -130,8 +133,7 @@ def build_app(page: Page) -> Starlette:
         return response
 
     def refuse(request: Request, key: str, status_code: int, **values: Any) -> HTMLResponse:
-        lang = pick_language(request.cookies.get("bulkcancel_lang"), request.headers.get("accept-language", ""))
-        return render(request, "index.html", status_code, error=translator(lang)(key, **values))
+        return render(request, "index.html", status_code, error=Translate(lang_of(request))(key, **values))
 
     async def guarded_form(request: Request, cap: int = 64 * 1024) -> Any:
         """The POST's form, after the Origin and CSRF checks; a Response when refused."""

@@ -118,11 +118,6 @@ def pick_language(cookie: str | None, accept: str) -> str:
     return "en"
 
 
-def translator(lang: str) -> Translate:
-    """``t(key, **values)`` in ``lang``."""
-    return Translate(lang)
-
-
 class Translate:
     """The words of one language."""
 
