@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -81,8 +82,8 @@ def test_the_catalogues_hold_exactly_the_messages_in_the_code() -> None:
         held = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue if m.id}
         missing = sorted(f"{msgid!r} ({', '.join(extracted[msgid])})" for msgid in extracted.keys() - held)
         stale = sorted(repr(msgid) for msgid in held - extracted.keys())
-        assert not missing, f"in the code, not in {language}'s catalogue (pybabel update, then translate):\n" + "\n".join(
-            missing
+        assert not missing, (
+            f"in the code, not in {language}'s catalogue (pybabel update, then translate):\n" + "\n".join(missing)
         )
         assert not stale, f"in {language}'s catalogue, no longer in the code:\n" + "\n".join(stale)
 
@@ -111,7 +112,7 @@ def test_plural_forms_follow_the_language() -> None:
 
 def test_localized_text_is_english_until_asked_and_nested_text_follows() -> None:
     class Note(Localized):
-        catalogue = {"outer": N_("Run on {where}"), "inner": N_("Summary")}
+        catalogue: ClassVar[dict[str, str]] = {"outer": N_("Run on {where}"), "inner": N_("Summary")}
 
     note = Note.make("outer", where=Note.make("inner"))
     assert note == "Run on Summary"
