@@ -283,7 +283,7 @@ def run(
             zone=zone,
         )
         if plan.over_budget:
-            over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
+            over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
             write_results(out, sheet.headers, rows, summary, sheet.delimiter)
