@@ -131,7 +131,7 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     if outcome.target is not None and outcome.target.in_process:
         console.print(word("Demo", lang), markup=False)
     counts = outcome.counts()
-    table = Table(title=word(title, lang).format(where=outcome.environment), title_justify="left")
+    table = Table(title=word(title, lang, where=outcome.environment), title_justify="left")
     table.add_column(word("Status", lang))
     table.add_column(word("Rows", lang), justify="right")
     for status in RowStatus:
