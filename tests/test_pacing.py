@@ -140,22 +140,30 @@ def test_a_429_holds_every_request_until_retry_after_then_one_goes_alone() -> No
 
     async def go() -> None:
         first = await pacer.acquire()
-        pacer.settle(first, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "50", "x-ratelimit-reset": "1"}, 202, None)
+        pacer.settle(
+            first, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "50", "x-ratelimit-reset": "1"}, 202, None
+        )
         others = [await pacer.acquire() for _ in range(3)]
         # Another tool spent the budget: bol says 429, wait 2 s.
-        pacer.settle(others[0], {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "5"}, 429, 2.0)
+        pacer.settle(
+            others[0], {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "5"}, 429, 2.0
+        )
 
         async def one() -> None:
             ticket = await pacer.acquire()
             sent.append((time.now, ticket))
             await time.sleep(0.1)
-            pacer.settle(ticket, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "40", "x-ratelimit-reset": "1"}, 202, None)
+            pacer.settle(
+                ticket, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "40", "x-ratelimit-reset": "1"}, 202, None
+            )
 
         waiting = [asyncio.ensure_future(one()) for _ in range(5)]
         await time.sleep(0.5)
         # The two sent before the 429 answer late, still telling of budget: stale, they change nothing.
         for ticket in others[1:]:
-            pacer.settle(ticket, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "49", "x-ratelimit-reset": "1"}, 202, None)
+            pacer.settle(
+                ticket, {"x-ratelimit-limit": "100", "x-ratelimit-remaining": "49", "x-ratelimit-reset": "1"}, 202, None
+            )
         await asyncio.gather(*waiting)
 
     time.run(go())
@@ -220,7 +228,9 @@ def test_an_empty_budget_with_nothing_in_flight_waits_for_the_reset_then_is_whol
 
     async def go() -> list[float]:
         ticket = await pacer.acquire()
-        pacer.settle(ticket, {"x-ratelimit-limit": "3", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "4"}, 202, None)
+        pacer.settle(
+            ticket, {"x-ratelimit-limit": "3", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "4"}, 202, None
+        )
         out = []
         for _ in range(3):
             await pacer.acquire()
