@@ -213,7 +213,7 @@ def run(
     settings: Settings,
     hooks: Hooks | None = None,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
