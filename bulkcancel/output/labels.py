@@ -6,6 +6,7 @@ them: what each status means, what to do next, the Summary's captions.
 
 from __future__ import annotations
 
+from bulkcancel.environments import CredentialSource
 from bulkcancel.statuses import RowStatus
 
 MEANING: dict[RowStatus, dict[str, str]] = {
@@ -131,6 +132,26 @@ WORDS: dict[str, dict[str, str]] = {
         "(kies --env test of --env production voor echte runs).",
     },
 }
+
+CREDENTIALS: dict[CredentialSource, dict[str, str]] = {
+    CredentialSource.ENVIRONMENT: {
+        "en": "Credentials: from the environment variables",
+        "nl": "Inloggegevens: uit de omgevingsvariabelen",
+    },
+    CredentialSource.KEYRING: {
+        "en": "Credentials: from the keyring of this computer (bulkcancel login)",
+        "nl": "Inloggegevens: uit de sleutelhanger van deze computer (bulkcancel login)",
+    },
+    CredentialSource.DEMO: {
+        "en": "Credentials: the simulator's demo values",
+        "nl": "Inloggegevens: de demowaarden van de simulator",
+    },
+}
+
+
+def credentials_from(source: CredentialSource, lang: str) -> str:
+    """Where the credentials came from, in ``lang`` (never the credentials)."""
+    return CREDENTIALS[source].get(lang) or CREDENTIALS[source]["en"]
 
 
 def word(key: str, lang: str) -> str:
