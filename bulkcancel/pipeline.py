@@ -216,7 +216,7 @@ def run(
     settings: Settings,
     hooks: Hooks | None = None,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
@@ -287,7 +287,7 @@ def run(
             credentials=source,
         )
         if plan.over_budget:
-            over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
+            over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
             write_results(out, sheet.headers, rows, summary, sheet.delimiter)

@@ -134,7 +134,7 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     elif outcome.credentials is not None:
         console.print(credentials_from(outcome.credentials, lang), markup=False)
     counts = outcome.counts()
-    table = Table(title=word(title, lang).format(where=outcome.environment), title_justify="left")
+    table = Table(title=word(title, lang, where=outcome.environment), title_justify="left")
     table.add_column(word("Status", lang))
     table.add_column(word("Rows", lang), justify="right")
     for status in RowStatus:

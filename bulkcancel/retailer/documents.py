@@ -1,7 +1,7 @@
 """Retailer API v10 JSON in and out: the cancellation body, ProcessStatus, Problem, orders, tokens.
 
-Every field bol sends is read as optional (shared/reference/retailer-api-v10.md, 1.4 and
-1.9: live answers leave out ``links``, ``entityId`` and ``violations`` the spec requires),
+Every field bol sends is read as optional (docs/bol-apis.md, "Following a cancellation":
+live answers leave out ``links``, ``entityId`` and ``violations`` the spec requires),
 ids stay strings (``processStatusId`` is UUID-like since May 2026, and the spec's own
 example is not a valid UUID), and a body that is not JSON (an HTML 500 from a proxy) is an
 error with its status line, never an exception.

@@ -1,6 +1,6 @@
 """The Plaza v2 simulator as a Starlette application (served by uvicorn, or in-process over ASGI).
 
-Auth, rate limits, body validation and answers follow shared/reference/plaza-api-v2.md.
+Auth, rate limits, body validation and answers follow docs/bol-apis.md, "Plaza API v2".
 bol documents no Plaza v2 error code for malformed XML or an invalid value, so the
 simulator answers 41201 for a missing required tag (a wrong namespace leaves every tag
 missing) and 41100 with the schema validator's message for everything else, as bol's

@@ -377,7 +377,7 @@ class RetailerSimulator(Simulated[RetailerState]):
         }
         return JSONResponse(body, media_type=JSON_TYPE)
 
-    # bol's demo environment: static answers whatever is asked (reference 1.7)
+    # bol's demo environment: static answers whatever is asked (docs/bol-apis.md)
 
     async def demo_cancel(self, request: Request, client: str) -> Response:
         """Always processStatusId "1", PENDING (bol's demo)."""
