@@ -35,11 +35,13 @@ class Limit:
         return limit
 
 
-# Resource groups and their budgets per client. Live values: orders 25 a minute, bulk status
-# 2 a second (docs/bol-apis.md, "Rate limits"); the cancellation endpoint's limit was not found.
+# Resource groups and their budgets per client. Live values: the orders list 25 a minute, one
+# order 25 a second, bulk status 2 a second (docs/bol-apis.md, "Rate limits"); the cancellation
+# endpoint's limit was not found.
 DEFAULT_LIMITS: dict[str, Limit] = {
     "cancellation": Limit(25, 1.0),
     "orders": Limit(25, 60.0),
+    "order": Limit(25, 1.0),
     "process-status": Limit(50, 1.0),
     "process-status-bulk": Limit(2, 1.0),
 }
