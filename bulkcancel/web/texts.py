@@ -41,9 +41,23 @@ WORDS: dict[str, dict[str, str]] = {
         "De voorraad gaat naar 0. Een annulering betaalt de klant terug en kan niet ongedaan worden gemaakt.",
     },
     "invalid_left": {
-        "en": "{n} row(s) are not valid and will not be sent: they come back on the Retry sheet.",
-        "nl": "{n} rij(en) zijn niet geldig en worden niet verstuurd: ze staan op het tabblad Retry.",
+        "en": "{n} row(s) are not valid and will not be sent: they come back on the Retry sheet, to fix and upload.",
+        "nl": "{n} rij(en) zijn niet geldig en worden niet verstuurd: ze staan op het tabblad Retry, "
+        "om te verbeteren en opnieuw te uploaden.",
     },
+    "duplicates_left": {
+        "en": "{n} row(s) repeat an order item from a row above: only the first is sent; "
+        "the repeats are not on the Retry sheet.",
+        "nl": "{n} rij(en) herhalen een artikel van een rij erboven: alleen de eerste wordt verstuurd; "
+        "de herhalingen staan niet op het tabblad Retry.",
+    },
+    "sent_already": {
+        "en": "This sheet has been sent: see its run.",
+        "nl": "Deze sheet is al verstuurd: bekijk de run.",
+    },
+    "rows_shown": {"en": "Rows {first} to {last} of {of}", "nl": "Rijen {first} tot {last} van {of}"},
+    "previous": {"en": "Previous", "nl": "Vorige"},
+    "next": {"en": "Next", "nl": "Volgende"},
     "type_count": {
         "en": "This is LIVE. Type the number of cancellations ({n}) to confirm:",
         "nl": "Dit is LIVE. Typ het aantal annuleringen ({n}) om te bevestigen:",
