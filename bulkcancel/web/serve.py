@@ -19,7 +19,8 @@ import uvicorn
 from bulkcancel.errors import ConfigError
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.send.connect import load_credentials
+from bulkcancel.output.labels import credentials_from
+from bulkcancel.send.connect import find_credentials
 from bulkcancel.settings import Settings
 from bulkcancel.targets import is_loopback
 from bulkcancel.web.app import Page, build_app, wrap
@@ -85,7 +86,8 @@ def serve(
             "still guards it); use the default 127.0.0.1 unless you mean to"
         )
     page = make_page(settings, max_upload_mb)
-    for secret in load_credentials(page.target).secrets:  # missing credentials: one line now, not at the first run
+    found = find_credentials(page.target)  # missing credentials: one line now, not at the first run
+    for secret in found.credentials.secrets:
         protect(secret)
     page.sweep()
     sock = listen(host, port)
@@ -96,6 +98,7 @@ def serve(
     shown = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
     url = page_url(shown, sock.getsockname()[1], page.root, page.session.startup_token)
     say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
+    say(credentials_from(found.source, "en"))
     say(f"Open: {url}")
     say("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it).")
     page.jobs.start()
