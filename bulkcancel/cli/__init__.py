@@ -20,6 +20,7 @@ from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import err
 from bulkcancel.cli.simulate import simulate
+from bulkcancel.cli.stockouts import stockouts
 from bulkcancel.cli.web import serve
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.statuses import ExitCode
@@ -62,7 +63,7 @@ def cli() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-for _command in (template, validate, run, plan, requests, report, runs, simulate, serve):
+for _command in (template, validate, stockouts, run, plan, requests, report, runs, simulate, serve):
     cli.add_command(_command)
 
 

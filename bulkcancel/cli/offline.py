@@ -11,14 +11,23 @@ from bulkcancel.targets import Api
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path), default="bulkcancel-template.xlsx")
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.option("--products", is_flag=True, help="The products template for `bulkcancel stockouts` instead.")
 @force_opt
-def template(path: Path, force: bool) -> None:
-    """Write the input template (OrderItemId, ReasonCode, DateTime, Note)."""
-    from bulkcancel.output.template import write_template
+def template(path: Path | None, products: bool, force: bool) -> None:
+    """Write the input template (OrderItemId, ReasonCode, DateTime, Note), or with --products the
+    products template (EAN, Units in stock, ReasonCode, Note)."""
+    if products:
+        from bulkcancel.output.products_template import write_products_template
 
-    write_template(path, force)
-    console.print(f"Template written to {path}")
+        path = path or Path("bulkcancel-products.xlsx")
+        write_products_template(path, force)
+    else:
+        from bulkcancel.output.template import write_template
+
+        path = path or Path("bulkcancel-template.xlsx")
+        write_template(path, force)
+    console.print(f"Template written to {path}", markup=False)
 
 
 @click.command()
