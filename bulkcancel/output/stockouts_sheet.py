@@ -137,7 +137,11 @@ def write_stockouts_sheet(path: Path, allocation: Allocation, facts: FetchFacts,
         [[p.sheet_row, p.ean, p.units, p.reason.value, p.note or None] for p in allocation.without_open_items],
         [8, 16, 14, 24, 30],
     )
-    next_step = caption("next_text", lang, file=path.name) if allocation.to_cancel else caption("none_to_cancel", lang)
+    next_step = (
+        caption("next_text", lang, command=facts.next_command)
+        if allocation.to_cancel
+        else caption("none_to_cancel", lang)
+    )
     fetched_at = facts.fetched_at.astimezone(AMSTERDAM).replace(tzinfo=None, microsecond=0)
     _write(
         book.create_sheet(sheet_name("fetched", lang)),
