@@ -19,7 +19,6 @@ import asyncio
 import base64
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
@@ -94,7 +93,8 @@ class RetailerClient:
         self._exchange = exchange or AiohttpExchange(max_connections, MAX_JSON_BYTES, Timeouts.of(timeout))
         self._sleep = sleep
         self.tokens = TokenHolder(self._fetch_token, clock)
-        self.pacers: defaultdict[str, Pacer] = defaultdict(lambda: Pacer(clock, sleep))
+        self._clock = clock
+        self.pacers: dict[str, Pacer] = {}  # one per endpoint (resource group)
         self.rate_limited = 0  # 429 answers seen (all endpoints)
 
     def __repr__(self) -> str:
@@ -160,7 +160,7 @@ class RetailerClient:
         """One request with the shared token, paced by its endpoint; an expired token is renewed once."""
         token = await self.tokens.get()
         url = self._url(path, params)
-        pacer = self.pacers[endpoint]
+        pacer = self.pacers.get(endpoint) or self.pacers.setdefault(endpoint, Pacer(self._clock, self._sleep, endpoint))
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE}
             if body is not None:
