@@ -51,7 +51,12 @@ WORDS: dict[str, str] = {
     "progress": N_("5. Progress"),
     "queued": N_("Waiting: {n} run(s) ahead of this one."),
     "running": N_("Sending"),
-    "done_of": N_("{done} of {total} rows"),
+    "done_of": N_("{done} of {total} rows have their final status"),
+    "sent_of": N_("{sent} of {total} rows sent to bol"),
+    "waiting_bol": N_(
+        "bol has taken {n} row(s) and is still checking them; their final status follows "
+        "(this can take a few minutes, the run is not stuck)."
+    ),
     "rate": N_("{rate} rows/s, about {left} s left"),
     "waits": N_("rate-limit waits: {n}"),
     "stop": N_("Stop sending"),
