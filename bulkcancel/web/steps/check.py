@@ -22,6 +22,7 @@ from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.statuses import RowStatus
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -52,9 +53,9 @@ def _check(page: Page, item: Upload) -> None:
         outcome = validate(item.path, settings)
         item.summary, item.checked = summarize(outcome), outcome
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
-        item.error, item.candidates = hide_paths(str(exc), (item.path, item.name)), exc.headers
+        item.error, item.failure, item.candidates = hide_paths(str(exc), (item.path, item.name)), exc, exc.headers
     except BulkCancelError as exc:
-        item.error = hide_paths(str(exc), (item.path, item.name))
+        item.error, item.failure = hide_paths(str(exc), (item.path, item.name)), exc
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
@@ -77,7 +78,8 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error)
+        said = hide_paths(item.failure.in_language(lang_of(request)), (item.path, item.name)) if item.failure else ""
+        return render(request, "check.html", 422, item=item, error=said or item.error)
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     shown: range | tuple[int, ...] = summary.problems if only else range(len(outcome.rows))
@@ -125,6 +127,7 @@ async def choose_columns(request: Request) -> Response:
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
         item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
+        item.failure = None
         item.checking = None
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
@@ -149,5 +152,6 @@ async def plan(request: Request) -> Response:
         outcome = await run_in_threadpool(run, item.path, settings)
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
-        item.plan = {"counts": {}, "error": hide_paths(str(exc), (item.path, item.name), (page.journal, "journal"))}
+        said = exc.in_language(lang_of(request))
+        item.plan = {"counts": {}, "error": hide_paths(said, (item.path, item.name), (page.journal, "journal"))}
     return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)

@@ -26,7 +26,7 @@ async def history(request: Request) -> Response:
     try:
         listed = await run_in_threadpool(run_history, page.journal)  # read without the run lock
     except BulkCancelError as exc:
-        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
+        return render(request, "history.html", 503, entries=[], error=hide_paths(exc.in_language(lang_of(request))))
     newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
     busy = page.jobs.busy()
     entries = [
@@ -61,7 +61,7 @@ async def history_again(request: Request) -> Response:
         with Journal(page.journal, "", "", read_only=True) as store:  # a run may hold the lock
             info = store.run_info(run_id)
     except BulkCancelError as exc:
-        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
+        return render(request, "history.html", 503, entries=[], error=hide_paths(exc.in_language(lang_of(request))))
     source = Path(info.input_path) if info else None
     if source is None or not source.is_file():
         return not_found(request, N_("The sheet of that run is no longer where it was: upload it again."))
