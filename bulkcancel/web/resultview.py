@@ -51,9 +51,7 @@ class Shown:
     first: int  # 1-based position of the first row shown among the matching (0 when none)
 
 
-def select(
-    rows: Sequence[ResultRow], id_column: int, status: RowStatus | None, query: str, page: int = 1
-) -> Shown:
+def select(rows: Sequence[ResultRow], id_column: int, status: RowStatus | None, query: str, page: int = 1) -> Shown:
     """The rows with ``status`` (all when None) whose OrderItemId holds ``query``'s digits, page ``page``."""
     wanted = search_text(query)
     matching = [
