@@ -63,6 +63,7 @@ def runs(journal: Path | None, api: str | None) -> None:
     """List the journal's runs: id, when, file, environment, rows per status, exit code."""
     from rich.table import Table
 
+    from bulkcancel.output.labels import word
     from bulkcancel.pipeline import run_history
 
     table = Table(title="Runs in the journal (latest first)", title_justify="left")
@@ -70,7 +71,8 @@ def runs(journal: Path | None, api: str | None) -> None:
         table.add_column(column, no_wrap=column in ("Run id", "Started", "Exit"))  # ids are copied whole
     listed = run_history(journal, Api(api) if api else None)
     for entry in listed:
+        ended = word("running or stopped", "en") if entry.exit_code is None else str(entry.exit_code.value)
         table.add_row(
-            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, entry.exit
+            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, ended
         )
     console.print(table if listed else "The journal has no runs yet.")

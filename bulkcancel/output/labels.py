@@ -6,7 +6,12 @@ them: what each status means, what to do next, the Summary's captions.
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
+
+from bulkcancel.environments import Environment
+from bulkcancel.results import Stop, StopReason
 from bulkcancel.statuses import RowStatus
+from bulkcancel.targets import Api, Target
 
 MEANING: dict[RowStatus, dict[str, str]] = {
     RowStatus.READY: {"en": "valid; would be sent", "nl": "geldig; zou worden verstuurd"},
@@ -108,6 +113,10 @@ WORDS: dict[str, dict[str, str]] = {
     "Tool version": {"en": "Tool version", "nl": "Versie"},
     "Dry run": {"en": "Dry run", "nl": "Proefrun"},
     "Rebuilt from the journal": {"en": "Rebuilt from the journal", "nl": "Opnieuw opgebouwd uit het journaal"},
+    "Not sent": {"en": "not sent: {why}", "nl": "niet verstuurd: {why}"},
+    "running or stopped": {"en": "running or stopped", "nl": "loopt of gestopt"},
+    "Dry run yes": {"en": "yes: nothing was sent", "nl": "ja: er is niets verstuurd"},
+    "none (validate)": {"en": "none (validate)", "nl": "geen (controle)"},
     "No timestamp": {
         "en": "the Retailer API v10 takes no timestamp: each row's DateTime was checked and is kept in this "
         "result, but bol was not sent it",
@@ -133,6 +142,44 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 
+STOP: dict[StopReason, dict[str, str]] = {
+    StopReason.RATE_LIMIT: {
+        "en": "bol's rate limit for cancellations was reached (HTTP 409, 41501); run the same sheet again tomorrow",
+        "nl": "de limiet van bol voor annuleringen is bereikt (HTTP 409, 41501); draai hetzelfde bestand morgen "
+        "opnieuw",
+    },
+    StopReason.AUTH: {"en": "bol refused the API keys: {detail}", "nl": "bol weigerde de API-sleutels: {detail}"},
+    StopReason.JOURNAL: {"en": "{detail}", "nl": "{detail}"},
+    StopReason.INTERRUPT: {
+        "en": "the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)",
+        "nl": "de run is onderbroken; draai hetzelfde bestand opnieuw om af te maken (niets wordt twee keer "
+        "geannuleerd)",
+    },
+    StopReason.CANARY: {
+        "en": "stopped after the canary rows; check them, then run the sheet again",
+        "nl": "gestopt na de proefrijen; controleer ze en draai het bestand dan opnieuw",
+    },
+}
+UNREACHABLE = {
+    "en": "{detail}, {times} times in a row; run the same sheet again once the server can be reached",
+    "nl": "{detail}, {times} keer achter elkaar; draai hetzelfde bestand opnieuw zodra de server bereikbaar is",
+}
+UNREACHABLE_AT_START = {
+    "en": "{detail}; nothing was sent: run the same sheet again once it can be reached",
+    "nl": "{detail}; er is niets verstuurd: draai hetzelfde bestand opnieuw zodra de server bereikbaar is",
+}
+ENVIRONMENT = {
+    "demo": {
+        "en": "demo (the embedded simulator{api}; nothing reaches bol.com)",
+        "nl": "demo (de ingebouwde simulator{api}; er gaat niets naar bol.com)",
+    },
+    "demo paths": {
+        "en": " (bol's demo endpoints: static answers)",
+        "nl": " (de demo-adressen van bol: vaste antwoorden)",
+    },
+}
+
+
 def word(key: str, lang: str) -> str:
     """A label in ``lang`` (English when there is no translation, or the key itself when unknown)."""
     if key not in WORDS:
@@ -153,3 +200,37 @@ def next_steps(counts: dict[RowStatus, int], lang: str) -> list[str]:
         if counts.get(status) and status in NEXT_STEP and status is not RowStatus.ALREADY_CANCELLED
     ]
     return lines or [word("Nothing to do", lang)]
+
+
+def stop_text(stop: Stop, lang: str) -> str:
+    """Why a run stopped early, in ``lang`` (the details as they were said)."""
+    if stop.reason is StopReason.UNREACHABLE:
+        template = UNREACHABLE if stop.times else UNREACHABLE_AT_START
+    else:
+        template = STOP[stop.reason]
+    return (template.get(lang) or template["en"]).format(detail=stop.detail, times=stop.times)
+
+
+def not_sent(stop: Stop, lang: str) -> str:
+    """A row's Detail when the stop left it unsent."""
+    return word("Not sent", lang).format(why=stop_text(stop, lang))
+
+
+def environment_text(target: Target | None, lang: str) -> str:
+    """Where a run went, in words (the URL for any but the demo; None: a validation)."""
+    if target is None:
+        return word("none (validate)", lang)
+    if target.name is Environment.CUSTOM:
+        return f"custom: {target.base_url}" + ("" if target.api is Api.PLAZA else f" ({target.api.label})")
+    api = "" if target.api is Api.PLAZA else f", {target.api.label}"
+    if target.in_process:
+        demo = ENVIRONMENT["demo"]
+        return (demo.get(lang) or demo["en"]).format(api=api)
+    paths = ENVIRONMENT["demo paths"]
+    shown_paths = (paths.get(lang) or paths["en"]) if target.demo_paths else ""
+    return f"{target.name.value}: {target.base_url}{shown_paths}{api}"
+
+
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """A time as a listing shows it, in the run's own zone (to the minute)."""
+    return f"{moment.astimezone(zone):%d-%m-%Y %H:%M}"

@@ -373,11 +373,11 @@ def build_app(page: Page) -> Starlette:
 
     async def history(request: Request) -> Response:
         listed = await run_in_threadpool(run_history, page.journal)
-        newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
+        newest_open = next((r.run_id for r in listed if r.exit_code is None), None)
         entries = [
             {
                 "entry": r,
-                "interrupted": r.exit == "running or stopped" and not (runner.busy() and r.run_id == newest_open),
+                "interrupted": r.exit_code is None and not (runner.busy() and r.run_id == newest_open),
             }
             for r in listed
         ]
