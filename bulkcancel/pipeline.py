@@ -22,6 +22,7 @@ from pathlib import Path
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
+from bulkcancel.environments import CredentialSource
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
@@ -33,7 +34,7 @@ from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
 from bulkcancel.retailer.environments import ClientCredentials
-from bulkcancel.send.connect import Credentials, load_credentials, open_backend, resolve
+from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
@@ -60,6 +61,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
+    credentials: CredentialSource | None = None  # where the run's credentials came from (None: it needed none)
     record: RunRecord | None = None  # the run as its result describes it
 
     @property
@@ -159,20 +161,22 @@ def _connect(target: Target, keys: Credentials, settings: Settings) -> Callable[
     )
 
 
-def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, Credentials]:
-    """The target and its credentials; a dry run that talks to nobody (no ``--check``) needs none
-    (then ``notes`` gets the key of the note that says so)."""
+def _open_target(
+    settings: Settings, notes: list[str] | None = None
+) -> tuple[Target, Credentials, CredentialSource | None]:
+    """The target, its credentials and where they came from; a dry run that talks to nobody (no
+    ``--check``) needs none (then ``notes`` gets the key of the note that says so)."""
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     try:
-        keys = load_credentials(target)
+        found = find_credentials(target)
     except CredentialsError:
         if not (settings.dry_run and not settings.check) or notes is None:
             raise
         notes.append("No keys")
-        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", "")
-    for secret in keys.secrets:
+        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", ""), None
+    for secret in found.credentials.secrets:
         protect(secret)
-    return target, keys
+    return target, found.credentials, found.source
 
 
 def run(
@@ -180,11 +184,11 @@ def run(
     settings: Settings,
     hooks: Hooks | None = None,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
-    target, keys = _open_target(settings, key_notes)
+    target, keys, source = _open_target(settings, key_notes)
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
@@ -242,10 +246,11 @@ def run(
             [*(word(key, lang) for key in key_notes), *in_language(sheet.notes, lang), *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
+            credentials=source,
             record=record,
         )
         if plan.over_budget:
-            over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
+            over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
             write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
@@ -263,7 +268,7 @@ def run(
 
 def customer_requests(path: Path, settings: Settings) -> int:
     """Write the open items whose customer asked to cancel to ``path``; how many there are."""
-    target, keys = _open_target(settings)
+    target, keys, _ = _open_target(settings)
 
     async def fetch() -> dict[str, OpenOrderItem]:
         backend = _connect(target, keys, settings)()

@@ -109,7 +109,7 @@ def _run_facts(run: RunRecord, lang: str) -> list[tuple[str, Cell]]:
     facts: list[tuple[str, Cell]] = []
     counts = run.counts
     if counts is not None and counts.duration is not None:
-        facts.append(("Duration", word("seconds", lang).format(n=counts.duration)))
+        facts.append(("Duration", word("seconds", lang, n=counts.duration)))
     if counts is not None and not run.dry_run:
         facts += [
             ("Retries", counts.retries),

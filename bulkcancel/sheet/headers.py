@@ -95,6 +95,7 @@ DUTCH_WORDS = {
     "datumtijd",
     "tijdstip",
     "annuleringsdatum",
+    "opmerking",  # the Dutch template's own column
 }
 
 
