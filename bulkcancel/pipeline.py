@@ -115,6 +115,7 @@ def _record(
         timezone=settings.timezone,
         lang=lang,
         input_path=shown(path),
+        input_name=settings.input_name or shown(path),
         headers=tuple(headers),
         options=settings.run_options(),
         tool_version=_tool_version(),
@@ -309,13 +310,13 @@ class RunListing:
 
 def run_history(journal_path: Path | None, api: Api | None = None, lang: str = "en") -> list[RunListing]:
     """Every run in the journal (the CLI's and the page's), the latest first; ``api``: only its runs."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:  # a run may hold the lock
         listed = store.runs()
     return [
         RunListing(
             run.run_id,
             local_time(run.started_at, run.zone),
-            run.input_name,
+            run.file_name,
             environment_text(run.target, lang),
             ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
             run.exit_code,
@@ -340,7 +341,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
 
     Without ``out`` it goes where the run wrote it if that file is gone, else beside it as
     ``<name>-<run id>.xlsx``: a rebuilt result never replaces one silently."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:
         chosen = run_id or store.latest_run_id(any_target=True)
         if chosen is None:
             raise JournalError(f"the journal {store.path} has no runs yet")

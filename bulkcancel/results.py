@@ -106,7 +106,8 @@ class RunRecord:
     target: Target | None
     timezone: str  # the run's --timezone: every time shown is in it
     lang: str  # the language of its result: "en" or "nl"
-    input_path: str
+    input_path: str  # where the sheet was read (the journal's "run again" reads it there)
+    input_name: str = ""  # the sheet as the Summary names it (the page: the uploaded file's name)
     account: str = ""  # the journal's key for the credentials (never a secret)
     input_sha256: str = ""
     out_path: str = ""
@@ -124,9 +125,9 @@ class RunRecord:
         return ZoneInfo(self.timezone)
 
     @property
-    def input_name(self) -> str:
+    def file_name(self) -> str:
         """The sheet's file name, without its folder."""
-        return PurePath(self.input_path).name
+        return PurePath(self.input_name or self.input_path).name
 
     @property
     def dry_run(self) -> bool:

@@ -56,6 +56,7 @@ class Settings:
     lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
     columns: tuple[tuple[str, str], ...] = ()  # (header as written, role) chosen on the upload page
     force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
+    input_name: str | None = None  # the input as the Summary names it (the page: the uploaded file's name, no folder)
 
     def zone(self) -> ZoneInfo:
         """The time zone for naive times; a ConfigError for an unknown name."""

@@ -33,6 +33,7 @@ EXPECTED = {
         timezone="America/New_York",
         lang="nl",
         input_path=f"{MADE_IN}/annuleringen.xlsx",
+        input_name=f"{MADE_IN}/annuleringen.xlsx",
         account=PLAZA,
         input_sha256="1943aaff96a7776aa548fde832c034ac48c0d6a7d6d4da083aa767dc2ed90120",
         out_path=f"{MADE_IN}/annuleringen-results.xlsx",
@@ -55,6 +56,7 @@ EXPECTED = {
         timezone="Europe/Amsterdam",
         lang="en",
         input_path=f"{MADE_IN}/retailer.csv",
+        input_name=f"{MADE_IN}/retailer.csv",
         account="retailer-bc1c860655b4347e",
         input_sha256="cb7a586e6773b2fedfc0f689fd120c7b05b0cd2d819cf61c0dbf695d80757017",
         out_path=f"{MADE_IN}/retailer-results.xlsx",
@@ -71,6 +73,7 @@ EXPECTED = {
         timezone="Europe/Amsterdam",
         lang="en",
         input_path=f"{MADE_IN}/weekly-stockouts.xlsx",
+        input_name=f"{MADE_IN}/weekly-stockouts.xlsx",
         account=PLAZA,
         input_sha256="7245303f06f435ff3c4ee9c9bf02dca0fff03122c6be4b2a4c96264c346ecc7d",
         out_path=f"{MADE_IN}/weekly-stockouts-results.xlsx",
@@ -87,6 +90,7 @@ EXPECTED = {
         timezone="Europe/Amsterdam",
         lang="en",
         input_path=f"{MADE_IN}/killed.csv",
+        input_name=f"{MADE_IN}/killed.csv",
         account=PLAZA,
         input_sha256="53d9a52ec01a9ff227b9a267d6b59ffff12f3b3f4ffb9aeceacc8c9fb6f9af12",
         out_path=f"{MADE_IN}/killed-results.xlsx",
@@ -134,6 +138,12 @@ def test_every_run_of_a_schema_3_journal_comes_back_as_the_record_it_was(journal
         assert {run.run_id: run for run, _ in listed} == EXPECTED
         assert {run.run_id: counts for run, counts in listed} == COUNTS
         assert [run.run_id for run, _ in listed] == sorted(EXPECTED, reverse=True)  # the latest first
+
+
+def test_reading_a_schema_3_journal_without_the_lock_upgrades_it_first(journal_v3: Path) -> None:
+    with Journal(journal_v3, "", "", read_only=True) as journal:  # as History and report open it
+        assert journal.run_info("20261205-105915-e968f5") == EXPECTED["20261205-105915-e968f5"]
+    assert _version(journal_v3) == SCHEMA_VERSION
 
 
 def test_the_history_of_a_schema_3_journal_lists_each_api_and_the_killed_run(journal_v3: Path) -> None:

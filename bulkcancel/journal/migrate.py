@@ -1,7 +1,7 @@
 """Upgrade a journal written before the run record (schema 3) in place: its runs get typed columns.
 
 Schema 3 kept a run's facts as the Summary's English captions and texts in one JSON column
-(``params``: "Time zone", "Environment", "Started", "Tool version") and its API only as a
+(``params``: "Input file", "Time zone", "Environment", "Started", "Tool version") and its API only as a
 ``retailer-`` prefix on the account key. This module is the one place that reads them: once,
 here, into the columns of ``runtable``; nothing else ever looks at a caption or that prefix.
 What schema 3 did not keep (the options, the stop, the counts) stays empty (None), and the
@@ -61,9 +61,10 @@ def _fill(
     api = Api.RETAILER if seller.startswith(_RETAILER_ACCOUNT) else Api.PLAZA
     target = _target(api, env, params.get("Environment", ""))
     db.execute(
-        "UPDATE runs SET api=?, base_url=?, login_url=?, in_process=?, demo_paths=?, production_url=?,"
+        "UPDATE runs SET input_name=?, api=?, base_url=?, login_url=?, in_process=?, demo_paths=?, production_url=?,"
         " timezone=?, lang=?, tool_version=?, started_at=? WHERE run_id=?",
         (
+            params.get("Input file"),  # None: record_of names the input by its path
             api.value,
             target.base_url,
             target.login_url,

@@ -17,15 +17,9 @@ from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReaso
 from bulkcancel.statuses import ExitCode
 from bulkcancel.targets import Api, Target
 
-RUNS_TABLE = """
-CREATE TABLE IF NOT EXISTS runs(
-    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, env TEXT NOT NULL, seller TEXT NOT NULL,
-    input_path TEXT, input_sha256 TEXT, out_path TEXT, headers TEXT, params TEXT,
-    finished_at TEXT, exit_code INTEGER);
-"""
-
 # Added by schema 4, in this order (``migrate`` adds them to an older journal).
 NEW_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("input_name", "TEXT"),
     ("api", "TEXT"),
     ("base_url", "TEXT"),
     ("login_url", "TEXT"),
@@ -52,6 +46,13 @@ NEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("rate_limited", "INTEGER"),
 )
 
+RUNS_TABLE = f"""
+CREATE TABLE IF NOT EXISTS runs(
+    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, env TEXT NOT NULL, seller TEXT NOT NULL,
+    input_path TEXT, input_sha256 TEXT, out_path TEXT, headers TEXT, params TEXT,
+    finished_at TEXT, exit_code INTEGER,
+    {", ".join(f"{name} {kind}" for name, kind in NEW_COLUMNS)});
+"""
 _BASE = ("run_id", "started_at", "env", "seller", "input_path", "input_sha256", "out_path", "headers")
 _END = ("finished_at", "exit_code")
 COLUMNS = (*_BASE, *_END, *(name for name, _ in NEW_COLUMNS))
@@ -115,6 +116,7 @@ def row_of(record: RunRecord, env: str, seller: str) -> tuple[object, ...]:
         json.dumps(list(record.headers)),
         _moment(record.finished_at),
         None if record.exit_code is None else int(record.exit_code),
+        record.input_name,
         target.api.value,
         target.base_url,
         target.login_url,
@@ -176,6 +178,7 @@ def record_of(row: Sequence[object]) -> RunRecord:
         timezone=str(v["timezone"]),
         lang=str(v["lang"]),
         input_path=str(v["input_path"] or ""),
+        input_name=str(v["input_name"] or v["input_path"] or ""),
         account=str(v["seller"]),
         input_sha256=str(v["input_sha256"] or ""),
         out_path=str(v["out_path"] or ""),

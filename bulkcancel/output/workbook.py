@@ -119,7 +119,7 @@ def _run_facts(run: RunRecord, lang: str) -> list[tuple[str, Cell]]:
     if run.stop is not None:
         facts.append(("Stopped early", stop_text(run.stop, lang)))
     facts += [
-        ("Input file", run.input_path),
+        ("Input file", run.input_name or run.input_path),
         ("Environment", environment_text(run.target, lang)),
         ("Started", f"{run.started_at.astimezone(run.zone):%d-%m-%Y %H:%M:%S}"),
         ("Time zone", run.timezone),
