@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
@@ -40,13 +40,13 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "Windows-1252"
 
 
-def delimiter_of(text: str) -> str:
+def delimiter_of(text: str, is_header: Callable[[list[str]], bool] = looks_like_header) -> str:
     """The delimiter that splits the header row, else the sniffed or most common one."""
     sample = text[:65536]
     lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
     for delimiter in (";", ",", "\t"):
         for cells in csv.reader(lines, delimiter=delimiter):
-            if looks_like_header(cells):
+            if is_header(cells):
                 return delimiter
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
@@ -56,11 +56,14 @@ def delimiter_of(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def csv_rows(path: Path, notes: list[str]) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+def csv_rows(
+    path: Path, notes: list[str], is_header: Callable[[list[str]], bool] = looks_like_header
+) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     """The delimiter, and (row number, cells) per record, numbered as Excel shows the file (a
-    record with line breaks inside quotes is one row); notes get a line for each such record."""
+    record with line breaks inside quotes is one row); notes get a line for each such record
+    (``is_header``: what the table's header row looks like; an order sheet's unless told)."""
     text, _encoding = decode(path, path.read_bytes())
-    delimiter = delimiter_of(text)
+    delimiter = delimiter_of(text, is_header)
     return delimiter, _records(path, text, delimiter, notes)
 
 

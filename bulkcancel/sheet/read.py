@@ -119,6 +119,19 @@ def shown(path: Path) -> str:
     return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
 
 
+def open_checked(path: Path, limits: ReadLimits) -> str:
+    """The kind of file ``path`` is ("xlsx", "ods" or "csv"), once it is known to be a readable
+    sheet within the size limit; InputFileError with one line otherwise."""
+    size, head = _open_head(path)
+    if size == 0:
+        raise InputFileError(f"{shown(path)}: the file is empty; fill in the template (bulkcancel template)")
+    if size > limits.max_file_bytes:
+        raise InputFileError(
+            f"{shown(path)}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
+        )
+    return _sniff_kind(path, head)
+
+
 def read_sheet(
     path: Path,
     sheet_name: str | None = None,
@@ -131,14 +144,7 @@ def read_sheet(
     (``{"Artikel": "OrderItemId"}``: the upload page's column picker); the sheet's own
     header text is kept in the result."""
     limits = limits or ReadLimits()
-    size, head = _open_head(path)
-    if size == 0:
-        raise InputFileError(f"{shown(path)}: the file is empty; fill in the template (bulkcancel template)")
-    if size > limits.max_file_bytes:
-        raise InputFileError(
-            f"{shown(path)}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
-        )
-    kind = _sniff_kind(path, head)
+    kind = open_checked(path, limits)
     flags: dict[tuple[int, int], CellFlag] = {}
     hidden: set[int] = set()
     delimiter = ","

@@ -12,7 +12,7 @@ formula never calculated, a number with decimals) is flagged for validation.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,10 +74,10 @@ class XlsxRows:
 class _Workbook:
     """calamine's workbook with our scans of its sheets, each sheet guarded before it is loaded."""
 
-    def __init__(self, path: Path, kind: str) -> None:
+    def __init__(self, path: Path, kind: str, is_header: Callable[[list[str]], bool] = looks_like_header) -> None:
         from python_calamine import CalamineError, CalamineWorkbook
 
-        self.path, self.kind = path, kind
+        self.path, self.kind, self.is_header = path, kind, is_header
         try:
             self.book = CalamineWorkbook.from_path(str(path))
             self.names = list(self.book.sheet_names)
@@ -124,7 +124,7 @@ class _Workbook:
 
         try:
             for number, values in enumerate(self.load(name).iter_rows(), start=1):
-                if looks_like_header([cell_text(v) for v in values]):
+                if self.is_header([cell_text(v) for v in values]):
                     return True
                 if number >= HEADER_SEARCH_ROWS:
                     break
@@ -164,12 +164,19 @@ def _choose(book: _Workbook, wanted: str | None) -> tuple[str, list[str]]:
     return (shown or names)[0], []  # no header anywhere: reading it says which columns are missing
 
 
-def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int, kind: str = "xlsx") -> XlsxRows:
-    """The chosen sheet's rows as text with their row numbers, notes, hidden rows and flagged cells."""
+def read_xlsx_rows(
+    path: Path,
+    sheet_name: str | None,
+    max_uncompressed: int,
+    kind: str = "xlsx",
+    is_header: Callable[[list[str]], bool] = looks_like_header,
+) -> XlsxRows:
+    """The chosen sheet's rows as text with their row numbers, notes, hidden rows and flagged cells
+    (``is_header``: what the table's header row looks like; an order sheet's unless told)."""
     from python_calamine import CalamineError
 
     _check_zip(path, max_uncompressed, kind)
-    book = _Workbook(path, kind)
+    book = _Workbook(path, kind, is_header)
     chosen, notes = _choose(book, sheet_name)
     sheet = book.load(chosen)
     scan = book.scan(chosen)
