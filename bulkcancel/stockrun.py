@@ -102,6 +102,8 @@ def stockouts(
 ) -> StockOuts:
     """Read and check the products, fetch their open order items, decide, and write ``out``."""
     settings.verify()
+    if out.exists() and path.exists() and out.samefile(path):
+        raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
     _, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
