@@ -313,7 +313,7 @@ class RunListing:
     input_path: str  # the sheet's name
     environment: str
     counts: str  # rows per status
-    exit_code: ExitCode | None  # None: still running, or stopped before it ended (killed)
+    code: ExitCode | None  # how it ended; None: still running, or stopped without an end (killed)
     api: Api = Api.PLAZA
 
 

@@ -150,8 +150,8 @@ def test_the_history_of_a_schema_3_journal_lists_each_api_and_the_killed_run(jou
     listed = {entry.run_id: entry for entry in run_history(journal_v3)}
     assert listed["20261205-105915-e968f5"].started == "05-12-2026 05:59"  # in the run's own zone
     assert listed["20261205-105916-239ce7"].api is Api.RETAILER
-    assert listed["20261205-105920-86da93"].exit_code is None
-    assert listed["20261205-105915-e968f5"].exit_code is ExitCode.STOPPED_EARLY
+    assert listed["20261205-105920-86da93"].code is None
+    assert listed["20261205-105915-e968f5"].code is ExitCode.STOPPED_EARLY
     assert [e.run_id for e in run_history(journal_v3, Api.RETAILER)] == ["20261205-105916-239ce7"]
 
 
