@@ -50,6 +50,7 @@ class Upload:
     summary: CheckSummary | None = None  # the check's counts, made once with it
     checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
     job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
+    expansion: Any = None  # a products sheet's stock-outs (stockrun.StockOuts): ``path`` is then its sheet to cancel
 
     def settings(self, base: Settings, out: Path, **more: object) -> Settings:
         """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary."""

@@ -20,8 +20,10 @@ from bulkcancel.errors import BulkCancelError, ColumnError
 from bulkcancel.i18n import N_
 from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.statuses import RowStatus
+from bulkcancel.web.expand import expand, expansion_rows, is_products_sheet
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -47,9 +49,14 @@ def summarize(outcome: Outcome) -> CheckSummary:
 
 def _check(page: Page, item: Upload) -> None:
     """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
-    settings = item.settings(page.settings, item.path.with_name("_checked.xlsx"))
     try:
-        outcome = validate(item.path, settings)
+        try:
+            outcome = validate(item.path, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        except ColumnError:
+            if item.expansion is not None or item.columns or not is_products_sheet(item.path, item.sheet):
+                raise
+            expand(page.settings, item)  # a products sheet: check the order items it expands into
+            outcome = validate(item.path, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
         item.summary, item.checked = summarize(outcome), outcome
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
         item.error, item.candidates = hide_paths(str(exc), (item.path, item.name)), exc.headers
@@ -77,7 +84,7 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error)
+        return render(request, "check.html", 422, item=item, error=item.error, expansion=_expansion(request, item))
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     shown: range | tuple[int, ...] = summary.problems if only else range(len(outcome.rows))
@@ -111,8 +118,26 @@ async def check(request: Request) -> Response:
         headers=outcome.sheet.headers,
         columns=outcome.sheet.columns,
         plan=item.plan,
+        expansion=_expansion(request, item),
         paging={"page": number, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(shown)},
     )
+
+
+def _expansion(request: Request, item: Upload) -> dict[str, Any] | None:
+    """What the check step shows of a products sheet's expansion (None for an order sheet)."""
+    done = item.expansion
+    if done is None:
+        return None
+    today = done.fetched.fetched_at.astimezone(page_of(request).settings.zone()).date()
+    allocation = done.allocation
+    return {
+        "rows": expansion_rows(done, lang_of(request), today),
+        "to_cancel": len(allocation.to_cancel),
+        "kept": len(allocation.kept),
+        "not_cancellable": len(allocation.not_cancellable),
+        "without": [product.ean for product in allocation.without_open_items],
+        "fetched_at": f"{done.fetched.fetched_at.astimezone(page_of(request).settings.zone()):%d-%m-%Y %H:%M}",
+    }
 
 
 async def choose_columns(request: Request) -> Response:
