@@ -55,8 +55,9 @@ def validate(
 @click.argument("run_id", default="latest")
 @out_opt
 @journal_opt
+@lang_opt
 @force_opt
-def report(run_id: str, out: Path | None, journal: Path | None, force: bool) -> None:
+def report(run_id: str, out: Path | None, journal: Path | None, lang: str, force: bool) -> None:
     """Write a run's result workbook again from the journal; sends nothing (exit 0 when written)."""
     from bulkcancel.pipeline import report as do_report
 

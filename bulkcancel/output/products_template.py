@@ -9,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Text
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.output.template import TEMPLATE_ROWS
 from bulkcancel.reasons import ReasonCode
@@ -40,10 +41,13 @@ _STEPS = (
 def write_products_template(path: Path, force: bool = False) -> None:
     """Write the products template to ``path``; never over an existing file unless ``force``."""
     if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"{path}: the template is an Excel workbook; give a name ending in .xlsx")
+        raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
     if path.exists() and not force:
         raise OutputError(
-            f"{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force"
+            Text(
+                "{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force",
+                path=path,
+            )
         )
     book = Workbook()
     sheet = book.active
