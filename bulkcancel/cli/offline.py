@@ -24,7 +24,7 @@ def template(path: Path | None, products: bool, lang: str, force: bool) -> None:
         from bulkcancel.output.products_template import write_products_template
 
         path = path or Path("bulkcancel-products.xlsx")
-        write_products_template(path, force)
+        write_products_template(path, force, language)
     else:
         from bulkcancel.output.template import write_template
 
