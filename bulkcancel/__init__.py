@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import BulkCancelError, ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Api
@@ -51,7 +52,13 @@ def _named_options(function: Callable[P, R]) -> Callable[P, R]:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 raise ConfigError(
-                    f"{function.__name__}() has no option {name!r}; {hint}its options: {', '.join(known)}"
+                    Text(
+                        "{function}() has no option {name!r}; {hint}its options: {known}",
+                        function=function.__name__,
+                        name=name,
+                        hint=hint,
+                        known=", ".join(known),
+                    )
                 )
         return function(*args, **kwargs)
 
@@ -147,11 +154,13 @@ def run_sheet(
     try:
         chosen = Environment(env) if env is not None else None
     except ValueError:
-        raise ConfigError(f"env={env!r}: choose one of {', '.join(Environment.choices())}") from None
+        raise ConfigError(
+            Text("env={env!r}: choose one of {choices}", env=env, choices=", ".join(Environment.choices()))
+        ) from None
     try:
         chosen_api = Api(api) if api is not None else None
     except ValueError:
-        raise ConfigError(f"api={api!r}: choose 'retailer' or 'plaza'") from None
+        raise ConfigError(Text("api={api!r}: choose 'retailer' or 'plaza'", api=api)) from None
     settings = Settings(
         env=chosen,
         base_url=base_url,
@@ -215,7 +224,7 @@ def stockouts(
         chosen = Environment(env) if env is not None else None
         chosen_api = Api(api) if api is not None else None
     except ValueError as exc:
-        raise ConfigError(f"{exc}: env is demo, test or production; api is retailer or plaza") from None
+        raise ConfigError(Text("{exc}: env is demo, test or production; api is retailer or plaza", exc=exc)) from None
     settings = Settings(
         env=chosen,
         base_url=base_url,

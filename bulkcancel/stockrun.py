@@ -18,7 +18,7 @@ from pathlib import Path
 from bulkcancel.check.products import ProductCheck, check_products
 from bulkcancel.environments import Environment
 from bulkcancel.errors import InputFileError, OutputError
-from bulkcancel.i18n import render
+from bulkcancel.i18n import Text, render
 from bulkcancel.logs import protect
 from bulkcancel.output.destination import free_name
 from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
@@ -50,12 +50,28 @@ def stockouts_path(out: Path | None, today: date, force: bool = False) -> Path:
     current folder, or ``-2``, ``-3``, ... when that one is there (a sheet under review is kept)."""
     if out is not None:
         if out.suffix.lower() != ".xlsx":
-            raise OutputError(f"--out {out}: the stock-out sheet is an Excel workbook; give a name ending in .xlsx")
+            raise OutputError(
+                Text(
+                    "--out {out}: the stock-out sheet is an Excel workbook; give a name ending in .xlsx",
+                    out=out,
+                )
+            )
         if out.is_dir() or (out.exists() and not force):
-            raise OutputError(f"--out {out}: exists; it is not written over: choose another name, or add --force")
+            raise OutputError(
+                Text(
+                    "--out {out}: exists; it is not written over: choose another name, or add --force",
+                    out=out,
+                )
+            )
         folder = out.parent if str(out.parent) else Path()
         if not folder.is_dir():
-            raise OutputError(f"--out {out}: the folder {folder} does not exist; create it or choose another place")
+            raise OutputError(
+                Text(
+                    "--out {out}: the folder {folder} does not exist; create it or choose another place",
+                    out=out,
+                    folder=folder,
+                )
+            )
         return out
     return free_name(Path(DEFAULT_NAME.format(day=today)))
 
@@ -102,6 +118,8 @@ def stockouts(
 ) -> StockOuts:
     """Read and check the products, fetch their open order items, decide, and write ``out``."""
     settings.verify()
+    if out.exists() and path.exists() and out.samefile(path):
+        raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
     _, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)

@@ -368,6 +368,8 @@ def test_never_over_an_existing_file_and_the_default_name_moves_aside(tmp_path: 
     taken.write_bytes(b"the user's own file")
     ran = bulkcancel("stockouts", str(sheet), "--out", str(taken))
     assert ran.returncode != 0 and "not written over" in ran.stderr and taken.read_bytes() == b"the user's own file"
+    ran = bulkcancel("stockouts", str(sheet), "--out", str(sheet), "--force")
+    assert ran.returncode != 0 and "is the products sheet" in ran.stderr
     first = json.loads(bulkcancel("stockouts", str(sheet), "--json").stdout)["out"]
     second = json.loads(bulkcancel("stockouts", str(sheet), "--json").stdout)["out"]
     assert first.startswith("stockouts-") and second == first.replace(".xlsx", "-2.xlsx")

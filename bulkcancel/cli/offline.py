@@ -24,7 +24,7 @@ def template(path: Path | None, products: bool, lang: str, force: bool) -> None:
         from bulkcancel.output.products_template import write_products_template
 
         path = path or Path("bulkcancel-products.xlsx")
-        write_products_template(path, force)
+        write_products_template(path, force, language)
     else:
         from bulkcancel.output.template import write_template
 
@@ -55,8 +55,9 @@ def validate(
 @click.argument("run_id", default="latest")
 @out_opt
 @journal_opt
+@lang_opt
 @force_opt
-def report(run_id: str, out: Path | None, journal: Path | None, force: bool) -> None:
+def report(run_id: str, out: Path | None, journal: Path | None, lang: str, force: bool) -> None:
     """Write a run's result workbook again from the journal; sends nothing (exit 0 when written)."""
     from bulkcancel.pipeline import report as do_report
 

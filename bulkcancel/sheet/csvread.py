@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.sheet.cellsafe import unguard_csv
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
 from bulkcancel.sheet.notes import SheetNote
@@ -31,8 +32,11 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             raise InputFileError(
-                f"{path}: is UTF-16 text that is cut off or damaged (an odd number of bytes); "
-                "save it again from Excel as CSV UTF-8"
+                Text(
+                    "{path}: is UTF-16 text that is cut off or damaged (an odd number of bytes); save it "
+                    "again from Excel as CSV UTF-8",
+                    path=path,
+                )
             ) from None
     try:
         return raw.decode("utf-8"), "UTF-8"
@@ -77,14 +81,25 @@ def _records(path: Path, text: str, delimiter: str, notes: list[str]) -> Iterato
             return
         except csv.Error as exc:
             raise InputFileError(
-                f'{path}: line {start}: {exc} in the record that starts here; a quote (") is opened and '
-                "not closed, or stands inside a value: fix the quotes on that line"
+                Text(
+                    '{path}: line {start}: {exc} in the record that starts here; a quote (") is opened and '
+                    "not closed, or stands inside a value: fix the quotes on that line",
+                    path=path,
+                    start=start,
+                    exc=exc,
+                )
             ) from None
         end = reader.line_num
         if end - start >= MAX_FIELD_LINES:
             raise InputFileError(
-                f"{path}: line {start}: a quoted value opened here runs over {end - start + 1} lines "
-                f'(to line {end}); close the quote (") on line {start} or remove it'
+                Text(
+                    "{path}: line {start}: a quoted value opened here runs over {lines} lines (to line "
+                    '{end}); close the quote (") on line {start} or remove it',
+                    path=path,
+                    start=start,
+                    lines=end - start + 1,
+                    end=end,
+                )
             )
         row += 1
         if end > start:

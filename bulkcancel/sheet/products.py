@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkcancel.errors import ColumnError, InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
 from bulkcancel.sheet.headers import ALIASES, HEADER_SEARCH_ROWS, REASON, canonical
@@ -78,7 +79,15 @@ def _columns(headers: list[str], where: str) -> dict[str, int]:
     for role, indexes in found.items():
         if len(indexes) > 1:
             names = " and ".join(repr(headers[i]) for i in indexes)
-            raise ColumnError(f"{where}: columns {names} both look like {role}; rename or delete one of them", headers)
+            raise ColumnError(
+                Text(
+                    "{where}: columns {names} both look like {role}; rename or delete one of them",
+                    where=where,
+                    names=names,
+                    role=role,
+                ),
+                headers,
+            )
     return {role: indexes[0] for role, indexes in found.items()}
 
 
@@ -95,7 +104,7 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
         rows, notes, flags = book.rows, book.notes, book.flags
     else:
         if sheet_name:
-            raise InputFileError(f"{shown(path)}: --sheet only applies to .xlsx workbooks")
+            raise InputFileError(Text("{path}: --sheet only applies to .xlsx workbooks", path=shown(path)))
         _, rows = csv_rows(path, notes, looks_like_products_header)
     where = shown(path)
     header: list[str] | None = None
@@ -107,8 +116,12 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
             break
     if header is None:
         raise InputFileError(
-            f"{where}: no header row with an EAN column found in the first {HEADER_SEARCH_ROWS} rows; name the "
-            "column EAN (or use the template: bulkcancel template --products)"
+            Text(
+                "{where}: no header row with an EAN column found in the first {rows} rows; "
+                "name the column EAN (or use the template: bulkcancel template --products)",
+                where=where,
+                rows=HEADER_SEARCH_ROWS,
+            )
         )
     data: list[list[str]] = []
     numbers: list[int] = []
@@ -118,9 +131,15 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
         data.append(cells + [""] * (len(header) - len(cells)))
         numbers.append(number)
         if len(data) > limits.max_rows:
-            raise InputFileError(f"{where}: more than {limits.max_rows:,} rows; split the sheet")
+            raise InputFileError(
+                Text(
+                    "{where}: more than {max_rows:,} rows; split the sheet",
+                    where=where,
+                    max_rows=limits.max_rows,
+                )
+            )
     if not data:
-        raise InputFileError(f"{where}: has a header row but no products below it")
+        raise InputFileError(Text("{where}: has a header row but no products below it", where=where))
     found = _columns(header, where)
     index_of = {number: index for index, number in enumerate(numbers)}
     return ProductSheet(

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem, OrdersReply
 from bulkcancel.check.products import gtin13
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import Text
 
 MAX_PAGES = 400  # per fulfilment method: 20,000 v10 orders, 16 minutes of the list's budget
 DETAIL_CONCURRENCY = 4  # order reads in flight (their pacer holds them to bol's budget)
@@ -44,7 +45,12 @@ async def _page(backend: CancellationBackend, page: int, method: str) -> OrdersR
         reply = await backend.open_orders(page, method)
     except NetworkError as exc:
         raise BulkCancelError(
-            f"could not list open orders ({method}, page {page}): {exc}; no sheet was written"
+            Text(
+                "could not list open orders ({method}, page {page}): {exc}; no sheet was written",
+                method=method,
+                page=page,
+                exc=exc,
+            )
         ) from None
     if reply.error is not None:
         raise _failed(f"open orders ({method}, page {page})", reply)
@@ -56,7 +62,13 @@ async def _order(backend: CancellationBackend, order_id: str, slots: asyncio.Sem
         try:
             reply = await backend.order_detail(order_id)
         except NetworkError as exc:
-            raise BulkCancelError(f"could not read order {order_id}: {exc}; no sheet was written") from None
+            raise BulkCancelError(
+                Text(
+                    "could not read order {order_id}: {exc}; no sheet was written",
+                    order_id=order_id,
+                    exc=exc,
+                )
+            ) from None
     if reply.http_status == 404:
         return ()  # shipped or cancelled since the list was read
     if reply.error is not None:
@@ -84,8 +96,12 @@ async def fetch_matching(
             for page in range(1, max_pages + 2):
                 if page > max_pages:
                     raise BulkCancelError(
-                        f"more than {max_pages} pages of open orders ({method}); stopped there so the budget "
-                        "is not spent: split the products or try again later; no sheet was written"
+                        Text(
+                            "more than {max_pages} pages of open orders ({method}); stopped there so the budget is "
+                            "not spent: split the products or try again later; no sheet was written",
+                            max_pages=max_pages,
+                            method=method,
+                        )
                     )
                 reply = await _page(backend, page, method)
                 pages += 1

@@ -17,6 +17,7 @@ from pathlib import Path
 import uvicorn
 
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.output.labels import credentials_from
@@ -49,8 +50,13 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ConfigError(
-            f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
-            "another program (or another bulkcancel serve) uses it: choose another with --port"
+            Text(
+                "--port {port}: cannot listen on {host}:{port} ({strerror}); another program (or another "
+                "bulkcancel serve) uses it: choose another with --port",
+                port=port,
+                host=host,
+                strerror=exc.strerror,
+            )
         ) from None
     return sock
 
