@@ -351,6 +351,7 @@ class RunListing:
     counts: str
     exit: str
     api: Api = Api.PLAZA
+    code: ExitCode | None = None  # how it ended; None: still running, or stopped without an end
 
 
 def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunListing]:
@@ -368,9 +369,17 @@ def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunLi
             ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
             "running or stopped" if info.exit_code is None else str(info.exit_code),
             _api_of(info.seller),
+            None if info.exit_code is None else _exit_code(info.exit_code),
         )
         for info, counts in listed
     ]
+
+
+def _exit_code(code: int) -> ExitCode | None:
+    try:
+        return ExitCode(code)
+    except ValueError:
+        return None
 
 
 def _api_of(seller: str) -> Api:

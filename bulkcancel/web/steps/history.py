@@ -27,12 +27,9 @@ async def history(request: Request) -> Response:
         listed = await run_in_threadpool(run_history, page.journal)  # read without the run lock
     except BulkCancelError as exc:
         return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
-    newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
+    newest_open = next((r.run_id for r in listed if r.code is None), None)
     busy = page.jobs.busy()
-    entries = [
-        {"entry": r, "interrupted": r.exit == "running or stopped" and not (busy and r.run_id == newest_open)}
-        for r in listed
-    ]
+    entries = [{"entry": r, "interrupted": r.code is None and not (busy and r.run_id == newest_open)} for r in listed]
     return render(request, "history.html", entries=entries)
 
 
