@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from bulkcancel.backend import CancellationBackend, NetworkError
 from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.journal.store import Journal
+from bulkcancel.send.notbol import not_bol_line
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
 from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult, StopReason
@@ -115,20 +116,30 @@ async def execute(
 async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) -> bool:
     """One cheap authenticated request before the first cancellation (``--check`` made its own).
 
-    A server that cannot be reached leaves every row NOT_SENT, in a second instead of five
+    A server that cannot be reached, or one whose answer is not bol's (a proxy's login page,
+    an empty 200, an HTML error page), leaves every row NOT_SENT, in a second instead of five
     retries per row; keys it refuses stop the run before anything is sent.
     """
     try:
-        reply = await backend.probe()
+        reply = await backend.probe(plan.jobs[0].order_item_id)
     except NetworkError as exc:
-        done.stop_reason = StopReason.UNREACHABLE
-        done.stop_message = f"not sent: {exc}; nothing was sent: run the same sheet again once it can be reached"
-        done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, done.stop_message) for job in plan.jobs}
+        message = f"not sent: {exc}; nothing was sent: run the same sheet again once it can be reached"
+        _none_sent(plan, done, StopReason.UNREACHABLE, message)
+        return False
+    if reply.not_bol is not None:
+        found = not_bol_line(backend.origin, reply.not_bol)
+        message = f"not sent: {found}; nothing was sent: check --base-url, a proxy or the network, then run again"
+        _none_sent(plan, done, StopReason.NOT_BOL, message)
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
         raise CredentialsError(f"bol refused the API keys: {refused}; nothing was sent")
     return True
+
+
+def _none_sent(plan: Plan, done: Execution, reason: StopReason, message: str) -> None:
+    done.stop_reason, done.stop_message = reason, message
+    done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, message) for job in plan.jobs}
 
 
 async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:

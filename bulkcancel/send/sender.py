@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply, StatusesReply
+from bulkcancel.backend import CancellationBackend, NetworkError, NotBol, ProcessState, Reply, StatusesReply
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
@@ -32,6 +32,7 @@ from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.batch import StatusBatcher
 from bulkcancel.send.decide import ALREADY_CANCELLED, Decision, Next, after_cancel_reply, after_network_error
+from bulkcancel.send.notbol import not_bol_line
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -97,6 +98,7 @@ class StopReason(Enum):
     RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     AUTH = "auth"  # 401: bol refused the keys
     UNREACHABLE = "unreachable"  # requests could not leave the machine
+    NOT_BOL = "not-bol"  # a server that is not bol answered (a proxy's page, an empty 200)
     JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
     INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM
     CANARY = "canary"  # the canary rows were not confirmed
@@ -308,9 +310,18 @@ class Sender:
         elif decision.next is Next.STOP_AUTH:
             self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {decision.message}")
             self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+        elif decision.next is Next.STOP_NOT_BOL:
+            assert decision.not_bol is not None
+            self._not_bol(decision.not_bol)
         state = ItemState.SENDING if decision.in_doubt else ItemState.UNSENT
         self._writes.answer(job.order_item_id, state, message=decision.message, in_doubt=decision.in_doubt)
         return False
+
+    def _not_bol(self, answer: NotBol) -> None:
+        """A server that is not bol answered: send nothing more, follow nothing more."""
+        line = not_bol_line(self.backend.origin, answer)
+        self.stop(StopReason.NOT_BOL, f"not sent: {line}; nothing more was sent: check the proxy or the network")
+        self.cut_polls()
 
     def _retry_delay(self, attempts: int, started: float, decision: Decision) -> float | None:
         if self.stop_reason is not None:
@@ -385,6 +396,10 @@ class Sender:
                     if status.status.is_final:
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
+                elif reply is not None and reply.not_bol is not None:
+                    self._not_bol(reply.not_bol)
+                    self._accepted(job, process_id, sent_at, POLLS_CUT)
+                    return
                 elif reply is not None and reply.http_status == 401:
                     refused = reply.error.message if reply.error else "HTTP 401"
                     self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {refused}")
