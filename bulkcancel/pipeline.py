@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
-from bulkcancel.environments import Environment
+from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
@@ -36,7 +37,7 @@ from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import SENT, ResultRow, RunSummary
 from bulkcancel.retailer.environments import ClientCredentials
-from bulkcancel.send.connect import Credentials, load_credentials, open_backend, resolve
+from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Execution, Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
@@ -63,6 +64,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
+    credentials: CredentialSource | None = None  # where the run's credentials came from (None: it needed none)
 
     @property
     def environment(self) -> str:
@@ -140,7 +142,7 @@ def _environment(target: Target) -> str:
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
     local = started.astimezone(settings.zone())
     params = [
-        ("Input file", shown(path)),
+        ("Input file", settings.input_name or shown(path)),
         ("Environment", target),
         ("Started", f"{local:%d-%m-%Y %H:%M:%S}"),
         ("Time zone", settings.timezone),
@@ -192,20 +194,22 @@ def _connect(target: Target, keys: Credentials, settings: Settings) -> Callable[
     )
 
 
-def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, Credentials]:
-    """The target and its credentials; a dry run that talks to nobody (no ``--check``) needs none
-    (then ``notes`` gets the key of the note that says so)."""
+def _open_target(
+    settings: Settings, notes: list[str] | None = None
+) -> tuple[Target, Credentials, CredentialSource | None]:
+    """The target, its credentials and where they came from; a dry run that talks to nobody (no
+    ``--check``) needs none (then ``notes`` gets the key of the note that says so)."""
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     try:
-        keys = load_credentials(target)
+        found = find_credentials(target)
     except CredentialsError:
         if not (settings.dry_run and not settings.check) or notes is None:
             raise
         notes.append("No keys")
-        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", "")
-    for secret in keys.secrets:
+        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", ""), None
+    for secret in found.credentials.secrets:
         protect(secret)
-    return target, keys
+    return target, found.credentials, found.source
 
 
 def run(
@@ -217,7 +221,7 @@ def run(
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
-    target, keys = _open_target(settings, key_notes)
+    target, keys, source = _open_target(settings, key_notes)
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
@@ -281,6 +285,7 @@ def run(
             [*(word(key, lang) for key in key_notes), *in_language(sheet.notes, lang), *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
+            credentials=source,
         )
         if plan.over_budget:
             over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
@@ -291,8 +296,12 @@ def run(
             if not started_sending:
                 raise
             raise OutputError(
-                f"{exc}. Every outcome is in the journal: write the result again "
-                f"with: bulkcancel report {run_id} --out OTHER.xlsx"
+                Text(
+                    "{exc}. Every outcome is in the journal: write the result again with: bulkcancel report "
+                    "{run_id} --out OTHER.xlsx",
+                    exc=exc,
+                    run_id=run_id,
+                )
             ) from None
     if done.stop_reason is StopReason.AUTH:
         raise CredentialsError(done.stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
@@ -301,7 +310,7 @@ def run(
 
 def customer_requests(path: Path, settings: Settings) -> int:
     """Write the open items whose customer asked to cancel to ``path``; how many there are."""
-    target, keys = _open_target(settings)
+    target, keys, _ = _open_target(settings)
 
     async def fetch() -> dict[str, OpenOrderItem]:
         backend = _connect(target, keys, settings)()
@@ -320,9 +329,13 @@ def requests_path(out: Path | None, today: date, force: bool) -> Path:
     name, or ``-2``, ``-3``, ... when today's is there already (a sheet under review is kept)."""
     if out is not None:
         if out.suffix.lower() != ".xlsx":
-            raise OutputError(f"--out {out}: the requests sheet is an Excel workbook; give a name ending in .xlsx")
+            raise OutputError(
+                Text("--out {out}: the requests sheet is an Excel workbook; give a name ending in .xlsx", out=out)
+            )
         if out.exists() and not force:
-            raise OutputError(f"--out {out}: exists; it is not written over: choose another name, or add --force")
+            raise OutputError(
+                Text("--out {out}: exists; it is not written over: choose another name, or add --force", out=out)
+            )
         return out
     return free_name(Path(f"customer-requests-{today:%Y-%m-%d}.xlsx"))
 
@@ -342,7 +355,7 @@ class RunListing:
 
 def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunListing]:
     """Every run in the journal (the CLI's and the page's), the latest first; ``api``: only its runs."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:  # a run may hold the lock
         listed = store.runs()
     if api is not None:
         listed = [(info, counts) for info, counts in listed if _api_of(info.seller) is api]
@@ -387,10 +400,10 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
 
     Without ``out`` it goes where the run wrote it if that file is gone, else beside it as
     ``<name>-<run id>.xlsx``: a rebuilt result never replaces one silently."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:
         chosen = run_id or store.latest_run_id(any_target=True)
         if chosen is None:
-            raise JournalError(f"the journal {store.path} has no runs yet")
+            raise JournalError(Text("the journal {path} has no runs yet", path=store.path))
         stored = rebuild(store, chosen)
     target = out or Path(stored.info.out_path)
     if out is None and target.exists():

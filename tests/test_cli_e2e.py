@@ -210,7 +210,7 @@ def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
     keys = {"BOL_PUBLIC_KEY": "pub", "BOL_PRIVATE_KEY": "priv"}
     result = bulkcancel("run", str(sheet), "--env", "production", env=keys)
     assert result.returncode == 2
-    assert "2 order item(s) will be cancelled" in result.stdout
+    assert "2 order items will be cancelled" in result.stdout
     assert "1 count against your performance score" in result.stdout
     assert "refusing a production run without a terminal" in result.stderr
     assert not (tmp_path / "w-results.xlsx").exists()
@@ -285,9 +285,13 @@ def test_demo_runs_with_no_environment(tmp_path: Path) -> None:
     assert statuses.count("SKIPPED") == 22 and again.returncode == 1  # the one cancelled elsewhere too
 
 
-def test_template_command_matches_committed_template(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "committed", "note"),
+    [("en", "bulkcancel-template.xlsx", "Note"), ("nl", "bulkcancel-sjabloon.xlsx", "Opmerking")],
+)
+def test_template_command_matches_committed_template(tmp_path: Path, lang: str, committed: str, note: str) -> None:
     out = tmp_path / "t.xlsx"
-    assert bulkcancel("template", str(out)).returncode == 0
+    assert bulkcancel("template", str(out), "--lang", lang).returncode == 0
 
     def content(path: Path) -> list[Any]:
         book = openpyxl.load_workbook(path)
@@ -304,9 +308,9 @@ def test_template_command_matches_committed_template(tmp_path: Path) -> None:
             )
         return sheets
 
-    assert content(out) == content(ROOT / "templates" / "bulkcancel-template.xlsx")
+    assert content(out) == content(ROOT / "templates" / committed)
     first = content(out)[0]
-    assert first[1][0] == ["OrderItemId", "ReasonCode", "DateTime", "Note"]
+    assert first[1][0] == ["OrderItemId", "ReasonCode", "DateTime", note]
     assert first[3] == "@"
     assert "OUT_OF_STOCK" in first[2][0][1] and first[2][0][2] == "B2:B2001"
 

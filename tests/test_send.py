@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -297,23 +296,6 @@ def test_pending_past_the_deadline_is_accepted(tmp_path: Path) -> None:
     assert waits[:3] == [1, 2, 4]  # polls back off instead of spinning
 
 
-@given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=2**32))
-def test_backoff_stays_within_bounds(retry_number: int, seed: int) -> None:
-    policy = RetryPolicy()
-    delay = policy.backoff(retry_number, random.Random(seed))
-    assert 0 <= delay <= min(policy.max_delay, policy.base_delay * 2 ** (retry_number - 1))
-
-
-@given(st.integers(min_value=0, max_value=20), st.floats(min_value=0, max_value=100))
-def test_next_delay_respects_attempts_and_deadline(attempts: int, elapsed: float) -> None:
-    policy = RetryPolicy(max_attempts=5, deadline=60)
-    delay = policy.next_delay(attempts, elapsed, random.Random(0))
-    if attempts >= 5:
-        assert delay is None
-    if delay is not None:
-        assert elapsed + delay <= 60
-
-
 class JournalMachine(RuleBasedStateMachine):
     """Any sequence of sends, answers and re-opens keeps one record per item."""
 
@@ -417,3 +399,24 @@ def test_progress_counts_add_up_on_a_resumed_run(tmp_path: Path) -> None:
     assert all(p.total == 3 and p.done == sum(p.ended.values()) <= 3 for p in seen)
     assert seen[-1].ended == {RowStatus.CANCELLED: 2, RowStatus.FAILED: 1}
     assert seen[-1].requests == 2  # the follow-up sent no cancellation
+
+
+def test_progress_says_what_bol_has_taken_before_it_is_confirmed(tmp_path: Path) -> None:
+    """Two phases: a row counts as sent when bol answers its cancellation, as done when its
+    process status is final (what the page's progress shows, long before the end)."""
+    seen: list[Progress] = []
+    backend = Scripted(
+        {"1": [status(ProcessState.PENDING)], "2": [error(400, "41201")], "3": [status(ProcessState.PENDING)]},
+        polls=[status(ProcessState.PENDING), status(ProcessState.SUCCESS), status(ProcessState.SUCCESS)],
+    )
+
+    async def go() -> None:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            sender = Sender(backend, journal, "r", SendPolicy(poll_initial=0), on_progress=seen.append)
+            await sender.run([SendJob(i, str(i + 1), ReasonCode.OTHER, NOW) for i in range(3)])
+
+    asyncio.run(go())
+    assert any(p.sent > p.done for p in seen)  # taken by bol, not yet confirmed
+    assert all(p.sent <= p.total and p.done <= p.total for p in seen)
+    assert [p.sent for p in seen] == sorted(p.sent for p in seen)  # never goes back
+    assert seen[-1].sent == 3 and seen[-1].done == 3

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulkcancel.check.values import parse_datetime, parse_order_item_id, parse_reason_code
+from bulkcancel.i18n import Language
 from bulkcancel.reasons import ReasonCode, parse_reason, suggest_reason
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -101,7 +102,7 @@ def test_no_wild_guess_for_nonsense() -> None:
 def test_twelve_codes_and_score() -> None:
     assert len(ReasonCode) == 12
     assert [c for c in ReasonCode if not c.counts_against_score] == [ReasonCode.REQUESTED_BY_CUSTOMER]
-    assert all(code.meaning for code in ReasonCode)
+    assert all(code.meaning() and code.meaning(Language.NL) != code.meaning() for code in ReasonCode)
 
 
 @pytest.mark.parametrize(

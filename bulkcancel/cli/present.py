@@ -20,11 +20,12 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
-from bulkcancel.output.labels import next_steps, word
+from bulkcancel.i18n import Language, Text, gettext, ngettext
+from bulkcancel.output.labels import credentials_from, next_steps, word
 from bulkcancel.pipeline import Outcome
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.sender import Progress as SendProgress
@@ -35,13 +36,17 @@ from bulkcancel.statuses import RowStatus
 class _RateColumn(ProgressColumn):
     """Rows ended per second."""
 
-    def render(self, task: Task) -> Text:
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def render(self, task: Task) -> RichText:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} rows/s" if speed else "")
+        return RichText(gettext(self.lang, "{rate:.1f} rows/s", rate=speed) if speed else "")
 
 
 @contextmanager
-def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] | None]:
+def progress_printer(enabled: bool, lang: str = Language.EN) -> Iterator[Callable[[SendProgress], None] | None]:
     """A progress bar that fills: rows ended of the total, %, rate, time left, and the counts per status."""
     if not enabled:
         yield None
@@ -50,7 +55,7 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] |
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
-        _RateColumn(),
+        _RateColumn(lang),
         TimeRemainingColumn(),
         TextColumn("{task.description}"),
         console=console,
@@ -60,50 +65,84 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] |
 
         def on_progress(progress: SendProgress) -> None:
             counts = ", ".join(f"{n} {status.value}" for status, n in sorted(progress.ended.items()) if n)
-            waits = f", {progress.rate_limit_waits} rate-limit wait(s)" if progress.rate_limit_waits else ""
+            waits = (
+                ngettext(lang, ", {n} rate-limit wait", ", {n} rate-limit waits", progress.rate_limit_waits)
+                if progress.rate_limit_waits
+                else ""
+            )
             bar.update(task, total=progress.total, completed=progress.done, description=counts + waits)
 
         yield on_progress
 
 
-def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
+def confirm_production(plan: Plan, yes: bool, threshold: int = 50, lang: str = Language.EN) -> bool:
     """Show what a production run will do; ask for "y", or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
-    console.print(f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons}).")
     console.print(
-        f"{plan.against_score} count against your performance score; "
-        f"{plan.to_send - plan.against_score} confirm customer requests. Customers are "
-        "refunded, the offers' stock is set to 0, and this cannot be undone."
+        ngettext(
+            lang,
+            "Production: {n} order item will be cancelled at bol.com ({reasons}).",
+            "Production: {n} order items will be cancelled at bol.com ({reasons}).",
+            plan.to_send,
+            reasons=reasons,
+        ),
+        markup=False,
+    )
+    console.print(
+        gettext(
+            lang,
+            "{against} count against your performance score; {requests} confirm customer requests. Customers are "
+            "refunded, the offers' stock is set to 0, and this cannot be undone.",
+            against=plan.against_score,
+            requests=plan.to_send - plan.against_score,
+        ),
+        markup=False,
     )
     if yes:
         return True
     if not sys.stdin.isatty():
         raise BulkCancelError(
-            "refusing a production run without a terminal to confirm in; "
-            "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
+            Text(
+                "refusing a production run without a terminal to confirm in; "
+                "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
+            )
         )
     if plan.to_send < threshold:
-        return click.confirm(f"Cancel these {plan.to_send} order item(s)?", default=False)
-    answer = click.prompt(f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False)
+        question = ngettext(lang, "Cancel this {n} order item?", "Cancel these {n} order items?", plan.to_send)
+        return click.confirm(question, default=False)
+    answer = click.prompt(
+        gettext(lang, "Type {n} to cancel them, anything else to stop", n=plan.to_send), default="", show_default=False
+    )
     return answer.strip() == str(plan.to_send)
 
 
-def canary_prompt(results: list[SendResult], yes: bool) -> bool:
+def canary_prompt(results: list[SendResult], yes: bool, lang: str = Language.EN) -> bool:
     """Show how the canary rows ended and ask whether to send the rest."""
     counts = Counter(result.status.value for result in results)
-    console.print("Canary: " + ", ".join(f"{count} {status}" for status, count in sorted(counts.items())))
+    ended = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    console.print(gettext(lang, "Canary: {ended}", ended=ended), markup=False)
     for result in results:
         if result.status not in (RowStatus.CANCELLED, RowStatus.ACCEPTED):
-            console.print(f"  row {result.sheet_row}: {result.status.value}: {result.detail}", markup=False)
+            line = gettext(
+                lang,
+                "row {row}: {status}: {detail}",
+                row=result.sheet_row,
+                status=result.status.value,
+                detail=result.detail,
+            )
+            console.print(f"  {line}", markup=False)
     all_good = all(r.status in (RowStatus.CANCELLED, RowStatus.ACCEPTED) for r in results)
     if yes:
         if not all_good:
-            console.print("A canary row did not succeed; the rest is not sent (--yes).")
+            console.print(gettext(lang, "A canary row did not succeed; the rest is not sent (--yes)."), markup=False)
         return all_good
     if not sys.stdin.isatty():
-        console.print("No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds).")
+        console.print(
+            gettext(lang, "No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds)."),
+            markup=False,
+        )
         return False
-    return click.confirm("Send the rest?", default=False)
+    return click.confirm(gettext(lang, "Send the rest?"), default=False)
 
 
 def print_json(outcome: Outcome) -> None:
@@ -113,6 +152,7 @@ def print_json(outcome: Outcome) -> None:
         "exit_code": int(outcome.exit_code),
         "environment": outcome.target.name.value if outcome.target else None,
         "api": outcome.target.api.value if outcome.target else None,
+        "credentials": outcome.credentials.value if outcome.credentials else None,
         "run_id": outcome.run_id,
         "result": str(outcome.out) if outcome.out else None,
         "rows": len(outcome.rows),
@@ -130,6 +170,8 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     lang = outcome.lang
     if outcome.target is not None and outcome.target.in_process:
         console.print(word("Demo", lang), markup=False)
+    elif outcome.credentials is not None:
+        console.print(credentials_from(outcome.credentials, lang), markup=False)
     counts = outcome.counts()
     table = Table(title=word(title, lang, where=outcome.environment), title_justify="left")
     table.add_column(word("Status", lang))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 
 
@@ -18,6 +19,14 @@ class Language(StrEnum):
             return None
         base = code.strip().lower().replace("-", "_").split("_")[0].split(".")[0]
         return cls(base) if base in cls._value2member_map_ else None
+
+    @classmethod
+    def of_environment(cls, environ: Mapping[str, str]) -> Language:
+        """The language the system is set to (``LC_ALL``, ``LC_MESSAGES``, ``LANG``), else English."""
+        for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            if environ.get(name):
+                return cls.of(environ[name]) or cls.EN
+        return cls.EN
 
     @classmethod
     def codes(cls) -> tuple[str, ...]:

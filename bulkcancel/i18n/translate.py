@@ -54,6 +54,11 @@ def ngettext(lang: str, singular: str, plural: str, n: int, /, **named: Any) -> 
     return translations(_language(lang)).ngettext(singular, plural, n).format(n=n, **named)
 
 
+def pgettext(lang: str, context: str, msgid: str, /, **named: Any) -> str:
+    """``msgid`` in ``lang`` where the same English means something else elsewhere (``context`` tells which)."""
+    return translations(_language(lang)).pgettext(context, msgid).format(**named)
+
+
 def N_(msgid: str) -> str:
     """Marks ``msgid`` for extraction where it is defined; it is translated where it is shown."""
     return msgid

@@ -19,8 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.records import (
     PENDING,
     Answer,
@@ -95,23 +97,41 @@ _RUN_SQL = (
 )
 
 
+def private_file(path: Path) -> IO[str]:
+    """``path`` opened for appending, made (or kept) readable and writable by its owner only (0600)."""
+    handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a")
+    path.chmod(0o600)
+    return handle
+
+
 class Journal:
     """One open journal, scoped to an environment and a seller key."""
 
-    def __init__(self, path: Path, env: str, seller: str) -> None:
-        self.path, self.env, self.seller = path, env, seller
+    def __init__(self, path: Path, env: str, seller: str, *, read_only: bool = False) -> None:
+        self.path, self.env, self.seller, self.read_only = path, env, seller, read_only
+        if read_only:
+            self._open_to_read()
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = path.with_name(path.name + ".lock").open("a")
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700)
+            self._lock = private_file(path.with_name(path.name + ".lock"))
+            private_file(path).close()  # SQLite gives its -wal and -shm files the journal's mode
         except OSError as exc:
             raise JournalError(
-                f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
+                Text(
+                    "journal {path}: cannot be created ({strerror}); choose another place with --journal",
+                    path=path,
+                    strerror=exc.strerror,
+                )
             ) from None
         try:
             lock_exclusively(self._lock)
         except OSError:
             self._lock.close()
-            raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it to finish") from None
+            raise JournalError(
+                Text("journal {path}: another bulkcancel run is using it; wait for it to finish", path=path)
+            ) from None
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -120,7 +140,11 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             self._lock.close()
             raise JournalError(
-                f"journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal"
+                Text(
+                    "journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal",
+                    path=path,
+                    exc=exc,
+                )
             ) from None
         self._checkpointer = Checkpointer(path)
         self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
@@ -130,8 +154,12 @@ class Journal:
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not {"runs", "items", "run_rows", "sends"} <= tables:
             raise JournalError(
-                f"journal {self.path}: is another program's database (tables {', '.join(sorted(tables))}), "
-                "not a bulkcancel journal; choose another file with --journal"
+                Text(
+                    "journal {path}: is another program's database (tables {tables}), not a bulkcancel "
+                    "journal; choose another file with --journal",
+                    path=self.path,
+                    tables=", ".join(sorted(tables)),
+                )
             )
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
@@ -141,8 +169,23 @@ class Journal:
             self.db.execute("ALTER TABLE run_rows ADD COLUMN sent_as TEXT")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    def _open_to_read(self) -> None:
+        """Read only, without the run lock (history while a run goes on): a missing journal has no runs."""
+        try:
+            if self.path.exists():
+                self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+                self.db.execute("SELECT count(*) FROM runs").fetchone()
+            else:
+                self.db = sqlite3.connect(":memory:", check_same_thread=False)
+                self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(Text("journal {path}: cannot be read ({exc})", path=self.path, exc=exc)) from None
+
     def close(self) -> None:
         """Close the database (a last checkpoint folds the WAL in) and release the lock."""
+        if self.read_only:
+            self.db.close()
+            return
         self._checkpointer.stop()
         self.db.close()
         self._lock.close()

@@ -11,12 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulkcancel.errors import OutputError
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+from bulkcancel.i18n import Text
 
 
 def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
@@ -26,15 +21,19 @@ def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write in {directory} ({exc.strerror})") from None
+        raise OutputError(
+            Text("{out}: cannot write in {directory} ({strerror})", out=out, directory=directory, strerror=exc.strerror)
+        ) from None
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        # mkstemp makes it 0600 and it stays so: a result holds customers' order items, for its owner only.
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"{out}: cannot be written ({exc.strerror}); is it open in Excel?") from None
+        raise OutputError(
+            Text("{out}: cannot be written ({strerror}); is it open in Excel?", out=out, strerror=exc.strerror)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

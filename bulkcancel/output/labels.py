@@ -7,6 +7,7 @@ of ``WORDS`` and fails on any other (a missing label is a bug, never silently En
 
 from __future__ import annotations
 
+from bulkcancel.environments import CredentialSource
 from bulkcancel.i18n import N_, gettext
 from bulkcancel.statuses import RowStatus
 
@@ -85,6 +86,17 @@ WORDS: dict[str, str] = {
         "production for real runs)."
     ),
 }
+
+CREDENTIALS: dict[CredentialSource, str] = {
+    CredentialSource.ENVIRONMENT: N_("Credentials: from the environment variables"),
+    CredentialSource.KEYRING: N_("Credentials: from the keyring of this computer (bulkcancel login)"),
+    CredentialSource.DEMO: N_("Credentials: the simulator's demo values"),
+}
+
+
+def credentials_from(source: CredentialSource, lang: str) -> str:
+    """Where the credentials came from, in ``lang`` (never the credentials)."""
+    return gettext(lang, CREDENTIALS[source])
 
 
 def word(key: str, lang: str, **named: object) -> str:

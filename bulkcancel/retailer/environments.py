@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
+from bulkcancel.i18n import Text
 from bulkcancel.targets import Api, Target, check_url, is_loopback
 
 PRODUCTION_URL = "https://api.bol.com"
@@ -76,16 +78,16 @@ def resolve_target(env: Environment | None, base_url: str | None, login_url: str
         return _target(Environment.TEST, PRODUCTION_URL, login or LOGIN_URL, demo=True)
     if env is Environment.PRODUCTION:
         return _target(Environment.PRODUCTION, PRODUCTION_URL, login or LOGIN_URL)
-    raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
+    raise ConfigError(Text("--env {env}: choose one of {choices}", env=env, choices=", ".join(Environment.choices())))
 
 
-def has_credentials(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
+def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
     """Whether BOL_CLIENT_ID or BOL_CLIENT_SECRET is set (``--api`` is chosen from it)."""
     env = os.environ if environ is None else environ
     return bool(env.get("BOL_CLIENT_ID", "").strip() or env.get("BOL_CLIENT_SECRET", "").strip())
 
 
-def load_credentials(target: Target, environ: dict[str, str] | None = None) -> ClientCredentials:
+def load_credentials(target: Target, environ: Mapping[str, str] | None = None) -> ClientCredentials:
     """BOL_CLIENT_ID / BOL_CLIENT_SECRET; the simulator's client for the demo and a bare loopback URL."""
     if target.in_process:
         return ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
@@ -100,6 +102,10 @@ def load_credentials(target: Target, environ: dict[str, str] | None = None) -> C
         name for name, value in (("BOL_CLIENT_ID", client_id), ("BOL_CLIENT_SECRET", secret)) if not value
     )
     raise CredentialsError(
-        f"{missing} not set: export the client id and secret of your bol Retailer API account "
-        "(seller dashboard: Settings > API settings); they are read from the environment only"
+        Text(
+            "{missing} not set: export the client id and secret of your bol Retailer API account "
+            "(seller dashboard: Settings > API settings), or store them once with `bulkcancel login "
+            "--api retailer`",
+            missing=missing,
+        )
     )

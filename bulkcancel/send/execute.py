@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from bulkcancel.backend import CancellationBackend, NetworkError
 from bulkcancel.errors import BulkCancelError, CredentialsError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.store import Journal
 from bulkcancel.send.notbol import not_bol_line
 from bulkcancel.send.plan import Plan
@@ -93,7 +94,7 @@ async def execute(
             done.results = _dry_run(plan, RowStatus.READY)  # a checked plan: what each row would get
             return done
         if options.production and plan.to_send and not (hooks.confirm and hooks.confirm(plan)):
-            raise BulkCancelError("nothing was sent: the production run was not confirmed")
+            raise BulkCancelError(Text("nothing was sent: the production run was not confirmed"))
         if plan.jobs and options.check is None and not await _reachable(backend, plan, done):
             return done
         if hooks.on_start:
@@ -133,7 +134,7 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
-        raise CredentialsError(f"bol refused the API keys: {refused}; nothing was sent")
+        raise CredentialsError(Text("bol refused the API keys: {refused}; nothing was sent", refused=refused))
     return True
 
 
