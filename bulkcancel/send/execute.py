@@ -16,14 +16,12 @@ from bulkcancel.backend import CancellationBackend, NetworkError
 from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.store import Journal
-from bulkcancel.send.notbol import not_bol_line
+from bulkcancel.output.labels import not_sent
+from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
-from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult, StopReason
+from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult
 from bulkcancel.statuses import RowStatus
-
-INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
-CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the sheet again"
 
 
 @dataclass
@@ -64,8 +62,7 @@ class Execution:
     """What the networked part produced."""
 
     results: dict[int, SendResult] = field(default_factory=dict)
-    stop_reason: StopReason | None = None
-    stop_message: str = ""
+    stop: Stop | None = None  # why sending stopped early
     check_notes: dict[int, str] = field(default_factory=dict)
     retries: int = 0
     rate_limit_waits: int = 0
@@ -106,7 +103,7 @@ async def execute(
             contextlib.suppress(asyncio.CancelledError),
         ):
             await _send(sender, plan, options.canary, hooks)
-        done.results, done.stop_reason, done.stop_message = sender.results, sender.stop_reason, sender.stop_message
+        done.results, done.stop = sender.results, sender.stopped
         done.retries, done.rate_limit_waits = sender.retries, sender.retry_after_waits
         done.rate_limited = backend.rate_limited
         return done
@@ -124,13 +121,10 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
     try:
         reply = await backend.probe(plan.jobs[0].order_item_id)
     except NetworkError as exc:
-        message = f"not sent: {exc}; nothing was sent: run the same sheet again once it can be reached"
-        _none_sent(plan, done, StopReason.UNREACHABLE, message)
+        _none_sent(plan, done, Stop(StopReason.UNREACHABLE, str(exc)))  # times 0: before the first cancellation
         return False
-    if reply.not_bol is not None:
-        found = not_bol_line(backend.origin, reply.not_bol)
-        message = f"not sent: {found}; nothing was sent: check --base-url, a proxy or the network, then run again"
-        _none_sent(plan, done, StopReason.NOT_BOL, message)
+    if reply.not_bol is not None:  # times 0: before the first cancellation
+        _none_sent(plan, done, Stop(StopReason.NOT_BOL, backend.origin, answer=reply.not_bol))
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
@@ -138,9 +132,10 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
     return True
 
 
-def _none_sent(plan: Plan, done: Execution, reason: StopReason, message: str) -> None:
-    done.stop_reason, done.stop_message = reason, message
-    done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, message) for job in plan.jobs}
+def _none_sent(plan: Plan, done: Execution, stop: Stop) -> None:
+    done.stop = stop
+    detail = not_sent(stop, "en")
+    done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, detail) for job in plan.jobs}
 
 
 async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:
@@ -151,10 +146,10 @@ async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:
     chosen = {job.index for job in first}
     rest = [job for job in plan.jobs if job.index not in chosen]
     results = await sender.run(first)
-    if sender.stop_reason is None and rest:
+    if sender.stopped is None and rest:
         canary_results = [results[job.index] for job in first]
         if hooks.canary_ok is None or not hooks.canary_ok(canary_results):
-            sender.stop(StopReason.CANARY, CANARY_STOP)
+            sender.stop(Stop(StopReason.CANARY))
     await sender.run(rest)
 
 
@@ -177,7 +172,7 @@ def _signals(
     def on_signal() -> None:
         nonlocal interrupts
         interrupts += 1
-        sender.stop(StopReason.INTERRUPT, INTERRUPTED)
+        sender.stop(Stop(StopReason.INTERRUPT))
         sender.cut_polls()
         if task is not None:
             # The first signal gives requests in flight a short grace; the second stops now.
