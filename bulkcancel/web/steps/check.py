@@ -72,10 +72,10 @@ def _check(page: Page, item: Upload, version: int) -> None:
             item.read = outcome.sheet  # the upload as read: what edits on the page apply to
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
         if item.version == version:
-            item.error, item.candidates = hide_paths(str(exc), known), exc.headers
+            item.error, item.failure, item.candidates = hide_paths(str(exc), known), exc, exc.headers
     except BulkCancelError as exc:
         if item.version == version:
-            item.error = hide_paths(str(exc), known)
+            item.error, item.failure = hide_paths(str(exc), known), exc
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
@@ -98,7 +98,10 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error, expansion=_expansion(request, item))
+        known = (item.source, item.source_name)
+        said = hide_paths(item.failure.in_language(lang_of(request)), known) if item.failure else ""
+        expansion = _expansion(request, item)
+        return render(request, "check.html", 422, item=item, error=said or item.error, expansion=expansion)
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     changed = item.edited.changed_rows if item.edited else frozenset()
@@ -203,6 +206,7 @@ async def choose_columns(request: Request) -> Response:
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
         item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
+        item.failure = None
         item.checking = None
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
@@ -228,5 +232,6 @@ async def plan(request: Request) -> Response:
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
         known = (item.source, item.source_name)
-        item.plan = {"counts": {}, "error": hide_paths(str(exc), known, (page.journal, "journal"))}
+        said = exc.in_language(lang_of(request))
+        item.plan = {"counts": {}, "error": hide_paths(said, known, (page.journal, "journal"))}
     return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)
