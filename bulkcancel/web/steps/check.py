@@ -23,9 +23,11 @@ from bulkcancel.i18n import N_
 from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import RowStatus
+from bulkcancel.web.expand import expand, expansion_rows, is_products_sheet
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
 from bulkcancel.web.resultview import level
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -51,10 +53,17 @@ def summarize(outcome: Outcome) -> CheckSummary:
 
 def _check(page: Page, item: Upload) -> None:
     """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
-    settings = item.settings(page.settings, item.path.with_name("_checked.xlsx"))
     known = (item.source, item.source_name)
     try:
-        outcome = validate(item.source, settings)
+        try:
+            outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        except ColumnError:
+            fresh = item.expansion is None and not item.columns and item.corrected is None
+            if not (fresh and is_products_sheet(item.path, item.sheet)):
+                raise
+            expand(page.settings, item)  # a products sheet: check the order items it expands into
+            known = (item.source, item.source_name)
+            outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
         item.summary, item.checked = summarize(outcome), outcome
         if item.corrected is None:
             item.read = outcome.sheet  # the upload as read: what edits on the page apply to
@@ -84,7 +93,7 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error)
+        return render(request, "check.html", 422, item=item, error=item.error, expansion=_expansion(request, item))
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     changed = item.edited.changed_rows if item.edited else frozenset()
@@ -130,6 +139,7 @@ async def check(request: Request) -> Response:
         headers=outcome.sheet.headers,
         columns=columns,
         plan=item.plan,
+        expansion=_expansion(request, item),
         reason_codes=list(ReasonCode),
         dropped=_dropped(item),
         editable=editable,
@@ -137,6 +147,23 @@ async def check(request: Request) -> Response:
         fix_open=_row_param(request, "fixed"),
         paging={"page": number, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(shown)},
     )
+
+
+def _expansion(request: Request, item: Upload) -> dict[str, Any] | None:
+    """What the check step shows of a products sheet's expansion (None for an order sheet)."""
+    done = item.expansion
+    if done is None:
+        return None
+    today = done.fetched.fetched_at.astimezone(page_of(request).settings.zone()).date()
+    allocation = done.allocation
+    return {
+        "rows": expansion_rows(done, lang_of(request), today),
+        "to_cancel": len(allocation.to_cancel),
+        "kept": len(allocation.kept),
+        "not_cancellable": len(allocation.not_cancellable),
+        "without": [product.ean for product in allocation.without_open_items],
+        "fetched_at": f"{done.fetched.fetched_at.astimezone(page_of(request).settings.zone()):%d-%m-%Y %H:%M}",
+    }
 
 
 def _row_param(request: Request, name: str) -> int | None:
