@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bulkcancel.norm.standing import NotKnown, Standing, Week
 from bulkcancel.reasons import ReasonCode
 
 
@@ -156,6 +157,10 @@ class CancellationBackend(Protocol):
         ...
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's standing against bol's cancellation norm, or why it is not known (never raises)."""
+        ...
 
     async def probe(self) -> Reply:
         """One cheap authenticated request: is the server there, and does it take our keys?"""

@@ -29,6 +29,7 @@ from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.output.destination import check_destination, free_name
 from bulkcancel.output.labels import word
 from bulkcancel.output.report import write_results
@@ -42,6 +43,7 @@ from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
 from bulkcancel.send.sender import SendResult, StopReason
+from bulkcancel.send.standing import OpenItems, item_counting
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
@@ -63,6 +65,7 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
+    norm: NormEffect | None = None  # the week's standing against bol's norm and this run's effect (plan, run)
 
     @property
     def environment(self) -> str:
@@ -108,6 +111,7 @@ def _summary(
     planned: bool = False,
     duration: float | None = None,
     done: Execution | None = None,
+    norm: NormEffect | None = None,
 ) -> RunSummary:
     """The Summary of a run; ``reasons`` counts what was sent (planned: what would be)."""
     counted = {RowStatus.READY} if planned else SENT
@@ -123,6 +127,7 @@ def _summary(
         rate_limit_waits=done.rate_limit_waits if done else 0,
         rate_limited=done.rate_limited if done else 0,
         stopped=done.stop_message.removeprefix("not sent: ") if done else "",
+        norm=norm,
     )
 
 
@@ -208,12 +213,17 @@ def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Ta
     return target, keys
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def run(
     path: Path,
     settings: Settings,
     hooks: Hooks | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; see DESIGN.md for the statuses."""
+    """Validate, plan, send and write the result workbook; ``clock`` gives the run's moment (bol's week)."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
@@ -221,7 +231,7 @@ def run(
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
-    started, clock = datetime.now(UTC), time.monotonic()
+    started, ticks = clock(), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     lang = settings.language(sheet.columns.dutch)
@@ -250,7 +260,7 @@ def run(
             )
 
         hooks.on_start = start_journal
-        options = settings.execute_options(production=target.is_production)
+        options = settings.execute_options(production=target.is_production, started=started)
         done = asyncio.run(execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks))
         results = done.results
         for index, note in done.check_notes.items():
@@ -258,7 +268,8 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps)
+        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started)
+        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
@@ -268,7 +279,14 @@ def run(
             journal.finish_run(run_id, int(code))
         params = _params(path, _environment(target), settings, started, run_id if started_sending else "")
         summary = _summary(
-            params, rows, settings, lang, planned=settings.dry_run, duration=time.monotonic() - clock, done=done
+            params,
+            rows,
+            settings,
+            lang,
+            planned=settings.dry_run,
+            duration=time.monotonic() - ticks,
+            done=done,
+            norm=norm,
         )
         outcome = Outcome(
             sheet,
@@ -281,6 +299,7 @@ def run(
             [*(word(key, lang) for key in key_notes), *in_language(sheet.notes, lang), *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
+            norm=norm,
         )
         if plan.over_budget:
             over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
@@ -400,10 +419,24 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
+def _run_effect(planned: NormEffect, rows: list[ResultRow]) -> NormEffect:
+    """The week's standing with what the run sent that counts (or may count)."""
+    found = [row.counts_against_score for row in rows if row.status in SENT]
+    return replace(planned, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
+
+
 def _assemble(
-    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], *, timestamps: bool = True
+    sheet: Sheet,
+    checks: list[RowCheck],
+    plan: Plan,
+    results: dict[int, SendResult],
+    *,
+    timestamps: bool = True,
+    facts: OpenItems = None,
+    now: datetime | None = None,
 ) -> list[ResultRow]:
-    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza)."""
+    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza);
+    ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -423,6 +456,7 @@ def _assemble(
             "(the journal makes sure nothing is cancelled twice)",
         )
         went = result.status is not RowStatus.NOT_SENT
+        confirmed = result.sent_at or now
         rows.append(
             ResultRow(
                 check.sheet_row,
@@ -433,6 +467,7 @@ def _assemble(
                 sent_as=job.reason if went else None,
                 time_given=job.when if went and timestamps else None,
                 sent_at=result.sent_at,
+                counting=item_counting(job.reason, job.order_item_id, facts, confirmed) if confirmed else None,
             )
         )
     return rows

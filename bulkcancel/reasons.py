@@ -24,11 +24,6 @@ class ReasonCode(StrEnum):
     OTHER = "OTHER"
 
     @property
-    def counts_against_score(self) -> bool:
-        """Whether bol counts this cancellation against the retailer's performance score."""
-        return self is not ReasonCode.REQUESTED_BY_CUSTOMER
-
-    @property
     def meaning(self) -> str:
         """A one-line explanation for people filling in the sheet."""
         return MEANINGS[self]

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
+from bulkcancel.norm.counting import Counting, by_reason
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import RowStatus
 
@@ -27,13 +29,20 @@ class ResultRow:
     sent_as: ReasonCode | None = None  # the code sent (or, for READY, to be sent), whatever the sheet wrote
     time_given: datetime | None = None  # the DateTime given to bol with the cancellation
     sent_at: datetime | None = None  # when the request went out
+    counting: Counting | None = None  # how it stands against bol's norm (None: from the reason alone)
+
+    @property
+    def norm_counting(self) -> Counting | None:
+        """How this row's cancellation stands against bol's cancellation norm (None: none made)."""
+        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
+            return None
+        return self.counting or by_reason(self.sent_as)
 
     @property
     def counts_against_score(self) -> bool | None:
-        """Whether this row's cancellation counts against the performance score (None: none made)."""
-        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
-            return None
-        return self.sent_as.counts_against_score
+        """Whether this row's cancellation counts against bol's norm (None: none made, or not known)."""
+        found = self.norm_counting
+        return None if found is None else found.counts
 
 
 SENT = frozenset({RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})  # a request went out and may stand
@@ -54,3 +63,4 @@ class RunSummary:
     rate_limit_waits: int = 0  # Retry-After pauses
     rate_limited: int = 0  # 429 answers
     stopped: str = ""  # why the run stopped early, in words (empty: it did not)
+    norm: NormEffect | None = None  # the week's standing against bol's cancellation norm and this run's effect

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from rich.progress import (
@@ -24,7 +25,10 @@ from rich.text import Text
 
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.norm.standing import NormEffect, NotKnown, Unknown, percent_of
 from bulkcancel.output.labels import next_steps, word
+from bulkcancel.output.normwords import norm_json, norm_lines
+from bulkcancel.output.normwords import title as norm_title
 from bulkcancel.pipeline import Outcome
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.sender import Progress as SendProgress
@@ -66,18 +70,26 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] |
         yield on_progress
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
     """Show what a production run will do; ask for "y", or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
     console.print(f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons}).")
+    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
+    unsure = f", {effect.unsure} may (not known: see below)" if effect.unsure else ""
     console.print(
-        f"{plan.against_score} count against your performance score; "
-        f"{plan.to_send - plan.against_score} confirm customer requests. Customers are "
+        f"{effect.this_run} count against bol's cancellation norm{unsure}. Customers are "
         "refunded, the offers' stock is set to 0, and this cannot be undone."
     )
+    for line in norm_lines(effect, "en"):
+        console.print(f"  {line}", markup=False)
     if yes:
         return True
-    if not sys.stdin.isatty():
+    if not _interactive():
         raise BulkCancelError(
             "refusing a production run without a terminal to confirm in; "
             "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
@@ -86,6 +98,34 @@ def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
         return click.confirm(f"Cancel these {plan.to_send} order item(s)?", default=False)
     answer = click.prompt(f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False)
     return answer.strip() == str(plan.to_send)
+
+
+STRIKE_WORD = "strike"
+
+
+def accept_strike(plan: Plan) -> bool:
+    """A production run that takes the week above bol's norm: the numbers, then ``strike`` typed to go on."""
+    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
+    known = effect.known
+    numbers = (
+        f"{effect.after} of {known.denominator} items cancelled this week"
+        f" ({percent_of(effect.after, known.denominator)} %)"
+        if known
+        else "the week's standing"
+    )
+    expect = "expect a strike" if effect.strike else f"a strike if the {effect.unsure} row(s) not known count"
+    if not _interactive():
+        raise BulkCancelError(
+            f"refusing: this production run takes {numbers} above bol's cancellation norm ({expect}); "
+            "run it in a terminal to accept that, or add --accept-strike; nothing was sent"
+        )
+    console.print("[bold red]Cancellation norm: this run takes the week above bol's norm.[/bold red]")
+    for line in norm_lines(effect, "en"):
+        console.print(f"  {line}", markup=False)
+    answer = click.prompt(
+        f"Type {STRIKE_WORD} to accept {expect} and go on, anything else to stop", default="", show_default=False
+    )
+    return answer.strip().lower() == STRIKE_WORD
 
 
 def canary_prompt(results: list[SendResult], yes: bool) -> bool:
@@ -109,7 +149,7 @@ def canary_prompt(results: list[SendResult], yes: bool) -> bool:
 def print_json(outcome: Outcome) -> None:
     """A machine-readable summary on stdout."""
     counts = outcome.counts()
-    data = {
+    data: dict[str, Any] = {
         "exit_code": int(outcome.exit_code),
         "environment": outcome.target.name.value if outcome.target else None,
         "api": outcome.target.api.value if outcome.target else None,
@@ -120,6 +160,8 @@ def print_json(outcome: Outcome) -> None:
         "notes": outcome.notes,
         "message": outcome.message or None,
     }
+    if outcome.norm is not None:
+        data["cancellation_norm"] = norm_json(outcome.norm)
     sys.stdout.write(json.dumps(data) + "\n")
 
 
@@ -141,6 +183,9 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     console.print(table)
     for note in outcome.notes:
         console.print(f"{word('Note', lang)}: {note}", markup=False)
+    if outcome.norm is not None:
+        said = norm_lines(outcome.norm, lang, done=outcome.run_id is not None)
+        console.print(f"{norm_title(lang)}: " + " ".join(said), markup=False)
     if outcome.message:
         console.print(outcome.message, markup=False)
     for step in next_steps(dict(counts), lang):

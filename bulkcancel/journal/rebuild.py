@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.records import ItemRecord, ItemState, RunInfo, RunRow
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.counting import stored_counting
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.statuses import RowStatus
@@ -65,6 +66,7 @@ def journal_rows(
             sent_at=row.sent_at.isoformat(timespec="milliseconds") if row.sent_at else "",
             cells=tuple(row.cells),
             sent_as=row.sent_as.value if row.sent_as else "",
+            counting=row.counting.value if row.counting else "",
         )
         for index, (row, check) in enumerate(zip(rows, checks, strict=True))
     ]
@@ -116,6 +118,7 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
                 sent_as=_reason(row.sent_as),
                 time_given=_moment(row.sent_datetime),
                 sent_at=_moment(row.sent_at),
+                counting=stored_counting(row.counting),
             )
         )
     params = [*info.params, ("Rebuilt from the journal", str(journal.path))]

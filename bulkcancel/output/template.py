@@ -32,8 +32,16 @@ _STEPS_NL = (
 )
 _HEADINGS_EN = ("ReasonCode", "Meaning", "Counts against performance score")
 _HEADINGS_NL = ("ReasonCode", "Betekenis", "Telt mee voor de prestatiescore")
-_YES_NO_EN = ("yes", "no (confirms the customer's request)")
-_YES_NO_NL = ("ja", "nee (bevestigt het verzoek van de klant)")
+_YES_NO_EN = (
+    "yes",
+    "no, when the customer asked and it is confirmed by the promised delivery date; "
+    "yes when the customer did not ask, or after that date",
+)
+_YES_NO_NL = (
+    "ja",
+    "nee, als de klant erom vroeg en het uiterlijk op de beloofde leverdatum bevestigd wordt; "
+    "ja als de klant er niet om vroeg, of na die datum",
+)
 
 
 def build_template() -> Workbook:
@@ -77,7 +85,7 @@ def build_template() -> Workbook:
         for cell in guide[guide.max_row]:
             cell.font = bold
         for code in ReasonCode:
-            guide.append([code.value, meanings[code], yes_no[0] if code.counts_against_score else yes_no[1]])
+            guide.append([code.value, meanings[code], yes_no[1] if code is ReasonCode.REQUESTED_BY_CUSTOMER else yes_no[0]])
         guide.append([])
     return book
 

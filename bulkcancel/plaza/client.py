@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from bulkcancel.backend import ApiError, OrdersReply, Reply, StatusesReply
+from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.plaza.documents import (
     ORDERS_V21,
     build_cancellation,
@@ -150,3 +151,7 @@ class PlazaClient:
             return OrdersReply(status, items=tuple(parse_orders(body)))
         except XMLRejected as exc:
             return OrdersReply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """Plaza v2 has no performance indicator: the standing is never known through it."""
+        return NotKnown(Unknown.NO_ENDPOINT)

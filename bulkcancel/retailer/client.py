@@ -25,6 +25,7 @@ from datetime import datetime
 from urllib.parse import urlencode, urlsplit
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
+from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.documents import (
     MAX_JSON_BYTES,
@@ -42,6 +43,7 @@ from bulkcancel.retailer.documents import (
     status_line,
 )
 from bulkcancel.retailer.environments import ClientCredentials
+from bulkcancel.retailer.indicator import INDICATOR_PATH, indicator_params, parse_indicator
 from bulkcancel.retailer.pacing import Pacer, Sleep
 from bulkcancel.retailer.token import TokenHolder
 from bulkcancel.targets import Target
@@ -253,3 +255,16 @@ class RetailerClient:
             return OrdersReply(200, items=tuple(parse_orders(answer.body)))
         except UnreadableAnswer as exc:
             return OrdersReply(200, error=ApiError(200, None, f"unreadable reply: {exc}"))
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's CANCELLATIONS indicator; NotKnown, with why, when it cannot be had (never raises)."""
+        try:
+            answer = await self._read("insights", "GET", INDICATOR_PATH, params=indicator_params(week))
+        except TokenRefused as exc:
+            return NotKnown(Unknown.REFUSED, str(exc))
+        except NetworkError as exc:
+            return NotKnown(Unknown.UNREACHABLE, str(exc))
+        if answer.status != 200:
+            said, line = parse_problem(answer.status, answer.body).message, status_line(answer.status)
+            return NotKnown(Unknown.REFUSED, line if said == line else f"{line}: {said}")
+        return parse_indicator(answer.body, week)

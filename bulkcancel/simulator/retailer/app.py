@@ -32,6 +32,7 @@ from starlette.routing import Route
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.documents import MEDIA_TYPE
 from bulkcancel.simulator.asgi import Dropping, Simulated
+from bulkcancel.simulator.retailer import insights
 from bulkcancel.simulator.retailer.config import RetailerConfig
 from bulkcancel.simulator.retailer.state import Process, RetailerState
 from bulkcancel.simulator.scenario import Scenario
@@ -97,6 +98,7 @@ class RetailerSimulator(Simulated[RetailerState]):
             ("/shared/process-status/{id}", self.status, ["GET"]),
             ("/shared/process-status", self.bulk_status, ["POST"]),
             ("/retailer/orders", self.orders, ["GET"]),
+            ("/retailer/insights/performance/indicator", self.performance, ["GET"]),
         ]
         demo = [
             ("/retailer-demo/orders/cancellation", self.demo_cancel, ["PUT"]),
@@ -377,6 +379,16 @@ class RetailerSimulator(Simulated[RetailerState]):
         }
         return JSONResponse(body, media_type=JSON_TYPE)
 
+    async def performance(self, request: Request, client: str) -> Response:
+        """``GET /retailer/insights/performance/indicator``: the scenario's numbers per week (insights.py)."""
+        self.state.counts.indicator_requests += 1
+        if self.config.indicator_status != 200:
+            raise problem(self.config.indicator_status, "Simulated indicator failure")
+        params = dict(request.query_params)
+        if found := insights.violations(params):
+            raise invalid_body(str(request.url), *found)
+        return JSONResponse(insights.indicator(self.state.scenario, params), media_type=JSON_TYPE)
+
     # bol's demo environment: static answers whatever is asked (reference 1.7)
 
     async def demo_cancel(self, request: Request, client: str) -> Response:
@@ -458,6 +470,8 @@ def _group(request: Request) -> str:
         return "cancellation"
     if "/process-status" in path:
         return "process-status-bulk" if request.method == "POST" else "process-status"
+    if "/insights/" in path:
+        return "insights"
     return "orders"
 
 
