@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -70,9 +70,21 @@ class ApiError:
         return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
 
 
+class DistributionParty(StrEnum):
+    """Who delivers an order item: the seller, or bol (v10's ``fulfilment.distributionParty``)."""
+
+    RETAILER = "RETAILER"
+    BOL = "BOL"
+
+
 @dataclass(frozen=True)
 class OpenOrderItem:
-    """One item of an open order, as bol's order listing shows it."""
+    """One item of an open order, as bol's order listing (and, for v10, the order's detail) shows it.
+
+    The Retailer API's list has no title and no dates: those fields are empty until the
+    item is read from ``order_detail``. Plaza's list carries the title and the latest
+    delivery date, but no expiry and no distribution party.
+    """
 
     order_id: str
     order_item_id: str
@@ -82,6 +94,22 @@ class OpenOrderItem:
     cancel_request: bool
     fulfilment_method: str
     date_time_customer: str
+    quantity_shipped: int = 0
+    quantity_cancelled: int = 0
+    latest_delivery_date: date | None = None
+    exact_delivery_date: date | None = None  # when the customer chose the day (then there is no latest)
+    expiry_date: date | None = None  # bol cancels the item itself on this day
+    distribution_party: DistributionParty | None = None  # None: the answer did not say
+
+    @property
+    def open_quantity(self) -> int:
+        """Units neither shipped nor cancelled."""
+        return max(self.quantity - self.quantity_shipped - self.quantity_cancelled, 0)
+
+    @property
+    def promised_delivery(self) -> date | None:
+        """The date promised to the customer: the exact one when chosen, else the latest."""
+        return self.exact_delivery_date or self.latest_delivery_date
 
 
 class NetworkError(Exception):
@@ -118,7 +146,7 @@ class StatusesReply:
 
 @dataclass(frozen=True)
 class OrdersReply:
-    """One page of open orders, or the error that came instead."""
+    """One page of open orders (or the items of one order), or the error that came instead."""
 
     http_status: int
     items: tuple[OpenOrderItem, ...] = ()
@@ -160,6 +188,20 @@ class CancellationBackend(Protocol):
 
     async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
         """The week's standing against bol's cancellation norm, or why it is not known (never raises)."""
+        ...
+
+    @property
+    def orders_page_size(self) -> int:
+        """How many orders a full page of ``open_orders`` holds (Plaza 25, Retailer API 50)."""
+        ...
+
+    @property
+    def lists_delivery_dates(self) -> bool:
+        """Whether ``open_orders`` gives the promised dates (Plaza) or only ``order_detail`` does (v10)."""
+        ...
+
+    async def order_detail(self, order_id: str) -> OrdersReply:
+        """Every item of one order with what the list leaves out (dates, title, distribution party)."""
         ...
 
     async def probe(self) -> Reply:

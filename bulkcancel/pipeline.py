@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
-from bulkcancel.environments import Environment
+from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
@@ -37,7 +37,7 @@ from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import SENT, ResultRow, RunSummary
 from bulkcancel.retailer.environments import ClientCredentials
-from bulkcancel.send.connect import Credentials, load_credentials, open_backend, resolve
+from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Execution, Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
@@ -66,6 +66,7 @@ class Outcome:
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
     norm: NormEffect | None = None  # the week's standing against bol's norm and this run's effect (plan, run)
+    credentials: CredentialSource | None = None  # where the run's credentials came from (None: it needed none)
 
     @property
     def environment(self) -> str:
@@ -197,20 +198,22 @@ def _connect(target: Target, keys: Credentials, settings: Settings) -> Callable[
     )
 
 
-def _open_target(settings: Settings, notes: list[str] | None = None) -> tuple[Target, Credentials]:
-    """The target and its credentials; a dry run that talks to nobody (no ``--check``) needs none
-    (then ``notes`` gets the key of the note that says so)."""
+def _open_target(
+    settings: Settings, notes: list[str] | None = None
+) -> tuple[Target, Credentials, CredentialSource | None]:
+    """The target, its credentials and where they came from; a dry run that talks to nobody (no
+    ``--check``) needs none (then ``notes`` gets the key of the note that says so)."""
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     try:
-        keys = load_credentials(target)
+        found = find_credentials(target)
     except CredentialsError:
         if not (settings.dry_run and not settings.check) or notes is None:
             raise
         notes.append("No keys")
-        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", "")
-    for secret in keys.secrets:
+        return target, ClientCredentials("", "") if target.api is Api.RETAILER else ApiKeys("", ""), None
+    for secret in found.credentials.secrets:
         protect(secret)
-    return target, keys
+    return target, found.credentials, found.source
 
 
 def _utc_now() -> datetime:
@@ -223,11 +226,11 @@ def run(
     hooks: Hooks | None = None,
     clock: Callable[[], datetime] = _utc_now,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; ``clock`` gives the run's moment (bol's week)."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
-    target, keys = _open_target(settings, key_notes)
+    target, keys, source = _open_target(settings, key_notes)
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
@@ -300,9 +303,10 @@ def run(
             lang=lang,
             zone=zone,
             norm=norm,
+            credentials=source,
         )
         if plan.over_budget:
-            over = word("Over budget", lang).format(n=plan.over_budget, budget=settings.daily_budget)
+            over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
             write_results(out, sheet.headers, rows, summary, sheet.delimiter)
@@ -320,7 +324,7 @@ def run(
 
 def customer_requests(path: Path, settings: Settings) -> int:
     """Write the open items whose customer asked to cancel to ``path``; how many there are."""
-    target, keys = _open_target(settings)
+    target, keys, _ = _open_target(settings)
 
     async def fetch() -> dict[str, OpenOrderItem]:
         backend = _connect(target, keys, settings)()

@@ -6,6 +6,8 @@ import difflib
 import re
 from enum import StrEnum
 
+from bulkcancel.i18n import N_, Language, gettext
+
 
 class ReasonCode(StrEnum):
     """A cancellation reason as bol.com spells it (order as in the Plaza v2 clients)."""
@@ -23,40 +25,24 @@ class ReasonCode(StrEnum):
     UNFINDABLE_ITEM = "UNFINDABLE_ITEM"
     OTHER = "OTHER"
 
-    @property
-    def meaning(self) -> str:
-        """A one-line explanation for people filling in the sheet."""
-        return MEANINGS[self]
+    def meaning(self, lang: str = Language.EN) -> str:
+        """A one-line explanation for people filling in the sheet, in ``lang``."""
+        return gettext(lang, MEANINGS[self])
 
 
 MEANINGS: dict[ReasonCode, str] = {
-    ReasonCode.OUT_OF_STOCK: "Out of stock, or sold through another channel",
-    ReasonCode.REQUESTED_BY_CUSTOMER: "Confirms the customer's own cancellation request",
-    ReasonCode.BAD_CONDITION: "The item is no longer in good condition",
-    ReasonCode.HIGHER_SHIPCOST: "Shipping costs turned out higher than expected",
-    ReasonCode.INCORRECT_PRICE: "The offer's price was wrong",
-    ReasonCode.NOT_AVAIL_IN_TIME: "The item cannot be delivered in time",
-    ReasonCode.NO_BOL_GUARANTEE: "The item is not covered by the bol.com guarantee",
-    ReasonCode.ORDERED_TWICE: "The customer ordered the same item twice",
-    ReasonCode.RETAIN_ITEM: "The seller wants to keep the item",
-    ReasonCode.TECH_ISSUE: "A technical problem on the seller's side",
-    ReasonCode.UNFINDABLE_ITEM: "The item cannot be found in the warehouse",
-    ReasonCode.OTHER: "Another reason",
-}
-
-MEANINGS_NL: dict[ReasonCode, str] = {
-    ReasonCode.OUT_OF_STOCK: "Niet op voorraad, of via een ander kanaal verkocht",
-    ReasonCode.REQUESTED_BY_CUSTOMER: "Bevestigt het annuleringsverzoek van de klant zelf",
-    ReasonCode.BAD_CONDITION: "Het artikel is niet meer in goede staat",
-    ReasonCode.HIGHER_SHIPCOST: "De verzendkosten vallen hoger uit dan verwacht",
-    ReasonCode.INCORRECT_PRICE: "De prijs van het aanbod was onjuist",
-    ReasonCode.NOT_AVAIL_IN_TIME: "Het artikel kan niet op tijd geleverd worden",
-    ReasonCode.NO_BOL_GUARANTEE: "Het artikel valt niet onder de bol.com-garantie",
-    ReasonCode.ORDERED_TWICE: "De klant heeft hetzelfde artikel twee keer besteld",
-    ReasonCode.RETAIN_ITEM: "De verkoper wil het artikel houden",
-    ReasonCode.TECH_ISSUE: "Een technisch probleem aan de kant van de verkoper",
-    ReasonCode.UNFINDABLE_ITEM: "Het artikel is niet te vinden in het magazijn",
-    ReasonCode.OTHER: "Een andere reden",
+    ReasonCode.OUT_OF_STOCK: N_("Out of stock, or sold through another channel"),
+    ReasonCode.REQUESTED_BY_CUSTOMER: N_("Confirms the customer's own cancellation request"),
+    ReasonCode.BAD_CONDITION: N_("The item is no longer in good condition"),
+    ReasonCode.HIGHER_SHIPCOST: N_("Shipping costs turned out higher than expected"),
+    ReasonCode.INCORRECT_PRICE: N_("The offer's price was wrong"),
+    ReasonCode.NOT_AVAIL_IN_TIME: N_("The item cannot be delivered in time"),
+    ReasonCode.NO_BOL_GUARANTEE: N_("The item is not covered by the bol.com guarantee"),
+    ReasonCode.ORDERED_TWICE: N_("The customer ordered the same item twice"),
+    ReasonCode.RETAIN_ITEM: N_("The seller wants to keep the item"),
+    ReasonCode.TECH_ISSUE: N_("A technical problem on the seller's side"),
+    ReasonCode.UNFINDABLE_ITEM: N_("The item cannot be found in the warehouse"),
+    ReasonCode.OTHER: N_("Another reason"),
 }
 
 # Words staff type instead of the code; keys are normalised like the input.

@@ -26,7 +26,7 @@ class RowStatus(StrEnum):
 
 
 class ExitCode(IntEnum):
-    """The process exit codes DESIGN.md promises."""
+    """The process exit codes (README.md, "Statuses and exit codes")."""
 
     OK = 0
     ROWS_FAILED = 1

@@ -15,6 +15,7 @@ runaway reply cannot fill memory.
 from __future__ import annotations
 
 import asyncio
+import errno
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -98,15 +99,36 @@ class Exchange(Protocol):
     async def aclose(self) -> None: ...
 
 
-def _no_silent_resend(session: aiohttp.ClientSession) -> None:
-    """Turn off aiohttp's resend of an idempotent request (PUT among them) on a new connection
+class _SentAnswerLost(aiohttp.ClientConnectionError):
+    """A connection failed after the request was written: bol may have acted on it."""
+
+    def __init__(self, cause: aiohttp.ClientError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+async def _no_silent_resend(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """Keep aiohttp from resending an idempotent request (PUT among them) on a new connection
     when a reused one fails after the request was written (RFC 9112 9.3.1 allows it; aiohttp
-    3.10+ does it, with no public switch). A cancellation that bol applied would then go out
-    twice without the sender or the journal knowing. The sender retries, journaled, itself.
+    does it for ``ClientOSError`` and ``ServerDisconnectedError``, with no public switch). A
+    cancellation that bol applied would then go out twice without the sender or the journal
+    knowing; the sender retries, journaled, itself. This client middleware (public API since
+    aiohttp 3.12) hands those two errors back as one aiohttp does not resend; a connection
+    never made (``ClientConnectorError``) passes unchanged: it never left.
     tests/test_transport.py proves it against a server that resets a reused connection."""
-    if not hasattr(session, "_retry_connection"):
-        raise RuntimeError("this aiohttp cannot be kept from resending requests; pin aiohttp to a tested version")
-    session._retry_connection = False
+    try:
+        return await handler(request)
+    except aiohttp.ClientConnectorError:
+        raise
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _SentAnswerLost(exc) from exc
+
+
+def connection_refused(error: OSError) -> bool:
+    """Whether nobody listened: ``ECONNREFUSED``, also when every address of the host refused."""
+    return isinstance(error, ConnectionRefusedError) or error.errno == errno.ECONNREFUSED
 
 
 class AiohttpExchange:
@@ -128,8 +150,8 @@ class AiohttpExchange:
                 trust_env=False,
                 auto_decompress=False,
                 cookie_jar=aiohttp.DummyCookieJar(),
+                middlewares=(_no_silent_resend,),
             )
-            _no_silent_resend(self._session)
         return self._session
 
     async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:
@@ -149,9 +171,11 @@ class AiohttpExchange:
         except aiohttp.ConnectionTimeoutError:
             raise _never_left(url, "timed out") from None
         except aiohttp.ClientConnectorError as exc:
-            refused = isinstance(exc.os_error, ConnectionRefusedError) or "Connect call failed" in str(exc.os_error)
-            reason = "connection refused" if refused else exc.os_error.strerror or type(exc.os_error).__name__
+            error = exc.os_error
+            reason = "connection refused" if connection_refused(error) else error.strerror or type(error).__name__
             raise _never_left(url, reason) from None
+        except _SentAnswerLost as exc:
+            raise _lost(url, exc.cause) from None
         except (TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError):
             raise _no_answer(url) from None
         except aiohttp.ClientError as exc:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import keyring
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -20,17 +21,23 @@ from bulkcancel.simulator import PlazaSimulator, Scenario, SimulatorConfig
 from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.scenario import ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
+from tests.keyrings import MemoryKeyring
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's keys or writes to their journal."""
+def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reads the developer's keys (environment or keyring) or writes to their journal."""
     monkeypatch.delenv("BOL_PUBLIC_KEY", raising=False)
     monkeypatch.delenv("BOL_PRIVATE_KEY", raising=False)
     monkeypatch.delenv("BOL_CLIENT_ID", raising=False)
     monkeypatch.delenv("BOL_CLIENT_SECRET", raising=False)
     monkeypatch.setenv("BULKCANCEL_JOURNAL", str(tmp_path / "journal.sqlite3"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")  # a process a test starts
+    before = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())  # in-process: an empty keyring of this test's own
+    yield
+    keyring.set_keyring(before)
 
 
 def make_scenario(**states: str) -> Scenario:

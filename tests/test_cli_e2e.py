@@ -286,9 +286,13 @@ def test_demo_runs_with_no_environment(tmp_path: Path) -> None:
     assert statuses.count("SKIPPED") == 22 and again.returncode == 1  # the one cancelled elsewhere too
 
 
-def test_template_command_matches_committed_template(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("lang", "committed", "note"),
+    [("en", "bulkcancel-template.xlsx", "Note"), ("nl", "bulkcancel-sjabloon.xlsx", "Opmerking")],
+)
+def test_template_command_matches_committed_template(tmp_path: Path, lang: str, committed: str, note: str) -> None:
     out = tmp_path / "t.xlsx"
-    assert bulkcancel("template", str(out)).returncode == 0
+    assert bulkcancel("template", str(out), "--lang", lang).returncode == 0
 
     def content(path: Path) -> list[Any]:
         book = openpyxl.load_workbook(path)
@@ -305,9 +309,9 @@ def test_template_command_matches_committed_template(tmp_path: Path) -> None:
             )
         return sheets
 
-    assert content(out) == content(ROOT / "templates" / "bulkcancel-template.xlsx")
+    assert content(out) == content(ROOT / "templates" / committed)
     first = content(out)[0]
-    assert first[1][0] == ["OrderItemId", "ReasonCode", "DateTime", "Note"]
+    assert first[1][0] == ["OrderItemId", "ReasonCode", "DateTime", note]
     assert first[3] == "@"
     assert "OUT_OF_STOCK" in first[2][0][1] and first[2][0][2] == "B2:B2001"
 

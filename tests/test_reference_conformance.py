@@ -1,6 +1,6 @@
 """Both sides checked against the reference's letter, by code that does not use ours.
 
-A client written from shared/reference/plaza-api-v2.md alone must be accepted by our
+A client written from docs/bol-apis.md ("Plaza API v2") alone must be accepted by our
 simulator; our client must be accepted by a strict server written from the reference alone
 (an httpx MockTransport: the one corner where a hand-written server is the point).
 """

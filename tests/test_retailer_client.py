@@ -1,7 +1,7 @@
 """The Retailer API v10 client against its simulator on loopback: tokens, pacing, answers.
 
 Real HTTP on 127.0.0.1 (uvicorn), the real client (aiohttp). Each test pins one rule of
-shared/reference/retailer-api-v10.md: one token for every concurrent request, refreshed
+docs/bol-apis.md ("Retailer API v10"): one token for every concurrent request, refreshed
 once; a 401 "Expired JWT" renewed once for all; 429s paced away; Problems of every shape
 read into one line; bulk status polls with ids left out.
 """

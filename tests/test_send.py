@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
@@ -290,23 +289,6 @@ def test_pending_past_the_deadline_is_accepted(tmp_path: Path) -> None:
     results = follow_one(backend, tmp_path, fake_sleep, lambda: float(next(clock)))
     assert results[0].status is RowStatus.ACCEPTED and results[0].process_status_id == "77"
     assert waits[:3] == [1, 2, 4]  # polls back off instead of spinning
-
-
-@given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=2**32))
-def test_backoff_stays_within_bounds(retry_number: int, seed: int) -> None:
-    policy = RetryPolicy()
-    delay = policy.backoff(retry_number, random.Random(seed))
-    assert 0 <= delay <= min(policy.max_delay, policy.base_delay * 2 ** (retry_number - 1))
-
-
-@given(st.integers(min_value=0, max_value=20), st.floats(min_value=0, max_value=100))
-def test_next_delay_respects_attempts_and_deadline(attempts: int, elapsed: float) -> None:
-    policy = RetryPolicy(max_attempts=5, deadline=60)
-    delay = policy.next_delay(attempts, elapsed, random.Random(0))
-    if attempts >= 5:
-        assert delay is None
-    if delay is not None:
-        assert elapsed + delay <= 60
 
 
 class JournalMachine(RuleBasedStateMachine):

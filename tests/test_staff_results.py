@@ -140,9 +140,24 @@ def test_dutch_throughout(serve: Callable[..., Any], tmp_path: Path) -> None:
     assert "Rijen" in result.stdout and "Totaal" in result.stdout and "Resultaat:" in result.stdout
     assert "verbeter ze op het tabblad Opnieuw" in result.stdout
     template = tmp_path / "sjabloon.xlsx"
-    bulkcancel("template", str(template))
-    guide = [row[0] for row in openpyxl.load_workbook(template)["Instructions"].iter_rows(values_only=True)]
-    assert "How to fill in the Cancellations sheet" in guide and "Zo vul je het tabblad Cancellations in" in guide
+    assert bulkcancel("template", str(template), "--lang", "nl").returncode == 0
+    book = openpyxl.load_workbook(template)
+    assert book.sheetnames == ["Annuleringen", "Uitleg"]
+    guide = [row for row in book["Uitleg"].iter_rows(values_only=True)]
+    assert guide[0][0] == "Zo vul je het tabblad Annuleringen in"
+    assert (
+        "REQUESTED_BY_CUSTOMER",
+        "Bevestigt het annuleringsverzoek van de klant zelf",
+        "nee, als de klant erom vroeg en het uiterlijk op de beloofde leverdatum bevestigd wordt; "
+        "ja als de klant er niet om vroeg, of na die datum",
+    ) in guide
+    filled = book["Annuleringen"]
+    filled["A2"], filled["B2"] = "2012345601", "OTHER"
+    book.save(template)
+    assert "Controle (niets verstuurd)" in bulkcancel("validate", str(template)).stdout  # its column names are Dutch
+    system = tmp_path / "system.xlsx"
+    assert bulkcancel("template", str(system), env={"LC_ALL": "", "LANG": "nl_NL.UTF-8"}).returncode == 0
+    assert openpyxl.load_workbook(system).sheetnames == ["Annuleringen", "Uitleg"]
 
 
 def test_a_csv_result_keeps_the_inputs_delimiter(serve: Callable[..., Any], tmp_path: Path) -> None:
@@ -260,7 +275,7 @@ def test_the_environment_says_where_and_a_dry_run_needs_no_keys(serve: Callable[
     assert dry.returncode == 0, dry.stderr
     assert "no API keys set" in dry.stdout
     template = tmp_path / "tpl.xlsx"
-    bulkcancel("template", str(template))
+    bulkcancel("template", str(template), "--lang", "en")
     ws = openpyxl.load_workbook(template)["Cancellations"]
     ws["A2"], ws["B2"] = "2012345601", "OTHER"
     ws.parent.save(template)

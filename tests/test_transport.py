@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -14,7 +15,7 @@ import pytest
 from bulkcancel.backend import NetworkError
 from bulkcancel.safexml import MAX_XML_BYTES
 from bulkcancel.simulator.server import free_port
-from bulkcancel.transport import AiohttpExchange, Answer, HttpxExchange, Timeouts, retry_after
+from bulkcancel.transport import AiohttpExchange, Answer, HttpxExchange, Timeouts, connection_refused, retry_after
 from tests.loopback import ResetOnReuse, Trickle, refused_port
 
 
@@ -144,6 +145,24 @@ def test_connection_refused_names_the_server_and_never_left() -> None:
     with pytest.raises(NetworkError) as failed:
         asyncio.run(main())
     assert not failed.value.maybe_delivered and url in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    ("error", "refused"),
+    [
+        (ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed ('127.0.0.1', 9)"), True),
+        # every address of the host refused: one OSError carrying the shared errno
+        (
+            OSError(errno.ECONNREFUSED, "Multiple exceptions: [Errno 111] Connect call failed ('::1', 9, 0, 0), ..."),
+            True,
+        ),
+        # addresses failed differently: no errno, and the words inside decide nothing
+        (OSError("Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 9), [Errno 99] ..."), False),
+        (OSError(errno.ENETUNREACH, "Network is unreachable"), False),
+    ],
+)
+def test_refused_is_decided_on_the_error_number_not_its_text(error: OSError, refused: bool) -> None:
+    assert connection_refused(error) is refused
 
 
 def test_retry_after_in_seconds_or_as_a_date() -> None:

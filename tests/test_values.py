@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bulkcancel.check.values import parse_datetime, parse_order_item_id, parse_reason_code
+from bulkcancel.i18n import Language
 from bulkcancel.reasons import ReasonCode, parse_reason, suggest_reason
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -100,7 +101,7 @@ def test_no_wild_guess_for_nonsense() -> None:
 
 def test_twelve_codes() -> None:
     assert len(ReasonCode) == 12
-    assert all(code.meaning for code in ReasonCode)
+    assert all(code.meaning() and code.meaning(Language.NL) != code.meaning() for code in ReasonCode)
 
 
 @pytest.mark.parametrize(

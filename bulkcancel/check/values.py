@@ -94,34 +94,6 @@ def parse_reason_code(text: str) -> Parsed[ReasonCode]:
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
 _SERIAL = re.compile(r"^\d{5}([.,]\d+)?$")
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_MONTHS_NL = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 def _naive(raw: str) -> tuple[datetime | None, Msg | None]:
@@ -139,8 +111,7 @@ def _naive(raw: str) -> tuple[datetime | None, Msg | None]:
                 raw=raw,
                 day=moment.day,
                 year=moment.year,
-                month_en=_MONTHS_EN[moment.month - 1],
-                month_nl=_MONTHS_NL[moment.month - 1],
+                month=Msg.make(f"month.{moment.month}"),
             )
         return moment, note
     if _SERIAL.match(raw):

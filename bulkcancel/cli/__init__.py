@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from bulkcancel.cli.account import login, logout
 from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import err
@@ -62,7 +63,7 @@ def cli() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-for _command in (template, validate, run, plan, requests, report, runs, simulate, serve):
+for _command in (template, validate, run, plan, requests, report, runs, simulate, serve, login, logout):
     cli.add_command(_command)
 
 

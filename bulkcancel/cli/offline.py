@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
 
 from bulkcancel.cli.options import console, force_opt, journal_opt, lang_opt, out_opt, sheet_options
+from bulkcancel.i18n import Language, gettext
 from bulkcancel.targets import Api
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default="bulkcancel-template.xlsx")
+@click.option(
+    "--lang",
+    type=click.Choice(["auto", *Language.codes()]),
+    default="auto",
+    show_default=True,
+    help="Language of the template (auto: the system's, from LC_ALL or LANG).",
+)
 @force_opt
-def template(path: Path, force: bool) -> None:
-    """Write the input template (OrderItemId, ReasonCode, DateTime, Note)."""
+def template(path: Path, lang: str, force: bool) -> None:
+    """Write the input template (OrderItemId, ReasonCode, DateTime and a column for notes)."""
     from bulkcancel.output.template import write_template
 
-    write_template(path, force)
-    console.print(f"Template written to {path}")
+    language = Language.of_environment(os.environ) if lang == "auto" else Language(lang)
+    write_template(path, force, language)
+    console.print(gettext(language, "Template written to {path}", path=path), markup=False)
 
 
 @click.command()

@@ -26,7 +26,7 @@ from rich.text import Text
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.norm.standing import NormEffect, NotKnown, Unknown, percent_of
-from bulkcancel.output.labels import next_steps, word
+from bulkcancel.output.labels import credentials_from, next_steps, word
 from bulkcancel.output.normwords import norm_json, norm_lines
 from bulkcancel.output.normwords import title as norm_title
 from bulkcancel.pipeline import Outcome
@@ -153,6 +153,7 @@ def print_json(outcome: Outcome) -> None:
         "exit_code": int(outcome.exit_code),
         "environment": outcome.target.name.value if outcome.target else None,
         "api": outcome.target.api.value if outcome.target else None,
+        "credentials": outcome.credentials.value if outcome.credentials else None,
         "run_id": outcome.run_id,
         "result": str(outcome.out) if outcome.out else None,
         "rows": len(outcome.rows),
@@ -172,8 +173,10 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     lang = outcome.lang
     if outcome.target is not None and outcome.target.in_process:
         console.print(word("Demo", lang), markup=False)
+    elif outcome.credentials is not None:
+        console.print(credentials_from(outcome.credentials, lang), markup=False)
     counts = outcome.counts()
-    table = Table(title=word(title, lang).format(where=outcome.environment), title_justify="left")
+    table = Table(title=word(title, lang, where=outcome.environment), title_justify="left")
     table.add_column(word("Status", lang))
     table.add_column(word("Rows", lang), justify="right")
     for status in RowStatus:

@@ -44,7 +44,7 @@ from bulkcancel.cli.options import console
     "limits",
     multiple=True,
     metavar="GROUP=COUNT/SECONDS",
-    help="Retailer: a rate limit, e.g. cancellation=5/1 (groups: cancellation, orders, process-status, "
+    help="Retailer: a rate limit, e.g. cancellation=5/1 (groups: cancellation, orders, order, process-status, "
     "process-status-bulk).",
 )
 @click.option(

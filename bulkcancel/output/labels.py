@@ -1,154 +1,118 @@
-"""The words of the result workbook and the console, in English and Dutch.
+"""The words of the result workbook and the console: English msgids, shown through ``bulkcancel.i18n``.
 
 Row messages have their own catalogue (``check.messages``); these are the labels around
-them: what each status means, what to do next, the Summary's captions.
+them: what each status means, what to do next, the Summary's captions. ``word`` takes a key
+of ``WORDS`` and fails on any other (a missing label is a bug, never silently English).
 """
 
 from __future__ import annotations
 
+from bulkcancel.environments import CredentialSource
+from bulkcancel.i18n import N_, gettext
 from bulkcancel.statuses import RowStatus
 
-MEANING: dict[RowStatus, dict[str, str]] = {
-    RowStatus.READY: {"en": "valid; would be sent", "nl": "geldig; zou worden verstuurd"},
-    RowStatus.CANCELLED: {"en": "bol confirmed the cancellation", "nl": "bol heeft de annulering bevestigd"},
-    RowStatus.ACCEPTED: {
-        "en": "bol accepted it; the final state is not known yet",
-        "nl": "bol heeft het aangenomen; de uitkomst is nog niet bekend",
-    },
-    RowStatus.ALREADY_CANCELLED: {
-        "en": "already cancelled elsewhere (seller dashboard or customer): nothing to do",
-        "nl": "al elders geannuleerd (verkopersdashboard of klant): niets te doen",
-    },
-    RowStatus.SKIPPED: {
-        "en": "already cancelled by an earlier run of bulkcancel",
-        "nl": "al geannuleerd door een eerdere run van bulkcancel",
-    },
-    RowStatus.DUPLICATE: {"en": "same OrderItemId as an earlier row", "nl": "zelfde OrderItemId als een eerdere rij"},
-    RowStatus.INVALID: {
-        "en": "the row is not valid; Detail says what to fix",
-        "nl": "de rij is ongeldig; zie Toelichting",
-    },
-    RowStatus.FAILED: {"en": "bol refused it; Detail says why", "nl": "bol heeft het geweigerd; zie Toelichting"},
-    RowStatus.NOT_SENT: {
-        "en": "not sent (the run stopped first): safe to run again",
-        "nl": "niet verstuurd (de run stopte eerder): veilig om opnieuw te draaien",
-    },
-    RowStatus.UNKNOWN: {
-        "en": "may already be cancelled (an answer was lost): run again to confirm",
-        "nl": "mogelijk al geannuleerd (een antwoord ging verloren): draai opnieuw om het te bevestigen",
-    },
+MEANING: dict[RowStatus, str] = {
+    RowStatus.READY: N_("valid; would be sent"),
+    RowStatus.CANCELLED: N_("bol confirmed the cancellation"),
+    RowStatus.ACCEPTED: N_("bol accepted it; the final state is not known yet"),
+    RowStatus.ALREADY_CANCELLED: N_("already cancelled elsewhere (seller dashboard or customer): nothing to do"),
+    RowStatus.SKIPPED: N_("already cancelled by an earlier run of bulkcancel"),
+    RowStatus.DUPLICATE: N_("same OrderItemId as an earlier row"),
+    RowStatus.INVALID: N_("the row is not valid; Detail says what to fix"),
+    RowStatus.FAILED: N_("bol refused it; Detail says why"),
+    RowStatus.NOT_SENT: N_("not sent (the run stopped first): safe to run again"),
+    RowStatus.UNKNOWN: N_("may already be cancelled (an answer was lost): run again to confirm"),
 }
 
-NEXT_STEP: dict[RowStatus, dict[str, str]] = {
-    RowStatus.INVALID: {
-        "en": "{n} INVALID: fix them on the Retry sheet and run it again",
-        "nl": "{n} INVALID: verbeter ze op het tabblad Opnieuw en draai dat opnieuw",
-    },
-    RowStatus.FAILED: {
-        "en": "{n} FAILED: bol refused them; Detail says why (check them in the seller dashboard)",
-        "nl": "{n} FAILED: bol weigerde ze; de Toelichting zegt waarom (bekijk ze in het verkopersdashboard)",
-    },
-    RowStatus.NOT_SENT: {
-        "en": "{n} NOT_SENT: run the same sheet again (later, if bol's limit was reached)",
-        "nl": "{n} NOT_SENT: draai hetzelfde bestand opnieuw (later, als de limiet van bol bereikt is)",
-    },
-    RowStatus.UNKNOWN: {
-        "en": "{n} UNKNOWN: may already be cancelled; run the same sheet again to confirm (never twice)",
-        "nl": "{n} UNKNOWN: mogelijk al geannuleerd; draai hetzelfde bestand opnieuw om het te bevestigen",
-    },
-    RowStatus.ACCEPTED: {
-        "en": "{n} ACCEPTED: run the same sheet again later to learn the final state",
-        "nl": "{n} ACCEPTED: draai hetzelfde bestand later opnieuw voor de uitkomst",
-    },
-    RowStatus.READY: {
-        "en": "{n} READY: send them with bulkcancel run (without --dry-run)",
-        "nl": "{n} READY: verstuur ze met bulkcancel run (zonder --dry-run)",
-    },
-    RowStatus.ALREADY_CANCELLED: {
-        "en": "{n} ALREADY_CANCELLED: nothing to do",
-        "nl": "{n} ALREADY_CANCELLED: niets te doen",
-    },
+NEXT_STEP: dict[RowStatus, str] = {
+    RowStatus.INVALID: N_("{n} INVALID: fix them on the Retry sheet and run it again"),
+    RowStatus.FAILED: N_("{n} FAILED: bol refused them; Detail says why (check them in the seller dashboard)"),
+    RowStatus.NOT_SENT: N_("{n} NOT_SENT: run the same sheet again (later, if bol's limit was reached)"),
+    RowStatus.UNKNOWN: N_("{n} UNKNOWN: may already be cancelled; run the same sheet again to confirm (never twice)"),
+    RowStatus.ACCEPTED: N_("{n} ACCEPTED: run the same sheet again later to learn the final state"),
+    RowStatus.READY: N_("{n} READY: send them with bulkcancel run (without --dry-run)"),
+    RowStatus.ALREADY_CANCELLED: N_("{n} ALREADY_CANCELLED: nothing to do"),
 }
 
-WORDS: dict[str, dict[str, str]] = {
-    "Results": {"en": "Results", "nl": "Resultaten"},
-    "Summary": {"en": "Summary", "nl": "Samenvatting"},
-    "Retry": {"en": "Retry", "nl": "Opnieuw"},
-    "Status": {"en": "Status", "nl": "Status"},
-    "Rows": {"en": "Rows", "nl": "Rijen"},
-    "Total": {"en": "Total", "nl": "Totaal"},
-    "Against the performance score": {"en": "Against the performance score", "nl": "Telt mee voor de score"},
-    "Next steps": {"en": "Next steps", "nl": "Wat nu"},
-    "Nothing to do": {"en": "Nothing to do: every row ended well", "nl": "Niets te doen: elke rij is goed afgerond"},
-    "ReasonCode": {"en": "ReasonCode", "nl": "Redencode"},
-    "Cancellations sent": {"en": "Cancellations sent", "nl": "Verstuurde annuleringen"},
-    "Cancellations to send": {"en": "Cancellations to send", "nl": "Te versturen annuleringen"},
-    "Run": {"en": "Run", "nl": "Run"},
-    "Duration": {"en": "Duration", "nl": "Duur"},
-    "Retries": {"en": "Retries", "nl": "Herhaalde verzoeken"},
-    "Rate-limit waits": {"en": "Rate-limit waits", "nl": "Wachttijden door limiet"},
-    "Rate-limit answers": {"en": "Too many requests (HTTP 429)", "nl": "Te veel verzoeken (HTTP 429)"},
-    "Stopped early": {"en": "Stopped early", "nl": "Eerder gestopt"},
-    "Legend": {"en": "Legend", "nl": "Legenda"},
-    "Outcome": {"en": "Outcome per status", "nl": "Uitkomst per status"},
-    "yes": {"en": "yes", "nl": "ja"},
-    "no": {"en": "no", "nl": "nee"},
-    "seconds": {"en": "{n:.0f} s", "nl": "{n:.0f} s"},
-    "Validation (nothing sent)": {"en": "Validation (nothing sent)", "nl": "Controle (niets verstuurd)"},
-    "Dry run (nothing sent)": {"en": "Dry run (nothing sent)", "nl": "Proefrun (niets verstuurd)"},
-    "Plan (nothing sent)": {"en": "Plan (nothing sent)", "nl": "Plan (niets verstuurd)"},
-    "Run on": {"en": "Run on {where}", "nl": "Run op {where}"},
-    "Note": {"en": "Note", "nl": "Let op"},
-    "Result": {"en": "Result", "nl": "Resultaat"},
-    "Run id": {"en": "Run id", "nl": "Run-id"},
-    "Input file": {"en": "Input file", "nl": "Invoerbestand"},
-    "Environment": {"en": "Environment", "nl": "Omgeving"},
-    "Started": {"en": "Started", "nl": "Gestart"},
-    "Time zone": {"en": "Time zone", "nl": "Tijdzone"},
-    "Tool version": {"en": "Tool version", "nl": "Versie"},
-    "Dry run": {"en": "Dry run", "nl": "Proefrun"},
-    "Rebuilt from the journal": {"en": "Rebuilt from the journal", "nl": "Opnieuw opgebouwd uit het journaal"},
-    "No timestamp": {
-        "en": "the Retailer API v10 takes no timestamp: each row's DateTime was checked and is kept in this "
-        "result, but bol was not sent it",
-        "nl": "de Retailer API v10 neemt geen tijdstip aan: de DateTime van elke rij is gecontroleerd en staat in "
-        "dit resultaat, maar is niet naar bol gestuurd",
-    },
-    "No keys": {
-        "en": "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled "
-        "before (a real run skips those)",
-        "nl": "geen API-sleutels ingesteld: deze proefrun verstuurt niets en ziet niet welke artikelen met deze "
-        "sleutels al eerder geannuleerd zijn (een echte run slaat die over)",
-    },
-    "Over budget": {
-        "en": "{n} row(s) over today's budget of {budget} cancellations: run again tomorrow",
-        "nl": "{n} rij(en) boven het dagbudget van {budget} annuleringen: draai morgen opnieuw",
-    },
-    "Demo": {
-        "en": "Demo: ran against the embedded simulator; nothing reached bol.com "
-        "(choose --env test or --env production for real runs).",
-        "nl": "Demo: gedraaid tegen de ingebouwde simulator; er is niets naar bol.com gegaan "
-        "(kies --env test of --env production voor echte runs).",
-    },
+WORDS: dict[str, str] = {
+    "Results": N_("Results"),
+    "Summary": N_("Summary"),
+    "Retry": N_("Retry"),
+    "Status": N_("Status"),
+    "Rows": N_("Rows"),
+    "Total": N_("Total"),
+    "Against the performance score": N_("Against the performance score"),
+    "Next steps": N_("Next steps"),
+    "Nothing to do": N_("Nothing to do: every row ended well"),
+    "ReasonCode": N_("ReasonCode"),
+    "Cancellations sent": N_("Cancellations sent"),
+    "Cancellations to send": N_("Cancellations to send"),
+    "Run": N_("Run"),
+    "Duration": N_("Duration"),
+    "Retries": N_("Retries"),
+    "Rate-limit waits": N_("Rate-limit waits"),
+    "Rate-limit answers": N_("Too many requests (HTTP 429)"),
+    "Stopped early": N_("Stopped early"),
+    "Legend": N_("Legend"),
+    "Outcome": N_("Outcome per status"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "seconds": N_("{n:.0f} s"),
+    "Validation (nothing sent)": N_("Validation (nothing sent)"),
+    "Dry run (nothing sent)": N_("Dry run (nothing sent)"),
+    "Plan (nothing sent)": N_("Plan (nothing sent)"),
+    "Run on": N_("Run on {where}"),
+    "Note": N_("Note"),
+    "Result": N_("Result"),
+    "Run id": N_("Run id"),
+    "Input file": N_("Input file"),
+    "Environment": N_("Environment"),
+    "Started": N_("Started"),
+    "Time zone": N_("Time zone"),
+    "Tool version": N_("Tool version"),
+    "Dry run": N_("Dry run"),
+    "Rebuilt from the journal": N_("Rebuilt from the journal"),
+    "No timestamp": N_(
+        "the Retailer API v10 takes no timestamp: each row's DateTime was checked and is kept in this "
+        "result, but bol was not sent it"
+    ),
+    "No keys": N_(
+        "no API keys set: this dry run sends nothing and cannot see which items these keys cancelled before "
+        "(a real run skips those)"
+    ),
+    "Over budget": N_("{n} row(s) over today's budget of {budget} cancellations: run again tomorrow"),
+    "Demo": N_(
+        "Demo: ran against the embedded simulator; nothing reached bol.com (choose --env test or --env "
+        "production for real runs)."
+    ),
+}
+
+CREDENTIALS: dict[CredentialSource, str] = {
+    CredentialSource.ENVIRONMENT: N_("Credentials: from the environment variables"),
+    CredentialSource.KEYRING: N_("Credentials: from the keyring of this computer (bulkcancel login)"),
+    CredentialSource.DEMO: N_("Credentials: the simulator's demo values"),
 }
 
 
-def word(key: str, lang: str) -> str:
-    """A label in ``lang`` (English when there is no translation, or the key itself when unknown)."""
-    if key not in WORDS:
-        return key
-    return WORDS[key].get(lang) or WORDS[key]["en"]
+def credentials_from(source: CredentialSource, lang: str) -> str:
+    """Where the credentials came from, in ``lang`` (never the credentials)."""
+    return gettext(lang, CREDENTIALS[source])
+
+
+def word(key: str, lang: str, **named: object) -> str:
+    """The label ``key`` of ``WORDS`` in ``lang``, ``named`` filled in (a KeyError for a key that is not one)."""
+    return gettext(lang, WORDS[key], **named)
 
 
 def meaning(status: RowStatus, lang: str) -> str:
     """What a status means, in ``lang``."""
-    return MEANING[status].get(lang) or MEANING[status]["en"]
+    return gettext(lang, MEANING[status])
 
 
 def next_steps(counts: dict[RowStatus, int], lang: str) -> list[str]:
     """One line per status present that asks for something (or says there is nothing to do)."""
     lines = [
-        (NEXT_STEP[status].get(lang) or NEXT_STEP[status]["en"]).format(n=counts[status])
+        gettext(lang, NEXT_STEP[status], n=counts[status])
         for status in RowStatus
         if counts.get(status) and status in NEXT_STEP and status is not RowStatus.ALREADY_CANCELLED
     ]

@@ -24,8 +24,8 @@ EXTRA = (("OrderId", 14), ("EAN", 16), ("Title", 40), ("Quantity", 10), ("Fulfil
 def write_requests_sheet(path: Path, items: Sequence[OpenOrderItem]) -> None:
     """Write the customers' requests to ``path`` as a template sheet, one row per item."""
     book = build_template()
-    sheet = book["Cancellations"]
-    first_extra = len(COLUMNS) + 1
+    sheet = book.worksheets[0]  # the sheet to fill in
+    first_extra = len(COLUMNS) + 2  # after the Note column
     for offset, (name, width) in enumerate(EXTRA):
         cell = sheet.cell(row=1, column=first_extra + offset, value=name)
         cell.font = Font(bold=True)

@@ -1,4 +1,4 @@
-"""The input template: the columns bulkcancel reads, a dropdown of the 12 codes, instructions."""
+"""The input template: the columns bulkcancel reads, a dropdown of the 12 codes, instructions, in one language."""
 
 from __future__ import annotations
 
@@ -9,49 +9,39 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Language, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
-from bulkcancel.reasons import MEANINGS, MEANINGS_NL, ReasonCode
+from bulkcancel.reasons import ReasonCode
 
 TEMPLATE_ROWS = 2000
-COLUMNS = (("OrderItemId", 16), ("ReasonCode", 26), ("DateTime", 20), ("Note", 40))
+# bol's own names for the three columns bulkcancel reads, in every language (the reader knows
+# them, and the row messages use them); the fourth is the person's own.
+COLUMNS = (("OrderItemId", 16), ("ReasonCode", 26), ("DateTime", 20))
+NOTE_WIDTH = 40
 
 
-_STEPS_EN = (
-    "OrderItemId: the order item's id from bol (digits only; the column is formatted as Text).",
-    "ReasonCode: one of the codes below (pick from the dropdown).",
-    "DateTime: when it was cancelled, e.g. 28-11-2026 14:30; empty means the time of the run.",
-    "Note: anything you like; extra columns are kept in the result workbook.",
-    "Check the sheet without sending anything: bulkcancel validate <file>",
-)
-_STEPS_NL = (
-    "OrderItemId: het orderregelnummer van bol (alleen cijfers; de kolom staat op Tekst).",
-    "ReasonCode: een van de codes hieronder (kies uit de lijst).",
-    "DateTime: wanneer het is geannuleerd, bijv. 28-11-2026 14:30; leeg is het moment van de run.",
-    "Note: wat je wilt; extra kolommen komen terug in het resultaat.",
-    "Controleer het bestand zonder iets te versturen: bulkcancel validate <bestand>",
-)
-_HEADINGS_EN = ("ReasonCode", "Meaning", "Counts against performance score")
-_HEADINGS_NL = ("ReasonCode", "Betekenis", "Telt mee voor de prestatiescore")
-_YES_NO_EN = (
-    "yes",
-    "no, when the customer asked and it is confirmed by the promised delivery date; "
-    "yes when the customer did not ask, or after that date",
-)
-_YES_NO_NL = (
-    "ja",
-    "nee, als de klant erom vroeg en het uiterlijk op de beloofde leverdatum bevestigd wordt; "
-    "ja als de klant er niet om vroeg, of na die datum",
-)
+def _steps(lang: str) -> list[str]:
+    return [
+        gettext(lang, "OrderItemId: the order item's id from bol (digits only; the column is formatted as Text)."),
+        gettext(lang, "ReasonCode: one of the codes below (pick from the dropdown)."),
+        gettext(lang, "DateTime: when it was cancelled, e.g. 28-11-2026 14:30; empty means the time of the run."),
+        gettext(lang, "{note}: anything you like; extra columns are kept in the result workbook.", note=_note(lang)),
+        gettext(lang, "Check the sheet without sending anything: bulkcancel validate <file>"),
+    ]
 
 
-def build_template() -> Workbook:
-    """The template workbook (sheets Cancellations and Instructions)."""
+def _note(lang: str) -> str:
+    return pgettext(lang, "column", "Note")
+
+
+def build_template(lang: str = Language.EN) -> Workbook:
+    """The template workbook in ``lang`` (a sheet to fill in, and one of instructions)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Cancellations"
+    sheet.title = gettext(lang, "Cancellations")
     bold = Font(bold=True)
-    for col, (name, width) in enumerate(COLUMNS, start=1):
+    for col, (name, width) in enumerate((*COLUMNS, (_note(lang), NOTE_WIDTH)), start=1):
         cell = sheet.cell(row=1, column=col, value=name)
         cell.font = bold
         sheet.column_dimensions[cell.column_letter].width = width
@@ -63,40 +53,41 @@ def build_template() -> Workbook:
         formula1='"' + ",".join(c.value for c in ReasonCode) + '"',
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Unknown reason code",
-        error="Choose one of bol's 12 reason codes (see Instructions).",
+        errorTitle=gettext(lang, "Unknown reason code"),
+        error=gettext(lang, "Choose one of bol's 12 reason codes (see {sheet}).", sheet=gettext(lang, "Instructions")),
     )
     codes.add(f"B2:B{TEMPLATE_ROWS + 1}")
     sheet.add_data_validation(codes)
 
-    guide = book.create_sheet("Instructions")
+    guide = book.create_sheet(gettext(lang, "Instructions"))
     for letter, size in zip("ABC", (26, 60, 34), strict=True):
         guide.column_dimensions[letter].width = size
-    for title, lines, headings, meanings, yes_no in (
-        ("How to fill in the Cancellations sheet", _STEPS_EN, _HEADINGS_EN, MEANINGS, _YES_NO_EN),
-        ("Zo vul je het tabblad Cancellations in", _STEPS_NL, _HEADINGS_NL, MEANINGS_NL, _YES_NO_NL),
-    ):
-        guide.append([title])
-        guide.cell(row=guide.max_row, column=1).font = bold
-        for line in lines:
-            guide.append([line])
-        guide.append([])
-        guide.append(list(headings))
-        for cell in guide[guide.max_row]:
-            cell.font = bold
-        for code in ReasonCode:
-            guide.append([code.value, meanings[code], yes_no[1] if code is ReasonCode.REQUESTED_BY_CUSTOMER else yes_no[0]])
-        guide.append([])
+    guide.append([gettext(lang, "How to fill in the {sheet} sheet", sheet=sheet.title)])
+    guide.cell(row=guide.max_row, column=1).font = bold
+    for line in _steps(lang):
+        guide.append([line])
+    guide.append([])
+    guide.append(["ReasonCode", gettext(lang, "Meaning"), gettext(lang, "Counts against performance score")])
+    for cell in guide[guide.max_row]:
+        cell.font = bold
+    yes = gettext(lang, "yes")
+    no = gettext(
+        lang,
+        "no, when the customer asked and it is confirmed by the promised delivery date; "
+        "yes when the customer did not ask, or after that date",
+    )
+    for code in ReasonCode:
+        guide.append([code.value, code.meaning(lang), no if code is ReasonCode.REQUESTED_BY_CUSTOMER else yes])
     return book
 
 
-def write_template(path: Path, force: bool = False) -> None:
-    """Write the template to ``path`` (atomically); never over an existing file unless ``force``."""
+def write_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
+    """Write the template in ``lang`` to ``path`` (atomically); never over an existing file unless ``force``."""
     if path.suffix.lower() != ".xlsx":
         raise OutputError(f"{path}: the template is an Excel workbook; give a name ending in .xlsx")
     if path.exists() and not force:
         raise OutputError(
             f"{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force"
         )
-    book = build_template()
+    book = build_template(lang)
     write_atomically(path, lambda tmp: book.save(tmp))

@@ -103,7 +103,7 @@ def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Style
     lines += [([reason, count], NORMAL) for reason, count in sorted(summary.reasons.items())]
     lines += [([], NORMAL), ([word("Run", lang), ""], NORMAL)]
     if summary.duration is not None:
-        lines.append(([word("Duration", lang), word("seconds", lang).format(n=summary.duration)], NORMAL))
+        lines.append(([word("Duration", lang), word("seconds", lang, n=summary.duration)], NORMAL))
     if not summary.dry_run:
         lines.append(([word("Retries", lang), summary.retries], NORMAL))
         lines.append(([word("Rate-limit waits", lang), summary.rate_limit_waits], NORMAL))

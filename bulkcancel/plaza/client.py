@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from bulkcancel.backend import ApiError, OrdersReply, Reply, StatusesReply
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
@@ -140,10 +140,21 @@ class PlazaClient:
         the server is there and takes the keys (it costs from the generous status budget)."""
         return self._reply(await self._request("GET", STATUS_PATH.format(id="0")))
 
+    orders_page_size = 25
+    lists_delivery_dates = True  # the list carries LatestDeliveryDate
+
     async def open_orders(self, page: int = 1, fulfilment_method: str = "FBR") -> OrdersReply:
         """GET one page (25 orders) of open orders in the v2.1 format."""
         params = {"page": str(page), "fulfilment-method": fulfilment_method}
-        answer = await self._request("GET", ORDERS_PATH, accept=ORDERS_V21, params=params)
+        return self._orders(await self._request("GET", ORDERS_PATH, accept=ORDERS_V21, params=params))
+
+    async def order_detail(self, order_id: str) -> OrdersReply:
+        """GET one open order (``/services/rest/orders/v2/{orderId}``): its items as the list shows them."""
+        path = f"{ORDERS_PATH}/{quote(order_id, safe='')}"
+        return self._orders(await self._request("GET", path, accept=ORDERS_V21))
+
+    @staticmethod
+    def _orders(answer: Answer) -> OrdersReply:
         status, body = answer.status, answer.body
         if status != 200:
             return OrdersReply(status, error=parse_error(status, body))

@@ -7,7 +7,7 @@ a ``ns1:`` prefix, a default namespace or none at all all read the same.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -116,6 +116,15 @@ def _int(text: str | None) -> int:
         return 0
 
 
+def _date(text: str | None) -> date | None:
+    """An ``xs:date`` with or without its zone (``2017-02-10+01:00``): the calendar day."""
+    raw = (text or "").strip()
+    try:
+        return date.fromisoformat(raw[:10]) if raw else None
+    except ValueError:
+        raise XMLRejected(f"LatestDeliveryDate {raw!r} is not a date", raw.encode()) from None
+
+
 def parse_orders(body: bytes) -> list[OpenOrderItem]:
     """Flatten an orders v2.1 ``Orders`` document into its order items."""
     root = parse_xml(body)
@@ -135,8 +144,9 @@ def parse_orders(body: bytes) -> list[OpenOrderItem]:
                         title=texts.get("Title", ""),
                         quantity=_int(texts.get("Quantity")),
                         cancel_request=texts.get("CancelRequest", "").lower() == "true",
-                        fulfilment_method=texts.get("FulfilmentMethod") or "FBR",
+                        fulfilment_method=(texts.get("FulfilmentMethod") or "FBR").upper(),
                         date_time_customer=about.get("DateTimeCustomer", ""),
+                        latest_delivery_date=_date(texts.get("LatestDeliveryDate")),
                     )
                 )
     return items

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
@@ -31,7 +32,7 @@ def resolve_target(env: Environment | None, base_url: str | None) -> Target:
     raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
 
 
-def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
+def load_keys(target: Target, environ: Mapping[str, str] | None = None) -> ApiKeys:
     """Keys from BOL_PUBLIC_KEY / BOL_PRIVATE_KEY; the demo falls back to bol's sample keys."""
     if target.in_process:
         return ApiKeys(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY)
@@ -47,5 +48,5 @@ def load_keys(target: Target, environ: dict[str, str] | None = None) -> ApiKeys:
     )
     raise CredentialsError(
         f"{missing} not set: export your Plaza API keys for the {target.name} environment "
-        "(the keys are read from the environment only, never from the command line)"
+        "(or store them once with `bulkcancel login --api plaza`; never on the command line)"
     )

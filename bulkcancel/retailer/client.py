@@ -19,10 +19,9 @@ import asyncio
 import base64
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
@@ -36,6 +35,7 @@ from bulkcancel.retailer.documents import (
     build_status_query,
     is_expired_token,
     parse_bulk_statuses,
+    parse_order,
     parse_orders,
     parse_problem,
     parse_process_status,
@@ -55,6 +55,7 @@ CANCEL_PATH = "/retailer/orders/cancellation"
 STATUS_PATH = "/shared/process-status/{id}"
 BULK_STATUS_PATH = "/shared/process-status"
 ORDERS_PATH = "/retailer/orders"
+ORDER_PATH = "/retailer/orders/{id}"
 READ_ATTEMPTS = 4  # a read-only call waits out this many 429s before it gives the 429 back
 PROBE_ID = "0"  # no process has it: a 404 means the server is there and takes the token
 
@@ -74,6 +75,8 @@ class RetailerClient:
 
     status_batch = 1000  # POST /shared/process-status takes up to 1,000 ids
     fulfilment_methods = ("ALL",)
+    orders_page_size = 50
+    lists_delivery_dates = False  # the list has no dates: the order's detail has them
     takes_timestamp = False  # v10's CancellationRequest has no timestamp
 
     def __init__(
@@ -92,7 +95,8 @@ class RetailerClient:
         self._exchange = exchange or AiohttpExchange(max_connections, MAX_JSON_BYTES, Timeouts.of(timeout))
         self._sleep = sleep
         self.tokens = TokenHolder(self._fetch_token, clock)
-        self.pacers: defaultdict[str, Pacer] = defaultdict(lambda: Pacer(clock, sleep))
+        self._clock = clock
+        self.pacers: dict[str, Pacer] = {}  # one per endpoint (resource group)
         self.rate_limited = 0  # 429 answers seen (all endpoints)
 
     def __repr__(self) -> str:
@@ -158,7 +162,7 @@ class RetailerClient:
         """One request with the shared token, paced by its endpoint; an expired token is renewed once."""
         token = await self.tokens.get()
         url = self._url(path, params)
-        pacer = self.pacers[endpoint]
+        pacer = self.pacers.get(endpoint) or self.pacers.setdefault(endpoint, Pacer(self._clock, self._sleep, endpoint))
         for attempt in (1, 2):
             headers = {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE}
             if body is not None:
@@ -253,6 +257,20 @@ class RetailerClient:
             return OrdersReply(answer.status, error=parse_problem(answer.status, answer.body))
         try:
             return OrdersReply(200, items=tuple(parse_orders(answer.body)))
+        except UnreadableAnswer as exc:
+            return OrdersReply(200, error=ApiError(200, None, f"unreadable reply: {exc}"))
+
+    async def order_detail(self, order_id: str) -> OrdersReply:
+        """GET one order (its own budget, apart from the list's): every item with dates, title and
+        distribution party; a 404 is an ``error``."""
+        try:
+            answer = await self._read("order", "GET", ORDER_PATH.format(id=quote(order_id, safe="")))
+        except TokenRefused as exc:
+            return OrdersReply(401, error=ApiError(401, "token", str(exc)))
+        if answer.status != 200:
+            return OrdersReply(answer.status, error=parse_problem(answer.status, answer.body))
+        try:
+            return OrdersReply(200, items=tuple(parse_order(answer.body)))
         except UnreadableAnswer as exc:
             return OrdersReply(200, error=ApiError(200, None, f"unreadable reply: {exc}"))
 

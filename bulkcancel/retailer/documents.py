@@ -1,7 +1,7 @@
 """Retailer API v10 JSON in and out: the cancellation body, ProcessStatus, Problem, orders, tokens.
 
-Every field bol sends is read as optional (shared/reference/retailer-api-v10.md, 1.4 and
-1.9: live answers leave out ``links``, ``entityId`` and ``violations`` the spec requires),
+Every field bol sends is read as optional (docs/bol-apis.md, "Following a cancellation":
+live answers leave out ``links``, ``entityId`` and ``violations`` the spec requires),
 ids stay strings (``processStatusId`` is UUID-like since May 2026, and the spec's own
 example is not a valid UUID), and a body that is not JSON (an HTML 500 from a proxy) is an
 error with its status line, never an exception.
@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from http import HTTPStatus
 from typing import Any
 
-from bulkcancel.backend import ApiError, Link, OpenOrderItem, ProcessState, ProcessStatus
+from bulkcancel.backend import ApiError, DistributionParty, Link, OpenOrderItem, ProcessState, ProcessStatus
 from bulkcancel.reasons import ReasonCode
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
@@ -142,30 +143,83 @@ def is_expired_token(error: ApiError) -> bool:
     return error.http_status == 401 and (("expired" in text and "jwt" in text) or "token expired" in text)
 
 
+def _count(data: Mapping[str, Any], key: str) -> int:
+    value = data.get(key)
+    try:
+        return max(int(value), 0) if value is not None else 0
+    except (TypeError, ValueError):
+        raise UnreadableAnswer(f"{key} {value!r} is not a whole number") from None
+
+
+def _date(data: Mapping[str, Any], key: str) -> date | None:
+    """An optional ``format: date`` field (``2017-02-10``); a date-time's own day is taken too."""
+    text = _text(data, key).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise UnreadableAnswer(f"{key} {text!r} is not a date") from None
+
+
+def _party(data: Mapping[str, Any]) -> DistributionParty | None:
+    text = _text(data, "distributionParty").upper()
+    try:
+        return DistributionParty(text) if text else None
+    except ValueError:
+        raise UnreadableAnswer(f"distributionParty {text!r} is neither RETAILER nor BOL") from None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def order_item_of(order: Mapping[str, Any], item: Mapping[str, Any]) -> OpenOrderItem:
+    """One item of a ``ReducedOrder`` (the list: flat ``fulfilmentMethod``, no dates) or of an
+    ``Order`` (the detail: ``fulfilment {method, distributionParty, ...Date}``, ``product``)."""
+    fulfilment = _mapping(item.get("fulfilment"))
+    product = _mapping(item.get("product"))
+    method = _text(item, "fulfilmentMethod") or _text(fulfilment, "method")
+    return OpenOrderItem(
+        order_id=_text(order, "orderId"),
+        order_item_id=_text(item, "orderItemId"),
+        ean=_text(item, "ean") or _text(product, "ean"),
+        title=_text(product, "title"),
+        quantity=_count(item, "quantity"),
+        cancel_request=bool(item.get("cancellationRequest")),
+        fulfilment_method=(method or "FBR").upper(),
+        date_time_customer=_text(order, "orderPlacedDateTime"),
+        quantity_shipped=_count(item, "quantityShipped"),
+        quantity_cancelled=_count(item, "quantityCancelled"),
+        latest_delivery_date=_date(fulfilment, "latestDeliveryDate"),
+        exact_delivery_date=_date(fulfilment, "exactDeliveryDate"),
+        expiry_date=_date(fulfilment, "expiryDate"),
+        distribution_party=_party(fulfilment),
+    )
+
+
+def _items_of(order: Any) -> list[OpenOrderItem]:
+    if not isinstance(order, dict):
+        return []
+    return [
+        order_item_of(order, item)
+        for item in order.get("orderItems") or ()
+        if isinstance(item, dict) and _text(item, "orderItemId")
+    ]
+
+
 def parse_orders(body: bytes) -> list[OpenOrderItem]:
     """One page of ``GET /retailer/orders``; ``{}`` (bol's answer past the last page) is no items."""
     data = _object(body)
-    items: list[OpenOrderItem] = []
-    for order in data.get("orders") or ():
-        if not isinstance(order, dict):
-            continue
-        for item in order.get("orderItems") or ():
-            if not isinstance(item, dict) or not _text(item, "orderItemId"):
-                continue
-            method = _text(item, "fulfilmentMethod") or _text(item.get("fulfilment") or {}, "method")
-            items.append(
-                OpenOrderItem(
-                    order_id=_text(order, "orderId"),
-                    order_item_id=_text(item, "orderItemId"),
-                    ean=_text(item, "ean"),
-                    title=_text(item.get("product") or {}, "title"),
-                    quantity=int(item.get("quantity") or 0),
-                    cancel_request=bool(item.get("cancellationRequest")),
-                    fulfilment_method=method or "FBR",
-                    date_time_customer=_text(order, "orderPlacedDateTime"),
-                )
-            )
-    return items
+    return [item for order in data.get("orders") or () for item in _items_of(order)]
+
+
+def parse_order(body: bytes) -> list[OpenOrderItem]:
+    """``GET /retailer/orders/{order-id}``: every item of the order, with its dates and title."""
+    data = _object(body)
+    if not _text(data, "orderId"):
+        raise UnreadableAnswer("an order without orderId")
+    return _items_of(data)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -79,13 +80,13 @@ def resolve_target(env: Environment | None, base_url: str | None, login_url: str
     raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
 
 
-def has_credentials(environ: dict[str, str] | os._Environ[str] | None = None) -> bool:
+def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
     """Whether BOL_CLIENT_ID or BOL_CLIENT_SECRET is set (``--api`` is chosen from it)."""
     env = os.environ if environ is None else environ
     return bool(env.get("BOL_CLIENT_ID", "").strip() or env.get("BOL_CLIENT_SECRET", "").strip())
 
 
-def load_credentials(target: Target, environ: dict[str, str] | None = None) -> ClientCredentials:
+def load_credentials(target: Target, environ: Mapping[str, str] | None = None) -> ClientCredentials:
     """BOL_CLIENT_ID / BOL_CLIENT_SECRET; the simulator's client for the demo and a bare loopback URL."""
     if target.in_process:
         return ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
@@ -101,5 +102,5 @@ def load_credentials(target: Target, environ: dict[str, str] | None = None) -> C
     )
     raise CredentialsError(
         f"{missing} not set: export the client id and secret of your bol Retailer API account "
-        "(seller dashboard: Settings > API settings); they are read from the environment only"
+        "(seller dashboard: Settings > API settings), or store them once with `bulkcancel login --api retailer`"
     )

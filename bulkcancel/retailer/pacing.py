@@ -1,24 +1,36 @@
 """Pace each endpoint from bol's rate-limit headers, before bol has to answer 429.
 
 Every Retailer API answer carries ``x-ratelimit-limit``, ``x-ratelimit-remaining`` and
-``x-ratelimit-reset`` (seconds until the budget is whole again; shared/reference/
-retailer-api-v10.md, 1.8). The limits differ per resource group and the one for
-cancellations is not published, so nothing is assumed: a ``Pacer`` per endpoint lets one
-request out until the first answer tells the budget, then lets out as many as remain,
-counting its own requests in flight, and holds the rest until the reset (answers without
-the headers, such as a 401 or a proxy's error page, change nothing). A 429 empties
-the budget until its ``Retry-After`` (or the reset, or a second when neither is given).
-All requests of an endpoint share one pacer, whichever worker sends them.
+``x-ratelimit-reset`` (seconds until the budget is whole again; docs/bol-apis.md, "Rate
+limits"). The limits differ per resource group and the one for cancellations is not
+published, so nothing is assumed: a ``Pacer`` per endpoint lets one request out until the
+first answer tells the budget, then as many as remain.
+
+The budget refills while requests go out, so the **newest answer is the truth**: its
+``remaining``, less the requests let out after that request, is what is left now. Newest
+means the request sent last, not the answer that arrived last: an answer overtaken by the
+answer of a later request is stale and tells nothing. (Keeping the lowest remaining ever
+told, or the latest reset, would stall a budget that refills as fast as it is spent.)
+
+When nothing is left, requests wait for an answer still in flight (it tells the refilled
+budget) or, with none in flight, until the reset, when the budget is whole again. A 429
+holds every request of the endpoint until its ``Retry-After`` (or the reset, or a second
+when neither is given); then one request goes alone, and its answer tells the budget
+again. Answers without the headers (a 401, a proxy's error page) change nothing. All
+requests of an endpoint share one pacer, whichever worker sends them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 
 Sleep = Callable[[float], Awaitable[None]]
 NO_HINT_WAIT = 1.0  # a 429 without Retry-After or reset: wait this long
+
+log = logging.getLogger("bulkcancel.retailer")
 
 
 def _number(headers: Mapping[str, str], name: str) -> float | None:
@@ -29,52 +41,88 @@ def _number(headers: Mapping[str, str], name: str) -> float | None:
 
 
 class Pacer:
-    """The budget of one endpoint as the last answers told it."""
+    """The budget of one endpoint as the newest answer told it."""
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
-        self._clock, self._sleep = clock, sleep
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep, name: str = ""
+    ) -> None:
+        self._clock, self._sleep, self.name = clock, sleep, name
         self.limit: int | None = None
-        self._remaining: float | None = None  # None: not told yet
-        self._reset_at = 0.0
+        self._sent = 0  # requests let out so far; each gets the next number (its ticket)
+        self._told: tuple[int, float] | None = None  # (ticket, remaining) of the newest answer; None: unknown
+        self._reset_at = 0.0  # when the budget is whole again, as the newest answer said
+        self._hold_until = 0.0  # a 429: nothing goes out before this
+        self._stale_up_to = 0  # answers to requests up to this ticket tell nothing new (a reset or a 429 came)
         self._in_flight = 0
-        self._generation = 0  # a new budget (after a reset) ignores answers to requests sent before it
         self._changed = asyncio.Event()
         self.waits = 0  # how often a request waited for the budget
 
+    @property
+    def remaining(self) -> float | None:
+        """What is left now: the newest answer's remaining less the requests sent after it."""
+        if self._told is None:
+            return None
+        ticket, remaining = self._told
+        return remaining - (self._sent - ticket)
+
     async def acquire(self) -> int:
-        """Wait until the budget allows one more request; returns the generation to hand to ``settle``."""
+        """Wait until the budget allows one more request; returns its ticket, for ``settle``."""
         waited = False
         while True:
             now = self._clock()
-            if self._remaining is None:
+            left = self.remaining
+            if now < self._hold_until:
+                wait = self._hold_until - now
+            elif left is None:
                 if self._in_flight == 0:
-                    break  # the first request of an endpoint goes alone: its answer tells the budget
-                await self._wait_for_change()
-            elif self._remaining >= 1:
-                self._remaining -= 1
+                    break  # the first request (or the first after a 429) goes alone: its answer tells the budget
+                wait = None
+            elif left >= 1:
                 break
             elif now >= self._reset_at:
-                # The budget is whole again. Until its first answer says when the next reset is,
-                # assume a second (bol's shortest window): one refill per reset, not one per waiter.
-                self._generation += 1
-                self._remaining = float(self.limit or 1)
+                # Whole again. Answers to requests sent before now are stale; until one sent after
+                # it says when the next reset is, assume a second (bol's shortest window).
+                self._told = (self._sent, float(self.limit or 1))
+                self._stale_up_to = self._sent
                 self._reset_at = now + NO_HINT_WAIT
                 continue
             else:
-                waited = True
-                await self._sleep(self._reset_at - now)
+                wait = self._reset_at - now
+            if not waited:
+                log.debug(
+                    "%s: waiting for the rate-limit budget (%s)",
+                    self.name or "endpoint",
+                    "an answer in flight" if wait is None else f"{wait:.2f} s",
+                )
+            waited = True
+            await self._wait_for_change(wait)
         self.waits += waited
         self._in_flight += 1
-        return self._generation
+        self._sent += 1
+        return self._sent
 
-    async def _wait_for_change(self) -> None:
+    async def _wait_for_change(self, at_most: float | None) -> None:
+        """Until an answer comes in (with requests in flight) or ``at_most`` seconds have passed."""
+        if not self._in_flight:
+            if at_most is not None:
+                await self._sleep(at_most)
+            return
         self._changed.clear()
-        await self._changed.wait()
+        if at_most is None:
+            await self._changed.wait()
+            return
+        changed = asyncio.ensure_future(self._changed.wait())
+        slept = asyncio.ensure_future(self._sleep(at_most))
+        try:
+            await asyncio.wait((changed, slept), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            changed.cancel()
+            slept.cancel()
 
     def settle(
-        self, generation: int, headers: Mapping[str, str] | None, http_status: int, retry_after: float | None
+        self, ticket: int, headers: Mapping[str, str] | None, http_status: int, retry_after: float | None
     ) -> None:
-        """An answer (``headers`` None: none came) to a request ``acquire`` let out in ``generation``."""
+        """An answer (``headers`` None: none came) to the request ``acquire`` gave ``ticket``."""
         self._in_flight -= 1
         now = self._clock()
         limit = _number(headers or {}, "x-ratelimit-limit")
@@ -84,17 +132,14 @@ class Pacer:
             self.limit = int(limit)
         if http_status == 429:
             wait = retry_after if retry_after is not None else reset if reset is not None else NO_HINT_WAIT
-            self._remaining = 0.0
-            self._reset_at = max(self._reset_at, now + wait)
-            self._generation += 1
-        elif remaining is not None and reset is not None:
-            if self._remaining is None:
-                self._remaining = max(remaining - self._in_flight, 0.0)
-                self._reset_at = now + reset
-            elif generation == self._generation:
-                # Answers overtake each other: the lowest remaining and the latest reset are the truth.
-                self._remaining = min(self._remaining, max(remaining - self._in_flight, 0.0))
-                self._reset_at = max(self._reset_at, now + reset)
-        # An answer without the headers (a 401, a proxy's 5xx) tells nothing: until one does,
-        # requests of this endpoint keep going one at a time.
+            self._hold_until = max(self._hold_until, now + wait)
+            self._told = None  # after the wait, one request learns the budget again
+            self._stale_up_to = self._sent  # answers to requests already out tell nothing new
+        elif remaining is not None and reset is not None and ticket > self._newest():
+            self._told = (ticket, max(remaining, 0.0))
+            self._reset_at = now + max(reset, 0.0)
         self._changed.set()
+
+    def _newest(self) -> int:
+        """The ticket of the newest request whose answer is the truth (or that a reset or 429 outdated)."""
+        return max(self._told[0] if self._told is not None else 0, self._stale_up_to)

@@ -1,7 +1,7 @@
 """One access token for every concurrent request, refreshed by one request at a time.
 
 bol blocks the IP address of a client that fetches a token per request
-(shared/reference/retailer-api-v10.md, 1.2). So all workers share one ``TokenHolder``:
+(docs/bol-apis.md, "Tokens"). So all workers share one ``TokenHolder``:
 ``get`` hands out the current token, and when less than a margin of its lifetime is left
 (a fifth of ``expires_in``, at most 60 s: 599 s tokens refresh at 539 s, 3 s tokens at
 2.4 s) the first caller refreshes it under a lock while the others wait for that one

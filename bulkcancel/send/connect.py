@@ -1,21 +1,29 @@
 """Open the API backend for a run: which API, where, with which credentials.
 
-``--api`` picks Plaza v2 or the Retailer API v10; without it the credentials in the
-environment decide (Retailer API when only BOL_CLIENT_ID/BOL_CLIENT_SECRET are set, Plaza
-when only Plaza keys are, an error when both are), and the demo stays Plaza. The demo runs
-the API's simulator in-process over ASGI (no socket, nothing reaches bol).
+``--api`` picks Plaza v2 or the Retailer API v10; without it the credentials decide
+(Retailer API when only BOL_CLIENT_ID/BOL_CLIENT_SECRET are set, Plaza when only Plaza keys
+are, an error when both are; with neither in the environment, the same rule over what
+``bulkcancel login`` stored in the keyring), and the demo stays Plaza. The demo runs the
+API's simulator in-process over ASGI (no socket, nothing reaches bol).
+
+Credentials come from the environment when it holds the API's variables (the environment
+wins), else from the keyring, else (the demo, a ``bulkcancel simulate`` on loopback) the
+simulator's published demo values; ``CredentialSource`` says which, for the page and the
+command line to show (never the credentials themselves).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import httpx
 
 from bulkcancel.backend import CancellationBackend
-from bulkcancel.environments import Environment
+from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.plaza import environments as plaza_env
 from bulkcancel.plaza.client import PlazaClient
@@ -25,10 +33,19 @@ from bulkcancel.retailer.client import RetailerClient
 from bulkcancel.retailer.documents import MAX_JSON_BYTES
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.safexml import MAX_XML_BYTES
-from bulkcancel.targets import Api, Target
+from bulkcancel.send import keystore
+from bulkcancel.targets import Api, Target, is_loopback
 from bulkcancel.transport import Exchange, HttpxExchange, Timeouts
 
 Credentials = ApiKeys | ClientCredentials
+
+
+@dataclass(frozen=True)
+class FoundCredentials:
+    """Credentials and where they came from."""
+
+    credentials: Credentials
+    source: CredentialSource
 
 
 def demo_scenario_path() -> Path:
@@ -36,7 +53,7 @@ def demo_scenario_path() -> Path:
     return Path(str(resources.files("bulkcancel.simulator").joinpath("demo-scenario.json")))
 
 
-def _plaza_keys_set(environ: dict[str, str] | os._Environ[str]) -> bool:
+def _plaza_keys_set(environ: Mapping[str, str]) -> bool:
     return bool(environ.get("BOL_PUBLIC_KEY", "").strip() or environ.get("BOL_PRIVATE_KEY", "").strip())
 
 
@@ -44,7 +61,7 @@ def choose_api(
     api: Api | None,
     env: Environment | None,
     base_url: str | None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Api:
     """The API a run speaks: ``--api``, else the one whose credentials are set (the demo: Plaza)."""
     if api is not None:
@@ -58,7 +75,24 @@ def choose_api(
             "both Retailer API credentials (BOL_CLIENT_ID/BOL_CLIENT_SECRET) and Plaza keys "
             "(BOL_PUBLIC_KEY/BOL_PRIVATE_KEY) are set: choose one with --api retailer or --api plaza"
         )
+    if not (retailer or plaza) and _keyring_applies(env, base_url):
+        retailer, plaza = (keystore.stored(api) is not None for api in (Api.RETAILER, Api.PLAZA))
+        if retailer and plaza:
+            raise ConfigError(
+                "the keyring holds credentials for both the Retailer API and Plaza (bulkcancel login): "
+                "choose one with --api retailer or --api plaza"
+            )
     return Api.RETAILER if retailer else Api.PLAZA
+
+
+def _keyring_applies(env: Environment | None, base_url: str | None) -> bool:
+    """Whether the keyring's credentials may be used: not for a bare ``--base-url`` on loopback (a
+    ``bulkcancel simulate``, which gets the demo values; ``--env test`` with it says otherwise)."""
+    if env not in (None, Environment.CUSTOM) or not base_url:
+        return True
+    from urllib.parse import urlsplit
+
+    return not is_loopback(urlsplit(base_url).hostname or "")
 
 
 def resolve(
@@ -66,7 +100,7 @@ def resolve(
     env: Environment | None,
     base_url: str | None,
     login_url: str | None = None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Target:
     """The target of a run."""
     chosen = choose_api(api, env, base_url, environ)
@@ -77,11 +111,38 @@ def resolve(
     return plaza_env.resolve_target(env, base_url)
 
 
-def load_credentials(target: Target, environ: dict[str, str] | None = None) -> Credentials:
-    """The credentials for ``target`` from the environment (a CredentialsError names what is missing)."""
+def in_environment(api: Api, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment holds any of ``api``'s variables (then they are what a run uses)."""
+    environ = os.environ if environ is None else environ
+    return retailer_env.has_credentials(environ) if api is Api.RETAILER else _plaza_keys_set(environ)
+
+
+def find_credentials(target: Target, environ: Mapping[str, str] | None = None) -> FoundCredentials:
+    """The credentials for ``target`` and their source: environment, else keyring, else the demo's.
+
+    A CredentialsError names what is missing and both ways to provide it (the last step reaches
+    the demo values only for a custom URL: a ``bulkcancel simulate``)."""
+    values = os.environ if environ is None else environ
+    if target.in_process:
+        return FoundCredentials(_from_environment(target, {}), CredentialSource.DEMO)
+    if in_environment(target.api, values):
+        return FoundCredentials(_from_environment(target, values), CredentialSource.ENVIRONMENT)
+    if _keyring_applies(target.name, target.base_url):
+        kept = keystore.stored(target.api)
+        if kept is not None:
+            return FoundCredentials(kept, CredentialSource.KEYRING)
+    return FoundCredentials(_from_environment(target, values), CredentialSource.DEMO)
+
+
+def _from_environment(target: Target, environ: Mapping[str, str]) -> Credentials:
     if target.api is Api.RETAILER:
         return retailer_env.load_credentials(target, environ)
     return plaza_env.load_keys(target, environ)
+
+
+def load_credentials(target: Target, environ: Mapping[str, str] | None = None) -> Credentials:
+    """The credentials for ``target`` (see ``find_credentials``)."""
+    return find_credentials(target, environ).credentials
 
 
 def _demo_exchange(api: Api, scenario: Path | None, timeout: float) -> Exchange:

@@ -1,8 +1,9 @@
 """When to try a request again, and how long to wait: a pure policy.
 
 Backoff is exponential with full jitter, ``U(0, min(max_delay, base_delay * 2**(n-1)))`` for
-the n-th retry, under a cap on attempts and an overall deadline per row (the formula AWS and
-Google use; see shared/reference/reliability.md). Written here rather than taken from
+the n-th retry, under a cap on attempts and an overall deadline per row ("Full Jitter" in
+https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/, as botocore's
+standard retries and Google's python-api-core ``Retry`` do it). Written here rather than taken from
 stamina or tenacity because the sender must see each decision (to journal it, to stop the
 whole run on a rate limit, to resolve an in-doubt send) and tests inject the random source.
 """

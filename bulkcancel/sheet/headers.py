@@ -94,6 +94,7 @@ DUTCH_WORDS = {
     "datumtijd",
     "tijdstip",
     "annuleringsdatum",
+    "opmerking",  # the Dutch template's own column
 }
 
 

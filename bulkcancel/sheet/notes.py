@@ -1,35 +1,19 @@
-"""What reading a sheet tells the person, in English and Dutch.
+"""What reading a sheet tells the person, in their language (through ``bulkcancel.i18n``).
 
-A note is a ``texts.Localized`` (its English text, remembering key and values); the
+A note is an ``i18n.Localized`` (its English text, remembering key and values); the
 pipeline shows it in the sheet's language once the column names have told it.
 """
 
 from __future__ import annotations
 
-from bulkcancel.texts import Localized
+from bulkcancel.i18n import N_, Localized
 
-_TEXTS: dict[str, dict[str, str]] = {
-    "quoted": {
-        "en": "row {row} (lines {start}-{end} of the file) holds a quoted value with line breaks",
-        "nl": "rij {row} (regels {start}-{end} van het bestand) bevat een waarde tussen aanhalingstekens "
-        "met regeleinden",
-    },
-    "hidden_sheet": {
-        "en": "sheet {name!r} is hidden in the workbook",
-        "nl": "werkblad {name!r} is verborgen in de werkmap",
-    },
-    "active": {
-        "en": "read sheet {name!r}, the active one; {also} also hold(s) a table (choose with --sheet)",
-        "nl": "werkblad {name!r} gelezen, het actieve; {also} bevat ook een tabel (kies met --sheet)",
-    },
-    "hidden_columns": {
-        "en": "{n} hidden column(s) in sheet {name!r} were read too",
-        "nl": "{n} verborgen kolom(men) in werkblad {name!r} zijn ook gelezen",
-    },
-    "hidden_rows": {
-        "en": "{n} hidden row(s) were read too (rows {rows}): check them",
-        "nl": "{n} verborgen rij(en) zijn ook gelezen (rijen {rows}): controleer ze",
-    },
+_TEXTS: dict[str, str] = {
+    "quoted": N_("row {row} (lines {start}-{end} of the file) holds a quoted value with line breaks"),
+    "hidden_sheet": N_("sheet {name!r} is hidden in the workbook"),
+    "active": N_("read sheet {name!r}, the active one; {also} also hold(s) a table (choose with --sheet)"),
+    "hidden_columns": N_("{n} hidden column(s) in sheet {name!r} were read too"),
+    "hidden_rows": N_("{n} hidden row(s) were read too (rows {rows}): check them"),
 }
 
 

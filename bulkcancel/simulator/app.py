@@ -1,6 +1,6 @@
 """The Plaza v2 simulator as a Starlette application (served by uvicorn, or in-process over ASGI).
 
-Auth, rate limits, body validation and answers follow shared/reference/plaza-api-v2.md.
+Auth, rate limits, body validation and answers follow docs/bol-apis.md, "Plaza API v2".
 bol documents no Plaza v2 error code for malformed XML or an invalid value, so the
 simulator answers 41201 for a missing required tag (a wrong namespace leaves every tag
 missing) and 41100 with the schema validator's message for everything else, as bol's
@@ -89,6 +89,7 @@ class PlazaSimulator(Simulated[SimulatorState]):
             Route("/services/rest/process-status/v2/{id}", status, methods=["GET"]),
             Route(_ORDERS, orders, methods=["GET"]),
             Route(_ORDERS + "/", orders, methods=["GET"]),
+            Route(_ORDERS + "/{order_id}", self._endpoint(self._order_route), methods=["GET"]),
             Route("/_simulator/{what}", self._endpoint(lambda r, h, b, base: self._introspect(r.url.path))),
         ]
 
@@ -124,6 +125,15 @@ class PlazaSimulator(Simulated[SimulatorState]):
         seller = self._authenticate("GET", request.url.path, headers)
         self._limit(seller, "orders", self.config.orders_per_hour, 3600)
         return self._orders(request.url.query)
+
+    def _order_route(self, request: Request, headers: dict[str, str], body: bytes, base: str) -> _Result:
+        """One open order (an empty ``Orders`` when it has no open item)."""
+        seller = self._authenticate("GET", request.url.path, headers)
+        self._limit(seller, "orders", self.config.orders_per_hour, 3600)
+        order_id = request.path_params["order_id"]
+        with self.state.lock:
+            items = [i for i in self.state.scenario.items.values() if i.order_id == order_id and i.state == "open"]
+        return 200, xmlout.orders_body([(order_id, items)] if items else []), "application/xml", False
 
     # The rules
 

@@ -88,9 +88,16 @@ def orders_body(orders: Iterable[tuple[str, list[ScenarioItem]]]) -> bytes:
                 ("Quantity", str(item.quantity)),
                 ("OfferPrice", "19.95"),
                 ("TransactionFee", "2.10"),
+                *((("LatestDeliveryDate", _xs_date(item.promised, item.placed)),) if item.promised else ()),
                 ("OfferCondition", "NEW"),
                 ("CancelRequest", "true" if item.cancel_request else "false"),
                 ("FulfilmentMethod", item.fulfilment),
             ):
                 etree.SubElement(node, ns + name).text = value
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+def _xs_date(day: str, placed: str) -> str:
+    """An ``xs:date`` with the order's zone, as Plaza writes it (``2017-02-10+01:00``)."""
+    zone = placed[-6:] if len(placed) > 6 and placed[-6] in "+-" and placed[-3] == ":" else "+01:00"
+    return f"{day}{zone}"

@@ -1,17 +1,21 @@
-"""Uploads and jobs: what the page checked, and the runs it started, one at a time per journal.
+"""Jobs: the runs the page started, one at a time per journal, and what the page sees of them.
 
 A job is ``pipeline.run`` in the runner's worker thread; the page only observes it (a
 snapshot the run's progress hook keeps current), so closing or refreshing the tab changes
 nothing. Jobs wait in line: the second upload's job says how many are ahead of it.
+
+Every change to a job goes through ``Job.update`` under the job's lock, and wakes whoever
+watches it (the events stream of each open progress page): nothing polls.
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import queue
-import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,68 +27,107 @@ from bulkcancel.send.plan import Plan
 from bulkcancel.send.sender import Progress
 from bulkcancel.settings import Settings
 from bulkcancel.statuses import RowStatus
+from bulkcancel.web.uploads import Upload, new_id
 
 log = logging.getLogger("bulkcancel.web")
 
 
-def new_id() -> str:
-    """A random id for an upload or a job (never a path from the request)."""
-    return secrets.token_urlsafe(12)
+class JobState(enum.Enum):
+    """Where a job is: waiting in line, sending, or ended (with a result, or without one)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    @property
+    def ended(self) -> bool:
+        return self in (JobState.DONE, JobState.FAILED)
+
+    @property
+    def open(self) -> bool:
+        """Queued or running: it can still be stopped."""
+        return not self.ended
 
 
-@dataclass
-class Upload:
-    """One uploaded sheet and what the check said about it."""
-
-    id: str
-    name: str  # the name the user gave it (shown, never used as a path)
-    path: Path
-    sheet: str | None = None  # --sheet (the Retry sheet of a result run again)
-    checked: Outcome | None = None
-    error: str = ""
-    plan: dict[str, Any] | None = None  # what the comparison with bol's open orders said
-    columns: dict[str, str] = field(default_factory=dict)  # header -> role, picked on the page
-    candidates: list[str] = field(default_factory=list)  # headers to pick from when detection failed
+Watcher = Callable[[], None]
 
 
-@dataclass
+@dataclass(eq=False)
 class Job:
-    """One run started from the page."""
+    """One run started from the page; read it with ``snapshot``, change it with ``update``."""
 
     id: str
     upload: Upload
     confirmed: int  # the number of cancellations the person confirmed
     out: Path
     seq: int = 0  # place in line
-    state: str = "queued"  # queued, running, done, failed
+    state: JobState = JobState.QUEUED
     progress: Progress | None = None
     outcome: Outcome | None = None
     message: str = ""
     started: float | None = None
     ended: float | None = None
     stop_requested: bool = False
-    _stop: Any = None  # the run's thread-safe stop function, once sending started
+    stop_run: Callable[[], None] | None = None  # the run's thread-safe stop, once sending started
     version: int = 0  # grows with every change the page should see
     changed_at: float = 0.0  # time.time() of the last change (the page's event latency is measured from it)
+    clock: Callable[[], float] = time.monotonic
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _watchers: set[Watcher] = field(default_factory=set, repr=False)
 
-    def touch(self) -> None:
-        """Something the page shows changed."""
-        self.version += 1
-        self.changed_at = time.time()
+    def update(self, **changes: Any) -> None:
+        """Change the job's fields (under its lock) and wake every watcher."""
+        with self._lock:
+            for name, value in changes.items():
+                if not hasattr(self, name) or name.startswith("_"):
+                    raise AttributeError(name)
+                setattr(self, name, value)
+            self.version += 1
+            self.changed_at = time.time()
+            watchers = list(self._watchers)
+        for wake in watchers:
+            wake()
+
+    def watch(self, wake: Watcher) -> None:
+        """Call ``wake`` (from any thread) after every change."""
+        with self._lock:
+            self._watchers.add(wake)
+
+    def unwatch(self, wake: Watcher) -> None:
+        with self._lock:
+            self._watchers.discard(wake)
+
+    def request_stop(self) -> bool:
+        """Ask the job to stop sending; False when it has ended already."""
+        with self._lock:
+            if self.state.ended:
+                return False
+            stop = self.stop_run
+            self.update(stop_requested=True)
+        if stop is not None:
+            stop()
+        return True
 
     def snapshot(self, ahead: int) -> dict[str, Any]:
-        """What the progress page shows, as JSON."""
-        progress = self.progress
+        """What the progress page shows, as JSON (read under the lock: one consistent moment)."""
+        with self._lock:
+            progress, outcome, state = self.progress, self.outcome, self.state
+            started, ended = self.started, self.ended
+            message, stopping = self.message, self.stop_requested and state is JobState.RUNNING
+            version, changed_at = self.version, self.changed_at
         done = progress.done if progress else 0
         total = progress.total if progress else 0
-        elapsed = (self.ended or time.monotonic()) - self.started if self.started else 0.0
+        elapsed = (ended or self.clock()) - started if started else 0.0
         rate = done / elapsed if elapsed > 0 and done else 0.0
         left = (total - done) / rate if rate and total > done else None
         counts = {s.value: n for s, n in (progress.ended.items() if progress else ())}
-        if self.outcome is not None:
-            counts = {s.value: n for s, n in self.outcome.counts().items()}
+        if outcome is not None:
+            counts = {s.value: n for s, n in outcome.counts().items()}
         return {
-            "state": self.state,
+            "state": state.value,
+            "queued": state is JobState.QUEUED,
+            "finished": state.ended,
             "ahead": ahead,
             "done": done,
             "total": total,
@@ -93,12 +136,12 @@ class Job:
             "rate_limit_waits": progress.rate_limit_waits if progress else 0,
             "rate": round(rate, 1),
             "seconds_left": round(left) if left is not None else None,
-            "message": self.message,
-            "stopping": self.stop_requested and self.state == "running",
-            "exit_code": int(self.outcome.exit_code) if self.outcome else None,
-            "run_id": self.outcome.run_id if self.outcome else None,
-            "version": self.version,
-            "changed_at": self.changed_at,
+            "message": message,
+            "stopping": stopping,
+            "exit_code": int(outcome.exit_code) if outcome else None,
+            "run_id": outcome.run_id if outcome else None,
+            "version": version,
+            "changed_at": changed_at,
         }
 
 
@@ -108,6 +151,7 @@ class Runner:
 
     settings: Settings
     jobs: dict[str, Job] = field(default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
     _line: queue.Queue[Job | None] = field(default_factory=queue.Queue)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
@@ -119,8 +163,8 @@ class Runner:
 
     def close(self, timeout: float = 30.0) -> None:
         """Stop the running job (as Ctrl-C would) and the worker."""
-        for job in list(self.jobs.values()):
-            self.stop(job.id)
+        for job in self.listed():
+            job.request_stop()
         self._line.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
@@ -128,64 +172,60 @@ class Runner:
     def submit(self, upload: Upload, confirmed: int, out: Path) -> Job:
         """Queue a run of ``upload``."""
         with self._lock:
-            job = Job(new_id(), upload, confirmed, out, seq=len(self.jobs))
+            job = Job(new_id(), upload, confirmed, out, seq=len(self.jobs), clock=self.clock)
             self.jobs[job.id] = job
         self._line.put(job)
         return job
 
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self.jobs.get(job_id)
+
+    def listed(self) -> list[Job]:
+        with self._lock:
+            return list(self.jobs.values())
+
     def ahead_of(self, job: Job) -> int:
         """How many jobs run or wait before ``job``."""
-        with self._lock:
-            if job.state != "queued":
-                return 0
-            return sum(
-                1 for other in self.jobs.values() if other.state in ("queued", "running") and other.seq < job.seq
-            )
+        if job.state is not JobState.QUEUED:
+            return 0
+        return sum(1 for other in self.listed() if other.state.open and other.seq < job.seq)
 
     def busy(self) -> bool:
         """Whether a job is running now (its journal run has no end yet, and is not interrupted)."""
-        with self._lock:
-            return any(job.state == "running" for job in self.jobs.values())
+        return any(job.state is JobState.RUNNING for job in self.listed())
 
     def stop(self, job_id: str) -> bool:
         """Ask a job to stop sending (a queued job is dropped from the line)."""
-        job = self.jobs.get(job_id)
-        if job is None or job.state not in ("queued", "running"):
-            return False
-        job.stop_requested = True
-        job.touch()
-        if job._stop is not None:
-            job._stop()
-        return True
+        job = self.get(job_id)
+        return job is not None and job.request_stop()
 
     def _work(self) -> None:
         while (job := self._line.get()) is not None:
-            if job.stop_requested:
-                job.state, job.message = "failed", "stopped before it started: nothing was sent"
-                job.touch()
-                continue
-            self._run(job)
+            with job._lock:
+                dropped = job.stop_requested
+                if dropped:
+                    job.update(state=JobState.FAILED, message="stopped before it started: nothing was sent")
+                else:
+                    job.update(state=JobState.RUNNING, started=self.clock())
+            if not dropped:
+                self._run(job)
 
     def _run(self, job: Job) -> None:
-        job.state, job.started = "running", time.monotonic()
-        job.touch()
-
         def confirm(plan: Plan) -> bool:
             return plan.to_send <= job.confirmed  # never more than the person confirmed
 
-        def on_progress(progress: Progress) -> None:
-            job.progress = progress
-            job.touch()
-
-        def on_stoppable(stop: Any) -> None:
-            job._stop = stop
-            if job.stop_requested:
+        def on_stoppable(stop: Callable[[], None]) -> None:
+            with job._lock:
+                job.update(stop_run=stop)
+                stop_now = job.stop_requested
+            if stop_now:
                 stop()
 
         hooks = Hooks(
             confirm=confirm,
             canary_ok=lambda results: False,
-            on_progress=on_progress,
+            on_progress=lambda progress: job.update(progress=progress),
             on_stoppable=on_stoppable,
         )
         settings = replace(
@@ -196,17 +236,14 @@ class Runner:
             columns=tuple(job.upload.columns.items()),
         )
         try:
-            job.outcome = run(job.upload.path, settings, hooks)
-            job.message = job.outcome.message
-            job.state = "done"
+            outcome = run(job.upload.path, settings, hooks)
+            job.update(outcome=outcome, message=outcome.message, state=JobState.DONE, ended=self.clock())
         except BulkCancelError as exc:
-            job.state, job.message = "failed", str(exc)
+            job.update(state=JobState.FAILED, message=str(exc), ended=self.clock())
         except Exception as exc:  # a bug must show on the page, not kill the worker
             log.exception("job %s failed", job.id)
-            job.state, job.message = "failed", f"the run failed ({type(exc).__name__}); the journal has every row sent"
-        finally:
-            job.ended = time.monotonic()
-            job.touch()
+            message = f"the run failed ({type(exc).__name__}); the journal has every row sent"
+            job.update(state=JobState.FAILED, message=message, ended=self.clock())
 
 
 def counts_of(outcome: Outcome) -> dict[str, int]:

@@ -12,7 +12,8 @@ import uvicorn
 from bulkcancel.errors import ConfigError
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.send.connect import load_credentials
+from bulkcancel.output.labels import credentials_from
+from bulkcancel.send.connect import find_credentials
 from bulkcancel.settings import Settings
 from bulkcancel.targets import is_loopback
 from bulkcancel.web.app import Page, build_app, wrap
@@ -58,7 +59,8 @@ def serve(
             "still guards it); use the default 127.0.0.1 unless you mean to"
         )
     page = make_page(settings, max_upload_mb)
-    for secret in load_credentials(page.target).secrets:  # missing credentials: one line now, not at the first run
+    found = find_credentials(page.target)  # missing credentials: one line now, not at the first run
+    for secret in found.credentials.secrets:
         protect(secret)
     _check_port(host, port)
     hosts = sorted({"127.0.0.1", "localhost", host})
@@ -67,6 +69,7 @@ def serve(
     server = uvicorn.Server(config)
     url = page_url("127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host, port, page.session.startup_token)  # noqa: S104
     say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
+    say(credentials_from(found.source, "en"))
     say(f"Open: {url}")
     say("Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it: nothing is lost).")
     assert page.runner is not None

@@ -1,4 +1,4 @@
-"""A Retailer API v10 look-alike with its token endpoint, on Starlette (shared/reference/retailer-api-v10.md, 5)."""
+"""A Retailer API v10 look-alike with its token endpoint, on Starlette (docs/bol-apis.md)."""
 
 from bulkcancel.simulator.retailer.app import RetailerSimulator
 from bulkcancel.simulator.retailer.config import FAILURE_TEXTS, RetailerConfig

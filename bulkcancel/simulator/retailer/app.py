@@ -2,7 +2,8 @@
 
 Routes: ``POST /token`` (client credentials), ``PUT /retailer/orders/cancellation``,
 ``GET /shared/process-status/{id}``, ``POST /shared/process-status`` (bulk),
-``GET /retailer/orders``, their ``-demo`` mirrors with bol's static demo answers, and
+``GET /retailer/orders``, ``GET /retailer/orders/{order-id}``, their ``-demo`` mirrors with
+bol's static demo answers, and
 ``/_simulator/...`` views for tests. Every API answer carries ``x-ratelimit-limit``,
 ``-remaining`` and ``-reset`` (seconds until the bucket is full) and ``x-request-id``; a
 429 carries ``Retry-After`` unless configured not to. Faults and quirks come from a seeded
@@ -35,7 +36,7 @@ from bulkcancel.simulator.asgi import Dropping, Simulated
 from bulkcancel.simulator.retailer import insights
 from bulkcancel.simulator.retailer.config import RetailerConfig
 from bulkcancel.simulator.retailer.state import Process, RetailerState
-from bulkcancel.simulator.scenario import Scenario
+from bulkcancel.simulator.scenario import Scenario, ScenarioItem
 
 PAGE_SIZE = 50
 MAX_BODY = 256 * 1024
@@ -99,12 +100,14 @@ class RetailerSimulator(Simulated[RetailerState]):
             ("/shared/process-status", self.bulk_status, ["POST"]),
             ("/retailer/orders", self.orders, ["GET"]),
             ("/retailer/insights/performance/indicator", self.performance, ["GET"]),
+            ("/retailer/orders/{order_id}", self.order, ["GET"]),
         ]
         demo = [
             ("/retailer-demo/orders/cancellation", self.demo_cancel, ["PUT"]),
             ("/shared-demo/process-status/{id}", self.demo_status, ["GET"]),
             ("/shared-demo/process-status", self.demo_bulk_status, ["POST"]),
             ("/retailer-demo/orders", self.demo_orders, ["GET"]),
+            ("/retailer-demo/orders/{order_id}", self.demo_order, ["GET"]),
         ]
         routes = [Route("/token", self.token, methods=["POST"])]
         routes += [Route(path, self._guarded(handler), methods=methods) for path, handler, methods in api + demo]
@@ -366,8 +369,8 @@ class RetailerSimulator(Simulated[RetailerState]):
                             "fulfilmentMethod": i.fulfilment,
                             "fulfilmentStatus": "OPEN" if i.state == "open" else "HANDLED",
                             "quantity": i.quantity,
-                            "quantityShipped": i.quantity if i.state == "shipped" else 0,
-                            "quantityCancelled": 0,
+                            "quantityShipped": i.shipped,
+                            "quantityCancelled": i.cancelled,
                             "cancellationRequest": i.cancel_request,
                             "latestChangedDateTime": i.placed,
                         }
@@ -389,7 +392,20 @@ class RetailerSimulator(Simulated[RetailerState]):
             raise invalid_body(str(request.url), *found)
         return JSONResponse(insights.indicator(self.state.scenario, params), media_type=JSON_TYPE)
 
-    # bol's demo environment: static answers whatever is asked (reference 1.7)
+    async def order(self, request: Request, client: str) -> Response:
+        """``GET /retailer/orders/{order-id}``: the ``Order`` with every item's fulfilment, or a 404 Problem."""
+        self.state.counts.order_requests += 1
+        order_id = request.path_params["order_id"]
+        with self.state.lock:
+            items = [i for i in self.state.scenario.items.values() if i.order_id == order_id and i.state != "unknown"]
+        if not items:
+            raise problem(
+                404, "Not Found", f"Order {order_id} not found.", type="https://api.bol.com/problems",
+                instance=str(request.url),
+            )  # fmt: skip
+        return JSONResponse(order_json(order_id, items), media_type=JSON_TYPE)
+
+    # bol's demo environment: static answers whatever is asked (docs/bol-apis.md)
 
     async def demo_cancel(self, request: Request, client: str) -> Response:
         """Always processStatusId "1", PENDING (bol's demo)."""
@@ -443,6 +459,19 @@ class RetailerSimulator(Simulated[RetailerState]):
         }
         return JSONResponse(body, media_type=JSON_TYPE)
 
+    async def demo_order(self, request: Request, client: str) -> Response:
+        """The two static demo orders; any other id is 404."""
+        order_id = request.path_params["order_id"]
+        items = {"7616222250": ("6107434013", False), "7616222700": ("6107331383", True)}
+        if order_id not in items:
+            raise problem(404, "Not Found", "Not Found", type="https://api.bol.com/problems", instance=str(request.url))
+        item_id, requested = items[order_id]
+        demo = ScenarioItem(
+            id=item_id, order_id=order_id, cancel_request=requested, ean="8712626055143",
+            title="Star Wars - Rogue One (Blu-ray)", placed="2021-04-08T15:52:55+02:00",
+        )  # fmt: skip
+        return JSONResponse(order_json(order_id, [demo]), media_type=JSON_TYPE)
+
     # Views for tests
 
     async def ledger_view(self, request: Request) -> Response:
@@ -472,7 +501,50 @@ def _group(request: Request) -> str:
         return "process-status-bulk" if request.method == "POST" else "process-status"
     if "/insights/" in path:
         return "insights"
-    return "orders"
+    if path.rstrip("/").endswith("/orders"):
+        return "orders"
+    return "order"  # GET /retailer/orders/{order-id}: a budget of its own
+
+
+def order_json(order_id: str, items: list[ScenarioItem]) -> dict[str, Any]:
+    """bol's ``Order``: what the list has, plus each item's ``fulfilment``, ``product`` and prices."""
+    return {
+        "orderId": order_id,
+        "pickupPoint": False,
+        "orderPlacedDateTime": items[0].placed,
+        "shipmentDetails": {"salutation": "UNKNOWN", "firstName": "Demo", "surname": "Klant", "countryCode": "NL"},
+        "billingDetails": {"salutation": "UNKNOWN", "firstName": "Demo", "surname": "Klant", "countryCode": "NL"},
+        "orderItems": [_order_item_json(item) for item in items],
+    }
+
+
+def _order_item_json(item: ScenarioItem) -> dict[str, Any]:
+    fulfilment: dict[str, Any] = {
+        "method": item.fulfilment,
+        "distributionParty": item.distribution,
+        "timeFrameType": "REGULAR",
+    }
+    if item.exact_delivery:
+        fulfilment["exactDeliveryDate"] = item.exact_delivery
+    elif item.latest_delivery:
+        fulfilment["latestDeliveryDate"] = item.latest_delivery
+    if item.expiry:
+        fulfilment["expiryDate"] = item.expiry
+    return {
+        "orderItemId": item.id,
+        "cancellationRequest": item.cancel_request,
+        "fulfilment": fulfilment,
+        "offer": {"offerId": f"offer-{item.ean}", "reference": ""},
+        "product": {"ean": item.ean, "title": item.title},
+        "quantity": item.quantity,
+        "quantityShipped": item.shipped,
+        "quantityCancelled": item.cancelled,
+        "unitPrice": 19.95,
+        "totalPrice": round(19.95 * item.quantity, 2),
+        "discounts": [],
+        "commission": 2.1,
+        "latestChangedDateTime": item.placed,
+    }
 
 
 def _cancellation(data: Any, instance: str) -> tuple[str, str]:

@@ -1,7 +1,7 @@
 """The Retailer simulator's switches: token lifetime, limits, settling, quirks and faults.
 
-What bol does not publish is a switch here, with the reference's reading as its default
-(shared/reference/retailer-api-v10.md, tags in brackets): the limit on cancellations
+What bol does not publish is a switch here, with our reading as its default
+(docs/bol-apis.md, "Retailer API v10"; how sure, in brackets): the limit on cancellations
 [NOT FOUND; 25 a second like shipments], the texts of a failed cancellation [NOT FOUND],
 whether ``REQUESTED_BY_CUSTOMER`` without a customer request fails [INFERRED], what a
 429 says about when to come back, and how often live answers leave out ``links`` and
@@ -35,11 +35,13 @@ class Limit:
         return limit
 
 
-# Resource groups and their budgets per client. Live values: orders 25 a minute, bulk status
-# 2 a second (reference 1.8); the cancellation endpoint's limit was not found.
+# Resource groups and their budgets per client. Live values: the orders list 25 a minute, one
+# order 25 a second, bulk status 2 a second (docs/bol-apis.md, "Rate limits"); the cancellation
+# endpoint's limit was not found.
 DEFAULT_LIMITS: dict[str, Limit] = {
     "cancellation": Limit(25, 1.0),
     "orders": Limit(25, 60.0),
+    "order": Limit(25, 1.0),
     "process-status": Limit(50, 1.0),
     "process-status-bulk": Limit(2, 1.0),
     "insights": Limit(20, 60.0),  # the performance indicator: 20 a minute (docs/bol-apis.md)

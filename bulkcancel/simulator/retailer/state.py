@@ -91,6 +91,7 @@ class Counts:
     bulk_status_ids: int = 0
     orders_requests: int = 0
     indicator_requests: int = 0
+    order_requests: int = 0  # GET /retailer/orders/{order-id}
     rate_limited: Counter[str] = field(default_factory=Counter)  # 429s per group
     expired_token_answers: int = 0
 

@@ -43,8 +43,8 @@
   let finished = false;
   function draw(s) {
     const state = el("state");
-    state.dataset.state = s.state;
-    state.textContent = s.state === "queued" ? fill(job.dataset.tQueued, { n: s.ahead }) : s.state === "running" ? state.textContent || "…" : "";
+    state.dataset.finished = s.finished ? "1" : "0";
+    state.textContent = s.queued ? fill(job.dataset.tQueued, { n: s.ahead }) : !s.finished ? state.textContent || "…" : "";
     el("bar").max = s.total || 1;
     el("bar").value = s.done;
     el("done-of").textContent = fill(job.dataset.tDoneof, { done: s.done, total: s.total });
@@ -57,7 +57,7 @@
       return tr;
     }));
     if (el("stopping")) el("stopping").hidden = !s.stopping;
-    if ((s.state === "done" || s.state === "failed") && !finished) {
+    if (s.finished && !finished) {
       finished = true;
       window.location.reload();  // the results step is rendered by the server
     }
@@ -68,8 +68,7 @@
       if (!finished) setTimeout(poll, 1000);
     }).catch(() => setTimeout(poll, 2000));
   }
-  const state = el("state").dataset.state;
-  if (state === "done" || state === "failed") return;
+  if (el("state").dataset.finished === "1") return;
   if (window.EventSource) {
     const source = new EventSource(job.dataset.events);
     source.onmessage = (m) => draw(JSON.parse(m.data));

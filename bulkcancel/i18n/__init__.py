@@ -1,0 +1,28 @@
+"""The one language layer: every text a person reads is a gettext message shown through here.
+
+- ``Language``: the languages with a catalogue. English is the source language: a msgid is
+  the English sentence itself, with ``{named}`` placeholders (``str.format``), whole
+  sentences, never pieces glued together.
+- ``gettext(lang, msgid, **named)`` and ``ngettext(lang, singular, plural, n, **named)``
+  (``pgettext`` where one English word means two things): the functions the code (and,
+  through ``_`` and ``_n``, the page's Jinja templates) calls. ``N_`` marks a msgid where
+  it is defined (a table of labels) so that extraction finds it; it is translated where
+  it is shown.
+- ``Localized``: text made before its language is known (row messages, reading notes).
+
+The catalogues are ``locale/<lang>/LC_MESSAGES/bulkcancel.po``, extracted with Babel from
+the code and the templates (``babel.cfg``). **They are not compiled ahead**: the first
+message in a language reads its ``.po`` with Babel, compiles it in memory and keeps it for
+the process. So a fresh ``pip install -e .`` works with no build step, there is no
+generated ``.mo`` to forget or keep in step with its ``.po``, adding a language is adding
+one ``.po`` file (and its line in ``Language``), and English (the source) loads nothing.
+The cost is one parse per process for a Dutch run, a few tens of milliseconds.
+"""
+
+from __future__ import annotations
+
+from bulkcancel.i18n.language import Language, pick_language
+from bulkcancel.i18n.localized import Localized, render
+from bulkcancel.i18n.translate import N_, gettext, ngettext, pgettext
+
+__all__ = ["N_", "Language", "Localized", "gettext", "ngettext", "pgettext", "pick_language", "render"]

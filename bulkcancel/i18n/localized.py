@@ -1,0 +1,39 @@
+"""Text made before its language is known: English wherever a ``str`` goes, any language on request.
+
+A ``Localized`` is its English text (so it prints, joins and compares as a ``str``) that
+remembers its key and values, so it can be shown later in the language of the people who
+fill in the sheet. Row messages (``check.messages``) and reading notes (``sheet.notes``)
+subclass it with their catalogue: a key (a kind, which code may decide on) for each
+English msgid (which no code decides on).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Self
+
+from bulkcancel.i18n.language import Language
+from bulkcancel.i18n.translate import gettext
+
+
+class Localized(str):
+    """English text that remembers its key and values for translation."""
+
+    catalogue: ClassVar[dict[str, str]] = {}
+    key: str
+    params: dict[str, Any]
+
+    @classmethod
+    def make(cls, key: str, **params: Any) -> Self:
+        """The text ``key`` with ``params`` filled in, in English."""
+        text = cls(gettext(Language.EN, cls.catalogue[key], **params))
+        text.key, text.params = key, params
+        return text
+
+    def render(self, lang: str) -> str:
+        """This text in ``lang``; texts nested in its values too."""
+        return gettext(lang, self.catalogue[self.key], **{k: render(v, lang) for k, v in self.params.items()})
+
+
+def render(value: Any, lang: str) -> Any:
+    """A ``Localized`` in ``lang``; any other value as it is."""
+    return value.render(lang) if isinstance(value, Localized) else value

@@ -1,0 +1,64 @@
+"""The one function every text goes through: a message in a person's language, placeholders filled.
+
+The catalogues are gettext ``.po`` files, read at first use with Babel and kept for the
+process (see the package docstring for why they are not compiled ahead).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from gettext import GNUTranslations, NullTranslations
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from bulkcancel.i18n.language import Language
+
+DOMAIN = "bulkcancel"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+def catalogue_path(language: Language) -> Path:
+    """Where the ``.po`` file of ``language`` lives in the package."""
+    return LOCALE_DIR / language.value / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def translations(language: Language) -> NullTranslations:
+    """The translations of ``language``, parsed once per process (English is the source: nothing to read)."""
+    if language is Language.EN:
+        return NullTranslations()
+    from babel.messages.mofile import write_mo  # only a run in another language pays for Babel
+    from babel.messages.pofile import read_po
+
+    with catalogue_path(language).open("rb") as po:
+        catalog = read_po(po, locale=language.value, domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return GNUTranslations(compiled)
+
+
+def _language(lang: str) -> Language:
+    """``lang`` as a Language; a ValueError for a code we have no catalogue for (never a silent fallback)."""
+    return lang if isinstance(lang, Language) else Language(lang)
+
+
+def gettext(lang: str, msgid: str, /, **named: Any) -> str:
+    """``msgid`` (an English sentence with ``{named}`` placeholders) in ``lang``, the placeholders filled."""
+    return translations(_language(lang)).gettext(msgid).format(**named)
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int, /, **named: Any) -> str:
+    """The singular or plural form for ``n`` in ``lang`` (its own plural rule), ``{n}`` and ``named`` filled."""
+    return translations(_language(lang)).ngettext(singular, plural, n).format(n=n, **named)
+
+
+def pgettext(lang: str, context: str, msgid: str, /, **named: Any) -> str:
+    """``msgid`` in ``lang`` where the same English means something else elsewhere (``context`` tells which)."""
+    return translations(_language(lang)).pgettext(context, msgid).format(**named)
+
+
+def N_(msgid: str) -> str:
+    """Marks ``msgid`` for extraction where it is defined; it is translated where it is shown."""
+    return msgid

@@ -1,0 +1,62 @@
+"""Step 7: every run in the journal (the CLI's too), a run's result rebuilt, an interrupted run again."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bulkcancel.errors import BulkCancelError
+from bulkcancel.journal.store import Journal
+from bulkcancel.pipeline import report, run_history
+from bulkcancel.web.page import page_of
+from bulkcancel.web.views import download, guarded_form, not_found, render
+
+RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
+
+
+async def history(request: Request) -> Response:
+    page = page_of(request)
+    listed = await run_in_threadpool(run_history, page.journal)
+    newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
+    busy = page.jobs.busy()
+    entries = [
+        {"entry": r, "interrupted": r.exit == "running or stopped" and not (busy and r.run_id == newest_open)}
+        for r in listed
+    ]
+    return render(request, "history.html", entries=entries)
+
+
+async def history_result(request: Request) -> Response:
+    run_id = request.path_params["run_id"]
+    if not RUN_ID.match(run_id):
+        return not_found()
+    page = page_of(request)
+    folder = page.workdir / "history"
+    folder.mkdir(exist_ok=True)
+    target = folder / f"{run_id}.xlsx"
+    try:
+        await run_in_threadpool(report, run_id, target, page.journal, True)  # rebuilt from the journal
+    except BulkCancelError as exc:
+        return not_found(str(exc))
+    return download(target, f"results-{run_id}.xlsx")
+
+
+async def history_again(request: Request) -> Response:
+    form = await guarded_form(request)
+    if isinstance(form, Response):
+        return form
+    run_id = request.path_params["run_id"]
+    if not RUN_ID.match(run_id):
+        return not_found()
+    page = page_of(request)
+    with Journal(page.journal, "", "") as store:
+        info = store.run_info(run_id)
+    source = Path(info.input_path) if info else None
+    if source is None or not source.is_file():
+        return not_found("The sheet of that run is no longer where it was: upload it again.")
+    item = page.add_upload(source.name, source.suffix.lower(), source)
+    return RedirectResponse(f"/u/{item.id}", 303)

@@ -1,0 +1,80 @@
+"""Step 5: a job's progress page, its status as JSON, its live events, and Stop."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+
+from bulkcancel.web.jobs import Job, JobState
+from bulkcancel.web.page import job_of, page_of
+from bulkcancel.web.views import guarded_form, not_found, render
+
+KEEPALIVE = 15.0  # seconds without a change before a comment line keeps proxies and the browser waiting
+MIN_GAP = 0.1  # at most ten events a second per page: changes in between are coalesced, none is lost
+
+
+async def job_page(request: Request) -> Response:
+    job = job_of(request)
+    if job is None:
+        return not_found("No such run on this page (the page was restarted?): see the history.")
+    snap = job.snapshot(page_of(request).jobs.ahead_of(job))
+    return render(request, "job.html", job=job, job_state=JobState(snap["state"]), snap=snap)
+
+
+async def job_status(request: Request) -> Response:
+    job = job_of(request)
+    if job is None:
+        return JSONResponse({"error": "no such run"}, 404)
+    return JSONResponse(job.snapshot(page_of(request).jobs.ahead_of(job)))
+
+
+async def events(request: Request, job: Job, keepalive: float = KEEPALIVE, gap: float = MIN_GAP) -> AsyncIterator[str]:
+    """Server-sent events: the job's snapshot now and after each change, until it ends.
+
+    The job wakes this stream (``Job.watch``) from the runner's thread; between changes it
+    only waits."""
+    loop = asyncio.get_running_loop()
+    changed = asyncio.Event()
+
+    def wake() -> None:
+        loop.call_soon_threadsafe(changed.set)
+
+    job.watch(wake)
+    try:
+        while True:
+            changed.clear()  # before the snapshot: a change after it wakes the next turn
+            snap = job.snapshot(page_of(request).jobs.ahead_of(job))
+            yield f"data: {json.dumps(snap)}\n\n"
+            if snap["finished"]:
+                return
+            await asyncio.sleep(gap)
+            try:
+                await asyncio.wait_for(changed.wait(), keepalive)
+            except TimeoutError:
+                yield ": still here\n\n"
+    finally:
+        job.unwatch(wake)
+
+
+async def job_events(request: Request) -> Response:
+    job = job_of(request)
+    if job is None:
+        return not_found()
+    return StreamingResponse(
+        events(request, job), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
+    )
+
+
+async def job_stop(request: Request) -> Response:
+    form = await guarded_form(request)
+    if isinstance(form, Response):
+        return form
+    job = job_of(request)
+    if job is None:
+        return not_found()
+    job.request_stop()
+    return RedirectResponse(f"/jobs/{job.id}", 303)

@@ -1,0 +1,35 @@
+"""Step 1: the upload form and the upload itself (capped while it streams, judged by content)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from bulkcancel.web.page import page_of
+from bulkcancel.web.uploads import sniff
+from bulkcancel.web.views import guarded_form, refuse, render
+
+
+async def index(request: Request) -> Response:
+    return render(request, "index.html")
+
+
+async def upload(request: Request) -> Response:
+    page = page_of(request)
+    form = await guarded_form(request, page.max_upload + 64 * 1024)
+    if isinstance(form, Response):
+        return form
+    given = form.get("sheet")
+    if not isinstance(given, UploadFile) or not given.filename:
+        return refuse(request, "no_file", 400)
+    data = await given.read()
+    if len(data) > page.max_upload:
+        return refuse(request, "too_large", 413, mb=page.max_upload // (1024 * 1024))
+    suffix = sniff(given.filename, data[:8192])
+    if suffix is None:
+        return refuse(request, "bad_type", 415, name=given.filename)
+    item = page.add_upload(Path(given.filename).name, suffix, data)
+    return RedirectResponse(f"/u/{item.id}", 303)

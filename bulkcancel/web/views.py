@@ -1,0 +1,77 @@
+"""What every step shares: rendering a template, refusing, reading a guarded form, a download."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.templating import Jinja2Templates
+
+from bulkcancel.web.jobs import JobState
+from bulkcancel.web.page import page_of
+from bulkcancel.web.security import TooLarge, read_capped, replay, same_origin
+from bulkcancel.web.texts import Translate, pick_language
+
+HERE = Path(str(resources.files("bulkcancel.web")))
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_templates = Jinja2Templates(  # autoescaping on: cells of a sheet are never markup
+    env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+)
+
+
+def lang_of(request: Request) -> str:
+    """The page's language: the person's choice (cookie), else the browser's."""
+    return pick_language(request.cookies.get("bulkcancel_lang"), request.headers.get("accept-language", ""))
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    """A step's template with what every step shows (language, badge, API, CSRF token)."""
+    page = page_of(request)
+    lang = lang_of(request)
+    context.update(
+        request=request,
+        t=Translate(lang),
+        lang=lang,
+        badge=page.badge,
+        api=page.target.api.label,
+        environment=page.target.name.value,
+        csrf=page.session.csrf,
+        max_mb=page.max_upload // (1024 * 1024),
+        states=JobState,
+    )
+    response: HTMLResponse = _templates.TemplateResponse(request, name, context, status_code=status_code)
+    return response
+
+
+def refuse(request: Request, key: str, status_code: int, **values: Any) -> HTMLResponse:
+    """The upload step again, with the reason it refused."""
+    return render(request, "index.html", status_code, error=Translate(lang_of(request))(key, **values))
+
+
+def not_found(text: str = "Not found") -> Response:
+    return PlainTextResponse(text, 404)
+
+
+async def guarded_form(request: Request, cap: int = 64 * 1024) -> FormData | Response:
+    """The POST's form, after the Origin and CSRF checks; a Response when refused."""
+    if not same_origin(request):
+        return PlainTextResponse("This request did not come from the bulkcancel page (Origin).", 403)
+    try:
+        body = await read_capped(request, cap)
+    except TooLarge:
+        return refuse(request, "too_large", 413, mb=cap // (1024 * 1024))
+    form = await Request(request.scope, replay(body)).form(max_files=1, max_fields=8)
+    given = str(form.get("csrf") or request.headers.get("x-csrf-token", ""))
+    if not page_of(request).session.csrf_ok(given):
+        return PlainTextResponse("This form has expired or did not come from the bulkcancel page (CSRF).", 403)
+    return form
+
+
+def download(path: Path, name: str) -> FileResponse:
+    """A workbook as a download under the name the person sees."""
+    return FileResponse(path, filename=name, media_type=XLSX)
