@@ -15,11 +15,19 @@ The CLI turns each into one line and its exit code; the library lets them propag
 
 from __future__ import annotations
 
+from bulkcancel.i18n import render
+
 
 class BulkCancelError(Exception):
-    """A problem that stops the whole run; its message is one line for the user."""
+    """A problem that stops the whole run; its message is one line for the user.
+
+    The message is an ``i18n.Text`` (English as a ``str``; any language at the edge)."""
 
     exit_code = 2
+
+    def in_language(self, lang: str) -> str:
+        """The message in ``lang`` (a message that is not an ``i18n.Text`` as it is)."""
+        return str(render(self.args[0], lang)) if self.args else ""
 
 
 class InputFileError(BulkCancelError):

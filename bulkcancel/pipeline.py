@@ -146,7 +146,7 @@ def _environment(target: Target) -> str:
 def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
     local = started.astimezone(settings.zone())
     params = [
-        ("Input file", shown(path)),
+        ("Input file", settings.input_name or shown(path)),
         ("Environment", target),
         ("Started", f"{local:%d-%m-%Y %H:%M:%S}"),
         ("Time zone", settings.timezone),
@@ -365,7 +365,7 @@ class RunListing:
 
 def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunListing]:
     """Every run in the journal (the CLI's and the page's), the latest first; ``api``: only its runs."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:  # a run may hold the lock
         listed = store.runs()
     if api is not None:
         listed = [(info, counts) for info, counts in listed if _api_of(info.seller) is api]
@@ -410,7 +410,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
 
     Without ``out`` it goes where the run wrote it if that file is gone, else beside it as
     ``<name>-<run id>.xlsx``: a rebuilt result never replaces one silently."""
-    with Journal(journal_path or default_journal_path(), "", "") as store:
+    with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:
         chosen = run_id or store.latest_run_id(any_target=True)
         if chosen is None:
             raise JournalError(f"the journal {store.path} has no runs yet")

@@ -57,6 +57,7 @@ class Settings:
     columns: tuple[tuple[str, str], ...] = ()  # (header as written, role) chosen on the upload page
     force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
     accept_strike: bool = False  # production may take the week above bol's cancellation norm without asking
+    input_name: str | None = None  # the input as the Summary names it (the page: the uploaded file's name, no folder)
 
     def zone(self) -> ZoneInfo:
         """The time zone for naive times; a ConfigError for an unknown name."""

@@ -20,6 +20,7 @@ from bulkcancel.settings import Settings
 from bulkcancel.simulator import SimulatorConfig
 from bulkcancel.simulator.server import ServedSimulator
 from bulkcancel.web.app import Page, build_app, wrap
+from bulkcancel.web.serve import write_opener
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +49,13 @@ class Served:
         self.page, self.url, self.driver, self.downloads, self.shots = page, url, driver, downloads, shots
 
     def open(self) -> None:
-        self.driver.get(f"{self.url}/?token={self.page.session.startup_token}")
+        """As ``bulkcancel serve`` opens it: a private local file that forwards to the one-time link."""
+        link = f"{self.url}{self.page.root}/?token={self.page.session.startup_token}"
+        self.page.opener = write_opener(self.shots, link)
+        opener = self.page.opener
+        self.driver.get(opener.as_uri())
+        self.wait(lambda d: d.current_url.startswith(self.url) and "token" not in d.current_url)
+        assert not opener.exists() and self.page.opener is None  # the token was used: its file is gone
 
     def shot(self, name: str) -> None:
         path = self.shots / f"page-{name}.png"

@@ -210,7 +210,7 @@ def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
     keys = {"BOL_PUBLIC_KEY": "pub", "BOL_PRIVATE_KEY": "priv"}
     result = bulkcancel("run", str(sheet), "--env", "production", env=keys)
     assert result.returncode == 2
-    assert "2 order item(s) will be cancelled" in result.stdout
+    assert "2 order items will be cancelled" in result.stdout
     assert "1 count against bol's cancellation norm, 1 may (not known: see below)" in result.stdout
     assert "This week's standing is not known: the Plaza API v2 has no performance indicator" in result.stdout
     assert "refusing a production run without a terminal" in result.stderr

@@ -30,13 +30,25 @@ ROOT = Path(__file__).resolve().parents[1]
 ORIGIN = {"origin": "http://testserver"}
 
 
+class PageClient(TestClient):
+    """A client that puts the page's random root before the paths the tests name (``/history``)."""
+
+    root = ""
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        if isinstance(url, str) and url.startswith("/") and not url.startswith(self.root + "/"):
+            url = self.root + url
+        return super().request(method, url, *args, **kwargs)
+
+
 @contextmanager
 def make_client(tmp_path: Path, max_mb: int = 20, **settings: Any) -> Iterator[tuple[TestClient, Page]]:
     page = Page(Settings(journal=tmp_path / "journal.sqlite3", **settings), tmp_path / "page", max_mb * 1024 * 1024)
     assert page.runner is not None
     page.runner.start()
     app = wrap(build_app(page), page, ["testserver", "127.0.0.1", "localhost"])
-    with TestClient(app, follow_redirects=False) as client:
+    with PageClient(app, follow_redirects=False) as client:
+        client.root = page.root
         yield client, page
     page.runner.close()
 
@@ -49,7 +61,7 @@ def page_client(tmp_path: Path) -> Iterator[tuple[TestClient, Page]]:
 
 def signed_in(client: TestClient, page: Page) -> TestClient:
     answer = client.get(f"/?token={page.session.startup_token}")
-    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    assert answer.status_code == 303 and answer.headers["location"] == f"{page.root}/"
     return client
 
 
@@ -76,7 +88,7 @@ def wait_done(client: TestClient, job_url: str, timeout: float = 60) -> dict[str
 def start(client: TestClient, page: Page, upload_url: str, **form: str) -> str:
     assert client.get(f"{upload_url}/confirm").status_code == 200
     answer = client.post(f"{upload_url}/start", data={"csrf": page.session.csrf, **form}, headers=ORIGIN)
-    assert answer.status_code == 303 and answer.headers["location"].startswith("/jobs/")
+    assert answer.status_code == 303 and answer.headers["location"].startswith(f"{page.root}/jobs/")
     return str(answer.headers["location"])
 
 
@@ -95,7 +107,7 @@ def test_every_route_needs_the_session_cookie(page_client: tuple[TestClient, Pag
 def test_the_token_becomes_an_httponly_strict_cookie_and_leaves_the_url(page_client: tuple[TestClient, Page]) -> None:
     client, page = page_client
     answer = client.get(f"/history?token={page.session.startup_token}&lang=nl")
-    assert answer.status_code == 303 and answer.headers["location"] == "/history?lang=nl"
+    assert answer.status_code == 303 and answer.headers["location"] == f"{page.root}/history?lang=nl"
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie and page.session.startup_token not in cookie
     assert client.get("/history").status_code == 200
@@ -319,10 +331,11 @@ def test_dutch_from_the_browser_and_switchable(page_client: tuple[TestClient, Pa
     client, page = page_client
     signed_in(client, page)
     assert "Upload de sheet" in client.get("/", headers={"accept-language": "nl-NL,nl;q=0.9,en;q=0.8"}).text
-    switched = client.get("/lang/en?next=/history")
-    assert switched.status_code == 303 and switched.headers["location"] == "/history"
+    switched = client.get(f"/lang/en?next={page.root}/history")
+    assert switched.status_code == 303 and switched.headers["location"] == f"{page.root}/history"
     assert "Upload the sheet" in client.get("/", headers={"accept-language": "nl"}).text
-    assert client.get("/lang/nl?next=https://evil.example").headers["location"] == "/"  # no open redirect
+    for elsewhere in ("https://evil.example", "//evil.example/x", "/history", f"{page.root}//evil.example"):
+        assert client.get(f"/lang/nl?next={elsewhere}").headers["location"] == f"{page.root}/"  # no open redirect
 
 
 def test_sheet_cells_are_escaped(page_client: tuple[TestClient, Page]) -> None:
@@ -379,8 +392,9 @@ def test_a_page_killed_mid_run_shows_the_run_interrupted_and_runs_it_again(
             if found := re.search(r"(http://\S+\?token=\S+)", line):
                 link = found.group(1)
                 break
-        base = link.split("/?")[0]
-        client = httpx.Client(base_url=base, headers={"origin": base}, timeout=30)
+        rooted = link.split("/?")[0]  # http://127.0.0.1:PORT/<random root>
+        base = rooted.rsplit("/", 1)[0]
+        client = httpx.Client(base_url=rooted, headers={"origin": base}, timeout=30)
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -393,10 +407,14 @@ def test_a_page_killed_mid_run_shows_the_run_interrupted_and_runs_it_again(
         assert csrf is not None
         return process, client, csrf.group(1)
 
+    def base_of(client: httpx.Client) -> str:
+        return str(client.headers["origin"])
+
     process, client, csrf = start_page()
-    check_url = client.post("/upload", files={"sheet": ("week.csv", sheet.encode())}, data={"csrf": csrf}).headers[
-        "location"
-    ]
+    check_url = (
+        base_of(client)
+        + client.post("/upload", files={"sheet": ("week.csv", sheet.encode())}, data={"csrf": csrf}).headers["location"]
+    )
     client.get(check_url)
     client.post(f"{check_url}/start", data={"csrf": csrf})
     deadline = time.monotonic() + 20
@@ -414,9 +432,9 @@ def test_a_page_killed_mid_run_shows_the_run_interrupted_and_runs_it_again(
         run_id = re.search(r'id="run-([^"]+)"', history)
         assert run_id is not None
         again = client.post(f"/history/{run_id.group(1)}/again", data={"csrf": csrf})
-        check_again = again.headers["location"]
+        check_again = base_of(client) + again.headers["location"]
         client.get(check_again)
-        job_url = client.post(f"{check_again}/start", data={"csrf": csrf}).headers["location"]
+        job_url = base_of(client) + client.post(f"{check_again}/start", data={"csrf": csrf}).headers["location"]
         deadline = time.monotonic() + 60
         while (status := client.get(f"{job_url}/status").json())["state"] not in ("done", "failed"):
             assert time.monotonic() < deadline

@@ -19,10 +19,11 @@ import click
 from bulkcancel.cli.account import login, logout
 from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
-from bulkcancel.cli.options import err
+from bulkcancel.cli.options import console_language, err
 from bulkcancel.cli.simulate import simulate
 from bulkcancel.cli.web import serve
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import gettext
 from bulkcancel.statuses import ExitCode
 
 
@@ -38,17 +39,23 @@ class _Group(click.Group):
             exc.show()
             ctx.exit(ExitCode.CANNOT_RUN)
         except BulkCancelError as exc:
-            err.print(f"bulkcancel: error: {exc}", markup=False)
+            lang = console_language(ctx)
+            err.print(gettext(lang, "bulkcancel: error: {message}", message=exc.in_language(lang)), markup=False)
             ctx.exit(exc.exit_code)
         except (KeyboardInterrupt, click.Abort):
-            err.print("bulkcancel: interrupted; nothing more was sent")
+            err.print(gettext(console_language(ctx), "bulkcancel: interrupted; nothing more was sent"), markup=False)
             ctx.exit(ExitCode.STOPPED_EARLY)
         except Exception as exc:
             if os.environ.get("BULKCANCEL_DEBUG"):
                 raise
             err.print(
-                f"bulkcancel: unexpected error: {type(exc).__name__}: {exc} "
-                "(set BULKCANCEL_DEBUG=1 to see where; please report it)",
+                gettext(
+                    console_language(ctx),
+                    "bulkcancel: unexpected error: {error}: {detail} (set BULKCANCEL_DEBUG=1 to see where; "
+                    "please report it)",
+                    error=type(exc).__name__,
+                    detail=exc,
+                ),
                 markup=False,
             )
             ctx.exit(ExitCode.CANNOT_RUN)

@@ -2,31 +2,24 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from bulkcancel.cli.options import console, force_opt, journal_opt, lang_opt, out_opt, sheet_options
-from bulkcancel.i18n import Language, gettext
+from bulkcancel.cli.options import console, console_language, force_opt, journal_opt, lang_opt, out_opt, sheet_options
+from bulkcancel.i18n import N_, gettext
 from bulkcancel.targets import Api
 
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path), default="bulkcancel-template.xlsx")
-@click.option(
-    "--lang",
-    type=click.Choice(["auto", *Language.codes()]),
-    default="auto",
-    show_default=True,
-    help="Language of the template (auto: the system's, from LC_ALL or LANG).",
-)
+@lang_opt
 @force_opt
 def template(path: Path, lang: str, force: bool) -> None:
-    """Write the input template (OrderItemId, ReasonCode, DateTime and a column for notes)."""
+    """Write the input template (OrderItemId, ReasonCode, DateTime and a column for notes) in --lang (auto: LANG)."""
     from bulkcancel.output.template import write_template
 
-    language = Language.of_environment(os.environ) if lang == "auto" else Language(lang)
+    language = console_language()
     write_template(path, force, language)
     console.print(gettext(language, "Template written to {path}", path=path), markup=False)
 
@@ -59,28 +52,35 @@ def report(run_id: str, out: Path | None, journal: Path | None, force: bool) -> 
     from bulkcancel.pipeline import report as do_report
 
     done = do_report(None if run_id == "latest" else run_id, out, journal, force)
-    console.print(
-        f"Result of run {done.run_id} written to {done.out} (no requests sent; the run itself ended with exit "
-        f"{int(done.exit_code)})",
-        markup=False,
+    said = gettext(
+        console_language(),
+        "Result of run {run_id} written to {path} (no requests sent; the run itself ended with exit {code})",
+        run_id=done.run_id,
+        path=done.out,
+        code=int(done.exit_code),
     )
+    console.print(said, markup=False)
 
 
 @click.command()
 @click.option("--api", type=click.Choice(["plaza", "retailer"]), help="Only the runs of this API.")
 @journal_opt
-def runs(journal: Path | None, api: str | None) -> None:
+@lang_opt
+def runs(journal: Path | None, api: str | None, lang: str) -> None:
     """List the journal's runs: id, when, file, environment, rows per status, exit code."""
     from rich.table import Table
 
     from bulkcancel.pipeline import run_history
 
-    table = Table(title="Runs in the journal (latest first)", title_justify="left")
-    for column in ("Run id", "Started", "File", "API", "Environment", "Rows per status", "Exit"):
-        table.add_column(column, no_wrap=column in ("Run id", "Started", "Exit"))  # ids are copied whole
+    lang = console_language()
+    table = Table(title=gettext(lang, "Runs in the journal (latest first)"), title_justify="left")
+    columns = (N_("Run id"), N_("Started"), N_("File"), N_("API"), N_("Environment"), N_("Rows per status"), N_("Exit"))
+    for column in columns:
+        # ids are copied whole
+        table.add_column(gettext(lang, column), no_wrap=column in ("Run id", "Started", "Exit"))
     listed = run_history(journal, Api(api) if api else None)
     for entry in listed:
         table.add_row(
             entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, entry.exit
         )
-    console.print(table if listed else "The journal has no runs yet.")
+    console.print(table if listed else gettext(lang, "The journal has no runs yet."))

@@ -11,6 +11,7 @@ import click
 
 from bulkcancel.cli.options import (
     console,
+    console_language,
     force_opt,
     json_opt,
     lang_opt,
@@ -18,6 +19,7 @@ from bulkcancel.cli.options import (
     sheet_options,
     target_options,
 )
+from bulkcancel.i18n import gettext, ngettext
 from bulkcancel.settings import DAILY_BUDGET, DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
@@ -92,14 +94,15 @@ def run(
     from bulkcancel.settings import Settings
 
     settings = Settings(sheet=options.pop("sheet_name"), **options)
+    lang = console_language(ctx)
     with (
         logging_to_stderr(verbose),
-        progress_printer(enabled=not (quiet or as_json) and _is_terminal()) as on_progress,
+        progress_printer(enabled=not (quiet or as_json) and _is_terminal(), lang=lang) as on_progress,
     ):
         hooks = Hooks(
-            confirm=lambda plan: confirm_production(plan, yes, settings.confirm_threshold),
-            accept_strike=accept_strike,
-            canary_ok=lambda results: canary_prompt(results, yes),
+            confirm=lambda plan: confirm_production(plan, yes, settings.confirm_threshold, lang),
+            accept_strike=lambda plan: accept_strike(plan, lang),
+            canary_ok=lambda results: canary_prompt(results, yes, lang),
             on_progress=on_progress,
         )
         outcome = do_run(sheet, settings, hooks)
@@ -152,5 +155,13 @@ def requests(*, out: Path | None, quiet: bool, verbose: bool, force: bool, **opt
     target_path = requests_path(out, date.today(), force)
     with logging_to_stderr(verbose):
         count = customer_requests(target_path, Settings(**options))
-    console.print(f"{count} customer cancellation request(s) written to {target_path}", markup=False)
-    console.print(f"Review it, then: bulkcancel run {target_path} --check", markup=False)
+    lang = console_language()
+    said = ngettext(
+        lang,
+        "{n} customer cancellation request written to {path}",
+        "{n} customer cancellation requests written to {path}",
+        count,
+        path=target_path,
+    )
+    console.print(said, markup=False)
+    console.print(gettext(lang, "Review it, then: bulkcancel run {path} --check", path=target_path), markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -10,6 +11,7 @@ import click
 from rich.console import Console
 
 from bulkcancel.environments import Environment
+from bulkcancel.i18n import Language
 from bulkcancel.settings import DEFAULT_TIMEZONE
 from bulkcancel.targets import Api
 
@@ -31,12 +33,28 @@ err = _live_console(stderr=True, highlight=False, soft_wrap=True)
 sheet_arg = click.argument("sheet", type=click.Path(path_type=Path, dir_okay=True))
 out_opt = click.option("--out", type=click.Path(path_type=Path), help="Result file (.xlsx or .csv).")
 sheet_opt = click.option("--sheet", "sheet_name", help="Worksheet to read (default: the one with the header).")
+_LANG_KEY = "bulkcancel.lang"
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    ctx.meta[_LANG_KEY] = value  # meta is shared by the whole command: the group's errors speak it too
+    return value
+
+
+def console_language(ctx: click.Context | None = None) -> Language:
+    """The language the console speaks before a sheet has told it: --lang, else the system's (LANG)."""
+    chosen = (ctx or click.get_current_context()).meta.get(_LANG_KEY)
+    return Language.of(chosen) or Language.of_environment(os.environ)
+
+
 lang_opt = click.option(
     "--lang",
-    type=click.Choice(["auto", "en", "nl"]),
+    type=click.Choice(["auto", *Language.codes()]),
     default="auto",
     show_default=True,
-    help="Language of row messages (auto: Dutch when the column names are Dutch).",
+    callback=_remember_lang,
+    is_eager=True,
+    help="Language of what bulkcancel writes and says (auto: the sheet's, from its column names; else LANG).",
 )
 tz_opt = click.option(
     "--timezone",

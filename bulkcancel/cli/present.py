@@ -21,10 +21,11 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
-from rich.text import Text
+from rich.text import Text as RichText
 
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import Language, Text, gettext, ngettext
 from bulkcancel.norm.standing import NormEffect, NotKnown, Unknown, percent_of
 from bulkcancel.output.labels import credentials_from, next_steps, word
 from bulkcancel.output.normwords import norm_json, norm_lines
@@ -39,13 +40,17 @@ from bulkcancel.statuses import RowStatus
 class _RateColumn(ProgressColumn):
     """Rows ended per second."""
 
-    def render(self, task: Task) -> Text:
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def render(self, task: Task) -> RichText:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} rows/s" if speed else "")
+        return RichText(gettext(self.lang, "{rate:.1f} rows/s", rate=speed) if speed else "")
 
 
 @contextmanager
-def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] | None]:
+def progress_printer(enabled: bool, lang: str = Language.EN) -> Iterator[Callable[[SendProgress], None] | None]:
     """A progress bar that fills: rows ended of the total, %, rate, time left, and the counts per status."""
     if not enabled:
         yield None
@@ -54,7 +59,7 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] |
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
-        _RateColumn(),
+        _RateColumn(lang),
         TimeRemainingColumn(),
         TextColumn("{task.description}"),
         console=console,
@@ -64,7 +69,11 @@ def progress_printer(enabled: bool) -> Iterator[Callable[[SendProgress], None] |
 
         def on_progress(progress: SendProgress) -> None:
             counts = ", ".join(f"{n} {status.value}" for status, n in sorted(progress.ended.items()) if n)
-            waits = f", {progress.rate_limit_waits} rate-limit wait(s)" if progress.rate_limit_waits else ""
+            waits = (
+                ngettext(lang, ", {n} rate-limit wait", ", {n} rate-limit waits", progress.rate_limit_waits)
+                if progress.rate_limit_waits
+                else ""
+            )
             bar.update(task, total=progress.total, completed=progress.done, description=counts + waits)
 
         yield on_progress
@@ -75,75 +84,119 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def confirm_production(plan: Plan, yes: bool, threshold: int = 50) -> bool:
-    """Show what a production run will do; ask for "y", or the number typed for big runs."""
+def confirm_production(plan: Plan, yes: bool, threshold: int = 50, lang: str = Language.EN) -> bool:
+    """Show what a production run will do (and its effect on bol's cancellation norm); ask for "y",
+    or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
-    console.print(f"[bold]Production[/bold]: {plan.to_send} order item(s) will be cancelled at bol.com ({reasons}).")
-    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
-    unsure = f", {effect.unsure} may (not known: see below)" if effect.unsure else ""
     console.print(
-        f"{effect.this_run} count against bol's cancellation norm{unsure}. Customers are "
-        "refunded, the offers' stock is set to 0, and this cannot be undone."
+        ngettext(
+            lang,
+            "Production: {n} order item will be cancelled at bol.com ({reasons}).",
+            "Production: {n} order items will be cancelled at bol.com ({reasons}).",
+            plan.to_send,
+            reasons=reasons,
+        ),
+        markup=False,
     )
-    for line in norm_lines(effect, "en"):
+    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
+    if effect.unsure:
+        counted = gettext(
+            lang,
+            "{n} count against bol's cancellation norm, {unsure} may (not known: see below). Customers are "
+            "refunded, the offers' stock is set to 0, and this cannot be undone.",
+            n=effect.this_run,
+            unsure=effect.unsure,
+        )
+    else:
+        counted = ngettext(
+            lang,
+            "{n} counts against bol's cancellation norm. Customers are refunded, the offers' stock is set "
+            "to 0, and this cannot be undone.",
+            "{n} count against bol's cancellation norm. Customers are refunded, the offers' stock is set "
+            "to 0, and this cannot be undone.",
+            effect.this_run,
+        )
+    console.print(counted, markup=False)
+    for line in norm_lines(effect, lang):
         console.print(f"  {line}", markup=False)
     if yes:
         return True
     if not _interactive():
         raise BulkCancelError(
-            "refusing a production run without a terminal to confirm in; "
-            "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
+            Text(
+                "refusing a production run without a terminal to confirm in; "
+                "add --yes once you have checked the sheet (bulkcancel run --dry-run)"
+            )
         )
     if plan.to_send < threshold:
-        return click.confirm(f"Cancel these {plan.to_send} order item(s)?", default=False)
-    answer = click.prompt(f"Type {plan.to_send} to cancel them, anything else to stop", default="", show_default=False)
+        question = ngettext(lang, "Cancel this {n} order item?", "Cancel these {n} order items?", plan.to_send)
+        return click.confirm(question, default=False)
+    answer = click.prompt(
+        gettext(lang, "Type {n} to cancel them, anything else to stop", n=plan.to_send), default="", show_default=False
+    )
     return answer.strip() == str(plan.to_send)
 
 
-STRIKE_WORD = "strike"
+STRIKE_WORD = "strike"  # typed to accept a strike, in every language (bol's own word for it)
 
 
-def accept_strike(plan: Plan) -> bool:
-    """A production run that takes the week above bol's norm: the numbers, then ``strike`` typed to go on."""
+def accept_strike(plan: Plan, lang: str = Language.EN) -> bool:
+    """A production run that takes the week above bol's norm: the numbers, then ``strike`` typed to go on;
+    without a terminal, a refusal (``--accept-strike`` is how a script says yes)."""
     effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
     known = effect.known
-    numbers = (
-        f"{effect.after} of {known.denominator} items cancelled this week"
-        f" ({percent_of(effect.after, known.denominator)} %)"
-        if known
-        else "the week's standing"
-    )
-    expect = "expect a strike" if effect.strike else f"a strike if the {effect.unsure} row(s) not known count"
+    after = effect.after if effect.strike else effect.after + effect.unsure
+    pct = percent_of(after, known.denominator) if known else 0.0
+    denominator = known.denominator if known else 0
     if not _interactive():
         raise BulkCancelError(
-            f"refusing: this production run takes {numbers} above bol's cancellation norm ({expect}); "
-            "run it in a terminal to accept that, or add --accept-strike; nothing was sent"
+            Text(
+                "refusing: this production run takes the week to {after} of {b} items cancelled ({pct} %), "
+                "above bol's cancellation norm: a strike; run it in a terminal to accept that, or add "
+                "--accept-strike; nothing was sent",
+                after=after,
+                b=denominator,
+                pct=pct,
+            )
         )
-    console.print("[bold red]Cancellation norm: this run takes the week above bol's norm.[/bold red]")
-    for line in norm_lines(effect, "en"):
+    console.print(gettext(lang, "Cancellation norm: this run takes the week above bol's norm."), style="bold red")
+    for line in norm_lines(effect, lang):
         console.print(f"  {line}", markup=False)
     answer = click.prompt(
-        f"Type {STRIKE_WORD} to accept {expect} and go on, anything else to stop", default="", show_default=False
+        gettext(lang, "Type {word} to accept the strike and go on, anything else to stop", word=STRIKE_WORD),
+        default="",
+        show_default=False,
     )
     return answer.strip().lower() == STRIKE_WORD
 
 
-def canary_prompt(results: list[SendResult], yes: bool) -> bool:
+def canary_prompt(results: list[SendResult], yes: bool, lang: str = Language.EN) -> bool:
     """Show how the canary rows ended and ask whether to send the rest."""
     counts = Counter(result.status.value for result in results)
-    console.print("Canary: " + ", ".join(f"{count} {status}" for status, count in sorted(counts.items())))
+    ended = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    console.print(gettext(lang, "Canary: {ended}", ended=ended), markup=False)
     for result in results:
         if result.status not in (RowStatus.CANCELLED, RowStatus.ACCEPTED):
-            console.print(f"  row {result.sheet_row}: {result.status.value}: {result.detail}", markup=False)
+            line = gettext(
+                lang,
+                "row {row}: {status}: {detail}",
+                row=result.sheet_row,
+                status=result.status.value,
+                detail=result.detail,
+            )
+            console.print(f"  {line}", markup=False)
     all_good = all(r.status in (RowStatus.CANCELLED, RowStatus.ACCEPTED) for r in results)
     if yes:
         if not all_good:
-            console.print("A canary row did not succeed; the rest is not sent (--yes).")
+            console.print(gettext(lang, "A canary row did not succeed; the rest is not sent (--yes)."), markup=False)
         return all_good
     if not sys.stdin.isatty():
-        console.print("No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds).")
+        console.print(
+            gettext(lang, "No terminal to ask in: the rest is not sent (add --yes to go on when the canary succeeds)."),
+            markup=False,
+        )
         return False
-    return click.confirm("Send the rest?", default=False)
+    return click.confirm(gettext(lang, "Send the rest?"), default=False)
 
 
 def print_json(outcome: Outcome) -> None:

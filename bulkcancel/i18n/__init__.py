@@ -8,7 +8,8 @@
   through ``_`` and ``_n``, the page's Jinja templates) calls. ``N_`` marks a msgid where
   it is defined (a table of labels) so that extraction finds it; it is translated where
   it is shown.
-- ``Localized``: text made before its language is known (row messages, reading notes).
+- ``Localized`` and ``Text``: text made before its language is known (row messages, reading
+  notes, errors), shown by ``render(text, lang)`` at the edge; elsewhere it is its English.
 
 The catalogues are ``locale/<lang>/LC_MESSAGES/bulkcancel.po``, extracted with Babel from
 the code and the templates (``babel.cfg``). **They are not compiled ahead**: the first
@@ -22,7 +23,7 @@ The cost is one parse per process for a Dutch run, a few tens of milliseconds.
 from __future__ import annotations
 
 from bulkcancel.i18n.language import Language, pick_language
-from bulkcancel.i18n.localized import Localized, render
+from bulkcancel.i18n.localized import Localized, Text, render
 from bulkcancel.i18n.translate import N_, gettext, ngettext, pgettext
 
-__all__ = ["N_", "Language", "Localized", "gettext", "ngettext", "pgettext", "pick_language", "render"]
+__all__ = ["N_", "Language", "Localized", "Text", "gettext", "ngettext", "pgettext", "pick_language", "render"]

@@ -37,3 +37,20 @@ class Localized(str):
 def render(value: Any, lang: str) -> Any:
     """A ``Localized`` in ``lang``; any other value as it is."""
     return value.render(lang) if isinstance(value, Localized) else value
+
+
+class Text(Localized):
+    """A whole message made before its language is known, its msgid its own key: ``Text(msgid, **named)``.
+
+    For what travels up to an edge (an error's message, a note): the edge shows it with
+    ``render(text, lang)``; anywhere else it is its English.
+    """
+
+    def __new__(cls, msgid: str, /, **named: Any) -> Text:
+        text = super().__new__(cls, gettext(Language.EN, msgid, **named))
+        text.key, text.params = msgid, named
+        return text
+
+    def render(self, lang: str) -> str:
+        """This text in ``lang``; texts nested in its values too."""
+        return gettext(lang, self.key, **{k: render(v, lang) for k, v in self.params.items()})

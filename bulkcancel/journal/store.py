@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.records import (
@@ -95,14 +96,26 @@ _RUN_SQL = (
 )
 
 
+def private_file(path: Path) -> IO[str]:
+    """``path`` opened for appending, made (or kept) readable and writable by its owner only (0600)."""
+    handle = os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a")
+    path.chmod(0o600)
+    return handle
+
+
 class Journal:
     """One open journal, scoped to an environment and a seller key."""
 
-    def __init__(self, path: Path, env: str, seller: str) -> None:
-        self.path, self.env, self.seller = path, env, seller
+    def __init__(self, path: Path, env: str, seller: str, *, read_only: bool = False) -> None:
+        self.path, self.env, self.seller, self.read_only = path, env, seller, read_only
+        if read_only:
+            self._open_to_read()
+            return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._lock = path.with_name(path.name + ".lock").open("a")
+            if not path.parent.exists():
+                path.parent.mkdir(parents=True, mode=0o700)
+            self._lock = private_file(path.with_name(path.name + ".lock"))
+            private_file(path).close()  # SQLite gives its -wal and -shm files the journal's mode
         except OSError as exc:
             raise JournalError(
                 f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
@@ -144,8 +157,23 @@ class Journal:
             self.db.execute("ALTER TABLE run_rows ADD COLUMN counting TEXT")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
+    def _open_to_read(self) -> None:
+        """Read only, without the run lock (history while a run goes on): a missing journal has no runs."""
+        try:
+            if self.path.exists():
+                self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+                self.db.execute("SELECT count(*) FROM runs").fetchone()
+            else:
+                self.db = sqlite3.connect(":memory:", check_same_thread=False)
+                self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"journal {self.path}: cannot be read ({exc})") from None
+
     def close(self) -> None:
         """Close the database (a last checkpoint folds the WAL in) and release the lock."""
+        if self.read_only:
+            self.db.close()
+            return
         self._checkpointer.stop()
         self.db.close()
         self._lock.close()

@@ -13,12 +13,6 @@ from pathlib import Path
 from bulkcancel.errors import OutputError
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp_path)``, then replace ``out`` with the result; OutputError on failure."""
     directory = out.parent if str(out.parent) else Path()
@@ -30,7 +24,7 @@ def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
-        tmp.chmod(0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual mode
+        # mkstemp makes it 0600 and it stays so: a result holds customers' order items, for its owner only.
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from bulkcancel.web.headers import SecurityHeaders
 from bulkcancel.web.page import Page
 from bulkcancel.web.security import SessionGate
 from bulkcancel.web.steps import check, confirm, history, language, progress, results, upload
@@ -49,11 +50,12 @@ ROUTES = [
 
 def build_app(page: Page) -> Starlette:
     """The Starlette application for ``page``."""
-    app = Starlette(routes=ROUTES)
+    app = Starlette(routes=[Mount(page.root, routes=ROUTES)])
     app.state.page = page
     return app
 
 
 def wrap(app: Starlette, page: Page, hosts: list[str]) -> Any:
-    """The app behind the Host check and the session gate (outermost first)."""
-    return TrustedHostMiddleware(SessionGate(app, page.session), allowed_hosts=hosts)
+    """The app behind the security headers, the Host check and the session gate (outermost first)."""
+    gated = SessionGate(app, page.session, page.token_spent)
+    return SecurityHeaders(TrustedHostMiddleware(gated, allowed_hosts=hosts))

@@ -16,7 +16,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from bulkcancel.send.plan import Plan
 from bulkcancel.send.sender import Progress
 from bulkcancel.settings import Settings
 from bulkcancel.statuses import RowStatus
-from bulkcancel.web.uploads import Upload, new_id
+from bulkcancel.web.uploads import Upload, hide_paths, new_id
 
 log = logging.getLogger("bulkcancel.web")
 
@@ -136,7 +136,7 @@ class Job:
             "rate_limit_waits": progress.rate_limit_waits if progress else 0,
             "rate": round(rate, 1),
             "seconds_left": round(left) if left is not None else None,
-            "message": message,
+            "message": hide_paths(message, (self.upload.path, self.upload.name)),
             "stopping": stopping,
             "exit_code": int(outcome.exit_code) if outcome else None,
             "run_id": outcome.run_id if outcome else None,
@@ -228,18 +228,13 @@ class Runner:
             on_progress=lambda progress: job.update(progress=progress),
             on_stoppable=on_stoppable,
         )
-        settings = replace(
-            self.settings,
-            out=job.out,
-            sheet=job.upload.sheet,
-            force=True,
-            columns=tuple(job.upload.columns.items()),
-        )
+        settings = job.upload.settings(self.settings, job.out)
+        item = (job.upload.path, job.upload.name)
         try:
             outcome = run(job.upload.path, settings, hooks)
             job.update(outcome=outcome, message=outcome.message, state=JobState.DONE, ended=self.clock())
         except BulkCancelError as exc:
-            job.update(state=JobState.FAILED, message=str(exc), ended=self.clock())
+            job.update(state=JobState.FAILED, message=hide_paths(str(exc), item), ended=self.clock())
         except Exception as exc:  # a bug must show on the page, not kill the worker
             log.exception("job %s failed", job.id)
             message = f"the run failed ({type(exc).__name__}); the journal has every row sent"

@@ -1,7 +1,14 @@
-"""``bulkcancel serve``: the upload page on loopback, in the foreground until Ctrl-C."""
+"""``bulkcancel serve``: the upload page on loopback, in the foreground until Ctrl-C.
+
+The socket listens before the link is printed or the browser opened. The browser is opened
+on a private local file (0600, in the page's 0700 folder) that forwards to the link, so the
+one-time token is never in a process's arguments; the file goes once the token is used.
+"""
 
 from __future__ import annotations
 
+import html
+import os
 import socket
 import webbrowser
 from collections.abc import Callable
@@ -17,11 +24,12 @@ from bulkcancel.send.connect import find_credentials
 from bulkcancel.settings import Settings
 from bulkcancel.targets import is_loopback
 from bulkcancel.web.app import Page, build_app, wrap
+from bulkcancel.web.uploads import new_id
 
 
-def page_url(host: str, port: int, token: str) -> str:
-    """The address to open: it holds the one-time start-up token."""
-    return f"http://{host}:{port}/?token={token}"
+def page_url(host: str, port: int, root: str, token: str) -> str:
+    """The address to open: the page's random root and the one-time start-up token."""
+    return f"http://{host}:{port}{root}/?token={token}"
 
 
 def make_page(settings: Settings, max_upload_mb: int, workdir: Path | None = None) -> Page:
@@ -30,16 +38,35 @@ def make_page(settings: Settings, max_upload_mb: int, workdir: Path | None = Non
     return Page(settings, folder, max_upload=max_upload_mb * 1024 * 1024)
 
 
-def _check_port(host: str, port: int) -> None:
-    """Refuse a port something else listens on before printing a link to it."""
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError as exc:
-            raise ConfigError(
-                f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
-                "another program (or another bulkcancel serve) uses it: choose another with --port"
-            ) from None
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` (connections wait in its backlog until the server takes them)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        raise ConfigError(
+            f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
+            "another program (or another bulkcancel serve) uses it: choose another with --port"
+        ) from None
+    return sock
+
+
+def write_opener(folder: Path, url: str) -> Path:
+    """A private HTML file that forwards the browser to ``url`` (the token stays out of ``ps``)."""
+    path = folder / f"_open-{new_id()}.html"
+    safe = html.escape(url, quote=True)
+    text = (
+        f'<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+        f'<meta http-equiv="refresh" content="0;url={safe}"><title>bulkcancel</title>'
+        f'<p><a href="{safe}">bulkcancel</a></p>'
+    )
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
 
 
 def serve(
@@ -62,21 +89,25 @@ def serve(
     found = find_credentials(page.target)  # missing credentials: one line now, not at the first run
     for secret in found.credentials.secrets:
         protect(secret)
-    _check_port(host, port)
+    page.sweep()
+    sock = listen(host, port)
     hosts = sorted({"127.0.0.1", "localhost", host})
     app = wrap(build_app(page), page, hosts)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    url = page_url("127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host, port, page.session.startup_token)  # noqa: S104
+    shown = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
+    url = page_url(shown, sock.getsockname()[1], page.root, page.session.startup_token)
     say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
     say(credentials_from(found.source, "en"))
     say(f"Open: {url}")
-    say("Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it: nothing is lost).")
-    assert page.runner is not None
-    page.runner.start()
+    say("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it).")
+    page.jobs.start()
     if open_browser:
-        webbrowser.open(url)
+        page.opener = write_opener(page.workdir, url)
+        webbrowser.open(page.opener.as_uri())
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
-        page.runner.close()
+        page.jobs.close()
+        page.token_spent()
+        sock.close()

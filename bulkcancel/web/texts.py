@@ -33,7 +33,17 @@ WORDS: dict[str, str] = {
         "{n} order item(s) will be cancelled at bol.com. {m} count against your performance score. Their "
         "stock goes to 0. A cancellation refunds the customer and cannot be undone."
     ),
-    "invalid_left": N_("{n} row(s) are not valid and will not be sent: they come back on the Retry sheet."),
+    "invalid_left": N_(
+        "{n} row(s) are not valid and will not be sent: they come back on the Retry sheet, to fix and upload."
+    ),
+    "duplicates_left": N_(
+        "{n} row(s) repeat an order item from a row above: only the first is sent; "
+        "the repeats are not on the Retry sheet."
+    ),
+    "sent_already": N_("This sheet has been sent: see its run."),
+    "rows_shown": N_("Rows {first} to {last} of {of}"),
+    "previous": N_("Previous"),
+    "next": N_("Next"),
     "type_count": N_("This is LIVE. Type the number of cancellations ({n}) to confirm:"),
     "send": N_("Send the {n} valid row(s)"),
     "stop_fix": N_("Stop: fix the sheet first"),

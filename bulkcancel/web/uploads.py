@@ -2,17 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bulkcancel.pipeline import Outcome
+from bulkcancel.settings import Settings
+
+# An absolute path in a message (not a URL's path: no ":", "/" or word before its first slash).
+_PATH = re.compile(r"(?<![\w:/.~-])(?:~|[A-Za-z]:)?[/\\](?:[^\s/\\]+[/\\])+([^\s/\\,;:()'\"]*)")
 
 
 def new_id() -> str:
     """A random id for an upload or a job (never a path from the request)."""
     return secrets.token_urlsafe(12)
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """What the check step shows above its table, counted once per check (not per page view)."""
+
+    counts: dict[str, int]  # rows per status, in the order of RowStatus
+    reasons: list[tuple[str, int]]  # READY rows per reason code sent
+    against: int  # READY rows that count against the performance score
+    ready: int
+    invalid: int  # INVALID rows: they come back on the Retry sheet
+    duplicates: int  # DUPLICATE rows: not sent, and not on the Retry sheet (their first row is sent)
+    problems: tuple[int, ...]  # indexes of the rows with an error or a note
 
 
 @dataclass
@@ -28,6 +47,21 @@ class Upload:
     plan: dict[str, Any] | None = None  # what the comparison with bol's open orders said
     columns: dict[str, str] = field(default_factory=dict)  # header -> role, picked on the page
     candidates: list[str] = field(default_factory=list)  # headers to pick from when detection failed
+    summary: CheckSummary | None = None  # the check's counts, made once with it
+    checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
+    job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
+
+    def settings(self, base: Settings, out: Path, **more: object) -> Settings:
+        """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary."""
+        return replace(
+            base,
+            out=out,
+            sheet=self.sheet,
+            force=True,
+            columns=tuple(self.columns.items()),
+            input_name=self.name,
+            **more,  # type: ignore[arg-type]
+        )
 
 
 def sniff(name: str, head: bytes) -> str | None:
@@ -43,3 +77,11 @@ def sniff(name: str, head: bytes) -> str | None:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return ".csv"
     return None if b"\x00" in head else ".csv"
+
+
+def hide_paths(text: str, *known: tuple[Path, str]) -> str:
+    """``text`` as a page may show it: each known path as its name for people, any other absolute
+    path as its last part (the page never shows where files live)."""
+    for path, name in known:
+        text = text.replace(str(path), name)
+    return _PATH.sub(lambda found: found.group(1) or "", text)

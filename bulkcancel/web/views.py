@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from starlette.background import BackgroundTask
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
@@ -43,6 +44,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         csrf=page.session.csrf,
         max_mb=page.max_upload // (1024 * 1024),
         states=JobState,
+        root=page.root,
     )
     response: HTMLResponse = _templates.TemplateResponse(request, name, context, status_code=status_code)
     return response
@@ -72,6 +74,7 @@ async def guarded_form(request: Request, cap: int = 64 * 1024) -> FormData | Res
     return form
 
 
-def download(path: Path, name: str) -> FileResponse:
-    """A workbook as a download under the name the person sees."""
-    return FileResponse(path, filename=name, media_type=XLSX)
+def download(path: Path, name: str, remove_after: bool = False) -> FileResponse:
+    """A workbook as a download under the name the person sees (``remove_after``: a copy made for it)."""
+    after = BackgroundTask(path.unlink, missing_ok=True) if remove_after else None
+    return FileResponse(path, filename=name, media_type=XLSX, background=after)

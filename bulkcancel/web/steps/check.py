@@ -1,10 +1,16 @@
-"""Step 2 and 3: the check of an upload (its table, the columns picked by hand) and the comparison with bol."""
+"""Step 2 and 3: the check of an upload (its table, a page at a time; the columns picked by hand)
+and the comparison with bol's open orders.
+
+An upload is checked once, in a worker thread: every request for it (a refresh, the confirm
+step) waits on that one check, and the server's event loop never runs it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,30 +21,53 @@ from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.statuses import RowStatus
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
-from bulkcancel.web.uploads import Upload
+from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
 PROBLEMS = {RowStatus.INVALID, RowStatus.DUPLICATE}
 ROLES = ("OrderItemId", "ReasonCode", "DateTime")
+PAGE_ROWS = 500  # rows of the check table per page
+
+
+def summarize(outcome: Outcome) -> CheckSummary:
+    """The counts the check step shows, over every row once."""
+    ready = [r for r in outcome.rows if r.status is RowStatus.READY]
+    statuses = Counter(r.status for r in outcome.rows)
+    return CheckSummary(
+        counts=counts_of(outcome),
+        reasons=sorted(Counter(r.sent_as.value for r in ready if r.sent_as).items()),
+        against=sum(1 for r in ready if r.counts_against_score),
+        ready=len(ready),
+        invalid=statuses[RowStatus.INVALID],
+        duplicates=statuses[RowStatus.DUPLICATE],
+        problems=tuple(i for i, r in enumerate(outcome.rows) if r.status in PROBLEMS or r.detail),
+    )
+
+
+def _check(page: Page, item: Upload) -> None:
+    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
+    settings = item.settings(page.settings, item.path.with_name("_checked.xlsx"))
+    try:
+        outcome = validate(item.path, settings)
+        item.summary, item.checked = summarize(outcome), outcome
+    except ColumnError as exc:  # detection is unsure: the page lets the person pick
+        item.error, item.candidates = hide_paths(str(exc), (item.path, item.name)), exc.headers
+    except BulkCancelError as exc:
+        item.error = hide_paths(str(exc), (item.path, item.name))
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
-    """The check of ``item`` (made once, in a worker thread); None when the sheet could not be read."""
+    """The check of ``item``, made once; None when the sheet could not be read."""
     if item.checked is None and not item.error:
-        settings = replace(
-            page.settings,
-            out=item.path.with_name("_checked.xlsx"),
-            sheet=item.sheet,
-            force=True,
-            columns=tuple(item.columns.items()),
-        )
-        try:
-            item.checked = await run_in_threadpool(validate, item.path, settings)
-        except ColumnError as exc:  # detection is unsure: the page lets the person pick
-            item.error, item.candidates = str(exc).replace(str(item.path), item.name), exc.headers
-        except BulkCancelError as exc:
-            item.error = str(exc).replace(str(item.path), item.name)
+        if item.checking is None or item.checking.done():
+            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item))
+        await asyncio.shield(item.checking)  # a closed tab does not cancel the check the others wait for
     return item.checked
+
+
+def _page_number(request: Request) -> int:
+    given = request.query_params.get("page", "1")
+    return int(given) if given.isdigit() and 0 < len(given) < 9 else 1
 
 
 async def check(request: Request) -> Response:
@@ -46,37 +75,42 @@ async def check(request: Request) -> Response:
     if item is None:
         return not_found("No such upload (the page was restarted?): upload the sheet again.")
     outcome = await checked(page_of(request), item)
-    if outcome is None:
+    if outcome is None or item.summary is None:
         return render(request, "check.html", 422, item=item, error=item.error)
+    summary = item.summary
     only = request.query_params.get("problems") == "1"
-    rows = [
-        {
-            "row": r.sheet_row,
-            "id": r.cells[outcome.sheet.columns.order_item_id] if r.cells else "",
-            "status": r.status.value,
-            "level": "error" if r.status in PROBLEMS else ("warning" if r.detail else "ok"),
-            "detail": r.detail,
-            "code": r.sent_as.value if r.sent_as else "",
-        }
-        for r in outcome.rows
-    ]
-    if only:
-        rows = [r for r in rows if r["level"] != "ok"]
-    ready = [r for r in outcome.rows if r.status is RowStatus.READY]
-    reasons = Counter(r.sent_as.value for r in ready if r.sent_as)
+    shown: range | tuple[int, ...] = summary.problems if only else range(len(outcome.rows))
+    pages = max(1, -(-len(shown) // PAGE_ROWS))
+    number = min(_page_number(request), pages)
+    first = (number - 1) * PAGE_ROWS
+    column = outcome.sheet.columns.order_item_id
+    rows: list[dict[str, Any]] = []
+    for index in shown[first : first + PAGE_ROWS]:
+        r = outcome.rows[index]
+        rows.append(
+            {
+                "row": r.sheet_row,
+                "id": r.cells[column] if r.cells else "",
+                "status": r.status.value,
+                "level": "error" if r.status in PROBLEMS else ("warning" if r.detail else "ok"),
+                "detail": r.detail,
+                "code": r.sent_as.value if r.sent_as else "",
+            }
+        )
     return render(
         request,
         "check.html",
         item=item,
         rows=rows,
         only=only,
-        counts=counts_of(outcome),
-        reasons=sorted(reasons.items()),
-        against=sum(1 for r in ready if r.counts_against_score),
+        counts=summary.counts,
+        reasons=summary.reasons,
+        against=summary.against,
         notes=outcome.notes,
         headers=outcome.sheet.headers,
         columns=outcome.sheet.columns,
         plan=item.plan,
+        paging={"page": number, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(shown)},
     )
 
 
@@ -84,13 +118,14 @@ async def choose_columns(request: Request) -> Response:
     form = await guarded_form(request)
     if isinstance(form, Response):
         return form
-    item = upload_of(request)
+    item, page = upload_of(request), page_of(request)
     if item is None:
         return not_found()
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
-        item.columns, item.checked, item.error, item.candidates = chosen, None, "", []
-    return RedirectResponse(f"/u/{item.id}", 303)
+        item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
+        item.checking = None
+    return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
 
 async def checked_download(request: Request) -> Response:
@@ -108,12 +143,10 @@ async def plan(request: Request) -> Response:
     if item is None:
         return not_found()
     page = page_of(request)
-    settings = replace(
-        page.settings, check=True, dry_run=True, out=item.path.with_name("_plan.xlsx"), sheet=item.sheet, force=True
-    )
+    settings = item.settings(page.settings, item.path.with_name("_plan.xlsx"), check=True, dry_run=True)
     try:
         outcome = await run_in_threadpool(run, item.path, settings)
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
-        item.plan = {"counts": {}, "error": str(exc).replace(str(item.path), item.name)}
-    return RedirectResponse(f"/u/{item.id}#plan", 303)
+        item.plan = {"counts": {}, "error": hide_paths(str(exc), (item.path, item.name), (page.journal, "journal"))}
+    return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)

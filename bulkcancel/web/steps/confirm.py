@@ -1,13 +1,16 @@
-"""Step 4: what Send will do, in words, and Send itself (the count typed when it is LIVE)."""
+"""Step 4: what Send will do, in words, and Send itself (the count typed when it is LIVE).
+
+An upload is sent once: a second Send (a double click, a resent form, three POSTs) goes to
+the run the first one started.
+"""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bulkcancel.statuses import RowStatus
 from bulkcancel.web.page import page_of, upload_of
-from bulkcancel.web.steps.check import PROBLEMS, checked
+from bulkcancel.web.steps.check import checked
 from bulkcancel.web.uploads import new_id
 from bulkcancel.web.views import guarded_form, not_found, render
 
@@ -18,18 +21,19 @@ async def confirm(request: Request) -> Response:
         return not_found()
     page = page_of(request)
     outcome = await checked(page, item)
-    if outcome is None:
-        return RedirectResponse(f"/u/{item.id}", 303)
-    ready = [r for r in outcome.rows if r.status is RowStatus.READY]
-    invalid = sum(1 for r in outcome.rows if r.status in PROBLEMS)
+    if outcome is None or item.summary is None:
+        return RedirectResponse(page.at(f"/u/{item.id}"), 303)
+    summary = item.summary
     return render(
         request,
         "confirm.html",
         item=item,
-        ready=len(ready),
-        against=sum(1 for r in ready if r.counts_against_score),
-        invalid=invalid,
+        ready=summary.ready,
+        against=summary.against,
+        invalid=summary.invalid,
+        duplicates=summary.duplicates,
         live=page.target.is_production,
+        sent=item.job_id,
         error=request.query_params.get("error", ""),
     )
 
@@ -39,11 +43,15 @@ async def start(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     item = upload_of(request)
-    if item is None or item.checked is None:
+    if item is None or item.summary is None:
         return not_found()
     page = page_of(request)
-    ready = sum(1 for r in item.checked.rows if r.status is RowStatus.READY)
+    if item.job_id is not None:  # sent already: no second run
+        return RedirectResponse(page.at(f"/jobs/{item.job_id}"), 303)
+    ready = item.summary.ready
     if page.target.is_production and str(form.get("count", "")).strip() != str(ready):
-        return RedirectResponse(f"/u/{item.id}/confirm?error=count", 303)
+        return RedirectResponse(page.at(f"/u/{item.id}/confirm?error=count"), 303)
+    # No await between the test above and this line: two POSTs cannot both pass it.
     job = page.jobs.submit(item, ready, item.path.with_name(f"_result-{new_id()}.xlsx"))
-    return RedirectResponse(f"/jobs/{job.id}", 303)
+    item.job_id = job.id
+    return RedirectResponse(page.at(f"/jobs/{job.id}"), 303)

@@ -12,7 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.journal.store import Journal
 from bulkcancel.pipeline import report, run_history
-from bulkcancel.web.page import page_of
+from bulkcancel.web.page import page_of, private_folder
+from bulkcancel.web.uploads import hide_paths, new_id
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
@@ -20,7 +21,10 @@ RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 
 async def history(request: Request) -> Response:
     page = page_of(request)
-    listed = await run_in_threadpool(run_history, page.journal)
+    try:
+        listed = await run_in_threadpool(run_history, page.journal)  # read without the run lock
+    except BulkCancelError as exc:
+        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
     newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
     busy = page.jobs.busy()
     entries = [
@@ -35,14 +39,12 @@ async def history_result(request: Request) -> Response:
     if not RUN_ID.match(run_id):
         return not_found()
     page = page_of(request)
-    folder = page.workdir / "history"
-    folder.mkdir(exist_ok=True)
-    target = folder / f"{run_id}.xlsx"
+    target = private_folder(page.workdir / "history") / f"_{run_id}-{new_id()}.xlsx"
     try:
         await run_in_threadpool(report, run_id, target, page.journal, True)  # rebuilt from the journal
     except BulkCancelError as exc:
-        return not_found(str(exc))
-    return download(target, f"results-{run_id}.xlsx")
+        return not_found(hide_paths(str(exc), (page.journal, "journal")))
+    return download(target, f"results-{run_id}.xlsx", remove_after=True)
 
 
 async def history_again(request: Request) -> Response:
@@ -53,10 +55,13 @@ async def history_again(request: Request) -> Response:
     if not RUN_ID.match(run_id):
         return not_found()
     page = page_of(request)
-    with Journal(page.journal, "", "") as store:
-        info = store.run_info(run_id)
+    try:
+        with Journal(page.journal, "", "", read_only=True) as store:  # a run may hold the lock
+            info = store.run_info(run_id)
+    except BulkCancelError as exc:
+        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
     source = Path(info.input_path) if info else None
     if source is None or not source.is_file():
         return not_found("The sheet of that run is no longer where it was: upload it again.")
     item = page.add_upload(source.name, source.suffix.lower(), source)
-    return RedirectResponse(f"/u/{item.id}", 303)
+    return RedirectResponse(page.at(f"/u/{item.id}"), 303)

@@ -5,19 +5,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bulkcancel.web.page import page_of
 from bulkcancel.web.texts import LANGUAGES
 
 
-def local_path(target: str) -> str:
-    """``target`` when it is a path on this server, else ``/`` (no redirect leaves the page)."""
-    if not target.startswith("/") or target.startswith(("//", "/\\")) or any(c in target for c in "\\\r\n\t"):
-        return "/"
-    return target
-
-
 async def language(request: Request) -> Response:
+    session = page_of(request).session
     code = request.path_params["code"]
-    response = RedirectResponse(local_path(request.query_params.get("next", "/")), 303)
+    response = RedirectResponse(session.local(request.query_params.get("next", "")), 303)
     if code in LANGUAGES:
-        response.set_cookie("bulkcancel_lang", code, samesite="strict", httponly=True)
+        response.set_cookie("bulkcancel_lang", code, samesite="strict", httponly=True, path=session.root)
     return response

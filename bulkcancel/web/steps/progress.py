@@ -77,4 +77,4 @@ async def job_stop(request: Request) -> Response:
     if job is None:
         return not_found()
     job.request_stop()
-    return RedirectResponse(f"/jobs/{job.id}", 303)
+    return RedirectResponse(page_of(request).at(f"/jobs/{job.id}"), 303)

@@ -44,8 +44,9 @@ async def job_retry(request: Request) -> Response:
     job = finished_job(request)
     if job is None:
         return not_found()
-    item = page_of(request).add_upload(f"{Path(job.upload.name).stem}-retry.xlsx", ".xlsx", job.out, sheet="Retry")
-    return RedirectResponse(f"/u/{item.id}", 303)
+    page = page_of(request)
+    item = page.add_upload(f"{Path(job.upload.name).stem}-retry.xlsx", ".xlsx", job.out, sheet="Retry")
+    return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
 
 def retry_only(result: Path, target: Path) -> None:

@@ -32,4 +32,4 @@ async def upload(request: Request) -> Response:
     if suffix is None:
         return refuse(request, "bad_type", 415, name=given.filename)
     item = page.add_upload(Path(given.filename).name, suffix, data)
-    return RedirectResponse(f"/u/{item.id}", 303)
+    return RedirectResponse(page.at(f"/u/{item.id}"), 303)
