@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import BulkCancelError, ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Api
@@ -25,7 +26,16 @@ if TYPE_CHECKING:
 
     from bulkcancel.pipeline import Outcome
 
-__all__ = ["BulkCancelError", "Environment", "ExitCode", "ReasonCode", "RowStatus", "run_sheet", "validate_sheet"]
+__all__ = [
+    "BulkCancelError",
+    "Environment",
+    "ExitCode",
+    "ReasonCode",
+    "RowStatus",
+    "run_sheet",
+    "stockouts",
+    "validate_sheet",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -42,7 +52,13 @@ def _named_options(function: Callable[P, R]) -> Callable[P, R]:
                 close = difflib.get_close_matches(name, known, n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 raise ConfigError(
-                    f"{function.__name__}() has no option {name!r}; {hint}its options: {', '.join(known)}"
+                    Text(
+                        "{function}() has no option {name!r}; {hint}its options: {known}",
+                        function=function.__name__,
+                        name=name,
+                        hint=hint,
+                        known=", ".join(known),
+                    )
                 )
         return function(*args, **kwargs)
 
@@ -138,11 +154,13 @@ def run_sheet(
     try:
         chosen = Environment(env) if env is not None else None
     except ValueError:
-        raise ConfigError(f"env={env!r}: choose one of {', '.join(Environment.choices())}") from None
+        raise ConfigError(
+            Text("env={env!r}: choose one of {choices}", env=env, choices=", ".join(Environment.choices()))
+        ) from None
     try:
         chosen_api = Api(api) if api is not None else None
     except ValueError:
-        raise ConfigError(f"api={api!r}: choose 'retailer' or 'plaza'") from None
+        raise ConfigError(Text("api={api!r}: choose 'retailer' or 'plaza'", api=api)) from None
     settings = Settings(
         env=chosen,
         base_url=base_url,
@@ -166,3 +184,88 @@ def run_sheet(
         canary_ok=lambda results: all(r.status in (RowStatus.CANCELLED, RowStatus.ACCEPTED) for r in results),
     )
     return _frame(run(Path(path), settings, hooks))
+
+
+@_named_options
+def stockouts(
+    path: str | Path,
+    *,
+    out: str | Path | None = None,
+    env: Environment | str | None = None,
+    base_url: str | None = None,
+    api: str | None = None,
+    login_url: str | None = None,
+    sheet: str | None = None,
+    scenario: str | Path | None = None,
+    lang: str = "auto",
+    force: bool = False,
+) -> pd.DataFrame:
+    """From a sheet of products out of stock to the sheet of order items to cancel; sends nothing.
+
+    ``path`` is a products sheet (EAN; optional units still in stock, ReasonCode, note).
+    The open orders are fetched once; the units left go to the items promised first. Writes
+    ``out`` (default ``stockouts-YYYY-MM-DD.xlsx`` in the current folder, never over a file)
+    and returns one row per open order item of the products, with ``Decision``
+    (``to_cancel``, ``kept`` or ``not_cancellable``) and ``Why``; ``frame.attrs`` holds what
+    ``bulkcancel stockouts --json`` prints (``out``, the counts, ``without_open_items``,
+    ``fetched_at``). ``env``, ``base_url``, ``api``, ``login_url`` and ``scenario`` choose
+    where the orders are read, as for ``run_sheet``.
+    """
+    from datetime import date
+
+    import pandas as pd
+
+    from bulkcancel.output.stockout_words import counts, why
+    from bulkcancel.settings import Settings
+    from bulkcancel.stockrun import stockouts as do_stockouts
+    from bulkcancel.stockrun import stockouts_path, summary
+
+    try:
+        chosen = Environment(env) if env is not None else None
+        chosen_api = Api(api) if api is not None else None
+    except ValueError as exc:
+        raise ConfigError(Text("{exc}: env is demo, test or production; api is retailer or plaza", exc=exc)) from None
+    settings = Settings(
+        env=chosen,
+        base_url=base_url,
+        api=chosen_api,
+        login_url=login_url,
+        sheet=sheet,
+        scenario=_path(scenario),
+        lang=lang,
+        force=force,
+    )
+    done = do_stockouts(Path(path), settings, stockouts_path(_path(out), date.today(), force))
+    today = done.fetched.fetched_at.astimezone(settings.zone()).date()
+    allocation = done.allocation
+    rows = [
+        {
+            "Decision": decision_key,
+            "OrderItemId": d.item.order_item_id,
+            "ReasonCode": d.reason.value if d.reason else "",
+            "EAN": d.product.ean,
+            "OrderId": d.item.order_id,
+            "Title": d.item.title,
+            "Quantity": d.item.open_quantity,
+            "OrderedAt": d.item.date_time_customer,
+            "PromisedDelivery": d.item.promised_delivery.isoformat() if d.item.promised_delivery else "",
+            "ExpiryDate": d.item.expiry_date.isoformat() if d.item.expiry_date else "",
+            "CountsAgainstNorm": counts(d, today, done.lang) if d.reason else "",
+            "Why": why(d, done.lang),
+        }
+        for decision_key, decisions in (
+            ("to_cancel", allocation.to_cancel),
+            ("kept", allocation.kept),
+            ("not_cancellable", allocation.not_cancellable),
+        )
+        for d in decisions
+    ]
+    frame = pd.DataFrame(rows, columns=list(_STOCKOUT_COLUMNS))
+    frame.attrs.update(summary(done))
+    return frame
+
+
+_STOCKOUT_COLUMNS = (
+    "Decision", "OrderItemId", "ReasonCode", "EAN", "OrderId", "Title", "Quantity", "OrderedAt",
+    "PromisedDelivery", "ExpiryDate", "CountsAgainstNorm", "Why",
+)  # fmt: skip

@@ -25,6 +25,7 @@ from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
@@ -314,8 +315,12 @@ def run(
             if not started_sending:
                 raise
             raise OutputError(
-                f"{exc}. Every outcome is in the journal: write the result again "
-                f"with: bulkcancel report {run_id} --out OTHER.xlsx"
+                Text(
+                    "{exc}. Every outcome is in the journal: write the result again with: bulkcancel report "
+                    "{run_id} --out OTHER.xlsx",
+                    exc=exc,
+                    run_id=run_id,
+                )
             ) from None
     if done.stop_reason is StopReason.AUTH:
         raise CredentialsError(done.stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
@@ -343,9 +348,13 @@ def requests_path(out: Path | None, today: date, force: bool) -> Path:
     name, or ``-2``, ``-3``, ... when today's is there already (a sheet under review is kept)."""
     if out is not None:
         if out.suffix.lower() != ".xlsx":
-            raise OutputError(f"--out {out}: the requests sheet is an Excel workbook; give a name ending in .xlsx")
+            raise OutputError(
+                Text("--out {out}: the requests sheet is an Excel workbook; give a name ending in .xlsx", out=out)
+            )
         if out.exists() and not force:
-            raise OutputError(f"--out {out}: exists; it is not written over: choose another name, or add --force")
+            raise OutputError(
+                Text("--out {out}: exists; it is not written over: choose another name, or add --force", out=out)
+            )
         return out
     return free_name(Path(f"customer-requests-{today:%Y-%m-%d}.xlsx"))
 
@@ -413,7 +422,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:
         chosen = run_id or store.latest_run_id(any_target=True)
         if chosen is None:
-            raise JournalError(f"the journal {store.path} has no runs yet")
+            raise JournalError(Text("the journal {path} has no runs yet", path=store.path))
         stored = rebuild(store, chosen)
     target = out or Path(stored.info.out_path)
     if out is None and target.exists():

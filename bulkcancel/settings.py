@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bulkcancel.check.messages import LANGUAGES
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import SendPolicy
@@ -65,8 +66,11 @@ class Settings:
             return ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(
-                f"--timezone {self.timezone!r} is not a known time zone; use a name "
-                "such as Europe/Amsterdam or Europe/Brussels"
+                Text(
+                    "--timezone {timezone!r} is not a known time zone; use a name such as Europe/Amsterdam or "
+                    "Europe/Brussels",
+                    timezone=self.timezone,
+                )
             ) from None
 
     def language(self, dutch_headers: bool) -> str:
@@ -102,11 +106,15 @@ class Settings:
     def verify(self) -> None:
         """Refuse values that cannot work, with the option's name."""
         if not 1 <= self.concurrency <= 256:
-            raise ConfigError(f"--concurrency {self.concurrency}: choose a number from 1 to 256")
+            raise ConfigError(
+                Text("--concurrency {concurrency}: choose a number from 1 to 256", concurrency=self.concurrency)
+            )
         if self.lang not in ("auto", *LANGUAGES):
-            raise ConfigError(f"--lang {self.lang!r}: choose auto, en or nl")
+            raise ConfigError(Text("--lang {lang!r}: choose auto, en or nl", lang=self.lang))
         if self.canary < 0:
-            raise ConfigError(f"--canary {self.canary}: give how many rows to send first (0 for no canary)")
+            raise ConfigError(
+                Text("--canary {canary}: give how many rows to send first (0 for no canary)", canary=self.canary)
+            )
         if self.daily_budget < 0:
-            raise ConfigError("the daily budget cannot be negative")
+            raise ConfigError(Text("the daily budget cannot be negative"))
         self.zone()

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import Text
 
 
 class Api(StrEnum):
@@ -63,16 +64,23 @@ def check_url(url: str, option: str = "--base-url") -> str:
     """``url`` without a trailing slash; plain http is refused unless the host is loopback."""
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise ConfigError(f"{option} {url!r} is not an http(s) URL; use e.g. https://host")
+        raise ConfigError(Text("{option} {url!r} is not an http(s) URL; use e.g. https://host", option=option, url=url))
     if parts.username is not None or parts.password is not None:
         # Never print it back: the URL holds a secret. Keys come from the environment only.
         raise ConfigError(
-            f"{option} holds a user name or password (user:password@host); remove it: "
-            "credentials come from the environment only, never from the command line"
+            Text(
+                "{option} holds a user name or password (user:password@host); remove it: credentials come "
+                "from the environment only, never from the command line",
+                option=option,
+            )
         )
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(
-            f"{option} {url!r} uses plain http to a remote host; use https "
-            "(plain http is only allowed on loopback, e.g. http://127.0.0.1:8000)"
+            Text(
+                "{option} {url!r} uses plain http to a remote host; use https (plain http is only allowed "
+                "on loopback, e.g. http://127.0.0.1:8000)",
+                option=option,
+                url=url,
+            )
         )
     return url.rstrip("/")

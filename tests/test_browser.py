@@ -191,3 +191,36 @@ def test_a_sheet_with_invalid_rows_filtered_to_the_problems_in_dutch(
     rows = d.find_elements(By.CSS_SELECTOR, "#rows tbody tr")
     assert len(rows) == 2 and all("level-error" in r.get_attribute("class") for r in rows)
     b.shot("3-problems-nl")
+
+
+def test_progress_shows_rows_sent_before_the_run_ends_and_history_reads_during_it(
+    browser: Callable[..., Served], serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    """bol takes every row at once but confirms none (they settle in 10 minutes): the page says
+    how many reached bol while the run goes on, and History opens meanwhile; Stop ends it."""
+    sim = serve(config=SimulatorConfig(settle_seconds=600, latency_ms=10))
+    sheet = tmp_path / "week.csv"
+    sheet.write_text("OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(20)))
+    b = browser(base_url=sim.url, concurrency=4)
+    b.open()
+    b.upload(sheet)
+    b.driver.find_element(By.ID, "to-confirm").click()
+    b.wait(lambda d: d.find_element(By.ID, "send")).click()
+    b.wait(lambda d: "/jobs/" in d.current_url)
+    job_url = b.driver.current_url
+    b.wait(lambda d: d.find_element(By.ID, "sent-of").text.startswith("20 of 20 rows sent to bol"))
+    d = b.driver
+    assert d.find_element(By.ID, "done-of").text.startswith("0 of 20")  # none confirmed yet
+    assert "bol has taken 20 row(s) and is still checking them" in d.find_element(By.ID, "waiting").text
+    assert not d.find_element(By.ID, "results").is_displayed() and d.find_element(By.ID, "stop").is_displayed()
+    assert b.page.jobs.busy()  # the run is still going
+    b.shot("5-progress")
+    d.find_element(By.LINK_TEXT, "All runs").click()
+    b.wait(lambda d: d.find_elements(By.ID, "history"))
+    history = d.find_element(By.ID, "history").text
+    assert "week.csv" in history and "interrupted" not in history and b.page.jobs.busy()
+    b.shot("7-history-during-a-run")
+    d.get(job_url)
+    b.wait(lambda d: d.find_element(By.ID, "stop")).click()
+    b.wait(lambda d: d.find_elements(By.ID, "message") and d.find_element(By.ID, "message").is_displayed())
+    assert "ACCEPTED" in d.find_element(By.ID, "live-counts").text

@@ -225,26 +225,51 @@ def test_pacing_keeps_a_burst_under_the_limit_without_429s(serve_retailer: Calla
     assert took >= 1.5  # 30 under 10 a second cannot be faster than about two refills
 
 
-@pytest.mark.parametrize("retry_after", ["integer", "missing", "decimal"])
-def test_a_429_holds_every_request_of_its_endpoint(serve_retailer: Callable[..., Any], retry_after: str) -> None:
-    """Another client spends the budget: the 429 empties it here too, with or without Retry-After."""
+class FakeTime:
+    """The client's clock and sleep: a sleep that ends moves the clock to its end, at once
+    (sleepers side by side end together; one cut short moves nothing)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        ends = self.now + max(seconds, 0.0)
+        await asyncio.sleep(0)
+        self.now = max(self.now, ends)
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "asked"),
+    [
+        ("integer", 1.0),  # Retry-After: 1
+        ("decimal", 1.0),  # Retry-After: 0.50 is no HTTP value (whole seconds): the rate-limit reset (1 s)
+        ("missing", 1.0),  # no Retry-After: the rate-limit reset (1 s)
+    ],
+)
+def test_a_429_holds_every_request_of_its_endpoint(
+    serve_retailer: Callable[..., Any], retry_after: str, asked: float
+) -> None:
+    """Another client spends the budget: the 429 empties it here too, with or without Retry-After,
+    and no request of the endpoint goes out again before the wait it asked for."""
     sim = serve_retailer(
         config=RetailerConfig(
             settle_seconds=0, spent_by_others=1, spent_group="process-status", retry_after=retry_after
         )
     )
+    fake = FakeTime()
 
-    async def go() -> tuple[list[Any], float]:
-        async with client_for(sim.url) as client:
-            started = time.monotonic()
-            replies = list(await asyncio.gather(*(client.process_status(f"x{n}") for n in range(4))))
-            return replies, time.monotonic() - started
+    async def go() -> list[Any]:
+        async with client_for(sim.url, clock=fake.clock, sleep=fake.sleep) as client:
+            return list(await asyncio.gather(*(client.process_status(f"x{n}") for n in range(4))))
 
-    replies, took = asyncio.run(go())
+    replies = asyncio.run(go())
     assert {r.http_status for r in replies} == {404}  # read-only calls wait a 429 out themselves
     assert sim.app.state.counts.rate_limited["process-status"] == 1  # one 429, then the others waited too
     assert sim.app.state.counts.status_requests == 4  # answered; the 429 is counted apart
-    assert took >= 0.4  # the wait the 429 asked for (Retry-After, or the 1 s fallback)
+    assert fake.now == pytest.approx(asked)  # the wait the 429 asked for, once for all four
 
 
 def test_bulk_status_leaves_out_ids_bol_no_longer_keeps(serve_retailer: Callable[..., Any]) -> None:

@@ -394,3 +394,24 @@ def test_progress_counts_add_up_on_a_resumed_run(tmp_path: Path) -> None:
     assert all(p.total == 3 and p.done == sum(p.ended.values()) <= 3 for p in seen)
     assert seen[-1].ended == {RowStatus.CANCELLED: 2, RowStatus.FAILED: 1}
     assert seen[-1].requests == 2  # the follow-up sent no cancellation
+
+
+def test_progress_says_what_bol_has_taken_before_it_is_confirmed(tmp_path: Path) -> None:
+    """Two phases: a row counts as sent when bol answers its cancellation, as done when its
+    process status is final (what the page's progress shows, long before the end)."""
+    seen: list[Progress] = []
+    backend = Scripted(
+        {"1": [status(ProcessState.PENDING)], "2": [error(400, "41201")], "3": [status(ProcessState.PENDING)]},
+        polls=[status(ProcessState.PENDING), status(ProcessState.SUCCESS), status(ProcessState.SUCCESS)],
+    )
+
+    async def go() -> None:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            sender = Sender(backend, journal, "r", SendPolicy(poll_initial=0), on_progress=seen.append)
+            await sender.run([SendJob(i, str(i + 1), ReasonCode.OTHER, NOW) for i in range(3)])
+
+    asyncio.run(go())
+    assert any(p.sent > p.done for p in seen)  # taken by bol, not yet confirmed
+    assert all(p.sent <= p.total and p.done <= p.total for p in seen)
+    assert [p.sent for p in seen] == sorted(p.sent for p in seen)  # never goes back
+    assert seen[-1].sent == 3 and seen[-1].done == 3

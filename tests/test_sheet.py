@@ -159,7 +159,7 @@ def test_missing_column_names_headers_and_closest(tmp_path: Path) -> None:
 
 
 def test_two_id_columns_refused() -> None:
-    with pytest.raises(ColumnError, match="'OrderItemId' and 'order item id' both look like OrderItemId"):
+    with pytest.raises(ColumnError, match="'OrderItemId', 'order item id' both look like OrderItemId"):
         map_columns(["OrderItemId", "ReasonCode", "order item id"], "x.csv")
 
 

@@ -483,3 +483,26 @@ def test_serve_refuses_a_busy_port_and_missing_credentials_in_one_line(tmp_path:
     live = bulkcancel("serve", "--no-browser", "--env", "production", "--api", "retailer")
     assert live.returncode == 2 and "BOL_CLIENT_ID and BOL_CLIENT_SECRET not set" in live.stderr
     assert len(live.stderr.strip().splitlines()) == 1 and "Traceback" not in live.stderr
+
+
+def test_the_confirm_step_promises_exactly_what_the_retry_sheet_holds(page_client: tuple[TestClient, Page]) -> None:
+    import re
+
+    client, page = page_client
+    signed_in(client, page)
+    check_url = upload(client, page, "weekly-stockouts.xlsx", demo_sheet()).headers["location"]
+    client.get(check_url)
+    confirm = client.get(f"{check_url}/confirm").text
+    invalid = re.search(
+        r"(\d+) row\(s\) are not valid and will not be sent: they come back on the Retry sheet", confirm
+    )
+    duplicates = re.search(r"(\d+) row\(s\) repeat an order item .* the repeats are not on the Retry sheet", confirm)
+    assert invalid is not None and duplicates is not None
+    job_url = start(client, page, check_url)
+    status = wait_done(client, job_url)
+    assert status["counts"]["INVALID"] == int(invalid.group(1))
+    assert status["counts"]["DUPLICATE"] == int(duplicates.group(1))
+    retry = openpyxl.load_workbook(io.BytesIO(client.get(f"{job_url}/retry.xlsx").content), read_only=True)
+    rows = [r for r in retry["Retry"].iter_rows(values_only=True) if any(r)]
+    not_sent = sum(n for s, n in status["counts"].items() if s in ("FAILED", "NOT_SENT", "UNKNOWN"))
+    assert len(rows) - 1 == int(invalid.group(1)) + not_sent  # the header, then the invalid rows (no duplicates)

@@ -91,10 +91,12 @@ def test_a_snapshot_is_one_moment_with_an_injected_clock(tmp_path: Path) -> None
     job = queued_job(page, tmp_path)
     now = [100.0]
     job.clock = lambda: now[0]
-    job.update(state=JobState.RUNNING, started=90.0, progress=Progress(40, {RowStatus.CANCELLED: 20}, 20, 0))
+    assert job.snapshot(0)["total"] == 3  # before sending starts: the rows the person confirmed
+    job.update(state=JobState.RUNNING, started=90.0, progress=Progress(40, {RowStatus.CANCELLED: 20}, 30, 0, sent=30))
     snap = job.snapshot(0)
     assert snap["state"] == "running" and not snap["finished"] and not snap["queued"]
-    assert snap["done"] == 20 and snap["rate"] == 2.0 and snap["seconds_left"] == 10
+    assert snap["sent"] == 30 and snap["done"] == 20 and snap["total"] == 40  # both phases
+    assert snap["rate"] == 3.0 and snap["seconds_left"] == 3  # 10 rows left to send at 3 rows/s
     assert snap["counts"] == {"CANCELLED": 20}
 
 

@@ -340,3 +340,45 @@ def test_settings_for_an_upload_name_it_by_its_own_name(tmp_path: Path) -> None:
     page = Page(Settings(journal=tmp_path / "j.sqlite3"), tmp_path / "page")
     item = page.add_upload("Week 49.csv", ".csv", SHEET)
     assert item.settings(page.settings, tmp_path / "o.xlsx").input_name == "Week 49.csv"
+
+
+class Opened(Exception):
+    """Ends ``serve`` in a test once the browser would open (before it serves for ever)."""
+
+
+def test_the_link_is_printed_after_the_socket_listens_and_the_browser_gets_no_token(tmp_path: Path) -> None:
+    import socket
+
+    from bulkcancel.web.serve import serve
+
+    lines: list[str] = []
+    reached: list[bool] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        if line.startswith("Open: "):
+            port = int(line.split(":")[3].split("/")[0])
+            with socket.create_connection(("127.0.0.1", port), timeout=30):  # refused if it did not listen yet
+                reached.append(True)
+
+    opened: list[str] = []
+
+    def open_url(url: str) -> None:
+        opened.append(url)
+        opener = Path(url.removeprefix("file://"))
+        assert mode(opener) == 0o600 and mode(opener.parent) == 0o700
+        assert "?token=" in opener.read_text()  # the file forwards to the link
+        raise Opened
+
+    settings = Settings(journal=tmp_path / "journal.sqlite3")
+    with pytest.raises(Opened):
+        serve(
+            settings, host="127.0.0.1", port=0, open_browser=True, max_upload_mb=1, say=say, warn=say, open_url=open_url
+        )
+    assert reached == [True]
+    link = next(line for line in lines if line.startswith("Open: ")).removeprefix("Open: ")
+    token = link.split("token=")[1]
+    (uri,) = opened
+    assert uri.startswith("file://") and token not in uri and "token" not in uri  # what a process's arguments show
+    opener = Path(uri.removeprefix("file://"))
+    assert not opener.exists()  # removed when serve ended (else once the token is used)

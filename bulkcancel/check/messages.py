@@ -63,6 +63,27 @@ CATALOGUE: dict[str, str] = {
     "note.gap": N_("{time} does not exist on {date} in {zone} (clocks went forward); sent as {sent}"),
     "note.overlap": N_("{time} happens twice on {date} in {zone}; the first (summer time) is sent"),
     "row.duplicate": N_("same OrderItemId as row {row}; not sent twice"),
+    "ean.empty": N_("EAN is empty: fill in the product's EAN (13 digits, on the barcode)"),
+    "ean.scientific": N_(
+        "EAN {raw!r} is in scientific notation, so Excel has lost its last digits: format the column as Text "
+        "and paste the EANs again"
+    ),
+    "ean.not_number": N_("EAN {raw!r} is not a number; use the digits on the barcode only, e.g. 8712345678906"),
+    "ean.length": N_("EAN {raw!r} has {digits} digits; an EAN has 8 or 13 (a GTIN 12 or 14): check the column"),
+    "ean.check_digit": N_(
+        "EAN {raw!r} has a wrong check digit (the last digit should be {expected}): a digit is mistyped; "
+        "copy the EAN again"
+    ),
+    "note.ean_zero": N_("EAN {raw!r} read as {ean} (the leading zero Excel drops put back)"),
+    "units.not_number": N_(
+        "units in stock {raw!r} is not a whole number; write how many units are left, e.g. 2 (empty means 0)"
+    ),
+    "units.negative": N_("units in stock {raw!r} is below zero; write how many units are left (0 or more)"),
+    "reason.customer_product": N_(
+        "ReasonCode REQUESTED_BY_CUSTOMER is not a product's reason: items whose customer asked are found "
+        "and marked so by themselves; use OUT_OF_STOCK (or leave it empty)"
+    ),
+    "product.duplicate": N_("same EAN as row {row}; give each product one row with its units in stock"),
 }
 
 # The month in a day-month-year note (``note.dmy``), by number.

@@ -21,6 +21,7 @@ from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import console_language, err
 from bulkcancel.cli.simulate import simulate
+from bulkcancel.cli.stockouts import stockouts
 from bulkcancel.cli.web import serve
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.i18n import gettext
@@ -70,7 +71,7 @@ def cli() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
-for _command in (template, validate, run, plan, requests, report, runs, simulate, serve, login, logout):
+for _command in (template, validate, stockouts, run, plan, requests, report, runs, simulate, serve, login, logout):
     cli.add_command(_command)
 
 

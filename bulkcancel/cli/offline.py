@@ -12,15 +12,24 @@ from bulkcancel.targets import Api
 
 
 @click.command()
-@click.argument("path", type=click.Path(path_type=Path), default="bulkcancel-template.xlsx")
+@click.argument("path", type=click.Path(path_type=Path), required=False)
+@click.option("--products", is_flag=True, help="The products template for `bulkcancel stockouts` instead.")
 @lang_opt
 @force_opt
-def template(path: Path, lang: str, force: bool) -> None:
-    """Write the input template (OrderItemId, ReasonCode, DateTime and a column for notes) in --lang (auto: LANG)."""
-    from bulkcancel.output.template import write_template
-
+def template(path: Path | None, products: bool, lang: str, force: bool) -> None:
+    """Write the input template (OrderItemId, ReasonCode, DateTime and a column for notes) in --lang (auto: LANG);
+    with --products, the products template for `bulkcancel stockouts` (EAN, Units in stock, ReasonCode, Note)."""
     language = console_language()
-    write_template(path, force, language)
+    if products:
+        from bulkcancel.output.products_template import write_products_template
+
+        path = path or Path("bulkcancel-products.xlsx")
+        write_products_template(path, force)
+    else:
+        from bulkcancel.output.template import write_template
+
+        path = path or Path("bulkcancel-template.xlsx")
+        write_template(path, force, language)
     console.print(gettext(language, "Template written to {path}", path=path), markup=False)
 
 
@@ -46,8 +55,9 @@ def validate(
 @click.argument("run_id", default="latest")
 @out_opt
 @journal_opt
+@lang_opt
 @force_opt
-def report(run_id: str, out: Path | None, journal: Path | None, force: bool) -> None:
+def report(run_id: str, out: Path | None, journal: Path | None, lang: str, force: bool) -> None:
     """Write a run's result workbook again from the journal; sends nothing (exit 0 when written)."""
     from bulkcancel.pipeline import report as do_report
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.records import ItemRecord, ItemState, RunInfo, RunRow
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.counting import stored_counting
@@ -99,7 +100,7 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
     """A stored run's rows and summary; JournalError for an unknown run."""
     info = journal.run_info(run_id)
     if info is None:
-        raise JournalError(f"no run {run_id!r} in the journal {journal.path}")
+        raise JournalError(Text("no run {run_id!r} in the journal {path}", run_id=run_id, path=journal.path))
     stored = journal.run_rows(run_id)
     unsettled = [r.order_item_id for r in stored if r.status is None and r.order_item_id]
     items = journal.items_of(info.env, info.seller, unsettled)

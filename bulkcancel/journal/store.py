@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.records import (
     PENDING,
     Answer,
@@ -118,13 +119,19 @@ class Journal:
             private_file(path).close()  # SQLite gives its -wal and -shm files the journal's mode
         except OSError as exc:
             raise JournalError(
-                f"journal {path}: cannot be created ({exc.strerror}); choose another place with --journal"
+                Text(
+                    "journal {path}: cannot be created ({strerror}); choose another place with --journal",
+                    path=path,
+                    strerror=exc.strerror,
+                )
             ) from None
         try:
             lock_exclusively(self._lock)
         except OSError:
             self._lock.close()
-            raise JournalError(f"journal {path}: another bulkcancel run is using it; wait for it to finish") from None
+            raise JournalError(
+                Text("journal {path}: another bulkcancel run is using it; wait for it to finish", path=path)
+            ) from None
         try:
             self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -133,7 +140,11 @@ class Journal:
         except sqlite3.DatabaseError as exc:
             self._lock.close()
             raise JournalError(
-                f"journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal"
+                Text(
+                    "journal {path}: is not a usable journal ({exc}); move it aside or choose another with --journal",
+                    path=path,
+                    exc=exc,
+                )
             ) from None
         self._checkpointer = Checkpointer(path)
         self.db.execute("PRAGMA wal_autocheckpoint=0")  # the checkpointer thread does it
@@ -143,8 +154,12 @@ class Journal:
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if tables and not {"runs", "items", "run_rows", "sends"} <= tables:
             raise JournalError(
-                f"journal {self.path}: is another program's database (tables {', '.join(sorted(tables))}), "
-                "not a bulkcancel journal; choose another file with --journal"
+                Text(
+                    "journal {path}: is another program's database (tables {tables}), not a bulkcancel "
+                    "journal; choose another file with --journal",
+                    path=self.path,
+                    tables=", ".join(sorted(tables)),
+                )
             )
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
@@ -167,7 +182,7 @@ class Journal:
                 self.db = sqlite3.connect(":memory:", check_same_thread=False)
                 self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
-            raise JournalError(f"journal {self.path}: cannot be read ({exc})") from None
+            raise JournalError(Text("journal {path}: cannot be read ({exc})", path=self.path, exc=exc)) from None
 
     def close(self) -> None:
         """Close the database (a last checkpoint folds the WAL in) and release the lock."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Text
 
 
 def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
@@ -20,7 +21,9 @@ def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
         handle, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=directory)
         os.close(handle)
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write in {directory} ({exc.strerror})") from None
+        raise OutputError(
+            Text("{out}: cannot write in {directory} ({strerror})", out=out, directory=directory, strerror=exc.strerror)
+        ) from None
     tmp = Path(tmp_name)
     try:
         write(tmp)
@@ -28,7 +31,9 @@ def write_atomically(out: Path, write: Callable[[Path], object]) -> None:
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"{out}: cannot be written ({exc.strerror}); is it open in Excel?") from None
+        raise OutputError(
+            Text("{out}: cannot be written ({strerror}); is it open in Excel?", out=out, strerror=exc.strerror)
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Text
 from bulkcancel.output.xlsxwrite import APPLICATION
 
 FORMATS = (".xlsx", ".csv")
@@ -48,20 +49,35 @@ def check_destination(out: Path, sources: tuple[Path, ...] = (), force: bool = F
     """Refuse, with one line, a result path that cannot or must not be written (``force``: a file
     bulkcancel did not write may be replaced; the input never is)."""
     if out.suffix.lower() not in FORMATS:
-        raise OutputError(f"--out {out}: a result is written as .xlsx or .csv; choose a name ending in one of them")
+        raise OutputError(
+            Text("--out {out}: a result is written as .xlsx or .csv; choose a name ending in one of them", out=out)
+        )
     if any(out == source or _same_file(out, source) for source in sources):
-        raise OutputError(f"--out {out}: is the input sheet; the input is never written over, choose another name")
+        raise OutputError(
+            Text("--out {out}: is the input sheet; the input is never written over, choose another name", out=out)
+        )
     folder = out.parent if str(out.parent) else Path()
     if not folder.is_dir():
-        raise OutputError(f"--out {out}: the folder {folder} does not exist; create it or choose another place")
+        raise OutputError(
+            Text(
+                "--out {out}: the folder {folder} does not exist; create it or choose another place",
+                out=out,
+                folder=folder,
+            )
+        )
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"--out {out}: the folder {folder} cannot be written to; choose another place")
+        raise OutputError(
+            Text("--out {out}: the folder {folder} cannot be written to; choose another place", out=out, folder=folder)
+        )
     if out.is_dir():
-        raise OutputError(f"--out {out}: is a folder; give a file name ending in .xlsx or .csv")
+        raise OutputError(Text("--out {out}: is a folder; give a file name ending in .xlsx or .csv", out=out))
     if out.exists() and not force and not written_by_us(out):
         raise OutputError(
-            f"--out {out}: exists and is not a bulkcancel result; it is not written over: "
-            "choose another name, or add --force"
+            Text(
+                "--out {out}: exists and is not a bulkcancel result; it is not written over: choose "
+                "another name, or add --force",
+                out=out,
+            )
         )
 
 

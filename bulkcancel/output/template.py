@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkcancel.errors import OutputError
-from bulkcancel.i18n import Language, gettext, pgettext
+from bulkcancel.i18n import Language, Text, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.reasons import ReasonCode
 
@@ -84,10 +84,13 @@ def build_template(lang: str = Language.EN) -> Workbook:
 def write_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
     """Write the template in ``lang`` to ``path`` (atomically); never over an existing file unless ``force``."""
     if path.suffix.lower() != ".xlsx":
-        raise OutputError(f"{path}: the template is an Excel workbook; give a name ending in .xlsx")
+        raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
     if path.exists() and not force:
         raise OutputError(
-            f"{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force"
+            Text(
+                "{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force",
+                path=path,
+            )
         )
     book = build_template(lang)
     write_atomically(path, lambda tmp: book.save(tmp))

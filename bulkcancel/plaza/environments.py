@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
+from bulkcancel.i18n import Text
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, ApiKeys
 from bulkcancel.targets import Api, Target, check_url
 
@@ -29,7 +30,7 @@ def resolve_target(env: Environment | None, base_url: str | None) -> Target:
         return _target(Environment.TEST, TEST_URL)
     if env is Environment.PRODUCTION:
         return _target(Environment.PRODUCTION, PRODUCTION_URL)
-    raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
+    raise ConfigError(Text("--env {env}: choose one of {choices}", env=env, choices=", ".join(Environment.choices())))
 
 
 def load_keys(target: Target, environ: Mapping[str, str] | None = None) -> ApiKeys:
@@ -47,6 +48,10 @@ def load_keys(target: Target, environ: Mapping[str, str] | None = None) -> ApiKe
         name for name, value in (("BOL_PUBLIC_KEY", public), ("BOL_PRIVATE_KEY", private)) if not value
     )
     raise CredentialsError(
-        f"{missing} not set: export your Plaza API keys for the {target.name} environment "
-        "(or store them once with `bulkcancel login --api plaza`; never on the command line)"
+        Text(
+            "{missing} not set: export your Plaza API keys for the {name} environment (or store them "
+            "once with `bulkcancel login --api plaza`; never on the command line)",
+            missing=missing,
+            name=target.name,
+        )
     )

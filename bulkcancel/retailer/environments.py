@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
+from bulkcancel.i18n import Text
 from bulkcancel.targets import Api, Target, check_url, is_loopback
 
 PRODUCTION_URL = "https://api.bol.com"
@@ -77,7 +78,7 @@ def resolve_target(env: Environment | None, base_url: str | None, login_url: str
         return _target(Environment.TEST, PRODUCTION_URL, login or LOGIN_URL, demo=True)
     if env is Environment.PRODUCTION:
         return _target(Environment.PRODUCTION, PRODUCTION_URL, login or LOGIN_URL)
-    raise ConfigError(f"--env {env}: choose one of {', '.join(Environment.choices())}")
+    raise ConfigError(Text("--env {env}: choose one of {choices}", env=env, choices=", ".join(Environment.choices())))
 
 
 def has_credentials(environ: Mapping[str, str] | None = None) -> bool:
@@ -101,6 +102,10 @@ def load_credentials(target: Target, environ: Mapping[str, str] | None = None) -
         name for name, value in (("BOL_CLIENT_ID", client_id), ("BOL_CLIENT_SECRET", secret)) if not value
     )
     raise CredentialsError(
-        f"{missing} not set: export the client id and secret of your bol Retailer API account "
-        "(seller dashboard: Settings > API settings), or store them once with `bulkcancel login --api retailer`"
+        Text(
+            "{missing} not set: export the client id and secret of your bol Retailer API account "
+            "(seller dashboard: Settings > API settings), or store them once with `bulkcancel login "
+            "--api retailer`",
+            missing=missing,
+        )
     )

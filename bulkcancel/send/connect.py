@@ -25,6 +25,7 @@ import httpx
 from bulkcancel.backend import CancellationBackend
 from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.plaza import environments as plaza_env
 from bulkcancel.plaza.client import PlazaClient
 from bulkcancel.plaza.signing import ApiKeys
@@ -72,15 +73,19 @@ def choose_api(
     retailer, plaza = retailer_env.has_credentials(values), _plaza_keys_set(values)
     if retailer and plaza:
         raise ConfigError(
-            "both Retailer API credentials (BOL_CLIENT_ID/BOL_CLIENT_SECRET) and Plaza keys "
-            "(BOL_PUBLIC_KEY/BOL_PRIVATE_KEY) are set: choose one with --api retailer or --api plaza"
+            Text(
+                "both Retailer API credentials (BOL_CLIENT_ID/BOL_CLIENT_SECRET) and Plaza keys "
+                "(BOL_PUBLIC_KEY/BOL_PRIVATE_KEY) are set: choose one with --api retailer or --api plaza",
+            )
         )
     if not (retailer or plaza) and _keyring_applies(env, base_url):
         retailer, plaza = (keystore.stored(api) is not None for api in (Api.RETAILER, Api.PLAZA))
         if retailer and plaza:
             raise ConfigError(
-                "the keyring holds credentials for both the Retailer API and Plaza (bulkcancel login): "
-                "choose one with --api retailer or --api plaza"
+                Text(
+                    "the keyring holds credentials for both the Retailer API and Plaza (bulkcancel login): "
+                    "choose one with --api retailer or --api plaza",
+                )
             )
     return Api.RETAILER if retailer else Api.PLAZA
 
@@ -107,7 +112,9 @@ def resolve(
     if chosen is Api.RETAILER:
         return retailer_env.resolve_target(env, base_url, login_url)
     if login_url:
-        raise ConfigError("--login-url is for the Retailer API (--api retailer); Plaza signs each request instead")
+        raise ConfigError(
+            Text("--login-url is for the Retailer API (--api retailer); Plaza signs each request instead")
+        )
     return plaza_env.resolve_target(env, base_url)
 
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError, CredentialsError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.send.plan import Plan
@@ -25,10 +26,6 @@ from bulkcancel.statuses import RowStatus
 
 INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
 CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the sheet again"
-STRIKE_REFUSED = (
-    "nothing was sent: this run would take the week's cancellations above bol's norm (expect a strike), "
-    "and that was not accepted"
-)
 
 
 @dataclass
@@ -133,9 +130,14 @@ def _consent(plan: Plan, options: ExecuteOptions, hooks: Hooks) -> None:
     """A production run goes on only when the person confirmed it, and accepted a strike it would cause."""
     crosses = plan.norm is not None and plan.norm.crosses
     if crosses and not options.accept_strike and not (hooks.accept_strike and hooks.accept_strike(plan)):
-        raise BulkCancelError(STRIKE_REFUSED)
+        raise BulkCancelError(
+            Text(
+                "nothing was sent: this run would take the week's cancellations above bol's norm (expect a "
+                "strike), and that was not accepted"
+            )
+        )
     if not (hooks.confirm and hooks.confirm(plan)):
-        raise BulkCancelError("nothing was sent: the production run was not confirmed")
+        raise BulkCancelError(Text("nothing was sent: the production run was not confirmed"))
 
 
 async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) -> bool:
@@ -153,7 +155,7 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
-        raise CredentialsError(f"bol refused the API keys: {refused}; nothing was sent")
+        raise CredentialsError(Text("bol refused the API keys: {refused}; nothing was sent", refused=refused))
     return True
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
 from bulkcancel.statuses import RowStatus
@@ -38,7 +39,12 @@ async def fetch_open_items(
                 reply = await backend.open_orders(page, method)
             except NetworkError as exc:
                 raise BulkCancelError(
-                    f"could not list open orders ({method}, page {page}): {exc}; nothing was sent"
+                    Text(
+                        "could not list open orders ({method}, page {page}): {exc}; nothing was sent",
+                        method=method,
+                        page=page,
+                        exc=exc,
+                    )
                 ) from None
             if reply.error is not None:
                 what = (
@@ -46,7 +52,14 @@ async def fetch_open_items(
                     if reply.error.is_rate_limit
                     else (reply.error.message)
                 )
-                raise BulkCancelError(f"could not list open orders ({method}, page {page}): {what}; nothing was sent")
+                raise BulkCancelError(
+                    Text(
+                        "could not list open orders ({method}, page {page}): {what}; nothing was sent",
+                        method=method,
+                        page=page,
+                        what=what,
+                    )
+                )
             if on_page:
                 on_page(method, page)
             if not reply.items:
@@ -55,8 +68,12 @@ async def fetch_open_items(
                 found[item.order_item_id] = item
         else:
             raise BulkCancelError(
-                f"more than {max_pages} pages of {method} open orders; the "
-                "check stops there so the hourly limit is not spent: run without --check"
+                Text(
+                    "more than {max_pages} pages of {method} open orders; the check stops there so the hourly "
+                    "limit is not spent: run without --check",
+                    max_pages=max_pages,
+                    method=method,
+                )
             )
     return found
 

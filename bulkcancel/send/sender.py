@@ -110,6 +110,7 @@ class Progress:
     ended: Mapping[RowStatus, int]
     requests: int  # cancellation requests sent so far (retries included)
     rate_limit_waits: int
+    sent: int = 0  # rows bol has taken (it answered their cancellation; follow-ups of earlier runs too)
 
     @property
     def done(self) -> int:
@@ -147,6 +148,7 @@ class Sender:
         self._on_progress = on_progress
         self.total = 0  # rows this run ends: set ahead when it sends in parts (the canary, then the rest)
         self._ended: Counter[RowStatus] = Counter()
+        self._taken: set[int] = set()  # rows bol has answered for (Progress.sent)
         self._requests = 0
         self._slots = Slots(policy.concurrency)
         self.stop_reason: StopReason | None = None
@@ -210,6 +212,7 @@ class Sender:
                 self._stopped(job, job.in_doubt)
                 continue
             if job.follow_up_id:
+                self._taken.add(job.index)  # bol took it in an earlier run
                 self._follow(job, job.follow_up_id, None, job.in_doubt)
                 continue
             await self._send(job)
@@ -290,6 +293,8 @@ class Sender:
                 f"not sent: {decision.message}, {self._never_left} times in a row; "
                 "run the same sheet again once the server can be reached",
             )
+        if decision.next in (Next.CANCELLED, Next.FAILED):
+            self._taken.add(job.index)  # bol answered for this row
         if decision.next is Next.CANCELLED:
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, message=decision.message)
             if decision.in_doubt:
@@ -347,6 +352,7 @@ class Sender:
 
     def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime, in_doubt: bool) -> None:
         self._never_left = 0
+        self._taken.add(job.index)
         status = reply.process_status
         assert status is not None
         self._writes.answer(
@@ -367,6 +373,7 @@ class Sender:
         task = asyncio.create_task(self._poll(job, process_id, sent_at, in_doubt))
         self._polls.add(task)
         task.add_done_callback(self._polls.discard)
+        self._report()  # taken by bol, its end still to come: the progress shows it now
 
     async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         started: float | None = None  # the deadline runs from the first answer, not the wait for a slot
@@ -475,4 +482,6 @@ class Sender:
 
     def _report(self) -> None:
         if self._on_progress is not None:
-            self._on_progress(Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits))
+            self._on_progress(
+                Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits, len(self._taken))
+            )

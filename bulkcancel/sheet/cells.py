@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Literal
 
+EXACT_BELOW = 1e15  # Excel stores 15 significant digits: every whole number below this is exact
+
 
 def cell_text(value: object) -> str:
     """The text for one cell read from a workbook.
 
     An integral number becomes its digits (``2012345678.0`` -> ``2012345678``), a date cell
-    an ISO timestamp; a number too large to hold every digit keeps Excel's scientific form so
-    validation can refuse it instead of sending a rounded ID.
+    an ISO timestamp. Excel keeps 15 significant digits, so a number of 16 digits or more may
+    have lost its last ones: it gets the scientific form (``1.23456789012345E+15``), which
+    validation refuses instead of sending a rounded ID.
     """
     if value is None:
         return ""
@@ -24,7 +27,10 @@ def cell_text(value: object) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+        if math.isfinite(value) and abs(value) >= EXACT_BELOW:
+            mantissa, exponent = f"{value:.14E}".split("E")  # the 15 digits Excel kept
+            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent}"
+        if math.isfinite(value) and value.is_integer():
             return str(int(value))
         return repr(value).upper() if "e" in repr(value) else repr(value)
     if isinstance(value, datetime):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.sheet.cellsafe import unguard_csv
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
 from bulkcancel.sheet.notes import SheetNote
@@ -31,8 +32,11 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             raise InputFileError(
-                f"{path}: is UTF-16 text that is cut off or damaged (an odd number of bytes); "
-                "save it again from Excel as CSV UTF-8"
+                Text(
+                    "{path}: is UTF-16 text that is cut off or damaged (an odd number of bytes); save it "
+                    "again from Excel as CSV UTF-8",
+                    path=path,
+                )
             ) from None
     try:
         return raw.decode("utf-8"), "UTF-8"
@@ -40,13 +44,13 @@ def decode(path: Path, raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252", errors="replace"), "Windows-1252"
 
 
-def delimiter_of(text: str) -> str:
+def delimiter_of(text: str, is_header: Callable[[list[str]], bool] = looks_like_header) -> str:
     """The delimiter that splits the header row, else the sniffed or most common one."""
     sample = text[:65536]
     lines = sample.splitlines()[:HEADER_SEARCH_ROWS]
     for delimiter in (";", ",", "\t"):
         for cells in csv.reader(lines, delimiter=delimiter):
-            if looks_like_header(cells):
+            if is_header(cells):
                 return delimiter
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
@@ -56,11 +60,14 @@ def delimiter_of(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def csv_rows(path: Path, notes: list[str]) -> tuple[str, Iterator[tuple[int, list[str]]]]:
+def csv_rows(
+    path: Path, notes: list[str], is_header: Callable[[list[str]], bool] = looks_like_header
+) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     """The delimiter, and (row number, cells) per record, numbered as Excel shows the file (a
-    record with line breaks inside quotes is one row); notes get a line for each such record."""
+    record with line breaks inside quotes is one row); notes get a line for each such record
+    (``is_header``: what the table's header row looks like; an order sheet's unless told)."""
     text, _encoding = decode(path, path.read_bytes())
-    delimiter = delimiter_of(text)
+    delimiter = delimiter_of(text, is_header)
     return delimiter, _records(path, text, delimiter, notes)
 
 
@@ -74,14 +81,25 @@ def _records(path: Path, text: str, delimiter: str, notes: list[str]) -> Iterato
             return
         except csv.Error as exc:
             raise InputFileError(
-                f'{path}: line {start}: {exc} in the record that starts here; a quote (") is opened and '
-                "not closed, or stands inside a value: fix the quotes on that line"
+                Text(
+                    '{path}: line {start}: {exc} in the record that starts here; a quote (") is opened and '
+                    "not closed, or stands inside a value: fix the quotes on that line",
+                    path=path,
+                    start=start,
+                    exc=exc,
+                )
             ) from None
         end = reader.line_num
         if end - start >= MAX_FIELD_LINES:
             raise InputFileError(
-                f"{path}: line {start}: a quoted value opened here runs over {end - start + 1} lines "
-                f'(to line {end}); close the quote (") on line {start} or remove it'
+                Text(
+                    "{path}: line {start}: a quoted value opened here runs over {lines} lines (to line "
+                    '{end}); close the quote (") on line {start} or remove it',
+                    path=path,
+                    start=start,
+                    lines=end - start + 1,
+                    end=end,
+                )
             )
         row += 1
         if end > start:

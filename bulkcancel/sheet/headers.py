@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bulkcancel.errors import ColumnError
+from bulkcancel.i18n import Text
 
 ORDER_ITEM_ID = "OrderItemId"
 REASON = "ReasonCode"
@@ -147,12 +148,12 @@ def _closest(missing: str, headers: list[str]) -> str:
     if not close:
         return ""
     original = next(h for h in names if canonical(h) == close[0])
-    return f"; did you mean {original!r}?"
+    return Text("; did you mean {name!r}?", name=original)
 
 
 def _order_hint(role: str, headers: list[str]) -> str:
     if role == ORDER_ITEM_ID and any(canonical(h) in ORDER_ID_NAMES for h in headers):
-        return "; an order id is not an order item id: add the order item ids (bol's OrderItemId) as a column"
+        return Text("; an order id is not an order item id: add the order item ids (bol's OrderItemId) as a column")
     return ""
 
 
@@ -167,16 +168,27 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
     for role in REQUIRED:
         if role not in found:
             raise ColumnError(
-                f"{where}: no {role} column (headers found: {shown})"
-                f"{_closest(role, headers)}{_order_hint(role, headers)} "
-                f"Name the column {role!r}, or use the template (bulkcancel template).",
+                Text(
+                    "{where}: no {role} column (headers found: {shown}){closest}{order} Name the column "
+                    "{role!r}, or use the template (bulkcancel template).",
+                    where=where,
+                    role=role,
+                    shown=shown,
+                    closest=_closest(role, headers),
+                    order=_order_hint(role, headers),
+                ),
                 [h for h in headers if h.strip()],
             )
     for role, indexes in found.items():
         if len(indexes) > 1:
-            names = " and ".join(repr(headers[i]) for i in indexes)
+            names = ", ".join(repr(headers[i]) for i in indexes)
             raise ColumnError(
-                f"{where}: columns {names} both look like {role}; rename or delete one of them",
+                Text(
+                    "{where}: columns {names} both look like {role}; rename or delete one of them",
+                    where=where,
+                    names=names,
+                    role=role,
+                ),
                 [h for h in headers if h.strip()],
             )
     dutch = any(canonical(h) in DUTCH_WORDS for h in headers)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
 from bulkcancel.sheet.headers import (
@@ -68,13 +69,19 @@ def _sniff_kind(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
     if head.startswith(_OLE_MAGIC):
         raise InputFileError(
-            f"{path}: is password-protected or an old Excel 97-2003 workbook; open it in Excel "
-            "and save it as .xlsx without a password (File > Save As > Excel Workbook)"
+            Text(
+                "{path}: is password-protected or an old Excel 97-2003 workbook; open it in Excel and "
+                "save it as .xlsx without a password (File > Save As > Excel Workbook)",
+                path=path,
+            )
         )
     if head.startswith(b"%PDF"):
         raise InputFileError(
-            f"{shown(path)}: is a PDF document, not a sheet; export the table from the program that made it "
-            "as .xlsx or .csv (or copy it into Excel and save it as .xlsx)"
+            Text(
+                "{path}: is a PDF document, not a sheet; export the table from the program that made it "
+                "as .xlsx or .csv (or copy it into Excel and save it as .xlsx)",
+                path=shown(path),
+            )
         )
     if head.startswith(b"PK\x03\x04"):
         return "ods" if suffix == ".ods" else "xlsx"
@@ -84,11 +91,13 @@ def _sniff_kind(path: Path, head: bytes) -> str:
             if _looks_like_text(head)
             else ("it is damaged or not a workbook: save it again from Excel as .xlsx")
         )
-        raise InputFileError(f"{path}: is not an .xlsx workbook; {hint}")
+        raise InputFileError(Text("{path}: is not an .xlsx workbook; {hint}", path=path, hint=hint))
     if suffix in {".xls", ".numbers"}:
-        raise InputFileError(f"{path}: {suffix} files are not read; save it as .xlsx or .csv")
+        raise InputFileError(
+            Text("{path}: {suffix} files are not read; save it as .xlsx or .csv", path=path, suffix=suffix)
+        )
     if not _looks_like_text(head):
-        raise InputFileError(f"{path}: is neither an .xlsx workbook nor a CSV text file")
+        raise InputFileError(Text("{path}: is neither an .xlsx workbook nor a CSV text file", path=path))
     return "csv"
 
 
@@ -103,20 +112,47 @@ def _open_head(path: Path) -> tuple[int, bytes]:
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
-            raise InputFileError(f"{shown(path)}: is a folder, not a sheet")
+            raise InputFileError(Text("{path}: is a folder, not a sheet", path=shown(path)))
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block the read or never end
-            raise InputFileError(f"{shown(path)}: is not a regular file; save the sheet as a file and use that")
+            raise InputFileError(
+                Text("{path}: is not a regular file; save the sheet as a file and use that", path=shown(path))
+            )
         with path.open("rb") as handle:
             return info.st_size, handle.read(8192)
     except FileNotFoundError:
-        raise InputFileError(f"{shown(path)}: no such file") from None
+        raise InputFileError(Text("{path}: no such file", path=shown(path))) from None
     except OSError as exc:
-        raise InputFileError(f"{shown(path)}: cannot be read ({exc.strerror})") from None
+        raise InputFileError(
+            Text("{path}: cannot be read ({strerror})", path=shown(path), strerror=exc.strerror)
+        ) from None
 
 
 def shown(path: Path) -> str:
     """A path as a message may print it: bytes that are not UTF-8 in a name shown as escapes."""
     return str(path).encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
+def open_checked(path: Path, limits: ReadLimits) -> str:
+    """The kind of file ``path`` is ("xlsx", "ods" or "csv"), once it is known to be a readable
+    sheet within the size limit; InputFileError with one line otherwise."""
+    size, head = _open_head(path)
+    if size == 0:
+        raise InputFileError(
+            Text(
+                "{path}: the file is empty; fill in the template (bulkcancel template)",
+                path=shown(path),
+            )
+        )
+    if size > limits.max_file_bytes:
+        raise InputFileError(
+            Text(
+                "{path}: {size:,} bytes is larger than the limit of {max_file_bytes:,}; split the sheet",
+                path=shown(path),
+                size=size,
+                max_file_bytes=limits.max_file_bytes,
+            )
+        )
+    return _sniff_kind(path, head)
 
 
 def read_sheet(
@@ -131,14 +167,7 @@ def read_sheet(
     (``{"Artikel": "OrderItemId"}``: the upload page's column picker); the sheet's own
     header text is kept in the result."""
     limits = limits or ReadLimits()
-    size, head = _open_head(path)
-    if size == 0:
-        raise InputFileError(f"{shown(path)}: the file is empty; fill in the template (bulkcancel template)")
-    if size > limits.max_file_bytes:
-        raise InputFileError(
-            f"{shown(path)}: {size:,} bytes is larger than the limit of {limits.max_file_bytes:,}; split the sheet"
-        )
-    kind = _sniff_kind(path, head)
+    kind = open_checked(path, limits)
     flags: dict[tuple[int, int], CellFlag] = {}
     hidden: set[int] = set()
     delimiter = ","
@@ -149,7 +178,7 @@ def read_sheet(
         name, rows, notes, hidden, flags = book.name, book.rows, book.notes, book.hidden_rows, book.flags
     else:
         if sheet_name:
-            raise InputFileError(f"{shown(path)}: --sheet only applies to .xlsx workbooks")
+            raise InputFileError(Text("{path}: --sheet only applies to .xlsx workbooks", path=shown(path)))
         notes = []
         delimiter, rows = csv_rows(path, notes)
         name = None
@@ -180,7 +209,7 @@ def _build(
         """The cells with the chosen headers replaced by their roles (for finding the columns only)."""
         return [aliases.get(c.strip(), c) for c in cells] if aliases else cells
 
-    where = shown(path) + (f" (sheet {sheet_name!r})" if sheet_name else "")
+    where = Text("{path} (sheet {name!r})", path=shown(path), name=sheet_name) if sheet_name else shown(path)
     iterator = iter(rows)
     header: list[str] | None = None
     header_row = 0
@@ -195,10 +224,12 @@ def _build(
             break
     if header is None:
         if not seen:
-            raise InputFileError(f"{where}: no rows at all; fill in the template (bulkcancel template)")
+            raise InputFileError(
+                Text("{where}: no rows at all; fill in the template (bulkcancel template)", where=where)
+            )
         widest = max(seen, key=lambda cells: sum(1 for c in cells if c.strip()))
         map_columns(named([c.strip() for c in widest]), where)  # raises with the closest names
-        raise InputFileError(f"{where}: no header row with OrderItemId and ReasonCode found")
+        raise InputFileError(Text("{where}: no header row with OrderItemId and ReasonCode found", where=where))
     result = is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
     data: list[list[str]] = []
     numbers: list[int] = []
@@ -207,15 +238,23 @@ def _build(
             continue
         if looks_like_header(named(cells)):
             raise InputFileError(
-                f"{where}: row {number} is a second header row (the first is row {header_row}); one table per "
-                "sheet: move the rows below it to a sheet of their own, or delete that row if the columns match"
+                Text(
+                    "{where}: row {number} is a second header row (the first is row {header_row}); one table "
+                    "per sheet: move the rows below it to a sheet of their own, or delete that row if the "
+                    "columns match",
+                    where=where,
+                    number=number,
+                    header_row=header_row,
+                )
             )
         data.append(cells)
         numbers.append(number)
         if len(data) > limits.max_rows:
-            raise InputFileError(f"{where}: more than {limits.max_rows:,} rows; split the sheet")
+            raise InputFileError(
+                Text("{where}: more than {max_rows:,} rows; split the sheet", where=where, max_rows=limits.max_rows)
+            )
     if not data:
-        raise InputFileError(f"{where}: has a header row but no order items below it")
+        raise InputFileError(Text("{where}: has a header row but no order items below it", where=where))
     width = max(len(header), *(len(cells) for cells in data))
     header = header + [""] * (width - len(header))  # cells right of the header are kept, as "Column N"
     keep = [i for i, h in enumerate(header) if not (result and h in OUTCOME_COLUMNS)]

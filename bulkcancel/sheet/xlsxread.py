@@ -12,12 +12,13 @@ formula never calculated, a number with decimals) is flagged for validation.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bulkcancel.errors import InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag, cell_flag, cell_text, column_letter
 from bulkcancel.sheet.headers import HEADER_SEARCH_ROWS, looks_like_header
 from bulkcancel.sheet.notes import SheetNote
@@ -36,24 +37,39 @@ def _check_zip(path: Path, max_uncompressed: int, kind: str = "xlsx") -> None:
     if "word/document.xml" in names or "ppt/presentation.xml" in names:
         program = "Word" if "word/document.xml" in names else "PowerPoint"
         raise InputFileError(
-            f"{path}: is a {program} document, not a workbook; copy its table into Excel and save it "
-            "from Excel as .xlsx"
+            Text(
+                "{path}: is a {program} document, not a workbook; copy its table into Excel and save it "
+                "from Excel as .xlsx",
+                path=path,
+                program=program,
+            )
         )
     if ("xl/workbook.xml" if kind == "xlsx" else "content.xml") not in names:
         raise InputFileError(
-            f"{path}: is a zip file but not an {'Excel' if kind == 'xlsx' else 'OpenDocument'} workbook; "
-            "save the sheet from Excel as .xlsx"
+            Text(
+                "{path}: is a zip file but not an {kind} workbook; save the sheet from Excel as .xlsx",
+                path=path,
+                kind="Excel" if kind == "xlsx" else "OpenDocument",
+            )
         )
     total = sum(info.file_size for info in infos)
     if total > max_uncompressed:
         raise InputFileError(
-            f"{path}: unpacks to {total:,} bytes, over the limit of {max_uncompressed:,}; split the sheet"
+            Text(
+                "{path}: unpacks to {total:,} bytes, over the limit of {max_uncompressed:,}; split the sheet",
+                path=path,
+                total=total,
+                max_uncompressed=max_uncompressed,
+            )
         )
     for info in infos:
         if info.compress_size and info.file_size / info.compress_size > 1000:
             raise InputFileError(
-                f"{path}: {info.filename} is compressed suspiciously well "
-                "(a zip bomb?); save the sheet again from Excel"
+                Text(
+                    "{path}: {filename} is compressed suspiciously well (a zip bomb?); save the sheet again from Excel",
+                    path=path,
+                    filename=info.filename,
+                )
             )
 
 
@@ -74,17 +90,21 @@ class XlsxRows:
 class _Workbook:
     """calamine's workbook with our scans of its sheets, each sheet guarded before it is loaded."""
 
-    def __init__(self, path: Path, kind: str) -> None:
+    def __init__(self, path: Path, kind: str, is_header: Callable[[list[str]], bool] = looks_like_header) -> None:
         from python_calamine import CalamineError, CalamineWorkbook
 
-        self.path, self.kind = path, kind
+        self.path, self.kind, self.is_header = path, kind, is_header
         try:
             self.book = CalamineWorkbook.from_path(str(path))
             self.names = list(self.book.sheet_names)
             self.visible = {m.name: str(m.visible).endswith("Visible") for m in self.book.sheets_metadata}
         except (CalamineError, ValueError, OSError) as exc:
             raise InputFileError(
-                f"{path}: cannot be opened as a workbook ({type(exc).__name__}); save it again from Excel as .xlsx"
+                Text(
+                    "{path}: cannot be opened as a workbook ({error}); save it again from Excel as .xlsx",
+                    path=path,
+                    error=type(exc).__name__,
+                )
             ) from None
         except BaseException as exc:  # a panic in calamine's Rust code on a damaged file
             if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -112,9 +132,14 @@ class _Workbook:
             if scan.cells_spanned() > MAX_GRID_CELLS and scan.first and scan.last:
                 far = f"{column_letter(scan.last[1])}{scan.last[0]}"
                 raise InputFileError(
-                    f"{self.path}: sheet {name!r} has cells as far out as {far}, a grid of "
-                    f"{scan.cells_spanned():,} cells; delete the stray cells (Ctrl+End shows the last one) "
-                    "or copy the table to a new sheet"
+                    Text(
+                        "{path}: sheet {name!r} has cells as far out as {far}, a grid of {cells_spanned:,} cells; "
+                        "delete the stray cells (Ctrl+End shows the last one) or copy the table to a new sheet",
+                        path=self.path,
+                        name=name,
+                        far=far,
+                        cells_spanned=scan.cells_spanned(),
+                    )
                 )
             self._loaded[name] = self.book.get_sheet_by_name(name)
         return self._loaded[name]
@@ -124,7 +149,7 @@ class _Workbook:
 
         try:
             for number, values in enumerate(self.load(name).iter_rows(), start=1):
-                if looks_like_header([cell_text(v) for v in values]):
+                if self.is_header([cell_text(v) for v in values]):
                     return True
                 if number >= HEADER_SEARCH_ROWS:
                     break
@@ -138,7 +163,14 @@ def _choose(book: _Workbook, wanted: str | None) -> tuple[str, list[str]]:
     names, path = book.names, book.path
     if wanted is not None:
         if wanted not in names:
-            raise InputFileError(f"{path}: no sheet {wanted!r}; the sheets are {', '.join(map(repr, names))}")
+            raise InputFileError(
+                Text(
+                    "{path}: no sheet {wanted!r}; the sheets are {names}",
+                    path=path,
+                    wanted=wanted,
+                    names=", ".join(map(repr, names)),
+                )
+            )
         hidden_note = SheetNote.make("hidden_sheet", name=wanted)
         return wanted, ([hidden_note] if not book.visible.get(wanted, True) else [])
     shown = [name for name in names if book.visible.get(name, True)]
@@ -152,24 +184,38 @@ def _choose(book: _Workbook, wanted: str | None) -> tuple[str, list[str]]:
         return tables[0], []
     if len(tables) > 1:
         raise InputFileError(
-            f"{path}: sheets {', '.join(map(repr, tables))} each hold a table of order items; "
-            "choose one with --sheet NAME"
+            Text(
+                "{path}: sheets {tables} each hold a table of order items; choose one with --sheet NAME",
+                path=path,
+                tables=", ".join(map(repr, tables)),
+            )
         )
     hidden = [name for name in names if name not in shown and book.has_header(name)]
     if hidden:
         raise InputFileError(
-            f"{path}: the only table of order items is on hidden sheet {hidden[0]!r}; unhide it in Excel, "
-            f"or choose it with --sheet {hidden[0]!r} if those are the items to cancel"
+            Text(
+                "{path}: the only table of order items is on hidden sheet {hidden!r}; unhide it in Excel, "
+                "or choose it with --sheet {hidden!r} if those are the items to cancel",
+                path=path,
+                hidden=hidden[0],
+            )
         )
     return (shown or names)[0], []  # no header anywhere: reading it says which columns are missing
 
 
-def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int, kind: str = "xlsx") -> XlsxRows:
-    """The chosen sheet's rows as text with their row numbers, notes, hidden rows and flagged cells."""
+def read_xlsx_rows(
+    path: Path,
+    sheet_name: str | None,
+    max_uncompressed: int,
+    kind: str = "xlsx",
+    is_header: Callable[[list[str]], bool] = looks_like_header,
+) -> XlsxRows:
+    """The chosen sheet's rows as text with their row numbers, notes, hidden rows and flagged cells
+    (``is_header``: what the table's header row looks like; an order sheet's unless told)."""
     from python_calamine import CalamineError
 
     _check_zip(path, max_uncompressed, kind)
-    book = _Workbook(path, kind)
+    book = _Workbook(path, kind, is_header)
     chosen, notes = _choose(book, sheet_name)
     sheet = book.load(chosen)
     scan = book.scan(chosen)
@@ -192,6 +238,8 @@ def read_xlsx_rows(path: Path, sheet_name: str | None, max_uncompressed: int, ki
                     texts.append(cell_text(value))
                 yield number, texts
         except (CalamineError, ValueError) as exc:
-            raise InputFileError(f"{path}: sheet {chosen!r} cannot be read ({exc})") from None
+            raise InputFileError(
+                Text("{path}: sheet {chosen!r} cannot be read ({exc})", path=path, chosen=chosen, exc=exc)
+            ) from None
 
     return XlsxRows(chosen, rows(), notes, scan.hidden_rows, flags)

@@ -116,11 +116,12 @@ class Job:
             started, ended = self.started, self.ended
             message, stopping = self.message, self.stop_requested and state is JobState.RUNNING
             version, changed_at = self.version, self.changed_at
-        done = progress.done if progress else 0
-        total = progress.total if progress else 0
+        done = progress.done if progress else 0  # rows with their final status (confirmed, refused, not sent)
+        sent = max(progress.sent, 0) if progress else 0  # rows bol has taken
+        total = progress.total if progress and progress.total else self.confirmed  # known before sending starts
         elapsed = (ended or self.clock()) - started if started else 0.0
-        rate = done / elapsed if elapsed > 0 and done else 0.0
-        left = (total - done) / rate if rate and total > done else None
+        rate = sent / elapsed if elapsed > 0 and sent else 0.0
+        left = (total - sent) / rate if rate and total > sent and state is JobState.RUNNING else None
         counts = {s.value: n for s, n in (progress.ended.items() if progress else ())}
         if outcome is not None:
             counts = {s.value: n for s, n in outcome.counts().items()}
@@ -130,6 +131,7 @@ class Job:
             "finished": state.ended,
             "ahead": ahead,
             "done": done,
+            "sent": sent,
             "total": total,
             "counts": counts,
             "requests": progress.requests if progress else 0,

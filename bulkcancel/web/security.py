@@ -30,11 +30,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from bulkcancel.i18n import N_
+from bulkcancel.web.texts import say
+
 COOKIE = "bulkcancel_session"
 TOKEN_TTL = 600.0  # seconds the start-up link works (once)
-FOREIGN = "This request came from another site; bulkcancel only answers its own page."
-NO_SESSION = "Open the link bulkcancel serve printed (it holds a one-time token)."
-SPENT = (
+FOREIGN = N_("This request came from another site; bulkcancel only answers its own page.")
+NO_SESSION = N_("Open the link bulkcancel serve printed (it holds a one-time token).")
+SPENT = N_(
     "This link has been used or has expired (it works once, for 10 minutes): "
     "stop bulkcancel serve with Ctrl-C and start it again for a new one."
 )
@@ -131,7 +134,7 @@ class SessionGate:
         """The refusal (or the token exchange) for ``request``; None: let it through."""
         session, path = self.session, request.url.path
         if not session.inside(path):
-            return PlainTextResponse(NO_SESSION, 404)
+            return PlainTextResponse(say(request, NO_SESSION), 404)
         token = request.query_params.get("token")
         if token is not None and request.method == "GET":
             clean = request.url.remove_query_params("token")
@@ -144,11 +147,11 @@ class SessionGate:
                 return response
             if session.holds(request) and not foreign(request):
                 return RedirectResponse(onward, 303)  # a refresh of the address it started with
-            return PlainTextResponse(SPENT, 403)
+            return PlainTextResponse(say(request, SPENT), 403)
         if foreign(request):
-            return PlainTextResponse(FOREIGN, 403)
+            return PlainTextResponse(say(request, FOREIGN), 403)
         if not session.holds(request) and not path.startswith(session.root + "/static/"):
-            return PlainTextResponse(NO_SESSION, 403)
+            return PlainTextResponse(say(request, NO_SESSION), 403)
         return None
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import uvicorn
 
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.output.labels import credentials_from
@@ -49,8 +50,13 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         raise ConfigError(
-            f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}); "
-            "another program (or another bulkcancel serve) uses it: choose another with --port"
+            Text(
+                "--port {port}: cannot listen on {host}:{port} ({strerror}); another program (or another "
+                "bulkcancel serve) uses it: choose another with --port",
+                port=port,
+                host=host,
+                strerror=exc.strerror,
+            )
         ) from None
     return sock
 
@@ -78,6 +84,7 @@ def serve(
     max_upload_mb: int,
     say: Callable[[str], None],
     warn: Callable[[str], None],
+    open_url: Callable[[str], object] = webbrowser.open,
 ) -> None:
     """Serve the page until Ctrl-C; the running job is stopped as Ctrl-C stops a CLI run."""
     if not is_loopback(host):
@@ -90,22 +97,21 @@ def serve(
     for secret in found.credentials.secrets:
         protect(secret)
     page.sweep()
-    sock = listen(host, port)
-    hosts = sorted({"127.0.0.1", "localhost", host})
-    app = wrap(build_app(page), page, hosts)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    shown = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
-    url = page_url(shown, sock.getsockname()[1], page.root, page.session.startup_token)
-    say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
-    say(credentials_from(found.source, "en"))
-    say(f"Open: {url}")
-    say("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it).")
-    page.jobs.start()
-    if open_browser:
-        page.opener = write_opener(page.workdir, url)
-        webbrowser.open(page.opener.as_uri())
+    sock = listen(host, port)  # listening from here on: the link below is never refused
     try:
+        hosts = sorted({"127.0.0.1", "localhost", host})
+        app = wrap(build_app(page), page, hosts)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+        shown = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
+        url = page_url(shown, sock.getsockname()[1], page.root, page.session.startup_token)
+        say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
+        say(credentials_from(found.source, "en"))
+        say(f"Open: {url}")
+        say("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it).")
+        page.jobs.start()
+        if open_browser:
+            page.opener = write_opener(page.workdir, url)
+            open_url(page.opener.as_uri())  # the file's address: no token on any command line
         server.run(sockets=[sock])
     finally:
         page.jobs.close()

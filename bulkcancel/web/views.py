@@ -13,21 +13,18 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 from starlette.templating import Jinja2Templates
 
+from bulkcancel.i18n import N_
 from bulkcancel.web.jobs import JobState
 from bulkcancel.web.page import page_of
 from bulkcancel.web.security import TooLarge, read_capped, replay, same_origin
-from bulkcancel.web.texts import Translate, pick_language
+from bulkcancel.web.texts import lang_of, say, words_for
 
 HERE = Path(str(resources.files("bulkcancel.web")))
+TOO_LARGE = N_("The file is larger than {mb} MB: split the sheet, or start the page with a larger --max-upload-mb.")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _templates = Jinja2Templates(  # autoescaping on: cells of a sheet are never markup
     env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
 )
-
-
-def lang_of(request: Request) -> str:
-    """The page's language: the person's choice (cookie), else the browser's."""
-    return pick_language(request.cookies.get("bulkcancel_lang"), request.headers.get("accept-language", ""))
 
 
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -36,7 +33,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     lang = lang_of(request)
     context.update(
         request=request,
-        t=Translate(lang),
+        **words_for(lang),
         lang=lang,
         badge=page.badge,
         api=page.target.api.label,
@@ -50,27 +47,29 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     return response
 
 
-def refuse(request: Request, key: str, status_code: int, **values: Any) -> HTMLResponse:
-    """The upload step again, with the reason it refused."""
-    return render(request, "index.html", status_code, error=Translate(lang_of(request))(key, **values))
+def refuse(request: Request, msgid: str, status_code: int, **named: Any) -> HTMLResponse:
+    """The upload step again, with the reason it refused (``msgid``, marked with ``N_`` by the caller)."""
+    return render(request, "index.html", status_code, error=say(request, msgid, **named))
 
 
-def not_found(text: str = "Not found") -> Response:
-    return PlainTextResponse(text, 404)
+def not_found(request: Request, msgid: str = N_("Not found"), **named: Any) -> Response:
+    """A 404 with one line in the request's language."""
+    return PlainTextResponse(say(request, msgid, **named), 404)
 
 
 async def guarded_form(request: Request, cap: int = 64 * 1024) -> FormData | Response:
     """The POST's form, after the Origin and CSRF checks; a Response when refused."""
     if not same_origin(request):
-        return PlainTextResponse("This request did not come from the bulkcancel page (Origin).", 403)
+        return PlainTextResponse(say(request, "This request did not come from the bulkcancel page (Origin)."), 403)
     try:
         body = await read_capped(request, cap)
     except TooLarge:
-        return refuse(request, "too_large", 413, mb=cap // (1024 * 1024))
+        return refuse(request, TOO_LARGE, 413, mb=cap // (1024 * 1024))
     form = await Request(request.scope, replay(body)).form(max_files=1, max_fields=8)
     given = str(form.get("csrf") or request.headers.get("x-csrf-token", ""))
     if not page_of(request).session.csrf_ok(given):
-        return PlainTextResponse("This form has expired or did not come from the bulkcancel page (CSRF).", 403)
+        message = say(request, "This form has expired or did not come from the bulkcancel page (CSRF).")
+        return PlainTextResponse(message, 403)
     return form
 
 

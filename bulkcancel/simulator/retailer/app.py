@@ -18,6 +18,7 @@ import json
 import math
 import os
 import random
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -87,11 +88,12 @@ class RetailerSimulator(Simulated[RetailerState]):
         config: RetailerConfig | None = None,
         *,
         clock: Callable[[], datetime] | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config or RetailerConfig()
         self.latency_ms = self.config.latency_ms
         self._rng = random.Random(self.config.seed)
-        self.state = RetailerState(scenario or Scenario(), self.config, self._rng)
+        self.state = RetailerState(scenario or Scenario(), self.config, self._rng, monotonic)
         self._clock = clock or (lambda: datetime.now(UTC))
         self._others_left = self.config.spent_by_others
         api = [

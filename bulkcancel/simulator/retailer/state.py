@@ -13,6 +13,7 @@ import os
 import random
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -99,9 +100,16 @@ class Counts:
 class RetailerState(BusySpan):
     """Everything the simulator remembers; safe to share between threads."""
 
-    def __init__(self, scenario: Scenario, config: RetailerConfig, rng: random.Random) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        config: RetailerConfig,
+        rng: random.Random,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__()
         self.scenario, self.config, self._rng = scenario, config, rng
+        self._monotonic = monotonic  # the rate limits' clock (a test's fake one moves with its fake sleep)
         self.tokens: dict[str, tuple[str, float]] = {}  # token -> (client id, expires at, monotonic)
         self.processes: dict[str, Process] = {}
         self.ledger: list[LedgerEntry] = []
@@ -140,7 +148,7 @@ class RetailerState(BusySpan):
         limit = self.config.limit(group)
         if limit is None:
             return None
-        now = time.monotonic()
+        now = self._monotonic()
         with self.lock:
             bucket = self._buckets.setdefault((client_id, group), Bucket(limit, float(limit.capacity), now))
             allowed, remaining, until_full, until_next = bucket.take(now)

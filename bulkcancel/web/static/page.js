@@ -45,10 +45,15 @@
     const state = el("state");
     state.dataset.finished = s.finished ? "1" : "0";
     state.textContent = s.queued ? fill(job.dataset.tQueued, { n: s.ahead }) : !s.finished ? state.textContent || "…" : "";
-    el("bar").max = s.total || 1;
-    el("bar").value = s.done;
+    for (const [bar, value] of [["bar", s.sent], ["bar-done", s.done]]) {
+      el(bar).max = s.total || 1;
+      el(bar).value = value;
+    }
+    el("sent-of").textContent = fill(job.dataset.tSentof, { sent: s.sent, total: s.total });
     el("done-of").textContent = fill(job.dataset.tDoneof, { done: s.done, total: s.total });
-    el("rate").textContent = s.seconds_left !== null ? fill(job.dataset.tRate, { rate: s.rate, left: s.seconds_left }) : "";
+    el("waiting").hidden = s.finished || s.queued || s.sent <= s.done;
+    el("waiting").textContent = fill(job.dataset.tWaiting, { n: s.sent - s.done });
+    el("rate").textContent = s.seconds_left !== null ? fill(job.dataset.tRate, { rate: s.rate, left: s.seconds_left }) + " ·" : "";
     el("waits").textContent = fill(job.dataset.tWaits, { n: s.rate_limit_waits });
     const table = el("live-counts");
     table.replaceChildren(...Object.entries(s.counts).map(([k, v]) => {

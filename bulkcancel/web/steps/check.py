@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from bulkcancel.errors import BulkCancelError, ColumnError
+from bulkcancel.i18n import N_
 from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.statuses import RowStatus
 from bulkcancel.web.jobs import counts_of
@@ -73,7 +74,7 @@ def _page_number(request: Request) -> int:
 async def check(request: Request) -> Response:
     item = upload_of(request)
     if item is None:
-        return not_found("No such upload (the page was restarted?): upload the sheet again.")
+        return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
         return render(request, "check.html", 422, item=item, error=item.error)
@@ -120,7 +121,7 @@ async def choose_columns(request: Request) -> Response:
         return form
     item, page = upload_of(request), page_of(request)
     if item is None:
-        return not_found()
+        return not_found(request)
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
         item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
@@ -131,7 +132,7 @@ async def choose_columns(request: Request) -> Response:
 async def checked_download(request: Request) -> Response:
     item = upload_of(request)
     if item is None or item.checked is None:
-        return not_found()
+        return not_found(request)
     return download(item.path.with_name("_checked.xlsx"), f"{Path(item.name).stem}-checked.xlsx")
 
 
@@ -141,7 +142,7 @@ async def plan(request: Request) -> Response:
         return form
     item = upload_of(request)
     if item is None:
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     settings = item.settings(page.settings, item.path.with_name("_plan.xlsx"), check=True, dry_run=True)
     try:

@@ -18,7 +18,7 @@ from bulkcancel.web.views import guarded_form, not_found, render
 async def confirm(request: Request) -> Response:
     item = upload_of(request)
     if item is None:
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     outcome = await checked(page, item)
     if outcome is None or item.summary is None:
@@ -44,7 +44,7 @@ async def start(request: Request) -> Response:
         return form
     item = upload_of(request)
     if item is None or item.summary is None:
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     if item.job_id is not None:  # sent already: no second run
         return RedirectResponse(page.at(f"/jobs/{item.job_id}"), 303)

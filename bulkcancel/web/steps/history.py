@@ -7,12 +7,14 @@ from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import N_
 from bulkcancel.journal.store import Journal
 from bulkcancel.pipeline import report, run_history
 from bulkcancel.web.page import page_of, private_folder
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import hide_paths, new_id
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -37,13 +39,13 @@ async def history(request: Request) -> Response:
 async def history_result(request: Request) -> Response:
     run_id = request.path_params["run_id"]
     if not RUN_ID.match(run_id):
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     target = private_folder(page.workdir / "history") / f"_{run_id}-{new_id()}.xlsx"
     try:
         await run_in_threadpool(report, run_id, target, page.journal, True)  # rebuilt from the journal
     except BulkCancelError as exc:
-        return not_found(hide_paths(str(exc), (page.journal, "journal")))
+        return PlainTextResponse(hide_paths(exc.in_language(lang_of(request)), (page.journal, "journal")), 404)
     return download(target, f"results-{run_id}.xlsx", remove_after=True)
 
 
@@ -53,7 +55,7 @@ async def history_again(request: Request) -> Response:
         return form
     run_id = request.path_params["run_id"]
     if not RUN_ID.match(run_id):
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     try:
         with Journal(page.journal, "", "", read_only=True) as store:  # a run may hold the lock
@@ -62,6 +64,6 @@ async def history_again(request: Request) -> Response:
         return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
     source = Path(info.input_path) if info else None
     if source is None or not source.is_file():
-        return not_found("The sheet of that run is no longer where it was: upload it again.")
+        return not_found(request, N_("The sheet of that run is no longer where it was: upload it again."))
     item = page.add_upload(source.name, source.suffix.lower(), source)
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
+from bulkcancel.i18n import N_
 from bulkcancel.web.jobs import Job, JobState
 from bulkcancel.web.page import job_of, page_of
 from bulkcancel.web.views import guarded_form, not_found, render
@@ -20,7 +21,7 @@ MIN_GAP = 0.1  # at most ten events a second per page: changes in between are co
 async def job_page(request: Request) -> Response:
     job = job_of(request)
     if job is None:
-        return not_found("No such run on this page (the page was restarted?): see the history.")
+        return not_found(request, N_("No such run on this page (the page was restarted?): see the history."))
     snap = job.snapshot(page_of(request).jobs.ahead_of(job))
     return render(request, "job.html", job=job, job_state=JobState(snap["state"]), snap=snap)
 
@@ -63,7 +64,7 @@ async def events(request: Request, job: Job, keepalive: float = KEEPALIVE, gap: 
 async def job_events(request: Request) -> Response:
     job = job_of(request)
     if job is None:
-        return not_found()
+        return not_found(request)
     return StreamingResponse(
         events(request, job), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
     )
@@ -75,6 +76,6 @@ async def job_stop(request: Request) -> Response:
         return form
     job = job_of(request)
     if job is None:
-        return not_found()
+        return not_found(request)
     job.request_stop()
     return RedirectResponse(page_of(request).at(f"/jobs/{job.id}"), 303)

@@ -24,14 +24,14 @@ def finished_job(request: Request) -> Job | None:
 async def job_result(request: Request) -> Response:
     job = finished_job(request)
     if job is None:
-        return not_found()
+        return not_found(request)
     return download(job.out, f"{Path(job.upload.name).stem}-results.xlsx")
 
 
 async def job_retry_file(request: Request) -> Response:
     job = finished_job(request)
     if job is None:
-        return not_found()
+        return not_found(request)
     retry = job.out.with_name(job.out.stem + "-retry.xlsx")
     await run_in_threadpool(retry_only, job.out, retry)
     return download(retry, f"{Path(job.upload.name).stem}-retry.xlsx")
@@ -43,7 +43,7 @@ async def job_retry(request: Request) -> Response:
         return form
     job = finished_job(request)
     if job is None:
-        return not_found()
+        return not_found(request)
     page = page_of(request)
     item = page.add_upload(f"{Path(job.upload.name).stem}-retry.xlsx", ".xlsx", job.out, sheet="Retry")
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)

@@ -8,9 +8,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bulkcancel.i18n import N_
 from bulkcancel.web.page import page_of
 from bulkcancel.web.uploads import sniff
-from bulkcancel.web.views import guarded_form, refuse, render
+from bulkcancel.web.views import TOO_LARGE, guarded_form, refuse, render
 
 
 async def index(request: Request) -> Response:
@@ -24,12 +25,13 @@ async def upload(request: Request) -> Response:
         return form
     given = form.get("sheet")
     if not isinstance(given, UploadFile) or not given.filename:
-        return refuse(request, "no_file", 400)
+        return refuse(request, N_("Choose a file first."), 400)
     data = await given.read()
     if len(data) > page.max_upload:
-        return refuse(request, "too_large", 413, mb=page.max_upload // (1024 * 1024))
+        return refuse(request, TOO_LARGE, 413, mb=page.max_upload // (1024 * 1024))
     suffix = sniff(given.filename, data[:8192])
     if suffix is None:
-        return refuse(request, "bad_type", 415, name=given.filename)
+        wrong = N_("{name} is not a sheet bulkcancel reads: upload an .xlsx, .ods or .csv (save .xls as .xlsx first).")
+        return refuse(request, wrong, 415, name=given.filename)
     item = page.add_upload(Path(given.filename).name, suffix, data)
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)

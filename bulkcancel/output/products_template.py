@@ -1,0 +1,84 @@
+"""The products template (``bulkcancel template --products``): EAN, units in stock, ReasonCode, note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Text
+from bulkcancel.output.atomic import write_atomically
+from bulkcancel.output.template import TEMPLATE_ROWS
+from bulkcancel.reasons import ReasonCode
+
+COLUMNS = (("EAN", 16), ("Units in stock", 16), ("ReasonCode", 26), ("Note", 40))
+_STEPS = (
+    ("How to fill in the Products sheet", True),
+    ("EAN: the product's EAN, 13 digits (the column is formatted as Text, so Excel keeps every digit).", False),
+    ("Units in stock: how many units you can still ship; empty means 0. They go to the orders promised first.", False),
+    ("ReasonCode: empty means OUT_OF_STOCK; a customer's own request is found and marked by itself.", False),
+    ("Note: anything you like; it is copied to the order items of the product.", False),
+    ("Then: bulkcancel stockouts <file>  (reads bol's open orders, cancels nothing)", False),
+    ("", False),
+    ("Zo vul je het tabblad Products in", True),
+    ("EAN: de EAN van het product, 13 cijfers (de kolom staat op Tekst, zodat Excel alle cijfers houdt).", False),
+    (
+        "Units in stock: hoeveel je nog kunt leveren; leeg is 0. Ze gaan naar de orders die het eerst beloofd zijn.",
+        False,
+    ),
+    (
+        "ReasonCode: leeg is OUT_OF_STOCK; een eigen verzoek van de klant wordt vanzelf gevonden en zo gemarkeerd.",
+        False,
+    ),
+    ("Note: wat je wilt; het komt bij de orderregels van het product.", False),
+    ("Daarna: bulkcancel stockouts <bestand>  (leest de open orders bij bol, annuleert niets)", False),
+)
+
+
+def write_products_template(path: Path, force: bool = False) -> None:
+    """Write the products template to ``path``; never over an existing file unless ``force``."""
+    if path.suffix.lower() != ".xlsx":
+        raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
+    if path.exists() and not force:
+        raise OutputError(
+            Text(
+                "{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force",
+                path=path,
+            )
+        )
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Products"
+    bold = Font(bold=True)
+    for column, (name, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=column, value=name)
+        cell.font = bold
+        sheet.column_dimensions[cell.column_letter].width = width
+    for row in range(2, TEMPLATE_ROWS + 2):
+        sheet.cell(row=row, column=1).number_format = "@"
+    sheet.freeze_panes = "A2"
+    codes = DataValidation(
+        type="list",
+        formula1='"' + ",".join(c.value for c in ReasonCode if c is not ReasonCode.REQUESTED_BY_CUSTOMER) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Unknown reason code",
+        error="Choose one of bol's reason codes, or leave it empty for OUT_OF_STOCK.",
+    )
+    codes.add(f"C2:C{TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(codes)
+    units = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    units.error, units.showErrorMessage = "A whole number of 0 or more (empty means 0).", True
+    units.add(f"B2:B{TEMPLATE_ROWS + 1}")
+    sheet.add_data_validation(units)
+    guide = book.create_sheet("Instructions")
+    guide.column_dimensions["A"].width = 110
+    for text, heading in _STEPS:
+        guide.append([text])
+        if heading:
+            guide.cell(row=guide.max_row, column=1).font = bold
+    write_atomically(path, lambda tmp: book.save(tmp))

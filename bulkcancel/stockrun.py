@@ -1,0 +1,180 @@
+"""The stock-out job across its stages: read the products, check them, fetch, allocate, write.
+
+Read the products sheet (``sheet.products``) and check every row (``check.products``): one
+row that is not READY stops the job before bol is asked anything, with one line per
+problem. Then the open orders are fetched once (``stock.fetch``), the units left are given
+out (``stock.allocate``) and the workbook is written (``output.stockouts_sheet``), never
+over an existing file. Nothing is cancelled here: the sheet is run like any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from bulkcancel.check.products import ProductCheck, check_products
+from bulkcancel.environments import Environment
+from bulkcancel.errors import InputFileError, OutputError
+from bulkcancel.i18n import Text, render
+from bulkcancel.logs import protect
+from bulkcancel.output.destination import free_name
+from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
+from bulkcancel.send.connect import load_credentials, open_backend, resolve
+from bulkcancel.settings import Settings
+from bulkcancel.sheet.products import ProductSheet, read_products
+from bulkcancel.sheet.read import shown
+from bulkcancel.statuses import RowStatus
+from bulkcancel.stock.allocate import Allocation, allocate
+from bulkcancel.stock.fetch import Fetched, fetch_matching
+from bulkcancel.targets import Target
+
+DEFAULT_NAME = "stockouts-{day:%Y-%m-%d}.xlsx"
+
+
+@dataclass(frozen=True)
+class StockOuts:
+    """What ``stockouts`` produced: where, what was decided, and when the orders were read."""
+
+    out: Path
+    allocation: Allocation
+    fetched: Fetched
+    target: Target
+    lang: str
+
+
+def stockouts_path(out: Path | None, today: date, force: bool = False) -> Path:
+    """``--out`` (refused when it exists, unless ``force``), else ``stockouts-YYYY-MM-DD.xlsx`` in the
+    current folder, or ``-2``, ``-3``, ... when that one is there (a sheet under review is kept)."""
+    if out is not None:
+        if out.suffix.lower() != ".xlsx":
+            raise OutputError(
+                Text(
+                    "--out {out}: the stock-out sheet is an Excel workbook; give a name ending in .xlsx",
+                    out=out,
+                )
+            )
+        if out.is_dir() or (out.exists() and not force):
+            raise OutputError(
+                Text(
+                    "--out {out}: exists; it is not written over: choose another name, or add --force",
+                    out=out,
+                )
+            )
+        folder = out.parent if str(out.parent) else Path()
+        if not folder.is_dir():
+            raise OutputError(
+                Text(
+                    "--out {out}: the folder {folder} does not exist; create it or choose another place",
+                    out=out,
+                    folder=folder,
+                )
+            )
+        return out
+    return free_name(Path(DEFAULT_NAME.format(day=today)))
+
+
+def refusal(sheet: ProductSheet, checks: list[ProductCheck], lang: str) -> str | None:
+    """One line per row that is not READY (None when every row is), naming the file, row and fix."""
+    where = shown(sheet.path)
+    lines = [
+        f"{where}: row {check.sheet_row}: {'; '.join(render(problem, lang) for problem in check.problems)}"
+        for check in checks
+        if check.status is not RowStatus.READY
+    ]
+    if not lines:
+        return None
+    return "\n".join([*lines, f"{len(lines)} row(s) to fix; nothing was fetched and no sheet was written"])
+
+
+def read_checked(path: Path, settings: Settings) -> tuple[ProductSheet, list[ProductCheck], str]:
+    """The products sheet, its checked rows and the language of its people; InputFileError when a row is not READY."""
+    sheet = read_products(path, settings.sheet, settings.limits)
+    flags = [(sheet.flags.get((i, sheet.ean)), sheet.flags.get((i, sheet.units or -1))) for i in range(len(sheet.rows))]
+    checks = check_products(
+        sheet.column(sheet.ean),
+        sheet.column(sheet.units),
+        sheet.column(sheet.reason),
+        sheet.column(sheet.note),
+        sheet.row_numbers,
+        flags,
+    )
+    lang = settings.language(sheet.dutch)
+    problem = refusal(sheet, checks, lang)
+    if problem is not None:
+        raise InputFileError(problem)
+    return sheet, checks, lang
+
+
+def stockouts(
+    path: Path,
+    settings: Settings,
+    out: Path,
+    *,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    on_page: Callable[[int], None] | None = None,
+) -> StockOuts:
+    """Read and check the products, fetch their open order items, decide, and write ``out``."""
+    settings.verify()
+    if out.exists() and path.exists() and out.samefile(path):
+        raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
+    _, checks, lang = read_checked(path, settings)
+    products = [check.product for check in checks if check.product is not None]
+    target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
+    keys = load_credentials(target)
+    for secret in keys.secrets:
+        protect(secret)
+
+    async def fetch() -> Fetched:
+        backend = open_backend(
+            target, keys, concurrency=settings.concurrency, timeout=settings.request_timeout, scenario=settings.scenario
+        )
+        try:
+            return await fetch_matching(backend, [p.ean for p in products], now=now, on_page=on_page)
+        finally:
+            await backend.aclose()
+
+    fetched = asyncio.run(fetch())
+    allocation = allocate(products, fetched.items)
+    environment = target.name.value if target.name is not Environment.CUSTOM else target.base_url
+    facts = FetchFacts(
+        fetched.fetched_at,
+        target.api.label,
+        environment,
+        str(path),
+        fetched.pages,
+        fetched.orders_read,
+        run_command(out, settings),
+    )
+    today = fetched.fetched_at.astimezone(settings.zone()).date()
+    write_stockouts_sheet(out, allocation, facts, today, lang)
+    return StockOuts(out, allocation, fetched, target, lang)
+
+
+def summary(done: StockOuts) -> dict[str, object]:
+    """What ``--json`` prints: the file, the counts, the EANs without open items, when the orders were read."""
+    allocation = done.allocation
+    return {
+        "out": str(done.out),
+        "to_cancel": len(allocation.to_cancel),
+        "kept": len(allocation.kept),
+        "not_cancellable": len(allocation.not_cancellable),
+        "without_open_items": [product.ean for product in allocation.without_open_items],
+        "fetched_at": done.fetched.fetched_at.isoformat(timespec="seconds"),
+    }
+
+
+def run_command(out: Path, settings: Settings) -> str:
+    """The command that runs the sheet written, against the same API and environment."""
+    parts = ["bulkcancel", "run", str(out), "--check"]
+    if settings.api is not None:
+        parts += ["--api", settings.api.value]
+    if settings.env is not None:
+        parts += ["--env", settings.env.value]
+    if settings.base_url:
+        parts += ["--base-url", settings.base_url]
+    if settings.login_url:
+        parts += ["--login-url", settings.login_url]
+    return " ".join(parts)
