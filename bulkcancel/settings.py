@@ -15,6 +15,7 @@ from bulkcancel.check.messages import LANGUAGES
 from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
+from bulkcancel.results import RunOptions
 from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import SendPolicy
@@ -78,6 +79,19 @@ class Settings:
         if self.lang != "auto":
             return self.lang
         return "nl" if dutch_headers else "en"
+
+    def run_options(self) -> RunOptions:
+        """The options the run's record keeps."""
+        return RunOptions(
+            dry_run=self.dry_run,
+            check=self.check,
+            allow_reason_mismatch=self.allow_reason_mismatch,
+            follow=self.follow,
+            concurrency=self.concurrency,
+            canary=self.canary,
+            daily_budget=self.daily_budget,
+            sheet=self.sheet,
+        )
 
     def send_policy(self) -> SendPolicy:
         """How hard and how long the sender tries."""

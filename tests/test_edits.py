@@ -143,6 +143,8 @@ def test_a_time_for_a_sheet_without_a_datetime_column_adds_the_column(tmp_path: 
     assert [c.status for c in checks] == [RowStatus.READY, RowStatus.READY]
     assert checks[0].when == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
     assert checks[1].when is None  # the other row still goes at the time of the run
+    untouched = apply_edits(read(path), [RowEdit(3, {Field.DATETIME: " ", Field.REASON: "OTHER"})], "en")
+    assert untouched.changes == () and "DateTime" not in untouched.sheet.headers
 
 
 def _flagged_workbook(path: Path) -> Path:

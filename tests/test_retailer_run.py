@@ -133,13 +133,12 @@ def test_a_token_that_lives_one_second_is_renewed_mid_run(serve_retailer: Callab
 def test_pacing_from_the_headers_keeps_429s_rare(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
     sim = serve_retailer(config=RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1")))
     sheet = sheet_of(tmp_path, 25)
-    started = time.monotonic()
     result = run(sheet, sim.url, "--concurrency", "16")
-    took = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
+    # 25 at once under 10 a second: the simulator's bucket (tests/test_retailer_simulator.py)
+    # refuses what comes faster, so few 429s mean the run paced itself over the refills
     assert sim.app.state.counts.rate_limited["cancellation"] <= 2  # under 10 % of 25
-    assert took >= 1.5  # 25 under 10 a second: at least two refills
 
 
 @pytest.mark.parametrize("retry_after", ["missing"])  # with Retry-After: test_retailer_client

@@ -102,9 +102,7 @@ def apply_edits(sheet: Sheet, edits: Iterable[RowEdit], lang: str) -> Edited:
         raise EditError(f"row {missing[0]} is not a row of this sheet")
     headers = list(sheet.headers)
     columns = sheet.columns
-    if columns.datetime is None and any(
-        Field.DATETIME in e.values and e.values[Field.DATETIME] for e in by_row.values()
-    ):
+    if columns.datetime is None and any((e.values.get(Field.DATETIME) or "").strip() for e in by_row.values()):
         headers.append(Field.DATETIME.value)  # a time typed for a sheet without the column: the column is added
         columns = replace(columns, datetime=len(headers) - 1)
     header = gettext(lang, CHANGED_HEADER)
@@ -127,8 +125,9 @@ def apply_edits(sheet: Sheet, edits: Iterable[RowEdit], lang: str) -> Edited:
         row_changes: list[Change] = []
         for role, value in edit.values.items() if edit else ():
             column = _column_of(sheet, role) if role is not Field.DATETIME else columns.datetime
-            assert column is not None  # a DateTime column exists or was added above
             after = clean(value)
+            if column is None:  # no DateTime column, and none typed (a typed one added the column above)
+                continue
             before = cells[column] if column < len(cells) else ""
             flagged = (index, column) in sheet.flags
             if after != before or flagged:  # a flagged cell retyped as its text is a change too: it is text now

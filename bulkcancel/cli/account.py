@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import click
 
-from bulkcancel.cli.options import console, err
+from bulkcancel.cli.options import console, console_language, err
+from bulkcancel.i18n import N_, gettext
 from bulkcancel.targets import Api
 
 _VARIABLES = {
     Api.RETAILER: "BOL_CLIENT_ID/BOL_CLIENT_SECRET",
     Api.PLAZA: "BOL_PUBLIC_KEY/BOL_PRIVATE_KEY",
 }
-_WHAT = {Api.RETAILER: "client id and secret", Api.PLAZA: "API keys"}
+_PASTE = {
+    Api.RETAILER: N_("{api}: paste the client id and secret from the seller dashboard (Settings > API settings)."),
+    Api.PLAZA: N_("{api}: paste the API keys from the seller dashboard (Settings > API settings)."),
+}
 
 
 def _api(ctx: click.Context, param: click.Parameter, value: str | None) -> Api | None:
@@ -39,27 +43,48 @@ def _one_value(label: str, *, hidden: bool) -> str:
         value = str(click.prompt(label, hide_input=hidden, type=str)).strip()
         if value and not any(char.isspace() for char in value):
             return value
-        err.print("That cannot be it (it is empty or has spaces inside); paste it again.", markup=False)
+        err.print(
+            gettext(console_language(), "That cannot be it (it is empty or has spaces inside); paste it again."),
+            markup=False,
+        )
 
 
 def _status(apis: list[Api]) -> None:
     from bulkcancel.send import keystore
     from bulkcancel.send.connect import in_environment
 
+    lang = console_language()
     try:
         name: str | None = keystore.keyring_name()
     except keystore.KeyringUnavailable:
         name = None
     for api in apis:
         if in_environment(api):
-            where = f"the environment variables ({_VARIABLES[api]}); they win over the keyring"
+            where = gettext(
+                lang,
+                "{api}: the environment variables ({names}); they win over the keyring",
+                api=api.label,
+                names=_VARIABLES[api],
+            )
         elif name is not None and keystore.stored(api) is not None:
-            where = f"the keyring ({name}), stored by bulkcancel login"
+            where = gettext(
+                lang, "{api}: the keyring ({keyring}), stored by bulkcancel login", api=api.label, keyring=name
+            )
         else:
-            where = f"none set: runs on --env test or production stop; `bulkcancel login --api {api.value}` stores them"
-        console.print(f"{api.label}: {where}", markup=False)
+            where = gettext(
+                lang,
+                "{api}: none set: runs on --env test or production stop; `bulkcancel login --api {code}` stores them",
+                api=api.label,
+                code=api.value,
+            )
+        console.print(where, markup=False)
     if name is None:
-        console.print("No keyring is available on this computer: only the environment variables can hold credentials.")
+        console.print(
+            gettext(
+                lang, "No keyring is available on this computer: only the environment variables can hold credentials."
+            ),
+            markup=False,
+        )
 
 
 @click.command()
@@ -75,26 +100,38 @@ def login(api: Api | None, status: bool) -> None:
     if status:
         _status([api] if api else list(Api))
         return
+    lang = console_language()
     name = keystore.keyring_name()  # no keyring: one line now, before anything is typed
     if api is None:
-        api = Api(click.prompt("Which API", type=click.Choice([a.value for a in Api]), default=Api.RETAILER.value))
-    console.print(f"{api.label}: paste the {_WHAT[api]} from the seller dashboard (Settings > API settings).")
+        chosen = click.prompt(
+            gettext(lang, "Which API"), type=click.Choice([a.value for a in Api]), default=Api.RETAILER.value
+        )
+        api = Api(chosen)
+    console.print(gettext(lang, _PASTE[api], api=api.label), markup=False)
     credentials: Credentials
     if api is Api.RETAILER:
-        credentials = ClientCredentials(_one_value("Client id", hidden=False), _one_value("Client secret", hidden=True))
+        client_id = _one_value(gettext(lang, "Client id"), hidden=False)
+        credentials = ClientCredentials(client_id, _one_value(gettext(lang, "Client secret"), hidden=True))
     else:
-        credentials = ApiKeys(_one_value("Public key", hidden=False), _one_value("Private key", hidden=True))
+        public = _one_value(gettext(lang, "Public key"), hidden=False)
+        credentials = ApiKeys(public, _one_value(gettext(lang, "Private key"), hidden=True))
     name = keystore.store(api, credentials)
-    console.print(
-        f"Stored the {api.label} credentials in the keyring ({name}). bol has not checked them yet: "
-        f"the first run does. Remove them with: bulkcancel logout --api {api.value}",
-        markup=False,
+    said = gettext(
+        lang,
+        "Stored the {api} credentials in the keyring ({keyring}). bol has not checked them yet: the first run does. "
+        "Remove them with: bulkcancel logout --api {code}",
+        api=api.label,
+        keyring=name,
+        code=api.value,
     )
+    console.print(said, markup=False)
     if in_environment(api):
-        err.print(
-            f"bulkcancel: note: {_VARIABLES[api]} are set in this environment; runs use those while they are set",
-            markup=False,
+        note = gettext(
+            lang,
+            "bulkcancel: note: {names} are set in this environment; runs use those while they are set",
+            names=_VARIABLES[api],
         )
+        err.print(note, markup=False)
 
 
 @click.command()
@@ -104,13 +141,18 @@ def logout(api: Api | None) -> None:
     from bulkcancel.send import keystore
     from bulkcancel.send.connect import in_environment
 
+    lang = console_language()
     for each in [api] if api else list(Api):
         if keystore.remove(each):
-            console.print(f"Removed the {each.label} credentials from the keyring.", markup=False)
-        else:
-            console.print(f"The keyring held no {each.label} credentials.", markup=False)
-        if in_environment(each):
-            err.print(
-                f"bulkcancel: note: {_VARIABLES[each]} are still set in this environment; runs use those",
-                markup=False,
+            console.print(
+                gettext(lang, "Removed the {api} credentials from the keyring.", api=each.label), markup=False
             )
+        else:
+            console.print(gettext(lang, "The keyring held no {api} credentials.", api=each.label), markup=False)
+        if in_environment(each):
+            note = gettext(
+                lang,
+                "bulkcancel: note: {names} are still set in this environment; runs use those",
+                names=_VARIABLES[each],
+            )
+            err.print(note, markup=False)

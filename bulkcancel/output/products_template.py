@@ -9,37 +9,50 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from bulkcancel.errors import OutputError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Language, Text, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.output.template import TEMPLATE_ROWS
 from bulkcancel.reasons import ReasonCode
 
-COLUMNS = (("EAN", 16), ("Units in stock", 16), ("ReasonCode", 26), ("Note", 40))
-_STEPS = (
-    ("How to fill in the Products sheet", True),
-    ("EAN: the product's EAN, 13 digits (the column is formatted as Text, so Excel keeps every digit).", False),
-    ("Units in stock: how many units you can still ship; empty means 0. They go to the orders promised first.", False),
-    ("ReasonCode: empty means OUT_OF_STOCK; a customer's own request is found and marked by itself.", False),
-    ("Note: anything you like; it is copied to the order items of the product.", False),
-    ("Then: bulkcancel stockouts <file>  (reads bol's open orders, cancels nothing)", False),
-    ("", False),
-    ("Zo vul je het tabblad Products in", True),
-    ("EAN: de EAN van het product, 13 cijfers (de kolom staat op Tekst, zodat Excel alle cijfers houdt).", False),
-    (
-        "Units in stock: hoeveel je nog kunt leveren; leeg is 0. Ze gaan naar de orders die het eerst beloofd zijn.",
-        False,
-    ),
-    (
-        "ReasonCode: leeg is OUT_OF_STOCK; een eigen verzoek van de klant wordt vanzelf gevonden en zo gemarkeerd.",
-        False,
-    ),
-    ("Note: wat je wilt; het komt bij de orderregels van het product.", False),
-    ("Daarna: bulkcancel stockouts <bestand>  (leest de open orders bij bol, annuleert niets)", False),
-)
+WIDTHS = (16, 16, 26, 40)
 
 
-def write_products_template(path: Path, force: bool = False) -> None:
-    """Write the products template to ``path``; never over an existing file unless ``force``."""
+def _columns(lang: str) -> tuple[str, ...]:
+    """EAN and ReasonCode are bol's names in every language; the reader knows the others' translations."""
+    return ("EAN", pgettext(lang, "column", "Units in stock"), "ReasonCode", pgettext(lang, "column", "Note"))
+
+
+def _steps(lang: str, sheet: str) -> list[tuple[str, bool]]:
+    units, note = pgettext(lang, "column", "Units in stock"), pgettext(lang, "column", "Note")
+    return [
+        (gettext(lang, "How to fill in the {sheet} sheet", sheet=sheet), True),
+        (
+            gettext(
+                lang, "EAN: the product's EAN, 13 digits (the column is formatted as Text, so Excel keeps every digit)."
+            ),
+            False,
+        ),
+        (
+            gettext(
+                lang,
+                "{units}: how many units you can still ship; empty means 0. They go to the orders promised first.",
+                units=units,
+            ),
+            False,
+        ),
+        (
+            gettext(
+                lang, "ReasonCode: empty means OUT_OF_STOCK; a customer's own request is found and marked by itself."
+            ),
+            False,
+        ),
+        (gettext(lang, "{note}: anything you like; it is copied to the order items of the product.", note=note), False),
+        (gettext(lang, "Then: bulkcancel stockouts <file>  (reads bol's open orders, cancels nothing)"), False),
+    ]
+
+
+def write_products_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
+    """Write the products template in ``lang`` to ``path``; never over an existing file unless ``force``."""
     if path.suffix.lower() != ".xlsx":
         raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
     if path.exists() and not force:
@@ -52,9 +65,9 @@ def write_products_template(path: Path, force: bool = False) -> None:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Products"
+    sheet.title = gettext(lang, "Products")
     bold = Font(bold=True)
-    for column, (name, width) in enumerate(COLUMNS, start=1):
+    for column, (name, width) in enumerate(zip(_columns(lang), WIDTHS, strict=True), start=1):
         cell = sheet.cell(row=1, column=column, value=name)
         cell.font = bold
         sheet.column_dimensions[cell.column_letter].width = width
@@ -66,18 +79,18 @@ def write_products_template(path: Path, force: bool = False) -> None:
         formula1='"' + ",".join(c.value for c in ReasonCode if c is not ReasonCode.REQUESTED_BY_CUSTOMER) + '"',
         allow_blank=True,
         showErrorMessage=True,
-        errorTitle="Unknown reason code",
-        error="Choose one of bol's reason codes, or leave it empty for OUT_OF_STOCK.",
+        errorTitle=gettext(lang, "Unknown reason code"),
+        error=gettext(lang, "Choose one of bol's reason codes, or leave it empty for OUT_OF_STOCK."),
     )
     codes.add(f"C2:C{TEMPLATE_ROWS + 1}")
     sheet.add_data_validation(codes)
     units = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    units.error, units.showErrorMessage = "A whole number of 0 or more (empty means 0).", True
+    units.error, units.showErrorMessage = gettext(lang, "A whole number of 0 or more (empty means 0)."), True
     units.add(f"B2:B{TEMPLATE_ROWS + 1}")
     sheet.add_data_validation(units)
-    guide = book.create_sheet("Instructions")
+    guide = book.create_sheet(gettext(lang, "Instructions"))
     guide.column_dimensions["A"].width = 110
-    for text, heading in _STEPS:
+    for text, heading in _steps(lang, sheet.title):
         guide.append([text])
         if heading:
             guide.cell(row=guide.max_row, column=1).font = bold

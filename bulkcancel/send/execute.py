@@ -18,14 +18,13 @@ from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
+from bulkcancel.output.labels import not_sent
+from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
-from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult, StopReason
+from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult
 from bulkcancel.send.standing import plan_effect
 from bulkcancel.statuses import RowStatus
-
-INTERRUPTED = "not sent: the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
-CANARY_STOP = "not sent: stopped after the canary rows; check them, then run the sheet again"
 
 
 @dataclass
@@ -71,8 +70,7 @@ class Execution:
     """What the networked part produced."""
 
     results: dict[int, SendResult] = field(default_factory=dict)
-    stop_reason: StopReason | None = None
-    stop_message: str = ""
+    stop: Stop | None = None  # why sending stopped early
     check_notes: dict[int, str] = field(default_factory=dict)
     retries: int = 0
     rate_limit_waits: int = 0
@@ -118,7 +116,7 @@ async def execute(
             contextlib.suppress(asyncio.CancelledError),
         ):
             await _send(sender, plan, options.canary, hooks)
-        done.results, done.stop_reason, done.stop_message = sender.results, sender.stop_reason, sender.stop_message
+        done.results, done.stop = sender.results, sender.stopped
         done.retries, done.rate_limit_waits = sender.retries, sender.retry_after_waits
         done.rate_limited = backend.rate_limited
         return done
@@ -149,9 +147,9 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
     try:
         reply = await backend.probe()
     except NetworkError as exc:
-        done.stop_reason = StopReason.UNREACHABLE
-        done.stop_message = f"not sent: {exc}; nothing was sent: run the same sheet again once it can be reached"
-        done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, done.stop_message) for job in plan.jobs}
+        done.stop = Stop(StopReason.UNREACHABLE, str(exc))  # times 0: before the first cancellation
+        detail = not_sent(done.stop, "en")
+        done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, detail) for job in plan.jobs}
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
@@ -167,10 +165,10 @@ async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:
     chosen = {job.index for job in first}
     rest = [job for job in plan.jobs if job.index not in chosen]
     results = await sender.run(first)
-    if sender.stop_reason is None and rest:
+    if sender.stopped is None and rest:
         canary_results = [results[job.index] for job in first]
         if hooks.canary_ok is None or not hooks.canary_ok(canary_results):
-            sender.stop(StopReason.CANARY, CANARY_STOP)
+            sender.stop(Stop(StopReason.CANARY))
     await sender.run(rest)
 
 
@@ -193,7 +191,7 @@ def _signals(
     def on_signal() -> None:
         nonlocal interrupts
         interrupts += 1
-        sender.stop(StopReason.INTERRUPT, INTERRUPTED)
+        sender.stop(Stop(StopReason.INTERRUPT))
         sender.cut_polls()
         if task is not None:
             # The first signal gives requests in flight a short grace; the second stops now.

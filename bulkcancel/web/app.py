@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from bulkcancel.web.headers import SecurityHeaders
 from bulkcancel.web.page import Page
 from bulkcancel.web.security import SessionGate
-from bulkcancel.web.steps import check, confirm, history, language, progress, results, upload
+from bulkcancel.web.steps import check, confirm, fix, history, language, progress, results, upload
 from bulkcancel.web.uploads import sniff
 from bulkcancel.web.views import HERE
 
@@ -27,9 +27,12 @@ __all__ = ["Page", "build_app", "sniff", "wrap"]
 ROUTES = [
     Route("/", upload.index),
     Route("/upload", upload.upload, methods=["POST"]),
+    Route("/template.xlsx", upload.template),
     Route("/u/{upload}", check.check),
     Route("/u/{upload}/checked.xlsx", check.checked_download),
     Route("/u/{upload}/columns", check.choose_columns, methods=["POST"]),
+    Route("/u/{upload}/fix", fix.fix, methods=["POST"]),
+    Route("/u/{upload}/corrected.xlsx", fix.corrected_download),
     Route("/u/{upload}/plan", check.plan, methods=["POST"]),
     Route("/u/{upload}/confirm", confirm.confirm),
     Route("/u/{upload}/start", confirm.start, methods=["POST"]),

@@ -138,7 +138,7 @@ class Job:
             "rate_limit_waits": progress.rate_limit_waits if progress else 0,
             "rate": round(rate, 1),
             "seconds_left": round(left) if left is not None else None,
-            "message": hide_paths(message, (self.upload.path, self.upload.name)),
+            "message": hide_paths(message, (self.upload.source, self.upload.source_name)),
             "stopping": stopping,
             "exit_code": int(outcome.exit_code) if outcome else None,
             "run_id": outcome.run_id if outcome else None,
@@ -231,9 +231,9 @@ class Runner:
             on_stoppable=on_stoppable,
         )
         settings = job.upload.settings(self.settings, job.out)
-        item = (job.upload.path, job.upload.name)
+        item = (job.upload.source, job.upload.source_name)
         try:
-            outcome = run(job.upload.path, settings, hooks)
+            outcome = run(job.upload.source, settings, hooks)
             job.update(outcome=outcome, message=outcome.message, state=JobState.DONE, ended=self.clock())
         except BulkCancelError as exc:
             job.update(state=JobState.FAILED, message=hide_paths(str(exc), item), ended=self.clock())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from bulkcancel.environments import Environment
+from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.send.connect import resolve
 from bulkcancel.settings import Settings
@@ -47,8 +47,11 @@ class Page:
         self.target: Target = resolve(
             self.settings.api, self.settings.env, self.settings.base_url, self.settings.login_url
         )
+        if self.credentials is None and self.target.in_process:
+            self.credentials = CredentialSource.DEMO
 
     opener: Path | None = None  # the private file that opened the browser (it holds the start-up token)
+    credentials: CredentialSource | None = None  # where the runs' credentials come from (``serve`` finds out)
 
     @property
     def root(self) -> str:

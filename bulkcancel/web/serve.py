@@ -94,6 +94,7 @@ def serve(
         )
     page = make_page(settings, max_upload_mb)
     found = find_credentials(page.target)  # missing credentials: one line now, not at the first run
+    page.credentials = found.source
     for secret in found.credentials.secrets:
         protect(secret)
     page.sweep()

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bulkcancel.check.edits import Edited, RowEdit
 from bulkcancel.pipeline import Outcome
 from bulkcancel.settings import Settings
+from bulkcancel.sheet.read import Sheet
 
 # An absolute path in a message (not a URL's path: no ":", "/" or word before its first slash).
 _PATH = re.compile(r"(?<![\w:/.~-])(?:~|[A-Za-z]:)?[/\\](?:[^\s/\\]+[/\\])+([^\s/\\,;:()'\"]*)")
@@ -50,6 +52,21 @@ class Upload:
     summary: CheckSummary | None = None  # the check's counts, made once with it
     checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
     job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
+    read: Sheet | None = None  # the sheet as read from the upload (the edits apply to it; it never changes)
+    edits: dict[int, RowEdit] = field(default_factory=dict)  # fixes made on the page, by row number
+    edited: Edited | None = None  # what the edits made of ``read``
+    corrected: Path | None = None  # the corrected sheet, when there are edits: it is what is checked and run
+    version: int = 0  # grows with every edit: Send names the version it confirmed
+
+    @property
+    def source(self) -> Path:
+        """The file a check or a run reads: the corrected sheet when rows were fixed on the page, else the upload."""
+        return self.corrected or self.path
+
+    @property
+    def source_name(self) -> str:
+        """The name people see for ``source`` (the corrected sheet's download name)."""
+        return f"{Path(self.name).stem}-corrected.xlsx" if self.corrected else self.name
 
     def settings(self, base: Settings, out: Path, **more: object) -> Settings:
         """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary."""
@@ -59,7 +76,7 @@ class Upload:
             sheet=self.sheet,
             force=True,
             columns=tuple(self.columns.items()),
-            input_name=self.name,
+            input_name=self.source_name,
             **more,  # type: ignore[arg-type]
         )
 

@@ -14,6 +14,8 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.templating import Jinja2Templates
 
 from bulkcancel.i18n import N_
+from bulkcancel.output.labels import credentials_from
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.web.jobs import JobState
 from bulkcancel.web.page import page_of
 from bulkcancel.web.security import TooLarge, read_capped, replay, same_origin
@@ -42,6 +44,9 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         max_mb=page.max_upload // (1024 * 1024),
         states=JobState,
         root=page.root,
+        credentials=credentials_from(page.credentials, lang) if page.credentials else "",
+        reason_codes=list(ReasonCode),
+        products_template=False,
     )
     response: HTMLResponse = _templates.TemplateResponse(request, name, context, status_code=status_code)
     return response

@@ -109,7 +109,7 @@ class RetailerState(BusySpan):
     ) -> None:
         super().__init__()
         self.scenario, self.config, self._rng = scenario, config, rng
-        self._monotonic = monotonic  # the rate limits' clock (a test's fake one moves with its fake sleep)
+        self._monotonic = monotonic  # tokens' and rate limits' clock (a test's fake one moves with its fake sleep)
         self.tokens: dict[str, tuple[str, float]] = {}  # token -> (client id, expires at, monotonic)
         self.processes: dict[str, Process] = {}
         self.ledger: list[LedgerEntry] = []
@@ -130,7 +130,7 @@ class RetailerState(BusySpan):
         token = "eyJraWQiOiJzaW0ifQ." + os.urandom(24).hex()
         with self.lock:
             self.counts.token_requests += 1
-            self.tokens[token] = (client_id, time.monotonic() + ttl)
+            self.tokens[token] = (client_id, self._monotonic() + ttl)
         return token
 
     def token_client(self, token: str) -> tuple[str | None, float]:
@@ -139,7 +139,7 @@ class RetailerState(BusySpan):
             found = self.tokens.get(token)
         if found is None:
             return None, 0.0
-        return found[0], time.monotonic() - found[1]
+        return found[0], self._monotonic() - found[1]
 
     # Rate limits
 

@@ -82,3 +82,12 @@
     poll();
   }
 })();
+
+(function fixedRow() {
+  // After a fix the page comes back at #row-N (or #fix-error): keyboard focus goes there too.
+  const target = window.location.hash ? document.getElementById(window.location.hash.slice(1)) : null;
+  if (!target) return;
+  const fix = target.querySelector("details.fix[open] input, details.fix[open] select");
+  (fix || target).focus();
+})();
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from bulkcancel.check.edits import Change
 from bulkcancel.errors import BulkCancelError, ColumnError
 from bulkcancel.i18n import N_
 from bulkcancel.pipeline import Outcome, run, validate
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import RowStatus
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
+from bulkcancel.web.resultview import level
 from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -48,13 +52,16 @@ def summarize(outcome: Outcome) -> CheckSummary:
 def _check(page: Page, item: Upload) -> None:
     """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
     settings = item.settings(page.settings, item.path.with_name("_checked.xlsx"))
+    known = (item.source, item.source_name)
     try:
-        outcome = validate(item.path, settings)
+        outcome = validate(item.source, settings)
         item.summary, item.checked = summarize(outcome), outcome
+        if item.corrected is None:
+            item.read = outcome.sheet  # the upload as read: what edits on the page apply to
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
-        item.error, item.candidates = hide_paths(str(exc), (item.path, item.name)), exc.headers
+        item.error, item.candidates = hide_paths(str(exc), known), exc.headers
     except BulkCancelError as exc:
-        item.error = hide_paths(str(exc), (item.path, item.name))
+        item.error = hide_paths(str(exc), known)
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
@@ -80,22 +87,34 @@ async def check(request: Request) -> Response:
         return render(request, "check.html", 422, item=item, error=item.error)
     summary = item.summary
     only = request.query_params.get("problems") == "1"
-    shown: range | tuple[int, ...] = summary.problems if only else range(len(outcome.rows))
+    changed = item.edited.changed_rows if item.edited else frozenset()
+    shown: range | list[int] = range(len(outcome.rows))
+    if only:  # rows with a problem, and rows fixed on the page (so a fix stays in sight)
+        flagged = set(summary.problems)
+        shown = [i for i, r in enumerate(outcome.rows) if i in flagged or r.sheet_row in changed]
     pages = max(1, -(-len(shown) // PAGE_ROWS))
     number = min(_page_number(request), pages)
     first = (number - 1) * PAGE_ROWS
-    column = outcome.sheet.columns.order_item_id
+    columns = outcome.sheet.columns
+    editable = item.job_id is None and item.read is not None
     rows: list[dict[str, Any]] = []
     for index in shown[first : first + PAGE_ROWS]:
         r = outcome.rows[index]
         rows.append(
             {
                 "row": r.sheet_row,
-                "id": r.cells[column] if r.cells else "",
+                "id": _cell(r.cells, columns.order_item_id),
                 "status": r.status.value,
-                "level": "error" if r.status in PROBLEMS else ("warning" if r.detail else "ok"),
+                "level": level(r.status, r.detail),
                 "detail": r.detail,
                 "code": r.sent_as.value if r.sent_as else "",
+                "changed": _changes(item, r.sheet_row),
+                "fix": editable and (r.status is RowStatus.INVALID or r.sheet_row in changed),
+                "values": {
+                    "OrderItemId": _cell(r.cells, columns.order_item_id),
+                    "ReasonCode": _cell(r.cells, columns.reason),
+                    "DateTime": _cell(r.cells, columns.datetime),
+                },
             }
         )
     return render(
@@ -109,10 +128,37 @@ async def check(request: Request) -> Response:
         against=summary.against,
         notes=outcome.notes,
         headers=outcome.sheet.headers,
-        columns=outcome.sheet.columns,
+        columns=columns,
         plan=item.plan,
+        reason_codes=list(ReasonCode),
+        dropped=_dropped(item),
+        editable=editable,
+        fix_error=_row_param(request, "fix_error"),
+        fix_open=_row_param(request, "fixed"),
         paging={"page": number, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(shown)},
     )
+
+
+def _row_param(request: Request, name: str) -> int | None:
+    given = request.query_params.get(name, "")
+    return int(given) if given.isdigit() and len(given) < 9 else None
+
+
+def _cell(cells: Sequence[str], column: int | None) -> str:
+    return cells[column] if column is not None and column < len(cells) else ""
+
+
+def _changes(item: Upload, row: int) -> list[Change]:
+    return [c for c in item.edited.changes if c.row == row] if item.edited else []
+
+
+def _dropped(item: Upload) -> list[dict[str, str | int]]:
+    """The rows dropped on the page, with the id they held (from the upload as read)."""
+    if item.edited is None or item.read is None:
+        return []
+    cells = dict(zip(item.read.row_numbers, item.read.rows, strict=True))
+    column = item.read.columns.order_item_id
+    return [{"row": row, "id": _cell(cells[row], column)} for row in item.edited.dropped]
 
 
 async def choose_columns(request: Request) -> Response:
@@ -146,8 +192,9 @@ async def plan(request: Request) -> Response:
     page = page_of(request)
     settings = item.settings(page.settings, item.path.with_name("_plan.xlsx"), check=True, dry_run=True)
     try:
-        outcome = await run_in_threadpool(run, item.path, settings)
+        outcome = await run_in_threadpool(run, item.source, settings)
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
-        item.plan = {"counts": {}, "error": hide_paths(str(exc), (item.path, item.name), (page.journal, "journal"))}
+        known = (item.source, item.source_name)
+        item.plan = {"counts": {}, "error": hide_paths(str(exc), known, (page.journal, "journal"))}
     return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)

@@ -49,6 +49,8 @@ async def start(request: Request) -> Response:
     if item.job_id is not None:  # sent already: no second run
         return RedirectResponse(page.at(f"/jobs/{item.job_id}"), 303)
     ready = item.summary.ready
+    if str(form.get("version", item.version)) != str(item.version):  # rows were fixed since the confirm step
+        return RedirectResponse(page.at(f"/u/{item.id}/confirm?error=changed"), 303)
     if page.target.is_production and str(form.get("count", "")).strip() != str(ready):
         return RedirectResponse(page.at(f"/u/{item.id}/confirm?error=count"), 303)
     # No await between the test above and this line: two POSTs cannot both pass it.

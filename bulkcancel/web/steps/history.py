@@ -23,16 +23,13 @@ RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 
 async def history(request: Request) -> Response:
     page = page_of(request)
-    try:
-        listed = await run_in_threadpool(run_history, page.journal)  # read without the run lock
+    try:  # read without the run lock
+        listed = await run_in_threadpool(run_history, page.journal, None, lang_of(request))
     except BulkCancelError as exc:
         return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
-    newest_open = next((r.run_id for r in listed if r.exit == "running or stopped"), None)
+    newest_open = next((r.run_id for r in listed if r.code is None), None)  # None: not ended
     busy = page.jobs.busy()
-    entries = [
-        {"entry": r, "interrupted": r.exit == "running or stopped" and not (busy and r.run_id == newest_open)}
-        for r in listed
-    ]
+    entries = [{"entry": r, "interrupted": r.code is None and not (busy and r.run_id == newest_open)} for r in listed]
     return render(request, "history.html", entries=entries)
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from bulkcancel.i18n import N_
+from bulkcancel.output.labels import next_steps
+from bulkcancel.web import resultview
 from bulkcancel.web.jobs import Job, JobState
 from bulkcancel.web.page import job_of, page_of
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.views import guarded_form, not_found, render
 
 KEEPALIVE = 15.0  # seconds without a change before a comment line keeps proxies and the browser waiting
@@ -23,7 +27,52 @@ async def job_page(request: Request) -> Response:
     if job is None:
         return not_found(request, N_("No such run on this page (the page was restarted?): see the history."))
     snap = job.snapshot(page_of(request).jobs.ahead_of(job))
-    return render(request, "job.html", job=job, job_state=JobState(snap["state"]), snap=snap)
+    state = JobState(snap["state"])
+    return render(
+        request,
+        "job.html",
+        job=job,
+        job_state=state,
+        snap=snap,
+        step="results" if state.ended else "send",
+        **_results(request, job),
+    )
+
+
+def _results(request: Request, job: Job) -> dict[str, Any]:
+    """The finished run's rows on the page: filtered by status, searched by id, a page at a time."""
+    outcome = job.outcome
+    if outcome is None:
+        return {"outcome": None}
+    query = request.query_params
+    status = resultview.parse_status(query.get("status", ""))
+    search = query.get("q", "")[:40]
+    given = query.get("page", "1")
+    number = int(given) if given.isdigit() and len(given) < 9 else 1
+    column = outcome.sheet.columns.order_item_id
+    shown = resultview.select(outcome.rows, column, status, search, number)
+    counts = resultview.counts(outcome.rows)
+    return {
+        "outcome": outcome,
+        "shown": shown,
+        "rows": [
+            {
+                "row": r.sheet_row,
+                "id": r.cells[column] if column < len(r.cells) else "",
+                "status": r.status.value,
+                "level": resultview.level(r.status, r.detail),
+                "detail": r.detail,
+            }
+            for r in shown.rows
+        ],
+        "filter_status": status.value if status else "",
+        "search": search,
+        "counts": {s.value: n for s, n in counts.items()},
+        "verdict": resultview.verdict(outcome.rows).value,
+        "retry": resultview.to_retry(outcome.rows),
+        "next_steps": next_steps(counts, lang_of(request)),
+        "dropped": list(job.upload.edited.dropped) if job.upload.edited else [],
+    }
 
 
 async def job_status(request: Request) -> Response:

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from bulkcancel.i18n import N_
+from bulkcancel.i18n import N_, Language
 from bulkcancel.web.page import page_of
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import sniff
-from bulkcancel.web.views import TOO_LARGE, guarded_form, refuse, render
+from bulkcancel.web.views import TOO_LARGE, download, guarded_form, refuse, render
 
 
 async def index(request: Request) -> Response:
     return render(request, "index.html")
+
+
+async def template(request: Request) -> Response:
+    """The orders template in the page's language (``bulkcancel template``), as a download."""
+    from bulkcancel.output.template import write_template
+
+    page, lang = page_of(request), lang_of(request)
+    target = page.workdir / f"_template-{lang.value}.xlsx"
+    await run_in_threadpool(write_template, target, True, lang)
+    return download(target, "bulkcancel-sjabloon.xlsx" if lang is Language.NL else "bulkcancel-template.xlsx")
 
 
 async def upload(request: Request) -> Response:
