@@ -204,11 +204,14 @@ def test_folders_are_0700_and_files_0600_page_and_cli(signed: Any, tmp_path: Pat
     client, page = signed
     check_url = upload(client, page, "w.csv", SHEET).headers["location"]
     client.get(check_url)
-    wait_done(client, start(client, page, check_url))
+    job_url = start(client, page, check_url)
+    wait_done(client, job_url)
+    assert client.get(f"{job_url}/retry.xlsx").status_code == 200
     (item,) = page.uploads.values()
     assert mode(page.workdir) == 0o700 and mode(item.path.parent) == 0o700
     files = [p for p in item.path.parent.iterdir()]
-    assert {p.suffix for p in files} >= {".csv", ".xlsx"} and all(mode(p) == 0o600 for p in files), files
+    assert {p.suffix for p in files} >= {".csv", ".xlsx"} and len(files) >= 4  # sheet, check, result, retry
+    assert all(mode(p) == 0o600 for p in files), [(p.name, oct(mode(p))) for p in files]
     journal = tmp_path / "journal.sqlite3"
     for path in (journal, journal.with_name(journal.name + ".lock")):
         assert mode(path) == 0o600, path
