@@ -51,8 +51,9 @@ def summarize(outcome: Outcome) -> CheckSummary:
     )
 
 
-def _check(page: Page, item: Upload) -> None:
-    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
+def _check(page: Page, item: Upload, version: int) -> None:
+    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed;
+    nothing when the upload changed meanwhile (an edit on the page: its own check follows)."""
     known = (item.source, item.source_name)
     try:
         try:
@@ -64,20 +65,24 @@ def _check(page: Page, item: Upload) -> None:
             expand(page.settings, item)  # a products sheet: check the order items it expands into
             known = (item.source, item.source_name)
             outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        if item.version != version:
+            return
         item.summary, item.checked = summarize(outcome), outcome
         if item.corrected is None:
             item.read = outcome.sheet  # the upload as read: what edits on the page apply to
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
-        item.error, item.failure, item.candidates = hide_paths(str(exc), known), exc, exc.headers
+        if item.version == version:
+            item.error, item.failure, item.candidates = hide_paths(str(exc), known), exc, exc.headers
     except BulkCancelError as exc:
-        item.error, item.failure = hide_paths(str(exc), known), exc
+        if item.version == version:
+            item.error, item.failure = hide_paths(str(exc), known), exc
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
-    """The check of ``item``, made once; None when the sheet could not be read."""
-    if item.checked is None and not item.error:
+    """The check of ``item`` as it is now, made once; None when the sheet could not be read."""
+    while item.checked is None and not item.error:  # again only when the upload changed during a check
         if item.checking is None or item.checking.done():
-            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item))
+            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item, item.version))
         await asyncio.shield(item.checking)  # a closed tab does not cancel the check the others wait for
     return item.checked
 
