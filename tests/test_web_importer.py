@@ -229,6 +229,15 @@ def test_the_upload_step_offers_the_template_and_explains_the_reason_codes(tmp_p
         dutch = client.get("/template.xlsx", headers={"accept-language": "nl"})
         assert 'filename="bulkcancel-sjabloon.xlsx"' in dutch.headers["content-disposition"]
         assert "De redencodes" in client.get("/", headers={"accept-language": "nl"}).text
+        products = client.get("/template-products.xlsx")
+        assert (
+            products.status_code == 200
+            and 'filename="bulkcancel-products.xlsx"' in products.headers["content-disposition"]
+        )
+        headers = next(
+            openpyxl.load_workbook(io.BytesIO(products.content), read_only=True).active.iter_rows(values_only=True)
+        )  # type: ignore[union-attr]
+        assert "EAN" in headers
 
 
 def test_the_page_says_where_the_credentials_come_from(tmp_path: Path) -> None:

@@ -46,7 +46,6 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         root=page.root,
         credentials=credentials_from(page.credentials, lang) if page.credentials else "",
         reason_codes=list(ReasonCode),
-        products_template=False,
     )
     response: HTMLResponse = _templates.TemplateResponse(request, name, context, status_code=status_code)
     return response
