@@ -1,12 +1,16 @@
-"""The upload page: from upload to the check table for a 5,000-row .xlsx, and how fresh its
-live events are during a 5,000-row run against the Plaza simulator at 50 ms.
+"""The upload page: from upload to the check table for a 5,000-row .xlsx, a 100,000-row
+sheet's first page of the check table with the server's responsiveness meanwhile, and how
+fresh its live events are during a 5,000-row run against the Plaza simulator at 50 ms.
 
-    .venv-bench/bin/python benchmarks/bench_page.py [--rows 5000]
+    .venv-bench/bin/python benchmarks/bench_page.py [--rows 5000] [--big-rows 100000]
 
 1. ``bulkcancel serve`` in its own process; the time from POST /upload to the check page
    (every row in the table) for a 5,000-row sheet, beside its peer in the same run:
    ``bulkcancel validate`` on the same file (the same work without a page).
-2. A 5,000-row run from the page against ``bulkcancel simulate --latency-ms 50``: each
+2. A 100,000-row .xlsx: upload to the first page of the check table, and meanwhile another
+   request's latency (the upload step's page, fetched again and again while the check runs
+   in its worker thread).
+3. A 5,000-row run from the page against ``bulkcancel simulate --latency-ms 50``: each
    server-sent event's age when it arrives (arrival minus the moment the run changed), and
    the gaps between events.
 """
@@ -20,6 +24,7 @@ import re
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -73,6 +78,43 @@ def upload_to_table(url: str, sheet: Path) -> dict[str, float]:
     return {"seconds": took, "html_mb": len(check.content) / 1e6}
 
 
+def big_check_and_latency(url: str, sheet: Path) -> dict[str, Any]:
+    """The first page of the check table for a big sheet, and another request's latency meanwhile."""
+    client, csrf, root = signed_in(url)
+    other = another_tab(client)
+    started = time.perf_counter()
+    answer = client.post(f"{root}/upload", files={"sheet": (sheet.name, sheet.read_bytes())}, data={"csrf": csrf})
+    shown: dict[str, Any] = {}
+
+    def check() -> None:
+        page = client.get(answer.headers["location"])
+        shown.update(status=page.status_code, seconds=time.perf_counter() - started, html_mb=len(page.content) / 1e6)
+
+    worker = threading.Thread(target=check)
+    worker.start()
+    latencies = []
+    while worker.is_alive():
+        asked = time.perf_counter()
+        assert other.get(f"{root}/").status_code == 200
+        latencies.append((time.perf_counter() - asked) * 1000)
+        time.sleep(0.05)
+    worker.join()
+    latencies.sort()
+    return {
+        "upload_to_first_page_seconds": shown["seconds"],
+        "first_page_html_mb": shown["html_mb"],
+        "status": shown["status"],
+        "other_request_ms_median": statistics.median(latencies) if latencies else None,
+        "other_request_ms_max": latencies[-1] if latencies else None,
+        "other_requests": len(latencies),
+    }
+
+
+def another_tab(client: httpx.Client) -> httpx.Client:
+    """A second client with the same session cookie (another tab)."""
+    return httpx.Client(base_url=client.base_url, timeout=600, headers=dict(client.headers), cookies=client.cookies)
+
+
 def event_latency(url: str, sheet: Path) -> dict[str, Any]:
     client, csrf, root = signed_in(url)
     check_url = client.post(
@@ -109,6 +151,7 @@ def event_latency(url: str, sheet: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--big-rows", type=int, default=100_000)
     args = parser.parse_args()
     report: dict[str, Any] = {"machine": machine(), "rows": args.rows}
     with tempfile.TemporaryDirectory() as tmp:
@@ -117,6 +160,13 @@ def main() -> None:
         page, url = serve_page(folder / "journal.sqlite3")
         try:
             report["upload_to_check_table"] = upload_to_table(url, sheet)
+        finally:
+            page.terminate()
+            page.wait(timeout=30)
+        big = make_xlsx(folder / "big.xlsx", args.big_rows, start=2_200_000_000)
+        page, url = serve_page(folder / "journal-big.sqlite3")
+        try:
+            report["big_sheet_check"] = {"rows": args.big_rows, **big_check_and_latency(url, big)}
         finally:
             page.terminate()
             page.wait(timeout=30)

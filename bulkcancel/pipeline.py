@@ -18,31 +18,31 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
-from bulkcancel.environments import CredentialSource, Environment
+from bulkcancel.environments import CredentialSource
 from bulkcancel.errors import CredentialsError, JournalError, OutputError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
-from bulkcancel.journal.records import RunStart
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.output.destination import check_destination, free_name
-from bulkcancel.output.labels import word
+from bulkcancel.output.labels import environment_text, local_time, stop_text, word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.results import SENT, ResultRow, RunSummary
+from bulkcancel.results import SENT, ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
-from bulkcancel.send.execute import Execution, Hooks, execute
+from bulkcancel.send.execute import Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
-from bulkcancel.send.sender import SendResult, StopReason
+from bulkcancel.send.sender import SendResult
+from bulkcancel.send.standing import OpenItems, item_counting
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
@@ -60,16 +60,23 @@ class Outcome:
     target: Target | None = None
     out: Path | None = None
     run_id: str | None = None
-    message: str = ""
+    stop: Stop | None = None  # why sending stopped early
     notes: list[str] = field(default_factory=list)
     lang: str = "en"  # of the sheet's people: the console speaks it too
     zone: tzinfo = UTC  # the run's --timezone
     credentials: CredentialSource | None = None  # where the run's credentials came from (None: it needed none)
+    record: RunRecord | None = None  # the run as its result describes it
+    norm: NormEffect | None = None  # the week's standing against bol's norm and this run's effect (plan, run)
 
     @property
     def environment(self) -> str:
         """Where the run went, in words (the URL for a custom one)."""
-        return _environment(self.target) if self.target else "none"
+        return environment_text(self.target, self.lang) if self.target else "none"
+
+    @property
+    def message(self) -> str:
+        """Why the run stopped early, in its language (empty: it did not)."""
+        return stop_text(self.stop, self.lang) if self.stop else ""
 
     def counts(self) -> Counter[RowStatus]:
         """Rows per status."""
@@ -101,58 +108,22 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
     ]
 
 
-def _summary(
-    params: list[tuple[str, str]],
-    rows: list[ResultRow],
-    settings: Settings,
-    lang: str,
-    *,
-    planned: bool = False,
-    duration: float | None = None,
-    done: Execution | None = None,
-) -> RunSummary:
-    """The Summary of a run; ``reasons`` counts what was sent (planned: what would be)."""
-    counted = {RowStatus.READY} if planned else SENT
-    reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
-    return RunSummary(
-        parameters=params,
-        reasons=reasons,
-        dry_run=planned,
+def _record(
+    path: Path, settings: Settings, started: datetime, lang: str, headers: list[str], target: Target | None = None
+) -> RunRecord:
+    """What the result will say about this run, before it has a run id or an end."""
+    return RunRecord(
+        run_id="",
+        started_at=started,
+        target=target,
+        timezone=settings.timezone,
         lang=lang,
-        zone=settings.zone(),
-        duration=duration,
-        retries=done.retries if done else 0,
-        rate_limit_waits=done.rate_limit_waits if done else 0,
-        rate_limited=done.rate_limited if done else 0,
-        stopped=done.stop_message.removeprefix("not sent: ") if done else "",
+        input_path=shown(path),
+        input_name=settings.input_name or shown(path),
+        headers=tuple(headers),
+        options=settings.run_options(),
+        tool_version=_tool_version(),
     )
-
-
-def _environment(target: Target) -> str:
-    """The environment in words, saying where a custom one is."""
-    if target.name is Environment.CUSTOM:
-        return f"custom: {target.base_url}" + ("" if target.api is Api.PLAZA else f" ({target.api.label})")
-    api = "" if target.api is Api.PLAZA else f", {target.api.label}"
-    if target.in_process:
-        return f"demo (the embedded simulator{api}; nothing reaches bol.com)"
-    demo = " (bol's demo endpoints: static answers)" if target.demo_paths else ""
-    return f"{target.name.value}: {target.base_url}{demo}{api}"
-
-
-def _params(path: Path, target: str, settings: Settings, started: datetime, run_id: str = "") -> list[tuple[str, str]]:
-    local = started.astimezone(settings.zone())
-    params = [
-        ("Input file", settings.input_name or shown(path)),
-        ("Environment", target),
-        ("Started", f"{local:%d-%m-%Y %H:%M:%S}"),
-        ("Time zone", settings.timezone),
-        ("Tool version", f"bulkcancel {_tool_version()}"),
-    ]
-    if run_id:
-        params.append(("Run id", run_id))
-    if settings.dry_run:
-        params.append(("Dry run", "yes: nothing was sent"))
-    return params
 
 
 def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
@@ -164,10 +135,10 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     lang = settings.language(sheet.columns.dutch)
+    record = _record(path, settings, started, lang, sheet.headers)
     if write:
         check_destination(out, (path,), settings.force)
-        params = _params(path, "none (validate)", settings, started)
-        write_results(out, sheet.headers, rows, _summary(params, rows, settings, lang, planned=True), sheet.delimiter)
+        write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
     return Outcome(
         sheet,
         rows,
@@ -176,6 +147,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
         notes=[*in_language(sheet.notes, lang), *damage_notes(checks, lang)],
         lang=lang,
         zone=settings.zone(),
+        record=record,
     )
 
 
@@ -212,12 +184,18 @@ def _open_target(
     return target, found.credentials, found.source
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def run(
     path: Path,
     settings: Settings,
     hooks: Hooks | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes".
+    ``clock`` gives the run's moment (bol's week for the cancellation norm)."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
@@ -225,7 +203,7 @@ def run(
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
-    started, clock = datetime.now(UTC), time.monotonic()
+    started, ticks = clock(), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     lang = settings.language(sheet.columns.dutch)
@@ -234,27 +212,21 @@ def run(
     out = settings.out or default_out(path, "dry-run" if settings.dry_run and not settings.check else "results")
     check_destination(out, (path,), settings.force)  # before anything is sent: found now, not after
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+    record = replace(
+        _record(path, settings, started, lang, sheet.headers, target), account=keys.seller_ref, out_path=shown(out)
+    )
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
 
         def start_journal() -> None:
-            journal.start_run(
-                RunStart(
-                    run_id,
-                    input_path=shown(path),
-                    input_sha256=_sha256(path),
-                    out_path=shown(out),
-                    headers=sheet.headers,
-                    params=dict(_params(path, _environment(target), settings, started)),
-                )
-            )
+            journal.start_run(replace(record, run_id=run_id, input_sha256=_sha256(path)))
             pending = {job.index for job in plan.jobs}
             journal.save_rows(
                 run_id, journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps), checks, pending)
             )
 
         hooks.on_start = start_journal
-        options = settings.execute_options(production=target.is_production)
+        options = settings.execute_options(production=target.is_production, started=started)
         done = asyncio.run(execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks))
         results = done.results
         for index, note in done.check_notes.items():
@@ -262,18 +234,19 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps)
+        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started)
+        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
-        if started_sending and done.stop_reason is not StopReason.JOURNAL:
+        counts = RunCounts(time.monotonic() - ticks, done.retries, done.rate_limit_waits, done.rate_limited)
+        if started_sending:
+            record = journal.run_info(run_id) or record  # as the journal keeps it (its sha256)
+        record = replace(record, stop=done.stop, counts=counts, exit_code=code)
+        if started_sending and not (done.stop and done.stop.reason is StopReason.JOURNAL):
             journal.save_rows(run_id, journal_rows(rows, checks))
-            journal.finish_run(run_id, int(code))
-        params = _params(path, _environment(target), settings, started, run_id if started_sending else "")
-        summary = _summary(
-            params, rows, settings, lang, planned=settings.dry_run, duration=time.monotonic() - clock, done=done
-        )
+            journal.finish_run(run_id, code, done.stop, counts)
         outcome = Outcome(
             sheet,
             rows,
@@ -281,17 +254,19 @@ def run(
             target,
             out,
             run_id if started_sending else None,
-            done.stop_message,
+            done.stop,
             [*(word(key, lang) for key in key_notes), *in_language(sheet.notes, lang), *damage_notes(checks, lang)],
             lang=lang,
             zone=zone,
             credentials=source,
+            record=record,
+            norm=norm,
         )
         if plan.over_budget:
             over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
-            write_results(out, sheet.headers, rows, summary, sheet.delimiter)
+            write_results(out, sheet.headers, rows, summarize(record, rows, norm), sheet.delimiter)
         except OutputError as exc:
             if not started_sending:
                 raise
@@ -303,8 +278,8 @@ def run(
                     run_id=run_id,
                 )
             ) from None
-    if done.stop_reason is StopReason.AUTH:
-        raise CredentialsError(done.stop_message.removeprefix("not sent: ") + f"; the result is in {out}")
+    if done.stop and done.stop.reason is StopReason.AUTH:
+        raise CredentialsError(f"{stop_text(done.stop, 'en')}; the result is in {out}")
     return outcome
 
 
@@ -342,57 +317,34 @@ def requests_path(out: Path | None, today: date, force: bool) -> Path:
 
 @dataclass(frozen=True)
 class RunListing:
-    """One run of the journal, as ``bulkcancel runs`` lists it."""
+    """One run of the journal, as ``bulkcancel runs`` and the page's History list it."""
 
     run_id: str
-    started: str
-    input_path: str
+    started: str  # in the run's own time zone
+    input_path: str  # the sheet's name
     environment: str
-    counts: str
-    exit: str
+    counts: str  # rows per status
+    code: ExitCode | None  # how it ended; None: still running, or stopped without an end (killed)
     api: Api = Api.PLAZA
-    code: ExitCode | None = None  # how it ended; None: still running, or stopped without an end
 
 
-def run_history(journal_path: Path | None, api: Api | None = None) -> list[RunListing]:
+def run_history(journal_path: Path | None, api: Api | None = None, lang: str = "en") -> list[RunListing]:
     """Every run in the journal (the CLI's and the page's), the latest first; ``api``: only its runs."""
     with Journal(journal_path or default_journal_path(), "", "", read_only=True) as store:  # a run may hold the lock
         listed = store.runs()
-    if api is not None:
-        listed = [(info, counts) for info, counts in listed if _api_of(info.seller) is api]
     return [
         RunListing(
-            info.run_id,
-            _local_text(info.started_at, dict(info.params).get("Time zone", "")),
-            Path(info.input_path).name,
-            dict(info.params).get("Environment", info.env),
+            run.run_id,
+            local_time(run.started_at, run.zone),
+            run.file_name,
+            environment_text(run.target, lang),
             ", ".join(f"{n} {status}" for status, n in sorted(counts.items())),
-            "running or stopped" if info.exit_code is None else str(info.exit_code),
-            _api_of(info.seller),
-            None if info.exit_code is None else _exit_code(info.exit_code),
+            run.exit_code,
+            run.target.api if run.target else Api.PLAZA,
         )
-        for info, counts in listed
+        for run, counts in listed
+        if api is None or (run.target is not None and run.target.api is api)
     ]
-
-
-def _exit_code(code: int) -> ExitCode | None:
-    try:
-        return ExitCode(code)
-    except ValueError:
-        return None
-
-
-def _api_of(seller: str) -> Api:
-    """The API of a journal account (Retailer API accounts are named ``retailer-...``)."""
-    return Api.RETAILER if seller.startswith("retailer-") else Api.PLAZA
-
-
-def _local_text(stamp: str, zone: str) -> str:
-    """A journal time (UTC) as people read it, in the run's own time zone."""
-    try:
-        return f"{datetime.fromisoformat(stamp).astimezone(ZoneInfo(zone) if zone else None):%d-%m-%Y %H:%M}"
-    except (ValueError, ZoneInfoNotFoundError):
-        return stamp
 
 
 @dataclass(frozen=True)
@@ -414,18 +366,32 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
         if chosen is None:
             raise JournalError(Text("the journal {path} has no runs yet", path=store.path))
         stored = rebuild(store, chosen)
-    target = out or Path(stored.info.out_path)
+    target = out or Path(stored.run.out_path)
     if out is None and target.exists():
         target = free_name(target.with_name(f"{target.stem}-{chosen}{target.suffix}"))
-    check_destination(target, (Path(stored.info.input_path),), force)
-    write_results(target, stored.headers, stored.rows, stored.summary)
+    check_destination(target, (Path(stored.run.input_path),), force)
+    write_results(target, stored.run.headers, stored.rows, summarize(stored.run, stored.rows))
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
+def _run_effect(planned: NormEffect, rows: list[ResultRow]) -> NormEffect:
+    """The week's standing with what the run sent that counts (or may count)."""
+    found = [row.counts_against_score for row in rows if row.status in SENT]
+    return replace(planned, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
+
+
 def _assemble(
-    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], *, timestamps: bool = True
+    sheet: Sheet,
+    checks: list[RowCheck],
+    plan: Plan,
+    results: dict[int, SendResult],
+    *,
+    timestamps: bool = True,
+    facts: OpenItems = None,
+    now: datetime | None = None,
 ) -> list[ResultRow]:
-    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza)."""
+    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza);
+    ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -445,6 +411,7 @@ def _assemble(
             "(the journal makes sure nothing is cancelled twice)",
         )
         went = result.status is not RowStatus.NOT_SENT
+        confirmed = result.sent_at or now
         rows.append(
             ResultRow(
                 check.sheet_row,
@@ -455,6 +422,7 @@ def _assemble(
                 sent_as=job.reason if went else None,
                 time_given=job.when if went and timestamps else None,
                 sent_at=result.sent_at,
+                counting=item_counting(job.reason, job.order_item_id, facts, confirmed) if confirmed else None,
             )
         )
     return rows

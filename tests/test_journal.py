@@ -2,25 +2,46 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bulkcancel.environments import Environment
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.rebuild import rebuild
-from bulkcancel.journal.records import Answer, Intent, ItemState, RunRow, RunStart
+from bulkcancel.journal.records import Answer, Intent, ItemState, RunRow
 from bulkcancel.journal.store import Journal
-from bulkcancel.statuses import RowStatus
+from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
+from bulkcancel.statuses import ExitCode, RowStatus
+from bulkcancel.targets import Api, Target
 
 
 def _row(index: int, item: str, status: RowStatus | None) -> RunRow:
     return RunRow(index, index + 2, item, status, "", "", "", "", (item, "OTHER"))
 
 
-def _start(journal: Journal, run_id: str) -> None:
-    journal.start_run(
-        RunStart(run_id, "in.csv", "0" * 64, "in-results.xlsx", ("OrderItemId", "ReasonCode"), {"Environment": "test"})
+def _record(run_id: str) -> RunRecord:
+    return RunRecord(
+        run_id,
+        datetime(2026, 12, 1, 9, 30, 15, 123000, tzinfo=UTC),
+        Target(Environment.TEST, "https://api.bol.com", api=Api.RETAILER, login_url="https://login.bol.com/token"),
+        "America/New_York",
+        "nl",
+        "/data/in.csv",
+        input_name="in.csv",
+        account="seller",
+        input_sha256="0" * 64,
+        out_path="in-results.xlsx",
+        headers=("OrderItemId", "ReasonCode"),
+        options=RunOptions(check=True, follow=False, concurrency=3, canary=2, daily_budget=40, sheet="Blad1"),
+        tool_version="1.2.3",
     )
+
+
+def _start(journal: Journal, run_id: str) -> None:
+    journal.start_run(_record(run_id))
 
 
 def test_a_run_and_its_rows_round_trip(tmp_path: Path) -> None:
@@ -28,11 +49,15 @@ def test_a_run_and_its_rows_round_trip(tmp_path: Path) -> None:
         _start(journal, "r1")
         rows = [_row(0, "1001", RowStatus.CANCELLED), _row(1, "1002", None), _row(2, "x", RowStatus.INVALID)]
         journal.save_rows("r1", rows)
-        journal.finish_run("r1", 1)
+        assert journal.run_info("r1") == _record("r1")  # every field back as it went in, the run still open
+        stop, counts = Stop(StopReason.AUTH, "JWT expired"), RunCounts(12.5, 3, 1, 2)
+        journal.finish_run("r1", ExitCode.ROWS_FAILED, stop, counts)
         assert journal.run_rows("r1") == rows
         info = journal.run_info("r1")
-        assert info is not None and info.exit_code == 1 and info.finished_at
-        assert info.headers == ("OrderItemId", "ReasonCode") and info.params == (("Environment", "test"),)
+        assert info is not None and info.finished_at is not None and info.finished_at.tzinfo is not None
+        ended = replace(_record("r1"), stop=stop, counts=counts, exit_code=ExitCode.ROWS_FAILED)
+        assert info == replace(ended, finished_at=info.finished_at)
+        assert isinstance(info.exit_code, ExitCode) and isinstance(info.stop and info.stop.reason, StopReason)
         assert journal.run_info("nope") is None
         assert journal.latest_run_id() == "r1"
     with Journal(tmp_path / "j.sqlite3", "production", "other") as journal:
@@ -71,8 +96,7 @@ def test_a_killed_run_is_rebuilt_from_what_each_item_reached(tmp_path: Path) -> 
     assert stored.rows[1].process_status_id == "ps1002"
     assert stored.rows[2].detail == "bol: shipped"
     assert "may already be cancelled" in stored.rows[3].detail
-    assert stored.headers == ["OrderItemId", "ReasonCode"]
-    assert ("Rebuilt from the journal", str(tmp_path / "j.sqlite3")) in stored.summary.parameters
+    assert stored.run == _record("r1")  # killed: no end, no exit code
 
 
 def test_an_unknown_run_is_a_journal_error(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
@@ -11,11 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bulkcancel.environments import Environment
 from bulkcancel.errors import OutputError
 from bulkcancel.output.report import write_results
-from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cellsafe import MAX_CELL, TRUNCATED, clean_text, guard_csv, unguard_csv
 from bulkcancel.statuses import RowStatus
+from bulkcancel.targets import Target
 
 HOSTILE_CELLS = [
     '=HYPERLINK("http://x","y")',
@@ -44,7 +47,10 @@ def _rows() -> list[ResultRow]:
 
 
 def _summary() -> RunSummary:
-    return RunSummary([("Input file", "in.xlsx"), ("Environment", "demo")], Counter({"OTHER": 5}))
+    run = RunRecord(
+        "", datetime(2026, 12, 1, 9, tzinfo=UTC), Target(Environment.DEMO, "", in_process=True), "UTC", "en", "in.xlsx"
+    )
+    return RunSummary(run, Counter({"OTHER": 5}))
 
 
 def test_workbook_has_no_formula_or_error_cells(tmp_path: Path) -> None:
@@ -90,7 +96,7 @@ def test_summary_and_retry_sheets(tmp_path: Path) -> None:
     summary = {row[0]: row[1] for row in lines if row[0]}
     assert counts["CANCELLED"] == 5 and counts["INVALID"] == 5 and counts["Total"] == 10
     assert summary["CANCELLED"] == "bol confirmed the cancellation"  # the legend
-    assert summary["Environment"] == "demo"
+    assert summary["Environment"] == "demo (the embedded simulator; nothing reaches bol.com)"
     retry = list(book["Retry"].iter_rows(values_only=True))
     assert len(retry) == 1 + 5 and all(row[3] == "INVALID" for row in retry[1:])
 

@@ -11,6 +11,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
-from bulkcancel.journal.records import RunStart
+from bulkcancel.environments import Environment
 from bulkcancel.journal.store import Journal
+from bulkcancel.results import RunRecord
 from bulkcancel.settings import Settings
 from bulkcancel.simulator import SimulatorConfig
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Target
 from bulkcancel.web.app import Page, build_app, sniff, wrap
 from tests.conftest import bulkcancel, write_csv
 
@@ -315,7 +317,16 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     (tmp_path / "cli-results.xlsx").unlink()  # the file is gone: the page rebuilds it from the journal
     with Journal(tmp_path / "journal.sqlite3", "demo", "x") as journal:
         journal.start_run(
-            RunStart("20261202-100000-abcdef", str(sheet), "", str(tmp_path / "x.xlsx"), ("OrderItemId",), {})
+            RunRecord(
+                "20261202-100000-abcdef",
+                datetime(2026, 12, 2, 10, tzinfo=UTC),
+                Target(Environment.DEMO, "http://demo.invalid", in_process=True),
+                "Europe/Amsterdam",
+                "en",
+                str(sheet),
+                out_path=str(tmp_path / "x.xlsx"),
+                headers=("OrderItemId",),
+            )
         )
     listed = client.get("/history")
     assert "cli.csv" in listed.text and "interrupted: run it again to finish" in listed.text

@@ -80,6 +80,7 @@ def runs(journal: Path | None, api: str | None, lang: str) -> None:
     """List the journal's runs: id, when, file, environment, rows per status, exit code."""
     from rich.table import Table
 
+    from bulkcancel.output.labels import word
     from bulkcancel.pipeline import run_history
 
     lang = console_language()
@@ -88,9 +89,10 @@ def runs(journal: Path | None, api: str | None, lang: str) -> None:
     for column in columns:
         # ids are copied whole
         table.add_column(gettext(lang, column), no_wrap=column in ("Run id", "Started", "Exit"))
-    listed = run_history(journal, Api(api) if api else None)
+    listed = run_history(journal, Api(api) if api else None, lang)
     for entry in listed:
+        ended = word("running or stopped", lang) if entry.code is None else str(entry.code.value)
         table.add_row(
-            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, entry.exit
+            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, ended
         )
     console.print(table if listed else gettext(lang, "The journal has no runs yet."))

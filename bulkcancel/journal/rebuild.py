@@ -1,13 +1,14 @@
 """The result workbook rebuilt from the journal alone, with zero requests (``bulkcancel report``).
 
-Each run stores every row when it starts (rows still to send without a status) and again
-when it ends. A run that was killed still has rows without a status; their outcome is
-read from the item states the journal kept request by request.
+Each run stores its record (``results.RunRecord``: target, zone, language, options, and at
+its end the stop, the counts, the exit code) and every row when it starts (rows still to send
+without a status) and again when it ends. The rebuilt result is the one the run wrote: the
+same sheets, headers, cells and times in the run's zone. A run that was killed still has rows
+without a status; their outcome is read from the item states the journal kept request by request.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -15,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from bulkcancel.errors import JournalError
 from bulkcancel.i18n import Text
-from bulkcancel.journal.records import ItemRecord, ItemState, RunInfo, RunRow
+from bulkcancel.journal.records import ItemRecord, ItemState, RunRow
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.counting import stored_counting
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.results import ResultRow, RunRecord
 from bulkcancel.statuses import RowStatus
 
 if TYPE_CHECKING:
@@ -42,12 +44,10 @@ _FROM_ITEM = {
 
 @dataclass(frozen=True)
 class RebuiltRun:
-    """A stored run as the result workbook shows it."""
+    """A stored run: its record and its rows, as the result workbook shows them."""
 
-    info: RunInfo
-    headers: list[str]
+    run: RunRecord
     rows: list[ResultRow]
-    summary: RunSummary
 
 
 def journal_rows(
@@ -62,10 +62,11 @@ def journal_rows(
             status=None if pending and index in pending else row.status,
             detail=row.detail,
             process_status_id=row.process_status_id,
-            sent_datetime=row.time_given.isoformat(timespec="milliseconds") if row.time_given else "",
-            sent_at=row.sent_at.isoformat(timespec="milliseconds") if row.sent_at else "",
+            sent_datetime=row.time_given.isoformat() if row.time_given else "",  # every digit: rebuilt exactly
+            sent_at=row.sent_at.isoformat() if row.sent_at else "",
             cells=tuple(row.cells),
             sent_as=row.sent_as.value if row.sent_as else "",
+            counting=row.counting.value if row.counting else "",
         )
         for index, (row, check) in enumerate(zip(rows, checks, strict=True))
     ]
@@ -95,13 +96,14 @@ def _reason(text: str) -> ReasonCode | None:
 
 
 def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
-    """A stored run's rows and summary; JournalError for an unknown run."""
+    """A stored run's record and rows; JournalError for an unknown run."""
     info = journal.run_info(run_id)
     if info is None:
         raise JournalError(Text("no run {run_id!r} in the journal {path}", run_id=run_id, path=journal.path))
     stored = journal.run_rows(run_id)
     unsettled = [r.order_item_id for r in stored if r.status is None and r.order_item_id]
-    items = journal.items_of(info.env, info.seller, unsettled)
+    env = info.target.name.value if info.target else ""
+    items = journal.items_of(env, info.account, unsettled)
     rows = []
     for row in stored:
         if row.status is None:
@@ -117,7 +119,7 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
                 sent_as=_reason(row.sent_as),
                 time_given=_moment(row.sent_datetime),
                 sent_at=_moment(row.sent_at),
+                counting=stored_counting(row.counting),
             )
         )
-    params = [*info.params, ("Rebuilt from the journal", str(journal.path))]
-    return RebuiltRun(info, list(info.headers), rows, RunSummary(params, Counter()))
+    return RebuiltRun(info, rows)

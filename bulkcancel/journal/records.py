@@ -1,12 +1,11 @@
-"""What the journal holds, as values: item states, intents and answers, runs and their rows.
+"""What the journal holds, as values: item states, intents and answers, the rows of runs.
 
-``store`` reads and writes them; the sender, the plan and the rebuild of a run speak them.
+``store`` reads and writes them; the sender, the plan and the rebuild of a run speak them. A
+run itself is a ``results.RunRecord`` (``runtable`` keeps it).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -63,53 +62,6 @@ class ItemRecord:
 
 
 @dataclass(frozen=True)
-class RunStart:
-    """A run as it starts: where its sheet and result are, and its parameters."""
-
-    run_id: str
-    input_path: str
-    input_sha256: str
-    out_path: str
-    headers: Sequence[str]
-    params: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class RunInfo:
-    """A run as the journal keeps it."""
-
-    run_id: str
-    started_at: str
-    env: str
-    seller: str
-    input_path: str
-    input_sha256: str
-    out_path: str
-    headers: tuple[str, ...]
-    params: tuple[tuple[str, str], ...]
-    finished_at: str | None
-    exit_code: int | None
-
-
-def run_info_of(row: Sequence[object]) -> RunInfo:
-    """A ``runs`` table row as a RunInfo."""
-    params = json.loads(str(row[8] or "{}"))
-    return RunInfo(
-        run_id=str(row[0]),
-        started_at=str(row[1]),
-        env=str(row[2]),
-        seller=str(row[3]),
-        input_path=str(row[4] or ""),
-        input_sha256=str(row[5] or ""),
-        out_path=str(row[6] or ""),
-        headers=tuple(json.loads(str(row[7] or "[]"))),
-        params=tuple((str(k), str(v)) for k, v in params.items()),
-        finished_at=None if row[9] is None else str(row[9]),
-        exit_code=None if row[10] is None else int(str(row[10])),
-    )
-
-
-@dataclass(frozen=True)
 class RunRow:
     """One row of a run as stored: ``status`` is None while the run had still to send it."""
 
@@ -123,3 +75,4 @@ class RunRow:
     sent_at: str  # ISO 8601: when the request went out
     cells: tuple[str, ...]
     sent_as: str = ""  # the reason code sent
+    counting: str = ""  # how it stands against bol's cancellation norm (norm.counting.Counting)

@@ -23,25 +23,25 @@ from typing import IO
 
 from bulkcancel.errors import JournalError
 from bulkcancel.i18n import Text
-from bulkcancel.journal.records import (
-    PENDING,
-    Answer,
-    Intent,
-    ItemRecord,
-    ItemState,
-    RunInfo,
-    RunRow,
-    RunStart,
-    run_info_of,
+from bulkcancel.journal.migrate import add_run_columns
+from bulkcancel.journal.records import PENDING, Answer, Intent, ItemRecord, ItemState, RunRow
+from bulkcancel.journal.runtable import (
+    FINISH_RUN,
+    INSERT_RUN,
+    RUNS_TABLE,
+    SELECT_RUNS,
+    count_values,
+    record_of,
+    row_of,
+    stop_values,
 )
 from bulkcancel.journal.sqlitefile import Checkpointer, lock_exclusively
-from bulkcancel.statuses import RowStatus
+from bulkcancel.results import RunCounts, RunRecord, Stop
+from bulkcancel.statuses import ExitCode, RowStatus
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs(
-    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, env TEXT NOT NULL, seller TEXT NOT NULL,
-    input_path TEXT, input_sha256 TEXT, out_path TEXT, headers TEXT, params TEXT,
-    finished_at TEXT, exit_code INTEGER);
+SCHEMA = (
+    RUNS_TABLE
+    + """
 CREATE TABLE IF NOT EXISTS items(
     env TEXT NOT NULL, seller TEXT NOT NULL, order_item_id TEXT NOT NULL, state TEXT NOT NULL,
     run_id TEXT, reason TEXT, sent_datetime TEXT, first_sent_at TEXT, last_sent_at TEXT,
@@ -51,12 +51,13 @@ CREATE TABLE IF NOT EXISTS items(
 CREATE TABLE IF NOT EXISTS run_rows(
     run_id TEXT NOT NULL, row_index INTEGER NOT NULL, sheet_row INTEGER NOT NULL,
     order_item_id TEXT, status TEXT NOT NULL, detail TEXT, process_status_id TEXT,
-    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT,
+    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT, counting TEXT,
     PRIMARY KEY(run_id, row_index));
 CREATE TABLE IF NOT EXISTS sends(
     env TEXT NOT NULL, seller TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
     PRIMARY KEY(env, seller, day));
 """
+)
 
 
 def default_journal_path() -> Path:
@@ -88,12 +89,8 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = 3  # 2: items.in_doubt; 3: run_rows.sent_as
-
-
-_RUN_SQL = (
-    "SELECT run_id, started_at, env, seller, input_path, input_sha256, out_path, headers, params,"
-    " finished_at, exit_code FROM runs"
+SCHEMA_VERSION = (
+    5  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``); 5: run_rows.counting
 )
 
 
@@ -165,8 +162,12 @@ class Journal:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
         if "in_doubt" not in columns:
             self.db.execute("ALTER TABLE items ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0")
-        if "sent_as" not in {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}:
+        row_columns = {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}
+        if "sent_as" not in row_columns:
             self.db.execute("ALTER TABLE run_rows ADD COLUMN sent_as TEXT")
+        add_run_columns(self.db)
+        if "counting" not in row_columns:
+            self.db.execute("ALTER TABLE run_rows ADD COLUMN counting TEXT")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _open_to_read(self) -> None:
@@ -175,6 +176,11 @@ class Journal:
             if self.path.exists():
                 self.db = sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
                 self.db.execute("SELECT count(*) FROM runs").fetchone()
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                    # Written by an older version, so no run of this one holds it: upgrade it once, under the lock.
+                    self.db.close()
+                    Journal(self.path, self.env, self.seller).close()
+                    self._open_to_read()
             else:
                 self.db = sqlite3.connect(":memory:", check_same_thread=False)
                 self.db.executescript(SCHEMA)
@@ -198,35 +204,26 @@ class Journal:
 
     # Runs
 
-    def start_run(self, run: RunStart) -> None:
-        """Record a new run."""
-        self.db.execute(
-            "INSERT INTO runs(run_id, started_at, env, seller, input_path, input_sha256, out_path,"
-            " headers, params) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                run.run_id,
-                _now(),
-                self.env,
-                self.seller,
-                run.input_path,
-                run.input_sha256,
-                run.out_path,
-                json.dumps(list(run.headers)),
-                json.dumps(dict(run.params)),
-            ),
-        )
+    def start_run(self, record: RunRecord) -> None:
+        """Record a new run (of this journal's environment and key)."""
+        self.db.execute(INSERT_RUN, row_of(record, self.env, self.seller))
 
-    def finish_run(self, run_id: str, exit_code: int) -> None:
-        """Mark a run as ended."""
-        self.db.execute("UPDATE runs SET finished_at=?, exit_code=? WHERE run_id=?", (_now(), exit_code, run_id))
+    def finish_run(
+        self, run_id: str, exit_code: ExitCode, stop: Stop | None = None, counts: RunCounts | None = None
+    ) -> None:
+        """Mark a run as ended: how, why it stopped early (if it did), and how hard it tried."""
+        self.db.execute(
+            FINISH_RUN,
+            (_now(), int(exit_code), *stop_values(stop), *count_values(counts or RunCounts()), run_id),
+        )
 
     def save_rows(self, run_id: str, rows: Iterable[RunRow]) -> None:
         """Store every row of the run, replacing what was stored before."""
         with self._transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO run_rows(run_id, row_index, sheet_row, order_item_id,"
-                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as, counting)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         run_id,
@@ -240,24 +237,25 @@ class Journal:
                         row.sent_at,
                         json.dumps(list(row.cells)),
                         row.sent_as,
+                        row.counting,
                     )
                     for row in rows
                 ),
             )
 
-    def run_info(self, run_id: str) -> RunInfo | None:
-        """What the journal knows of run ``run_id``, or None."""
-        row = self.db.execute(_RUN_SQL + " WHERE run_id=?", (run_id,)).fetchone()
-        return run_info_of(row) if row else None
+    def run_info(self, run_id: str) -> RunRecord | None:
+        """The record of run ``run_id``, or None."""
+        row = self.db.execute(SELECT_RUNS + " WHERE run_id=?", (run_id,)).fetchone()
+        return record_of(row) if row else None
 
-    def runs(self) -> list[tuple[RunInfo, dict[str, int]]]:
+    def runs(self) -> list[tuple[RunRecord, dict[str, int]]]:
         """Every run, the latest first, with its rows per stored status (PENDING: never finished)."""
         counts: dict[str, dict[str, int]] = {}
         for run_id, status, count in self.db.execute("SELECT run_id, status, count(*) FROM run_rows GROUP BY 1, 2"):
             counts.setdefault(run_id, {})[status] = count
         return [
             (info, counts.get(info.run_id, {}))
-            for info in (run_info_of(row) for row in self.db.execute(_RUN_SQL + " ORDER BY started_at DESC"))
+            for info in (record_of(row) for row in self.db.execute(SELECT_RUNS + " ORDER BY started_at DESC"))
         ]
 
     def latest_run_id(self, any_target: bool = False) -> str | None:
@@ -274,7 +272,7 @@ class Journal:
         """The stored rows of a run, in sheet order."""
         rows = self.db.execute(
             "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
-            " sent_datetime, sent_at, cells, sent_as FROM run_rows WHERE run_id=? ORDER BY row_index",
+            " sent_datetime, sent_at, cells, sent_as, counting FROM run_rows WHERE run_id=? ORDER BY row_index",
             (run_id,),
         ).fetchall()
         return [
@@ -289,6 +287,7 @@ class Journal:
                 sent_at=row[7] or "",
                 cells=tuple(json.loads(row[8])),
                 sent_as=row[9] or "",
+                counting=row[10] or "",
             )
             for row in rows
         ]

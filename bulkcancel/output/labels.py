@@ -7,9 +7,14 @@ of ``WORDS`` and fails on any other (a missing label is a bug, never silently En
 
 from __future__ import annotations
 
-from bulkcancel.environments import CredentialSource
+from datetime import datetime, tzinfo
+
+from bulkcancel.backend import Foreign, NotBol
+from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.i18n import N_, gettext
+from bulkcancel.results import Stop, StopReason
 from bulkcancel.statuses import RowStatus
+from bulkcancel.targets import Api, Target
 
 MEANING: dict[RowStatus, str] = {
     RowStatus.READY: N_("valid; would be sent"),
@@ -71,7 +76,10 @@ WORDS: dict[str, str] = {
     "Time zone": N_("Time zone"),
     "Tool version": N_("Tool version"),
     "Dry run": N_("Dry run"),
-    "Rebuilt from the journal": N_("Rebuilt from the journal"),
+    "Not sent": N_("not sent: {why}"),
+    "running or stopped": N_("running or stopped"),
+    "Dry run yes": N_("yes: nothing was sent"),
+    "none (validate)": N_("none (validate)"),
     "No timestamp": N_(
         "the Retailer API v10 takes no timestamp: each row's DateTime was checked and is kept in this "
         "result, but bol was not sent it"
@@ -86,6 +94,41 @@ WORDS: dict[str, str] = {
         "production for real runs)."
     ),
 }
+
+STOP: dict[StopReason, str] = {  # JOURNAL: the JournalError says it all
+    StopReason.RATE_LIMIT: N_(
+        "bol's rate limit for cancellations was reached (HTTP 409, 41501); run the same sheet again tomorrow"
+    ),
+    StopReason.AUTH: N_("bol refused the API keys: {detail}"),
+    StopReason.UNREACHABLE: N_(
+        "{detail}, {times} times in a row; run the same sheet again once the server can be reached"
+    ),
+    StopReason.INTERRUPT: N_(
+        "the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
+    ),
+    StopReason.CANARY: N_("stopped after the canary rows; check them, then run the sheet again"),
+    StopReason.NOT_BOL: N_(
+        "{detail} answered {what}: not an answer bol gives; nothing more was sent: check the proxy or the network"
+    ),
+}
+UNREACHABLE_AT_START = N_("{detail}; nothing was sent: run the same sheet again once it can be reached")
+NOT_BOL_AT_START = N_(
+    "{detail} answered {what}: not an answer bol gives; nothing was sent: check --base-url, a proxy or the "
+    "network, then run again"
+)
+NOT_BOL_WHAT: dict[Foreign, str] = {  # what stood in bol's place answered (status, media type, size)
+    Foreign.EMPTY: N_("HTTP {status} with an empty body ({media})"),
+    Foreign.HTML: N_("HTTP {status} with an HTML page ({media}, {size} bytes)"),
+    Foreign.DOCTYPE: N_("HTTP {status} with a document type declaration ({media}, {size} bytes)"),
+    Foreign.TOO_LARGE: N_("HTTP {status} with a body larger than any of bol's ({media}, over {size} bytes)"),
+    Foreign.MEDIA_TYPE: N_("HTTP {status} in {media}, not one of bol's media types ({size} bytes)"),
+    Foreign.SHAPE: N_("HTTP {status} in {media} that is not a document bol sends for this request ({size} bytes)"),
+}
+NOT_BOL_UNSAID = N_("a document bol does not send")  # a run rebuilt from the journal keeps no more
+NO_MEDIA_TYPE = N_("no Content-Type")
+IN_PROCESS = N_("demo (the embedded simulator; nothing reaches bol.com)")
+IN_PROCESS_API = N_("demo (the embedded simulator, {api}; nothing reaches bol.com)")
+DEMO_PATHS = N_("{environment}: {url} (bol's demo endpoints: static answers)")
 
 CREDENTIALS: dict[CredentialSource, str] = {
     CredentialSource.ENVIRONMENT: N_("Credentials: from the environment variables"),
@@ -117,3 +160,48 @@ def next_steps(counts: dict[RowStatus, int], lang: str) -> list[str]:
         if counts.get(status) and status in NEXT_STEP and status is not RowStatus.ALREADY_CANCELLED
     ]
     return lines or [word("Nothing to do", lang)]
+
+
+def stop_text(stop: Stop, lang: str) -> str:
+    """Why a run stopped early, in ``lang`` (the details as they were said)."""
+    if stop.reason is StopReason.JOURNAL:
+        return stop.detail
+    if stop.reason is StopReason.NOT_BOL:
+        template = STOP[stop.reason] if stop.times else NOT_BOL_AT_START
+        return gettext(lang, template, detail=stop.detail, what=_not_bol_what(stop.answer, lang))
+    unreachable_at_start = stop.reason is StopReason.UNREACHABLE and not stop.times
+    template = UNREACHABLE_AT_START if unreachable_at_start else STOP[stop.reason]
+    return gettext(lang, template, detail=stop.detail, times=stop.times)
+
+
+def _not_bol_what(answer: NotBol | None, lang: str) -> str:
+    if answer is None:
+        return gettext(lang, NOT_BOL_UNSAID)
+    size = answer.size - 1 if answer.why is Foreign.TOO_LARGE else answer.size  # the cap read one byte more
+    media = answer.media_type or gettext(lang, NO_MEDIA_TYPE)
+    return gettext(lang, NOT_BOL_WHAT[answer.why], status=answer.http_status, media=media, size=f"{size:,}")
+
+
+def not_sent(stop: Stop, lang: str) -> str:
+    """A row's Detail when the stop left it unsent."""
+    return word("Not sent", lang, why=stop_text(stop, lang))
+
+
+def environment_text(target: Target | None, lang: str) -> str:
+    """Where a run went, in words (the URL for any but the demo; None: a validation)."""
+    if target is None:
+        return word("none (validate)", lang)
+    api = "" if target.api is Api.PLAZA else target.api.label
+    if target.in_process:
+        return gettext(lang, IN_PROCESS_API, api=api) if api else gettext(lang, IN_PROCESS)
+    if target.name is Environment.CUSTOM:
+        return f"custom: {target.base_url}" + (f" ({api})" if api else "")
+    where = f"{target.name.value}: {target.base_url}"
+    if target.demo_paths:
+        where = gettext(lang, DEMO_PATHS, environment=target.name.value, url=target.base_url)
+    return f"{where}, {api}" if api else where
+
+
+def local_time(moment: datetime, zone: tzinfo) -> str:
+    """A time as a listing shows it, in the run's own zone (to the minute)."""
+    return f"{moment.astimezone(zone):%d-%m-%Y %H:%M}"

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from bulkcancel.output.labels import meaning, next_steps, word
+from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
+from bulkcancel.output.normwords import counting_cell, norm_lines, title
 from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
-from bulkcancel.results import ResultRow, RunSummary
+from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cells import column_letter
 from bulkcancel.statuses import RowStatus
 
@@ -41,14 +42,13 @@ def _local(value: datetime | None, summary: RunSummary) -> datetime | None:
 
 
 def _cells(row: ResultRow, summary: RunSummary) -> list[Cell]:
-    counts = row.counts_against_score
     return [
         row.sheet_row,
         *row.cells,
         row.status.value,
         row.detail,
         row.sent_as.value if row.sent_as else "",
-        "" if counts is None else word("yes" if counts else "no", summary.lang),
+        counting_cell(row.norm_counting, summary.lang),
         _local(row.time_given, summary),
         _local(row.sent_at, summary),
         row.process_status_id,
@@ -92,24 +92,48 @@ def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Style
     against = sum(1 for row in rows if row.counts_against_score)
     lines += [([word("Total", lang), len(rows)], NORMAL), ([], NORMAL)]
     lines += [([word("Against the performance score", lang), against], NORMAL), ([], NORMAL)]
+    if summary.norm is not None:
+        said = norm_lines(summary.norm, lang, done=not summary.dry_run)
+        lines += [([title(lang) if n == 0 else "", line], NORMAL) for n, line in enumerate(said)]
+        lines += [([], NORMAL)]
     lines += [([word("Next steps", lang), ""], NORMAL)]
     lines += [([step, ""], NORMAL) for step in next_steps(dict(counts), lang)]
     sent = word("Cancellations to send" if summary.dry_run else "Cancellations sent", lang)
     lines += [([], NORMAL), ([word("ReasonCode", lang), sent], NORMAL)]
     lines += [([reason, count], NORMAL) for reason, count in sorted(summary.reasons.items())]
     lines += [([], NORMAL), ([word("Run", lang), ""], NORMAL)]
-    if summary.duration is not None:
-        lines.append(([word("Duration", lang), word("seconds", lang, n=summary.duration)], NORMAL))
-    if not summary.dry_run:
-        lines.append(([word("Retries", lang), summary.retries], NORMAL))
-        lines.append(([word("Rate-limit waits", lang), summary.rate_limit_waits], NORMAL))
-        lines.append(([word("Rate-limit answers", lang), summary.rate_limited], NORMAL))
-    if summary.stopped:
-        lines.append(([word("Stopped early", lang), summary.stopped], NORMAL))
-    lines += [([word(key, lang), value], NORMAL) for key, value in summary.parameters]
+    lines += [([word(key, lang), value], NORMAL) for key, value in _run_facts(summary.run, lang)]
     lines += [([], NORMAL), ([word("Legend", lang), ""], NORMAL)]
     lines += [([status.value, meaning(status, lang)], styles.fill(COLOURS[status])) for status in RowStatus]
     return lines
+
+
+def _run_facts(run: RunRecord, lang: str) -> list[tuple[str, Cell]]:
+    """The Summary's lines about the run itself, from its record: every one has a caption in ``WORDS``."""
+    facts: list[tuple[str, Cell]] = []
+    counts = run.counts
+    if counts is not None and counts.duration is not None:
+        facts.append(("Duration", word("seconds", lang, n=counts.duration)))
+    if counts is not None and not run.dry_run:
+        facts += [
+            ("Retries", counts.retries),
+            ("Rate-limit waits", counts.rate_limit_waits),
+            ("Rate-limit answers", counts.rate_limited),
+        ]
+    if run.stop is not None:
+        facts.append(("Stopped early", stop_text(run.stop, lang)))
+    facts += [
+        ("Input file", run.input_name or run.input_path),
+        ("Environment", environment_text(run.target, lang)),
+        ("Started", f"{run.started_at.astimezone(run.zone):%d-%m-%Y %H:%M:%S}"),
+        ("Time zone", run.timezone),
+        ("Tool version", f"bulkcancel {run.tool_version}"),
+    ]
+    if run.run_id:
+        facts.append(("Run id", run.run_id))
+    if run.options is not None and run.options.dry_run:
+        facts.append(("Dry run", word("Dry run yes", lang)))
+    return facts
 
 
 def _summary(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> SheetSpec:

@@ -19,26 +19,32 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
 from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply, StatusesReply
+from bulkcancel.backend import (
+    CancellationBackend,
+    NetworkError,
+    NotBol,
+    ProcessState,
+    Reply,
+    StatusesReply,
+    says_already_cancelled,
+)
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
 from bulkcancel.logs import logger
+from bulkcancel.output.labels import not_sent, stop_text
 from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.batch import StatusBatcher
-from bulkcancel.send.decide import ALREADY_CANCELLED, Decision, Next, after_cancel_reply, after_network_error
+from bulkcancel.send.decide import Decision, Next, after_cancel_reply, after_network_error
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
 
-RATE_LIMITED = (
-    "not sent: bol's rate limit for cancellations was reached (HTTP 409, 41501); run the same sheet again tomorrow"
-)
 NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
 MAY_BE_CANCELLED = (
     "may already be cancelled: a request reached bol but its answer was lost, and {why}; "
@@ -91,17 +97,6 @@ class SendPolicy:
     unreachable_after: int = 5  # consecutive requests that never left: the server is gone
 
 
-class StopReason(Enum):
-    """Why sending stopped early (None while it has not)."""
-
-    RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
-    AUTH = "auth"  # 401: bol refused the keys
-    UNREACHABLE = "unreachable"  # requests could not leave the machine
-    JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
-    INTERRUPT = "interrupt"  # Ctrl-C or SIGTERM
-    CANARY = "canary"  # the canary rows were not confirmed
-
-
 @dataclass(frozen=True)
 class Progress:
     """How far a run is: rows ended of the rows it sends or follows up, per status."""
@@ -151,8 +146,7 @@ class Sender:
         self._taken: set[int] = set()  # rows bol has answered for (Progress.sent)
         self._requests = 0
         self._slots = Slots(policy.concurrency)
-        self.stop_reason: StopReason | None = None
-        self.stop_message = ""
+        self.stopped: Stop | None = None  # why sending stopped early (None while it has not)
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
         self._polls_cut_detail = POLLS_CUT
@@ -170,10 +164,10 @@ class Sender:
         """Every row that has ended so far, by row index."""
         return dict(self._results)
 
-    def stop(self, reason: StopReason, message: str) -> None:
-        """Send nothing more; requests in flight finish."""
-        if self.stop_reason is None:
-            self.stop_reason, self.stop_message = reason, message
+    def stop(self, stop: Stop) -> None:
+        """Send nothing more; requests in flight finish (the first reason is the one kept)."""
+        if self.stopped is None:
+            self.stopped = stop
 
     async def run(self, jobs: Iterable[SendJob]) -> dict[int, SendResult]:
         """Send every job (or leave it NOT_SENT when stopped); results by row index."""
@@ -197,7 +191,7 @@ class Sender:
                 self._batcher.close()
             self._writes.flush()
         if self._writes.failure is not None:
-            self.stop(StopReason.JOURNAL, f"not sent: {self._writes.failure}")
+            self.stop(Stop(StopReason.JOURNAL, str(self._writes.failure)))
         return self._results
 
     def cut_polls(self, detail: str = POLLS_CUT) -> None:
@@ -208,7 +202,7 @@ class Sender:
 
     async def _worker(self, queue: Iterable[SendJob]) -> None:
         for job in queue:
-            if self.stop_reason is not None:
+            if self.stopped is not None:
                 self._stopped(job, job.in_doubt)
                 continue
             if job.follow_up_id:
@@ -239,7 +233,7 @@ class Sender:
         sent_dt = format_plaza_datetime(job.when) if self.backend.takes_timestamp else ""  # v10 sends none
         sent_at: datetime | None = None
         while True:
-            if self.stop_reason is not None:
+            if self.stopped is not None:
                 self._stopped(job, in_doubt, sent_at)
                 return
             attempts += 1
@@ -247,12 +241,12 @@ class Sender:
             try:
                 await self._writes.intend(job.order_item_id, self.run_id, job.reason.value, sent_dt)
             except JournalError as exc:  # never sent: nothing may leave that the journal does not know of
-                self.stop(StopReason.JOURNAL, f"not sent: {exc}")
+                self.stop(Stop(StopReason.JOURNAL, str(exc)))
                 self._stopped(job, in_doubt, sent_at)
                 return
-            if self.stop_reason is not None:  # stopped while the intent was being committed
+            if self.stopped is not None:  # stopped while the intent was being committed
                 state = ItemState.SENDING if in_doubt else ItemState.UNSENT
-                self._writes.answer(job.order_item_id, state, message=self.stop_message, in_doubt=in_doubt)
+                self._writes.answer(job.order_item_id, state, message=self._stop_detail(), in_doubt=in_doubt)
                 self._stopped(job, in_doubt, sent_at)
                 return
             logger.debug("cancel %s %s attempt %d", job.order_item_id, job.reason.value, attempts)
@@ -288,11 +282,7 @@ class Sender:
         """Journal a non-accepting answer; True when the row has ended."""
         self._never_left = 0 if decision.reached_server else self._never_left + 1
         if self._never_left >= self.policy.unreachable_after:
-            self.stop(
-                StopReason.UNREACHABLE,
-                f"not sent: {decision.message}, {self._never_left} times in a row; "
-                "run the same sheet again once the server can be reached",
-            )
+            self.stop(Stop(StopReason.UNREACHABLE, decision.message, self._never_left))
         if decision.next in (Next.CANCELLED, Next.FAILED):
             self._taken.add(job.index)  # bol answered for this row
         if decision.next is Next.CANCELLED:
@@ -309,16 +299,24 @@ class Sender:
             self._finish(job, RowStatus.FAILED, f"bol refused: {decision.message}", sent_at=sent_at)
             return True
         if decision.next is Next.STOP_RATE_LIMIT:
-            self.stop(StopReason.RATE_LIMIT, RATE_LIMITED)
+            self.stop(Stop(StopReason.RATE_LIMIT))
         elif decision.next is Next.STOP_AUTH:
-            self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {decision.message}")
+            self.stop(Stop(StopReason.AUTH, decision.message))
             self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+        elif decision.next is Next.STOP_NOT_BOL:
+            assert decision.not_bol is not None
+            self._not_bol(decision.not_bol)
         state = ItemState.SENDING if decision.in_doubt else ItemState.UNSENT
         self._writes.answer(job.order_item_id, state, message=decision.message, in_doubt=decision.in_doubt)
         return False
 
+    def _not_bol(self, answer: NotBol) -> None:
+        """A server that is not bol answered: send nothing more, follow nothing more."""
+        self.stop(Stop(StopReason.NOT_BOL, self.backend.origin, times=1, answer=answer))
+        self.cut_polls()
+
     def _retry_delay(self, attempts: int, started: float, decision: Decision) -> float | None:
-        if self.stop_reason is not None:
+        if self.stopped is not None:
             return 0.0  # the loop ends the row as the stop says
         wait = decision.wait_at_least
         if wait is not None and wait > self.policy.max_retry_after:
@@ -344,11 +342,16 @@ class Sender:
 
     def _stopped(self, job: SendJob, in_doubt: bool, sent_at: datetime | None = None) -> None:
         """End a row the stop left unsettled: NOT_SENT, or UNKNOWN when bol may have it."""
+        assert self.stopped is not None
         if in_doubt:
-            why = "the run stopped (" + self.stop_message.removeprefix("not sent: ") + ")"
+            why = f"the run stopped ({stop_text(self.stopped, 'en')})"
             self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
         else:
-            self._finish(job, RowStatus.NOT_SENT, self.stop_message, sent_at=sent_at)
+            self._finish(job, RowStatus.NOT_SENT, self._stop_detail(), sent_at=sent_at)
+
+    def _stop_detail(self) -> str:
+        """The Detail of a row the stop left unsent."""
+        return not_sent(self.stopped, "en") if self.stopped else ""
 
     def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime, in_doubt: bool) -> None:
         self._never_left = 0
@@ -392,9 +395,13 @@ class Sender:
                     if status.status.is_final:
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
+                elif reply is not None and reply.not_bol is not None:
+                    self._not_bol(reply.not_bol)
+                    self._accepted(job, process_id, sent_at, POLLS_CUT)
+                    return
                 elif reply is not None and reply.http_status == 401:
                     refused = reply.error.message if reply.error else "HTTP 401"
-                    self.stop(StopReason.AUTH, f"not sent: bol refused the API keys: {refused}")
+                    self.stop(Stop(StopReason.AUTH, refused))
                     self._accepted(job, process_id, sent_at, KEYS_REFUSED_WHILE_POLLING)
                     self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
                     return
@@ -451,7 +458,7 @@ class Sender:
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
             return
         message = error or f"process status {state.value}"
-        if ALREADY_CANCELLED.search(message):
+        if says_already_cancelled(message):
             # Our own earlier attempt did it (in doubt), or someone else did: either way it is cancelled.
             status, detail = (
                 (RowStatus.CANCELLED, OWN_ATTEMPT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -157,6 +158,11 @@ def _order_hint(role: str, headers: list[str]) -> str:
     return ""
 
 
+def looks_dutch(headers: Sequence[str]) -> bool:
+    """Whether a header row is Dutch (``--lang auto`` then speaks Dutch)."""
+    return any(canonical(h) in DUTCH_WORDS for h in headers)
+
+
 def map_columns(headers: list[str], where: str) -> ColumnMap:
     """Find the role columns in ``headers`` or raise ColumnError naming what is wrong."""
     found: dict[str, list[int]] = {}
@@ -191,7 +197,7 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
                 ),
                 [h for h in headers if h.strip()],
             )
-    dutch = any(canonical(h) in DUTCH_WORDS for h in headers)
+    dutch = looks_dutch(headers)
     return ColumnMap(
         order_item_id=found[ORDER_ITEM_ID][0],
         reason=found[REASON][0],

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkcancel.check.edits import Edited, RowEdit
+from bulkcancel.errors import BulkCancelError
 from bulkcancel.pipeline import Outcome
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.read import Sheet
@@ -46,12 +47,14 @@ class Upload:
     sheet: str | None = None  # --sheet (the Retry sheet of a result run again)
     checked: Outcome | None = None
     error: str = ""
+    failure: BulkCancelError | None = None  # why the check failed, shown in each request's language
     plan: dict[str, Any] | None = None  # what the comparison with bol's open orders said
     columns: dict[str, str] = field(default_factory=dict)  # header -> role, picked on the page
     candidates: list[str] = field(default_factory=list)  # headers to pick from when detection failed
     summary: CheckSummary | None = None  # the check's counts, made once with it
     checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
     job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
+    expansion: Any = None  # a products sheet's stock-outs (stockrun.StockOuts): ``path`` is then its sheet to cancel
     read: Sheet | None = None  # the sheet as read from the upload (the edits apply to it; it never changes)
     edits: dict[int, RowEdit] = field(default_factory=dict)  # fixes made on the page, by row number
     edited: Edited | None = None  # what the edits made of ``read``

@@ -23,9 +23,11 @@ from bulkcancel.i18n import N_
 from bulkcancel.pipeline import Outcome, run, validate
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import RowStatus
+from bulkcancel.web.expand import expand, expansion_rows, is_products_sheet
 from bulkcancel.web.jobs import counts_of
 from bulkcancel.web.page import Page, page_of, upload_of
 from bulkcancel.web.resultview import level
+from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import CheckSummary, Upload, hide_paths
 from bulkcancel.web.views import download, guarded_form, not_found, render
 
@@ -49,26 +51,38 @@ def summarize(outcome: Outcome) -> CheckSummary:
     )
 
 
-def _check(page: Page, item: Upload) -> None:
-    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
-    settings = item.settings(page.settings, item.path.with_name("_checked.xlsx"))
+def _check(page: Page, item: Upload, version: int) -> None:
+    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed;
+    nothing when the upload changed meanwhile (an edit on the page: its own check follows)."""
     known = (item.source, item.source_name)
     try:
-        outcome = validate(item.source, settings)
+        try:
+            outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        except ColumnError:
+            fresh = item.expansion is None and not item.columns and item.corrected is None
+            if not (fresh and is_products_sheet(item.path, item.sheet)):
+                raise
+            expand(page.settings, item)  # a products sheet: check the order items it expands into
+            known = (item.source, item.source_name)
+            outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        if item.version != version:
+            return
         item.summary, item.checked = summarize(outcome), outcome
         if item.corrected is None:
             item.read = outcome.sheet  # the upload as read: what edits on the page apply to
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
-        item.error, item.candidates = hide_paths(str(exc), known), exc.headers
+        if item.version == version:
+            item.error, item.failure, item.candidates = hide_paths(str(exc), known), exc, exc.headers
     except BulkCancelError as exc:
-        item.error = hide_paths(str(exc), known)
+        if item.version == version:
+            item.error, item.failure = hide_paths(str(exc), known), exc
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
-    """The check of ``item``, made once; None when the sheet could not be read."""
-    if item.checked is None and not item.error:
+    """The check of ``item`` as it is now, made once; None when the sheet could not be read."""
+    while item.checked is None and not item.error:  # again only when the upload changed during a check
         if item.checking is None or item.checking.done():
-            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item))
+            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item, item.version))
         await asyncio.shield(item.checking)  # a closed tab does not cancel the check the others wait for
     return item.checked
 
@@ -84,7 +98,10 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error)
+        known = (item.source, item.source_name)
+        said = hide_paths(item.failure.in_language(lang_of(request)), known) if item.failure else ""
+        expansion = _expansion(request, item)
+        return render(request, "check.html", 422, item=item, error=said or item.error, expansion=expansion)
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     changed = item.edited.changed_rows if item.edited else frozenset()
@@ -130,6 +147,7 @@ async def check(request: Request) -> Response:
         headers=outcome.sheet.headers,
         columns=columns,
         plan=item.plan,
+        expansion=_expansion(request, item),
         reason_codes=list(ReasonCode),
         dropped=_dropped(item),
         editable=editable,
@@ -137,6 +155,23 @@ async def check(request: Request) -> Response:
         fix_open=_row_param(request, "fixed"),
         paging={"page": number, "pages": pages, "first": first + 1, "last": first + len(rows), "of": len(shown)},
     )
+
+
+def _expansion(request: Request, item: Upload) -> dict[str, Any] | None:
+    """What the check step shows of a products sheet's expansion (None for an order sheet)."""
+    done = item.expansion
+    if done is None:
+        return None
+    today = done.fetched.fetched_at.astimezone(page_of(request).settings.zone()).date()
+    allocation = done.allocation
+    return {
+        "rows": expansion_rows(done, lang_of(request), today),
+        "to_cancel": len(allocation.to_cancel),
+        "kept": len(allocation.kept),
+        "not_cancellable": len(allocation.not_cancellable),
+        "without": [product.ean for product in allocation.without_open_items],
+        "fetched_at": f"{done.fetched.fetched_at.astimezone(page_of(request).settings.zone()):%d-%m-%Y %H:%M}",
+    }
 
 
 def _row_param(request: Request, name: str) -> int | None:
@@ -171,6 +206,7 @@ async def choose_columns(request: Request) -> Response:
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
         item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
+        item.failure = None
         item.checking = None
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
@@ -196,5 +232,6 @@ async def plan(request: Request) -> Response:
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
         known = (item.source, item.source_name)
-        item.plan = {"counts": {}, "error": hide_paths(str(exc), known, (page.journal, "journal"))}
+        said = exc.in_language(lang_of(request))
+        item.plan = {"counts": {}, "error": hide_paths(said, known, (page.journal, "journal"))}
     return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)

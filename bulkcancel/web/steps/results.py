@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from starlette.concurrency import run_in_threadpool
@@ -57,4 +58,6 @@ def retry_only(result: Path, target: Path) -> None:
     for name in list(book.sheetnames):
         if name != "Retry":
             del book[name]
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT, 0o600))  # made private before a byte is in it
+    target.chmod(0o600)
     book.save(target)
