@@ -217,7 +217,7 @@ def test_the_upload_step_offers_the_template_and_explains_the_reason_codes(tmp_p
         index = client.get("/").text
         assert len(re.findall(r'<tr id="reason-(\w+)">', index)) == 12
         customer = index.split('id="reason-REQUESTED_BY_CUSTOMER"')[1].split("</tr>")[0]
-        assert "<strong>no</strong>" in customer
+        assert "no, when the customer asked and it is confirmed by the promised delivery date" in customer
         assert "yes" in index.split('id="reason-OUT_OF_STOCK"')[1].split("</tr>")[0]
         template = client.get("/template.xlsx")
         assert (
