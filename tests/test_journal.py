@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.environments import Environment
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.rebuild import rebuild
@@ -63,6 +64,24 @@ def test_a_run_and_its_rows_round_trip(tmp_path: Path) -> None:
     with Journal(tmp_path / "j.sqlite3", "production", "other") as journal:
         assert journal.latest_run_id() is None  # another environment and key
         assert journal.latest_run_id(any_target=True) == "r1"
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        Stop(StopReason.RATE_LIMIT),
+        Stop(StopReason.UNREACHABLE, "could not connect to 127.0.0.1:9", 5),
+        Stop(StopReason.NOT_BOL, "https://proxy.example", 1, NotBol(Foreign.HTML, 200, "text/html", 5120)),
+        Stop(StopReason.NOT_BOL, "https://proxy.example", 0, NotBol(Foreign.EMPTY, 204, "", 0)),
+    ],
+    ids=str,
+)
+def test_every_stop_comes_back_whole(tmp_path: Path, stop: Stop) -> None:
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        _start(journal, "r1")
+        journal.finish_run("r1", ExitCode.STOPPED_EARLY, stop, RunCounts())
+        info = journal.run_info("r1")
+    assert info is not None and info.stop == stop
 
 
 def test_a_killed_run_is_rebuilt_from_what_each_item_reached(tmp_path: Path) -> None:

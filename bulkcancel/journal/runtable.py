@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.environments import Environment
 from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
 from bulkcancel.statuses import ExitCode
@@ -40,6 +41,10 @@ NEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("stop_reason", "TEXT"),
     ("stop_detail", "TEXT"),
     ("stop_times", "INTEGER"),
+    ("stop_answer", "TEXT"),  # NOT_BOL: what answered instead of bol (``backend.NotBol``), four columns
+    ("stop_answer_status", "INTEGER"),
+    ("stop_answer_media", "TEXT"),
+    ("stop_answer_size", "INTEGER"),
     ("duration", "REAL"),
     ("retries", "INTEGER"),
     ("rate_limit_waits", "INTEGER"),
@@ -59,7 +64,8 @@ COLUMNS = (*_BASE, *_END, *(name for name, _ in NEW_COLUMNS))
 SELECT_RUNS = f"SELECT {', '.join(COLUMNS)} FROM runs"  # noqa: S608 (fixed column names)
 INSERT_RUN = f"INSERT INTO runs({', '.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})"  # noqa: S608
 FINISH_RUN = (
-    "UPDATE runs SET finished_at=?, exit_code=?, stop_reason=?, stop_detail=?, stop_times=?,"
+    "UPDATE runs SET finished_at=?, exit_code=?, stop_reason=?, stop_detail=?, stop_times=?, stop_answer=?,"
+    " stop_answer_status=?, stop_answer_media=?, stop_answer_size=?,"
     " duration=?, retries=?, rate_limit_waits=?, rate_limited=? WHERE run_id=?"
 )
 
@@ -72,9 +78,22 @@ def _flag(value: bool) -> int:
     return int(value)
 
 
-def stop_values(stop: Stop | None) -> tuple[str | None, str | None, int | None]:
-    """The stop as its three columns."""
-    return (stop.reason.value, stop.detail, stop.times) if stop else (None, None, None)
+def stop_values(stop: Stop | None) -> tuple[object, ...]:
+    """The stop as its seven columns."""
+    if stop is None:
+        return (None,) * 7
+    answer = stop.answer
+    if answer is None:
+        return stop.reason.value, stop.detail, stop.times, None, None, None, None
+    return (
+        stop.reason.value,
+        stop.detail,
+        stop.times,
+        answer.why.value,
+        answer.http_status,
+        answer.media_type,
+        answer.size,
+    )
 
 
 def count_values(counts: RunCounts | None) -> tuple[float | None, int | None, int | None, int | None]:
@@ -162,7 +181,16 @@ def record_of(row: Sequence[object]) -> RunRecord:
         )
     stop = None
     if v["stop_reason"] is not None:
-        stop = Stop(StopReason(str(v["stop_reason"])), str(v["stop_detail"] or ""), int(str(v["stop_times"] or 0)))
+        answer = None
+        if v["stop_answer"] is not None:
+            answer = NotBol(
+                Foreign(str(v["stop_answer"])),
+                int(str(v["stop_answer_status"])),
+                str(v["stop_answer_media"] or ""),
+                int(str(v["stop_answer_size"])),
+            )
+        detail, times = str(v["stop_detail"] or ""), int(str(v["stop_times"] or 0))
+        stop = Stop(StopReason(str(v["stop_reason"])), detail, times, answer)
     counts = None
     if v["retries"] is not None:
         counts = RunCounts(

@@ -89,7 +89,7 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = 4  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``)
+SCHEMA_VERSION = 5  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record (``runtable``); 5: its stop's answer
 
 
 def private_file(path: Path) -> IO[str]:
