@@ -21,6 +21,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bulkcancel.norm.standing import NotKnown, Standing, Week
 from bulkcancel.reasons import ReasonCode
 
 
@@ -236,6 +237,10 @@ class CancellationBackend(Protocol):
         ...
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's standing against bol's cancellation norm, or why it is not known (never raises)."""
+        ...
 
     @property
     def orders_page_size(self) -> int:
