@@ -50,7 +50,7 @@ def _named_options(function: Callable[P, R]) -> Callable[P, R]:
         for name in kwargs:
             if name not in known:
                 close = difflib.get_close_matches(name, known, n=1)
-                hint = f"did you mean {close[0]!r}? " if close else ""
+                hint = Text("did you mean {name!r}? ", name=close[0]) if close else ""
                 raise ConfigError(
                     Text(
                         "{function}() has no option {name!r}; {hint}its options: {known}",

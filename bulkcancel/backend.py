@@ -4,16 +4,24 @@ Plaza v2 (``plaza/``) is one backend; the Retailer API v10 (``retailer/``) the o
 the pre-flight and the simulator-backed demo speak only these types, so a new backend is
 a client that returns them (see docs/architecture.md). HTTP status is data: a 409, 401 or
 503 comes back as a ``Reply``; only the network failing raises ``NetworkError``.
+
+**bol's own failure text** is read here and nowhere else: for three answers bol gives no code
+a program could rely on, only words (an item "already cancelled", a token that "expired", and
+Plaza's error code written inside its message as ``PAI-41501``). ``says_already_cancelled``,
+``says_token_expired`` and ``code_in_message`` are the only decisions bulkcancel takes on a text;
+every other one is taken on a value (an enum, a status, a code).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bulkcancel.norm.standing import NotKnown, Standing, Week
 from bulkcancel.reasons import ReasonCode
 
 
@@ -66,7 +74,28 @@ class ApiError:
     @property
     def is_rate_limit(self) -> bool:
         """HTTP 409 with code 41501: Plaza's 'too many requests'."""
-        return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
+        return self.http_status == 409 and "41501" in (self.code, code_in_message(self.message))
+
+
+_ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
+_PLAZA_CODE = re.compile(r"PAI-(\d+)")
+
+
+def says_already_cancelled(message: str) -> bool:
+    """Whether bol's failure text says the item was cancelled already (by us or anyone)."""
+    return bool(_ALREADY_CANCELLED.search(message))
+
+
+def says_token_expired(error: ApiError) -> bool:
+    """A 401 whose text says the token ran out ("Expired JWT"), not that the credentials are bad."""
+    text = error.message.lower()
+    return error.http_status == 401 and (("expired" in text and "jwt" in text) or "token expired" in text)
+
+
+def code_in_message(message: str) -> str | None:
+    """Plaza's error code where it is only written in the message (``... [PAI-41501] ...``)."""
+    found = _PLAZA_CODE.search(message)
+    return found.group(1) if found else None
 
 
 class DistributionParty(StrEnum):
@@ -111,6 +140,27 @@ class OpenOrderItem:
         return self.exact_delivery_date or self.latest_delivery_date
 
 
+class Foreign(StrEnum):
+    """Why an answer is not one bol gives (a proxy's login page, a captive portal, a stray server)."""
+
+    EMPTY = "empty"  # no body: bol's answers always have one
+    HTML = "html"  # an HTML page (a login page, a proxy's error page)
+    DOCTYPE = "doctype"  # a document type declaration: bol's JSON and XML never have one
+    TOO_LARGE = "too-large"  # larger than any answer bol gives to this request
+    MEDIA_TYPE = "media-type"  # not bol's media type
+    SHAPE = "shape"  # bol's media type, but not a document bol sends for this request
+
+
+@dataclass(frozen=True)
+class NotBol:
+    """An HTTP answer that did not come from bol: why, and what it was (for the one line a person reads)."""
+
+    why: Foreign
+    http_status: int
+    media_type: str  # the Content-Type it came with, without parameters ("" when none)
+    size: int  # bytes read (at most the client's cap plus one)
+
+
 class NetworkError(Exception):
     """The exchange failed below HTTP; ``maybe_delivered`` says whether bol may have acted."""
 
@@ -127,6 +177,7 @@ class Reply:
     process_status: ProcessStatus | None = None
     error: ApiError | None = None
     retry_after: float | None = None  # seconds the server asked us to wait (Retry-After)
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 @dataclass(frozen=True)
@@ -141,6 +192,7 @@ class StatusesReply:
     statuses: Mapping[str, ProcessStatus] = field(default_factory=dict)
     error: ApiError | None = None
     retry_after: float | None = None
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 @dataclass(frozen=True)
@@ -150,6 +202,7 @@ class OrdersReply:
     http_status: int
     items: tuple[OpenOrderItem, ...] = ()
     error: ApiError | None = None
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 class CancellationBackend(Protocol):
@@ -185,6 +238,10 @@ class CancellationBackend(Protocol):
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
 
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's standing against bol's cancellation norm, or why it is not known (never raises)."""
+        ...
+
     @property
     def orders_page_size(self) -> int:
         """How many orders a full page of ``open_orders`` holds (Plaza 25, Retailer API 50)."""
@@ -199,8 +256,18 @@ class CancellationBackend(Protocol):
         """Every item of one order with what the list leaves out (dates, title, distribution party)."""
         ...
 
-    async def probe(self) -> Reply:
-        """One cheap authenticated request: is the server there, and does it take our keys?"""
+    async def probe(self, order_item_id: str) -> Reply:
+        """One cheap authenticated request about the first row's item: is bol there (``not_bol``
+        None), and does it take our keys (not a 401)?"""
+        ...
+
+    @property
+    def looks_up(self) -> bool:
+        """Whether ``cancellations_of`` can ask bol if a cancellation reached it (Retailer yes, Plaza no)."""
+        ...
+
+    async def cancellations_of(self, order_item_id: str) -> StatusesReply:
+        """bol's cancellation processes for one order item, newest first (only when ``looks_up``)."""
         ...
 
     @property

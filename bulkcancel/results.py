@@ -18,6 +18,9 @@ from enum import StrEnum
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
+from bulkcancel.backend import NotBol
+from bulkcancel.norm.counting import Counting, by_reason
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Target
@@ -35,13 +38,20 @@ class ResultRow:
     sent_as: ReasonCode | None = None  # the code sent (or, for READY, to be sent), whatever the sheet wrote
     time_given: datetime | None = None  # the DateTime given to bol with the cancellation
     sent_at: datetime | None = None  # when the request went out
+    counting: Counting | None = None  # how it stands against bol's norm (None: from the reason alone)
+
+    @property
+    def norm_counting(self) -> Counting | None:
+        """How this row's cancellation stands against bol's cancellation norm (None: none made)."""
+        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
+            return None
+        return self.counting or by_reason(self.sent_as)
 
     @property
     def counts_against_score(self) -> bool | None:
-        """Whether this row's cancellation counts against the performance score (None: none made)."""
-        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
-            return None
-        return self.sent_as.counts_against_score
+        """Whether this row's cancellation counts against bol's norm (None: none made, or not known)."""
+        found = self.norm_counting
+        return None if found is None else found.counts
 
 
 SENT = frozenset({RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})  # a request went out and may stand
@@ -54,6 +64,7 @@ class StopReason(StrEnum):
     RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     AUTH = "auth"  # 401: bol refused the keys
     UNREACHABLE = "unreachable"  # requests could not leave the machine
+    NOT_BOL = "not-bol"  # a server that is not bol answered (a proxy's login page, an empty 200)
     JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
     INTERRUPT = "interrupt"  # Ctrl-C, SIGTERM or the page's Stop button
     CANARY = "canary"  # the canary rows were not confirmed
@@ -65,7 +76,8 @@ class Stop:
 
     reason: StopReason
     detail: str = ""  # AUTH: bol's refusal; UNREACHABLE, JOURNAL: the error, as it was raised
-    times: int = 0  # UNREACHABLE: requests in a row that could not leave (0: found before the first)
+    times: int = 0  # UNREACHABLE: requests in a row that could not leave; NOT_BOL: 1 (0: found before the first)
+    answer: NotBol | None = None  # NOT_BOL: what answered instead of bol (``detail``: where)
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,7 @@ class RunSummary:
 
     run: RunRecord
     reasons: Counter[str]  # rows sent (or, in a plan, to send) per reason code
+    norm: NormEffect | None = None  # the week's standing against bol's cancellation norm and the run's effect
 
     @property
     def lang(self) -> str:
@@ -158,7 +171,9 @@ class RunSummary:
         return self.run.dry_run
 
 
-def summarize(run: RunRecord, rows: Sequence[ResultRow]) -> RunSummary:
-    """The Summary of ``run``: its record, and the rows sent per reason code (a plan: to be sent)."""
+def summarize(run: RunRecord, rows: Sequence[ResultRow], norm: NormEffect | None = None) -> RunSummary:
+    """The Summary of ``run``: its record, the rows sent per reason code (a plan: to be sent), and
+    ``norm``, the week's standing with this run (not kept in the journal: a rebuilt result has none)."""
     counted = {RowStatus.READY} if run.dry_run else SENT
-    return RunSummary(run, Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted))
+    reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
+    return RunSummary(run, reasons, norm)

@@ -27,6 +27,7 @@ import aiohttp
 import httpx
 
 from bulkcancel.backend import NetworkError
+from bulkcancel.i18n import Text
 
 
 @dataclass(frozen=True)
@@ -80,15 +81,18 @@ class Answer:
 
 
 def _never_left(url: str, reason: str) -> NetworkError:
-    return NetworkError(f"could not connect to {origin_of(url)} ({reason})", maybe_delivered=False)
+    return NetworkError(
+        Text("could not connect to {where} ({reason})", where=origin_of(url), reason=reason), maybe_delivered=False
+    )
 
 
 def _no_answer(url: str) -> NetworkError:
-    return NetworkError(f"no answer from {origin_of(url)} in time", maybe_delivered=True)
+    return NetworkError(Text("no answer from {where} in time", where=origin_of(url)), maybe_delivered=True)
 
 
 def _lost(url: str, exc: Exception) -> NetworkError:
-    return NetworkError(f"connection to {origin_of(url)} lost ({type(exc).__name__})", maybe_delivered=True)
+    lost = Text("connection to {where} lost ({error})", where=origin_of(url), error=type(exc).__name__)
+    return NetworkError(lost, maybe_delivered=True)
 
 
 class Exchange(Protocol):

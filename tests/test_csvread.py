@@ -40,10 +40,8 @@ def test_cut_off_utf16_is_one_line_naming_the_file() -> None:
         ("OrderItemId,ReasonCode\n2012345678,OUT_OF_STOCK\n", ","),
         ("OrderItemId\tReasonCode\n2012345678\tOUT_OF_STOCK\n", "\t"),
         ("Export van 1,5 dagen\n\nOrderItemId;ReasonCode\n1;OTHER\n", ";"),  # the header below a title line
-        (
-            "OrderItemId;ReasonCode;Note\n1;OTHER;a, b, c, d\n2;OTHER;e, f, g\n",
-            ";",
-        ),  # more commas, but ; splits the header
+        # a title line full of commas above the table: the delimiter that splits the header wins
+        ("Export, bol.com, week 48, 2026\nOrderItemId;ReasonCode;Note\n1;OTHER;a, b\n", ";"),
     ],
 )
 def test_the_delimiter_is_the_one_that_splits_the_header(text: str, delimiter: str) -> None:

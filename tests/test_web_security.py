@@ -385,3 +385,32 @@ def test_the_link_is_printed_after_the_socket_listens_and_the_browser_gets_no_to
     assert uri.startswith("file://") and token not in uri and "token" not in uri  # what a process's arguments show
     opener = Path(uri.removeprefix("file://"))
     assert not opener.exists()  # removed when serve ended (else once the token is used)
+
+
+def test_a_check_an_edit_made_stale_is_not_kept_and_the_waiters_get_the_new_one(
+    signed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, page = signed
+    release = threading.Event()
+    calls: list[int] = []
+    real = check_step.validate
+
+    def first_one_slow(*args: Any, **kwargs: Any) -> Any:
+        calls.append(len(calls))
+        if len(calls) == 1:
+            release.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(check_step, "validate", first_one_slow)
+    item = page.add_upload("x.csv", ".csv", SHEET)
+
+    async def scenario() -> Any:
+        waiting = asyncio.ensure_future(check_step.checked(page, item))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        item.version += 1  # what an edit on the page does while the first check runs
+        item.checking = None
+        release.set()
+        return await waiting
+
+    assert asyncio.run(scenario()) is not None and len(calls) == 2 and item.checked is not None

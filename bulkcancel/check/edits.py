@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from bulkcancel.i18n import N_, gettext
+from bulkcancel.i18n import N_, Text, gettext
 from bulkcancel.sheet.read import Sheet
 
 CHANGED_HEADER = N_("Changed on the page")
@@ -73,7 +73,7 @@ def clean(text: str) -> str:
     """A typed value as it is kept: outer spaces off; one line, at most ``MAX_VALUE`` characters."""
     value = text.strip()
     if len(value) > MAX_VALUE or any(char in value for char in "\r\n\t\x00"):
-        raise EditError(f"a value of at most {MAX_VALUE} characters on one line")
+        raise EditError(Text("a value of at most {limit} characters on one line", limit=MAX_VALUE))
     return value
 
 
@@ -99,7 +99,7 @@ def apply_edits(sheet: Sheet, edits: Iterable[RowEdit], lang: str) -> Edited:
     by_row = {edit.row: edit for edit in edits}
     missing = sorted(set(by_row) - set(sheet.row_numbers))
     if missing:
-        raise EditError(f"row {missing[0]} is not a row of this sheet")
+        raise EditError(Text("row {row} is not a row of this sheet", row=missing[0]))
     headers = list(sheet.headers)
     columns = sheet.columns
     if columns.datetime is None and any((e.values.get(Field.DATETIME) or "").strip() for e in by_row.values()):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bulkcancel.check.messages import Msg
 from bulkcancel.check.values import Parsed, parse_reason_code
+from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.statuses import RowStatus
@@ -135,7 +136,7 @@ def check_products(
             problem
             for problem in (
                 _flagged(ean_flag, "EAN") or ean.error,
-                _flagged(units_flag, "units in stock") or count.error,
+                _flagged(units_flag, Text("units in stock")) or count.error,
                 reason.error,
             )
             if problem is not None

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli.options import console, err, force_opt, json_opt, lang_opt, target_options
+from bulkcancel.cli.options import console, console_language, err, force_opt, json_opt, lang_opt, target_options
 
 
 @click.command()
@@ -41,7 +41,8 @@ def stockouts(
     show_pages = not (quiet or as_json) and sys.stderr.isatty()
 
     def on_page(pages: int) -> None:
-        err.print(f"\r{pages} page(s) of open orders read", end="", markup=False)
+        read = ngettext(console_language(), "{n} page of open orders read", "{n} pages of open orders read", pages)
+        err.print(f"\r{read}", end="", markup=False)
 
     with logging_to_stderr(verbose):
         done = do_stockouts(products, settings, target, on_page=on_page if show_pages else None)

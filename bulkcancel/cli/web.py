@@ -7,7 +7,8 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli.options import console, err, target_options
+from bulkcancel.cli.options import console, console_language, err, target_options
+from bulkcancel.i18n import gettext, render
 
 
 @click.command()
@@ -35,6 +36,7 @@ def serve(
 
     settings = Settings(journal=journal, **options)
     settings.verify()
+    lang = console_language()
     with logging_to_stderr(verbose):
         run_page(
             settings,
@@ -42,6 +44,6 @@ def serve(
             port=port,
             open_browser=not no_browser,
             max_upload_mb=max_upload_mb,
-            say=lambda line: console.print(line, markup=False),
-            warn=lambda line: err.print(f"bulkcancel: warning: {line}", markup=False),
+            say=lambda line: console.print(render(line, lang), markup=False),
+            warn=lambda line: err.print(gettext(lang, "bulkcancel: warning: {line}", line=line), markup=False),
         )

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, ClassVar, Self
 
 from bulkcancel.i18n.language import Language
-from bulkcancel.i18n.translate import gettext
+from bulkcancel.i18n.translate import Later, gettext
 
 
-class Localized(str):
+class Localized(Later):
     """English text that remembers its key and values for translation."""
 
     catalogue: ClassVar[dict[str, str]] = {}
@@ -31,7 +31,7 @@ class Localized(str):
 
     def render(self, lang: str) -> str:
         """This text in ``lang``; texts nested in its values too."""
-        return gettext(lang, self.catalogue[self.key], **{k: render(v, lang) for k, v in self.params.items()})
+        return gettext(lang, self.catalogue[self.key], **self.params)
 
 
 def render(value: Any, lang: str) -> Any:
@@ -53,4 +53,4 @@ class Text(Localized):
 
     def render(self, lang: str) -> str:
         """This text in ``lang``; texts nested in its values too."""
-        return gettext(lang, self.key, **{k: render(v, lang) for k, v in self.params.items()})
+        return gettext(lang, self.key, **self.params)

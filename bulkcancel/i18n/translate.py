@@ -39,24 +39,37 @@ def translations(language: Language) -> NullTranslations:
     return GNUTranslations(compiled)
 
 
+class Later(str):
+    """Text whose language is chosen where it is shown (``i18n.Localized``): as a value in another
+    message it is shown in that message's language."""
+
+    def render(self, lang: str) -> str:
+        raise NotImplementedError
+
+
+def _in(lang: str, named: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.render(lang) if isinstance(v, Later) else v for k, v in named.items()}
+
+
 def _language(lang: str) -> Language:
     """``lang`` as a Language; a ValueError for a code we have no catalogue for (never a silent fallback)."""
     return lang if isinstance(lang, Language) else Language(lang)
 
 
 def gettext(lang: str, msgid: str, /, **named: Any) -> str:
-    """``msgid`` (an English sentence with ``{named}`` placeholders) in ``lang``, the placeholders filled."""
-    return translations(_language(lang)).gettext(msgid).format(**named)
+    """``msgid`` (an English sentence with ``{named}`` placeholders) in ``lang``, the placeholders filled
+    (a value that is itself a message, an ``i18n.Text``, in ``lang`` too)."""
+    return translations(_language(lang)).gettext(msgid).format(**_in(lang, named))
 
 
 def ngettext(lang: str, singular: str, plural: str, n: int, /, **named: Any) -> str:
     """The singular or plural form for ``n`` in ``lang`` (its own plural rule), ``{n}`` and ``named`` filled."""
-    return translations(_language(lang)).ngettext(singular, plural, n).format(n=n, **named)
+    return translations(_language(lang)).ngettext(singular, plural, n).format(n=n, **_in(lang, named))
 
 
 def pgettext(lang: str, context: str, msgid: str, /, **named: Any) -> str:
     """``msgid`` in ``lang`` where the same English means something else elsewhere (``context`` tells which)."""
-    return translations(_language(lang)).pgettext(context, msgid).format(**named)
+    return translations(_language(lang)).pgettext(context, msgid).format(**_in(lang, named))
 
 
 def N_(msgid: str) -> str:

@@ -16,7 +16,15 @@ from datetime import date
 from http import HTTPStatus
 from typing import Any
 
-from bulkcancel.backend import ApiError, DistributionParty, Link, OpenOrderItem, ProcessState, ProcessStatus
+from bulkcancel.backend import (
+    ApiError,
+    DistributionParty,
+    Link,
+    OpenOrderItem,
+    ProcessState,
+    ProcessStatus,
+    says_token_expired,
+)
 from bulkcancel.reasons import ReasonCode
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
@@ -92,14 +100,31 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     return process_status_of(_object(body))
 
 
+def parse_status_list(body: bytes) -> dict[str, ProcessStatus]:
+    """A ``ProcessStatusResponse`` by id, in bol's order; ``{}`` (as bol answers an empty list elsewhere) is none."""
+    data = _object(body)
+    statuses = data.get("processStatuses", [])
+    if not isinstance(statuses, list) or not all(isinstance(entry, dict) for entry in statuses):
+        raise UnreadableAnswer("processStatuses is not a list of process statuses")
+    found = (process_status_of(entry) for entry in statuses)
+    return {status.id: status for status in found}
+
+
 def parse_bulk_statuses(body: bytes) -> dict[str, ProcessStatus]:
     """The answer to a bulk query by id; ids bol no longer keeps are simply absent."""
-    data = _object(body)
-    statuses = data.get("processStatuses") or []
-    if not isinstance(statuses, list):
-        raise UnreadableAnswer("processStatuses is not a list")
-    found = (process_status_of(entry) for entry in statuses if isinstance(entry, dict))
-    return {status.id: status for status in found}
+    return parse_status_list(body)
+
+
+PROBLEM_KEYS = frozenset({"type", "title", "status", "detail", "violations", "error", "error_description"})
+
+
+def is_problem(body: bytes) -> bool:
+    """Whether ``body`` is a bol Problem (every field optional, at least one there) or an OAuth error."""
+    try:
+        data = _object(body)
+    except UnreadableAnswer:
+        return False
+    return bool(PROBLEM_KEYS & data.keys())
 
 
 def status_line(http_status: int) -> str:
@@ -138,9 +163,8 @@ def parse_problem(http_status: int, body: bytes) -> ApiError:
 
 
 def is_expired_token(error: ApiError) -> bool:
-    """A 401 that says the token ran out ("Expired JWT"), not that the credentials are bad."""
-    text = error.message.lower()
-    return error.http_status == 401 and (("expired" in text and "jwt" in text) or "token expired" in text)
+    """A 401 that says the token ran out ("Expired JWT"), not that the credentials are bad (``backend``)."""
+    return says_token_expired(error)
 
 
 def _count(data: Mapping[str, Any], key: str) -> int:

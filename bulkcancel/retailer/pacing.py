@@ -7,16 +7,17 @@ published, so nothing is assumed: a ``Pacer`` per endpoint lets one request out 
 first answer tells the budget, then as many as remain.
 
 The budget refills while requests go out, so the **newest answer is the truth**: its
-``remaining``, less the requests let out after that request, is what is left now. Newest
-means the request sent last, not the answer that arrived last: an answer overtaken by the
-answer of a later request is stale and tells nothing. (Keeping the lowest remaining ever
-told, or the latest reset, would stall a budget that refills as fast as it is spent.) An
-older request still out when a newer answer comes may reach bol after it, so its unit is not
-in that answer's remaining yet: every request that was out when this one was sent counts
-as spent too, answered since or not (a request's way to bol differs, so bol may take them in
-another order than they were sent; without this the pacer sends over an empty budget). The
-estimate is a lower bound: with 16 requests out it is at most 15 low, which a budget that
-refills never notices.
+``remaining``, less the requests let out after that request and less those that were out
+when it was sent, is what is left now. Newest means the request sent last, not the answer
+that arrived last: an answer overtaken by the answer of a later request is stale and tells
+nothing. (Keeping the lowest remaining ever told, or the latest reset, would stall a budget
+that refills as fast as it is spent.) The requests out when one was sent count as spent,
+answered since or not, because bol may take them after it: a request's way to bol differs,
+so bol takes them in another order than they were sent. Counting only those still
+unanswered is not enough (one answered early may still have reached bol after the newer
+one), and without either the pacer sends over an empty budget. The estimate is a lower
+bound: with 16 requests out it is at most 15 low, which a budget that refills never
+notices; the first request after a reset counts those still out the same way.
 
 When nothing is left, requests wait for an answer still in flight (it tells the refilled
 budget) or, with none in flight, until the reset, when the budget is whole again. A 429

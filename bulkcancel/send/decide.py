@@ -13,14 +13,11 @@ later one (the journal keeps the doubt with the item):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
 
-from bulkcancel.backend import NetworkError, Reply
+from bulkcancel.backend import NetworkError, NotBol, Reply, says_already_cancelled
 from bulkcancel.send.retry import is_retryable_status, may_have_applied
-
-ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
 
 
 class Next(Enum):
@@ -32,6 +29,7 @@ class Next(Enum):
     RETRY = "retry"  # try again after a pause (it may succeed)
     STOP_RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     STOP_AUTH = "auth"  # 401: bol refused the keys
+    STOP_NOT_BOL = "not-bol"  # a server that is not bol answered: nothing more goes out
 
 
 @dataclass(frozen=True)
@@ -43,6 +41,7 @@ class Decision:
     message: str = ""
     wait_at_least: float | None = None  # Retry-After
     reached_server: bool = True  # False: the request never left (connection refused, no DNS)
+    not_bol: NotBol | None = None  # with STOP_NOT_BOL: what answered instead of bol
 
 
 def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
@@ -51,12 +50,17 @@ def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
         return Decision(Next.ACCEPTED, in_doubt)
     error = reply.error
     assert error is not None
+    if reply.not_bol is not None:
+        # Not a reason to send it again: what stood in bol's place may have passed it on
+        # (a gateway's 502 after forwarding; a 2xx nobody could read), so the doubt is as for bol's own.
+        doubt = in_doubt or may_have_applied(reply.http_status)
+        return Decision(Next.STOP_NOT_BOL, doubt, error.message, not_bol=reply.not_bol)
     message = f"{error.message} (HTTP {reply.http_status})"
     if error.is_rate_limit:
         return Decision(Next.STOP_RATE_LIMIT, in_doubt, message)
     if reply.http_status == 401:
         return Decision(Next.STOP_AUTH, in_doubt, error.message)
-    if ALREADY_CANCELLED.search(error.message):  # in doubt: our own attempt; else someone else's
+    if says_already_cancelled(error.message):  # in doubt: our own attempt; else someone else's
         return Decision(Next.CANCELLED, in_doubt, message)
     if is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300:
         doubt = in_doubt or may_have_applied(reply.http_status)

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply, StatusesReply
+from bulkcancel.backend import (
+    CancellationBackend,
+    NetworkError,
+    NotBol,
+    ProcessState,
+    Reply,
+    StatusesReply,
+    says_already_cancelled,
+)
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
@@ -32,7 +40,7 @@ from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.batch import StatusBatcher
-from bulkcancel.send.decide import ALREADY_CANCELLED, Decision, Next, after_cancel_reply, after_network_error
+from bulkcancel.send.decide import Decision, Next, after_cancel_reply, after_network_error
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -295,9 +303,17 @@ class Sender:
         elif decision.next is Next.STOP_AUTH:
             self.stop(Stop(StopReason.AUTH, decision.message))
             self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+        elif decision.next is Next.STOP_NOT_BOL:
+            assert decision.not_bol is not None
+            self._not_bol(decision.not_bol)
         state = ItemState.SENDING if decision.in_doubt else ItemState.UNSENT
         self._writes.answer(job.order_item_id, state, message=decision.message, in_doubt=decision.in_doubt)
         return False
+
+    def _not_bol(self, answer: NotBol) -> None:
+        """A server that is not bol answered: send nothing more, follow nothing more."""
+        self.stop(Stop(StopReason.NOT_BOL, self.backend.origin, times=1, answer=answer))
+        self.cut_polls()
 
     def _retry_delay(self, attempts: int, started: float, decision: Decision) -> float | None:
         if self.stopped is not None:
@@ -379,6 +395,10 @@ class Sender:
                     if status.status.is_final:
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
+                elif reply is not None and reply.not_bol is not None:
+                    self._not_bol(reply.not_bol)
+                    self._accepted(job, process_id, sent_at, POLLS_CUT)
+                    return
                 elif reply is not None and reply.http_status == 401:
                     refused = reply.error.message if reply.error else "HTTP 401"
                     self.stop(Stop(StopReason.AUTH, refused))
@@ -438,7 +458,7 @@ class Sender:
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
             return
         message = error or f"process status {state.value}"
-        if ALREADY_CANCELLED.search(message):
+        if says_already_cancelled(message):
             # Our own earlier attempt did it (in doubt), or someone else did: either way it is cancelled.
             status, detail = (
                 (RowStatus.CANCELLED, OWN_ATTEMPT)

@@ -87,9 +87,9 @@ def _sniff_kind(path: Path, head: bytes) -> str:
         return "ods" if suffix == ".ods" else "xlsx"
     if suffix in {".xlsx", ".xlsm"}:
         hint = (
-            "it looks like a CSV file: rename it to .csv"
+            Text("it looks like a CSV file: rename it to .csv")
             if _looks_like_text(head)
-            else ("it is damaged or not a workbook: save it again from Excel as .xlsx")
+            else Text("it is damaged or not a workbook: save it again from Excel as .xlsx")
         )
         raise InputFileError(Text("{path}: is not an .xlsx workbook; {hint}", path=path, hint=hint))
     if suffix in {".xls", ".numbers"}:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulkcancel.errors import InputFileError
+from bulkcancel.i18n import Text
 from bulkcancel.safexml import XMLRejected, local_name, parse_xml
 
 CellRef = tuple[int, int]  # (row number, 0-based column), as the sheet numbers them
@@ -84,8 +85,11 @@ def read_book(path: Path) -> Book:
 def damaged(path: Path, exc: BaseException) -> InputFileError:
     """The one line for a workbook whose zip is broken (bad CRC, lying sizes, broken deflate)."""
     return InputFileError(
-        f"{path}: the workbook is damaged or truncated ({str(exc)[:80] or type(exc).__name__}); "
-        "open it in Excel and save it again as .xlsx"
+        Text(
+            "{path}: the workbook is damaged or truncated ({error}); open it in Excel and save it again as .xlsx",
+            path=path,
+            error=str(exc)[:80] or type(exc).__name__,
+        )
     )
 
 

@@ -20,7 +20,7 @@ from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.output.labels import credentials_from
+from bulkcancel.output.labels import CREDENTIALS
 from bulkcancel.send.connect import find_credentials
 from bulkcancel.settings import Settings
 from bulkcancel.targets import is_loopback
@@ -89,8 +89,11 @@ def serve(
     """Serve the page until Ctrl-C; the running job is stopped as Ctrl-C stops a CLI run."""
     if not is_loopback(host):
         warn(
-            f"serving on {host}: other machines on the network can reach this page (the link's token "
-            "still guards it); use the default 127.0.0.1 unless you mean to"
+            Text(
+                "serving on {host}: other machines on the network can reach this page (the link's token still "
+                "guards it); use the default 127.0.0.1 unless you mean to",
+                host=host,
+            )
         )
     page = make_page(settings, max_upload_mb)
     found = find_credentials(page.target)  # missing credentials: one line now, not at the first run
@@ -105,10 +108,15 @@ def serve(
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
         shown = "127.0.0.1" if host in ("0.0.0.0", "127.0.0.1") else host  # noqa: S104
         url = page_url(shown, sock.getsockname()[1], page.root, page.session.startup_token)
-        say(f"bulkcancel page: {page.badge} ({page.target.api.label}, {page.target.name.value})")
-        say(credentials_from(found.source, "en"))
-        say(f"Open: {url}")
-        say("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it).")
+        target = page.target
+        say(
+            Text(
+                "bulkcancel page: {badge} ({api}, {env})", badge=page.badge, api=target.api.label, env=target.name.value
+            )
+        )
+        say(Text(CREDENTIALS[found.source]))
+        say(Text("Open: {url}", url=url))
+        say(Text("The link works once, for 10 minutes. Stop with Ctrl-C (a run in progress stops as Ctrl-C stops it)."))
         page.jobs.start()
         if open_browser:
             page.opener = write_opener(page.workdir, url)

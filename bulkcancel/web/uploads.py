@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkcancel.check.edits import Edited, RowEdit
+from bulkcancel.errors import BulkCancelError
 from bulkcancel.pipeline import Outcome
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.read import Sheet
@@ -46,6 +47,7 @@ class Upload:
     sheet: str | None = None  # --sheet (the Retry sheet of a result run again)
     checked: Outcome | None = None
     error: str = ""
+    failure: BulkCancelError | None = None  # why the check failed, shown in each request's language
     plan: dict[str, Any] | None = None  # what the comparison with bol's open orders said
     columns: dict[str, str] = field(default_factory=dict)  # header -> role, picked on the page
     candidates: list[str] = field(default_factory=list)  # headers to pick from when detection failed

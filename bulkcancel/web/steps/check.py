@@ -51,8 +51,9 @@ def summarize(outcome: Outcome) -> CheckSummary:
     )
 
 
-def _check(page: Page, item: Upload) -> None:
-    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed."""
+def _check(page: Page, item: Upload, version: int) -> None:
+    """Validate ``item`` (in a worker thread) and keep the outcome, its summary, or the reason it failed;
+    nothing when the upload changed meanwhile (an edit on the page: its own check follows)."""
     known = (item.source, item.source_name)
     try:
         try:
@@ -64,20 +65,24 @@ def _check(page: Page, item: Upload) -> None:
             expand(page.settings, item)  # a products sheet: check the order items it expands into
             known = (item.source, item.source_name)
             outcome = validate(item.source, item.settings(page.settings, item.path.with_name("_checked.xlsx")))
+        if item.version != version:
+            return
         item.summary, item.checked = summarize(outcome), outcome
         if item.corrected is None:
             item.read = outcome.sheet  # the upload as read: what edits on the page apply to
     except ColumnError as exc:  # detection is unsure: the page lets the person pick
-        item.error, item.candidates = hide_paths(str(exc), known), exc.headers
+        if item.version == version:
+            item.error, item.failure, item.candidates = hide_paths(str(exc), known), exc, exc.headers
     except BulkCancelError as exc:
-        item.error = hide_paths(str(exc), known)
+        if item.version == version:
+            item.error, item.failure = hide_paths(str(exc), known), exc
 
 
 async def checked(page: Page, item: Upload) -> Outcome | None:
-    """The check of ``item``, made once; None when the sheet could not be read."""
-    if item.checked is None and not item.error:
+    """The check of ``item`` as it is now, made once; None when the sheet could not be read."""
+    while item.checked is None and not item.error:  # again only when the upload changed during a check
         if item.checking is None or item.checking.done():
-            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item))
+            item.checking = asyncio.ensure_future(run_in_threadpool(_check, page, item, item.version))
         await asyncio.shield(item.checking)  # a closed tab does not cancel the check the others wait for
     return item.checked
 
@@ -93,7 +98,10 @@ async def check(request: Request) -> Response:
         return not_found(request, N_("No such upload (the page was restarted?): upload the sheet again."))
     outcome = await checked(page_of(request), item)
     if outcome is None or item.summary is None:
-        return render(request, "check.html", 422, item=item, error=item.error, expansion=_expansion(request, item))
+        known = (item.source, item.source_name)
+        said = hide_paths(item.failure.in_language(lang_of(request)), known) if item.failure else ""
+        expansion = _expansion(request, item)
+        return render(request, "check.html", 422, item=item, error=said or item.error, expansion=expansion)
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     changed = item.edited.changed_rows if item.edited else frozenset()
@@ -198,6 +206,7 @@ async def choose_columns(request: Request) -> Response:
     chosen = {str(form.get(role) or ""): role for role in ROLES if str(form.get(role) or "") in item.candidates}
     if {"OrderItemId", "ReasonCode"} <= set(chosen.values()):  # only headers the sheet has, both required
         item.columns, item.checked, item.summary, item.error, item.candidates = chosen, None, None, "", []
+        item.failure = None
         item.checking = None
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)
 
@@ -223,5 +232,6 @@ async def plan(request: Request) -> Response:
         item.plan = {"counts": counts_of(outcome), "error": ""}
     except BulkCancelError as exc:
         known = (item.source, item.source_name)
-        item.plan = {"counts": {}, "error": hide_paths(str(exc), known, (page.journal, "journal"))}
+        said = exc.in_language(lang_of(request))
+        item.plan = {"counts": {}, "error": hide_paths(said, known, (page.journal, "journal"))}
     return RedirectResponse(page.at(f"/u/{item.id}#plan"), 303)

@@ -26,7 +26,7 @@ async def history(request: Request) -> Response:
     try:  # read without the run lock
         listed = await run_in_threadpool(run_history, page.journal, None, lang_of(request))
     except BulkCancelError as exc:
-        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
+        return render(request, "history.html", 503, entries=[], error=hide_paths(exc.in_language(lang_of(request))))
     newest_open = next((r.run_id for r in listed if r.code is None), None)  # None: not ended
     busy = page.jobs.busy()
     entries = [{"entry": r, "interrupted": r.code is None and not (busy and r.run_id == newest_open)} for r in listed]
@@ -58,7 +58,7 @@ async def history_again(request: Request) -> Response:
         with Journal(page.journal, "", "", read_only=True) as store:  # a run may hold the lock
             info = store.run_info(run_id)
     except BulkCancelError as exc:
-        return render(request, "history.html", 503, entries=[], error=hide_paths(str(exc)))
+        return render(request, "history.html", 503, entries=[], error=hide_paths(exc.in_language(lang_of(request))))
     source = Path(info.input_path) if info else None
     if source is None or not source.is_file():
         return not_found(request, N_("The sheet of that run is no longer where it was: upload it again."))
