@@ -275,7 +275,9 @@ def test_a_reset_counts_the_requests_still_out_as_spent() -> None:
 
     async def go() -> int:
         first = await pacer.acquire()
-        pacer.settle(first, {"x-ratelimit-limit": "4", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "1"}, 202, None)
+        pacer.settle(
+            first, {"x-ratelimit-limit": "4", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "1"}, 202, None
+        )
         await pacer.acquire()
         await pacer.acquire()  # two out, none answered: the budget is spent
         await time.sleep(1.0)  # the reset passes with both still out
