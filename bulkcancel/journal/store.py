@@ -31,11 +31,13 @@ from bulkcancel.journal.runtable import (
     RUNS_TABLE,
     SELECT_RUNS,
     count_values,
+    norm_values,
     record_of,
     row_of,
     stop_values,
 )
 from bulkcancel.journal.sqlitefile import Checkpointer, lock_exclusively
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.results import RunCounts, RunRecord, Stop
 from bulkcancel.statuses import ExitCode, RowStatus
 
@@ -51,7 +53,7 @@ CREATE TABLE IF NOT EXISTS items(
 CREATE TABLE IF NOT EXISTS run_rows(
     run_id TEXT NOT NULL, row_index INTEGER NOT NULL, sheet_row INTEGER NOT NULL,
     order_item_id TEXT, status TEXT NOT NULL, detail TEXT, process_status_id TEXT,
-    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT,
+    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT, counting TEXT,
     PRIMARY KEY(run_id, row_index));
 CREATE TABLE IF NOT EXISTS sends(
     env TEXT NOT NULL, seller TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
@@ -89,7 +91,8 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = 4  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``)
+SCHEMA_VERSION = 6  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``);
+# 5: run_rows.counting; 6: a NOT_BOL stop's answer and the week's standing against the norm (``runtable``)
 
 
 def private_file(path: Path) -> IO[str]:
@@ -160,9 +163,12 @@ class Journal:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
         if "in_doubt" not in columns:
             self.db.execute("ALTER TABLE items ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0")
-        if "sent_as" not in {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}:
+        row_columns = {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}
+        if "sent_as" not in row_columns:
             self.db.execute("ALTER TABLE run_rows ADD COLUMN sent_as TEXT")
         add_run_columns(self.db)
+        if "counting" not in row_columns:
+            self.db.execute("ALTER TABLE run_rows ADD COLUMN counting TEXT")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _open_to_read(self) -> None:
@@ -204,21 +210,25 @@ class Journal:
         self.db.execute(INSERT_RUN, row_of(record, self.env, self.seller))
 
     def finish_run(
-        self, run_id: str, exit_code: ExitCode, stop: Stop | None = None, counts: RunCounts | None = None
+        self,
+        run_id: str,
+        exit_code: ExitCode,
+        stop: Stop | None = None,
+        counts: RunCounts | None = None,
+        norm: NormEffect | None = None,
     ) -> None:
-        """Mark a run as ended: how, why it stopped early (if it did), and how hard it tried."""
-        self.db.execute(
-            FINISH_RUN,
-            (_now(), int(exit_code), *stop_values(stop), *count_values(counts or RunCounts()), run_id),
-        )
+        """Mark a run as ended: how, why it stopped early (if it did), how hard it tried, and where
+        it left the week against bol's cancellation norm."""
+        values = (*stop_values(stop), *norm_values(norm), *count_values(counts or RunCounts()))
+        self.db.execute(FINISH_RUN, (_now(), int(exit_code), *values, run_id))
 
     def save_rows(self, run_id: str, rows: Iterable[RunRow]) -> None:
         """Store every row of the run, replacing what was stored before."""
         with self._transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO run_rows(run_id, row_index, sheet_row, order_item_id,"
-                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as, counting)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         run_id,
@@ -232,6 +242,7 @@ class Journal:
                         row.sent_at,
                         json.dumps(list(row.cells)),
                         row.sent_as,
+                        row.counting,
                     )
                     for row in rows
                 ),
@@ -266,7 +277,7 @@ class Journal:
         """The stored rows of a run, in sheet order."""
         rows = self.db.execute(
             "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
-            " sent_datetime, sent_at, cells, sent_as FROM run_rows WHERE run_id=? ORDER BY row_index",
+            " sent_datetime, sent_at, cells, sent_as, counting FROM run_rows WHERE run_id=? ORDER BY row_index",
             (run_id,),
         ).fetchall()
         return [
@@ -281,6 +292,7 @@ class Journal:
                 sent_at=row[7] or "",
                 cells=tuple(json.loads(row[8])),
                 sent_as=row[9] or "",
+                counting=row[10] or "",
             )
             for row in rows
         ]
