@@ -111,6 +111,27 @@ class OpenOrderItem:
         return self.exact_delivery_date or self.latest_delivery_date
 
 
+class Foreign(StrEnum):
+    """Why an answer is not one bol gives (a proxy's login page, a captive portal, a stray server)."""
+
+    EMPTY = "empty"  # no body: bol's answers always have one
+    HTML = "html"  # an HTML page (a login page, a proxy's error page)
+    DOCTYPE = "doctype"  # a document type declaration: bol's JSON and XML never have one
+    TOO_LARGE = "too-large"  # larger than any answer bol gives to this request
+    MEDIA_TYPE = "media-type"  # not bol's media type
+    SHAPE = "shape"  # bol's media type, but not a document bol sends for this request
+
+
+@dataclass(frozen=True)
+class NotBol:
+    """An HTTP answer that did not come from bol: why, and what it was (for the one line a person reads)."""
+
+    why: Foreign
+    http_status: int
+    media_type: str  # the Content-Type it came with, without parameters ("" when none)
+    size: int  # bytes read (at most the client's cap plus one)
+
+
 class NetworkError(Exception):
     """The exchange failed below HTTP; ``maybe_delivered`` says whether bol may have acted."""
 
@@ -127,6 +148,7 @@ class Reply:
     process_status: ProcessStatus | None = None
     error: ApiError | None = None
     retry_after: float | None = None  # seconds the server asked us to wait (Retry-After)
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,7 @@ class StatusesReply:
     statuses: Mapping[str, ProcessStatus] = field(default_factory=dict)
     error: ApiError | None = None
     retry_after: float | None = None
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 @dataclass(frozen=True)
@@ -150,6 +173,7 @@ class OrdersReply:
     http_status: int
     items: tuple[OpenOrderItem, ...] = ()
     error: ApiError | None = None
+    not_bol: NotBol | None = None  # set (with ``error``) when the answer is not one bol gives
 
 
 class CancellationBackend(Protocol):
@@ -199,8 +223,18 @@ class CancellationBackend(Protocol):
         """Every item of one order with what the list leaves out (dates, title, distribution party)."""
         ...
 
-    async def probe(self) -> Reply:
-        """One cheap authenticated request: is the server there, and does it take our keys?"""
+    async def probe(self, order_item_id: str) -> Reply:
+        """One cheap authenticated request about the first row's item: is bol there (``not_bol``
+        None), and does it take our keys (not a 401)?"""
+        ...
+
+    @property
+    def looks_up(self) -> bool:
+        """Whether ``cancellations_of`` can ask bol if a cancellation reached it (Retailer yes, Plaza no)."""
+        ...
+
+    async def cancellations_of(self, order_item_id: str) -> StatusesReply:
+        """bol's cancellation processes for one order item, newest first (only when ``looks_up``)."""
         ...
 
     @property

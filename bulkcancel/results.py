@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
+from bulkcancel.backend import NotBol
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Target
@@ -54,6 +55,7 @@ class StopReason(StrEnum):
     RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     AUTH = "auth"  # 401: bol refused the keys
     UNREACHABLE = "unreachable"  # requests could not leave the machine
+    NOT_BOL = "not-bol"  # a server that is not bol answered (a proxy's login page, an empty 200)
     JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
     INTERRUPT = "interrupt"  # Ctrl-C, SIGTERM or the page's Stop button
     CANARY = "canary"  # the canary rows were not confirmed
@@ -65,7 +67,8 @@ class Stop:
 
     reason: StopReason
     detail: str = ""  # AUTH: bol's refusal; UNREACHABLE, JOURNAL: the error, as it was raised
-    times: int = 0  # UNREACHABLE: requests in a row that could not leave (0: found before the first)
+    times: int = 0  # UNREACHABLE: requests in a row that could not leave; NOT_BOL: 1 (0: found before the first)
+    answer: NotBol | None = None  # NOT_BOL: what answered instead of bol (``detail``: where)
 
 
 @dataclass(frozen=True)

@@ -261,14 +261,14 @@ def test_hostile_replies_never_crash_the_run(tmp_path: Path) -> None:
     from bulkcancel.simulator.server import ServedSimulator
 
     hits: list[str] = []
-    bodies = [
+    bodies = [  # none is bol's: control characters are not XML, a DOCTYPE bol never sends, ...
+        b"<ServiceError><errorCode>41201</errorCode><errorMessage>bad \x07\x1b[31m=cmd|' /C calc'!A0"
+        + b"y" * 40_000
+        + b"</errorMessage></ServiceError>",
         b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "http://127.0.0.1:9/steal">]><r>&x;</r>',
         b'<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]><l>&b;</l>',
         b"<r>" + b"x" * 2_000_000 + b"</r>",
         b"<ServiceError><errorCode>400",
-        b"<ServiceError><errorCode>41201</errorCode><errorMessage>bad \x07\x1b[31m=cmd|' /C calc'!A0"
-        + b"y" * 40_000
-        + b"</errorMessage></ServiceError>",
     ]
 
     class Hostile:
@@ -276,12 +276,16 @@ def test_hostile_replies_never_crash_the_run(tmp_path: Path) -> None:
             if scope["type"] != "http":
                 return
             hits.append(scope["path"])
-            if scope["path"].startswith("/services/rest/process-status/"):  # the probe
-                await send({"type": "http.response.start", "status": 404, "headers": []})
-                await send({"type": "http.response.body", "body": b""})
+            if scope["path"].startswith("/services/rest/process-status/"):  # the probe, answered as bol does
+                await send(
+                    {"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"application/xml")]}
+                )
+                await send(
+                    {"type": "http.response.body", "body": b"<serviceError><errorCode>41301</errorCode></serviceError>"}
+                )
                 return
             item = int(scope["path"].split("/")[-2]) % len(bodies)
-            status = 400 if item == 4 else 200
+            status = 400 if item == 0 else 200
             await send(
                 {
                     "type": "http.response.start",
@@ -299,11 +303,14 @@ def test_hostile_replies_never_crash_the_run(tmp_path: Path) -> None:
     assert result.returncode == 3, result.stderr  # rows whose 200 could not be read must be run again
     assert "Traceback" not in result.stderr
     out = read_results(tmp_path / "h-results.xlsx")
-    # A 200 that cannot be read may still mean bol cancelled the item: UNKNOWN, never FAILED.
-    assert [r["Status"] for r in out] == ["UNKNOWN"] * 4 + ["FAILED"]
-    assert "DOCTYPE" in str(out[0]["Detail"])
-    assert "\\x07\\x1b[31m=cmd" in str(out[4]["Detail"])  # control characters escaped
-    assert len(str(out[4]["Detail"])) < 400
+    # A 200 that is not bol's may still mean bol cancelled the item: UNKNOWN, never FAILED; a 400 that is
+    # not bol's was not applied: NOT_SENT. The run stops at the first: rows not yet sent are NOT_SENT.
+    statuses = [r["Status"] for r in out]
+    assert statuses[0] == "NOT_SENT" and "UNKNOWN" in statuses[1:] and set(statuses[1:]) <= {"UNKNOWN", "NOT_SENT"}
+    details = " ".join(str(r["Detail"]) for r in out)
+    assert all("not an answer bol gives" in str(r["Detail"]) for r in out)
+    assert "\x07" not in details and "\x1b" not in details and "calc" not in details  # no body is ever shown
+    assert len(hits) == len(set(hits))  # no cancellation went out twice
     assert hits[0] == "/services/rest/process-status/v2/0"  # the probe
     assert all(path.startswith("/services/rest/order-items/") for path in hits[1:])  # no entity fetched
     assert (tmp_path / "h-results.xlsx").stat().st_size < 5_000_000

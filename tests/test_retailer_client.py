@@ -108,7 +108,7 @@ def test_the_token_request_carries_the_secret_in_the_basic_header_only() -> None
     async def go() -> None:
         exchange = HttpxExchange(httpx.MockTransport(handler), 1 << 20, Timeouts())
         async with client_for("http://127.0.0.1:9", exchange=exchange) as client:
-            await client.probe()
+            await client.probe("2012345678")
 
     asyncio.run(go())
     token, probe = seen
@@ -119,6 +119,9 @@ def test_the_token_request_carries_the_secret_in_the_basic_header_only() -> None
     assert probe.headers["authorization"] == "Bearer t0k"
     assert probe.headers["accept"] == "application/vnd.retailer.v10+json"
     assert "content-type" not in probe.headers  # no body, no Content-Type
+    # The probe asks a question bol's spec answers 200 (never 404): this item's cancellations.
+    assert probe.url.path == "/shared/process-status"
+    assert dict(probe.url.params) == {"entity-id": "2012345678", "event-type": "CANCEL_ORDER"}
 
 
 def test_a_short_lived_token_is_renewed_before_it_expires_not_after() -> None:
@@ -150,7 +153,7 @@ def test_sixteen_requests_that_meet_an_expired_token_renew_it_once(serve_retaile
 
     async def go() -> list[Any]:
         async with client_for(sim.url, max_connections=16) as client:
-            await client.probe()  # the token is fetched
+            await client.probe("2012345678")  # the token is fetched
             with sim.app.state.lock:  # bol's clock says it ran out (the client thinks it has minutes)
                 sim.app.state.tokens = {t: (c, time.monotonic() - 5) for t, (c, _) in sim.app.state.tokens.items()}
             replies = await cancel_all(client, ids(16))

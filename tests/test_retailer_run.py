@@ -12,7 +12,9 @@ import signal
 import socket
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +88,7 @@ def test_a_run_over_loopback_cancels_and_follows_up_in_bulk(serve_retailer: Call
     rows = results_of(sheet)
     assert {r["Status"] for r in rows} == {"CANCELLED"} and len(rows) == 500
     counts = sim.app.state.counts
-    assert counts.status_requests == 1  # the start-up probe; no GET per item
+    assert counts.entity_status_requests == 1 and counts.status_requests == 0  # the probe; no GET per item
     assert counts.bulk_status_requests <= 10  # 0.02 per row at most on 500 rows
     assert counts.token_requests == 1
     summary = json.loads(result.stdout)
@@ -165,7 +167,8 @@ def test_ids_bol_no_longer_keeps_end_accepted_with_a_way_to_check(
     rows = results_of(sheet)
     assert {r["Status"] for r in rows} == {"ACCEPTED"}, result.stdout
     assert all("no longer" in str(r["Detail"]) for r in rows)
-    assert sim.app.state.counts.bulk_status_requests == 1 and sim.app.state.counts.status_requests == 1
+    counts = sim.app.state.counts
+    assert counts.bulk_status_requests == 1 and counts.status_requests == 0 and counts.entity_status_requests == 1
 
 
 def test_answers_lost_after_bol_applied_them_never_cancel_twice(
@@ -208,14 +211,26 @@ def test_production_through_a_base_url_keeps_the_safeguards(serve_retailer: Call
     assert sim.app.state.ledger == []
 
 
-def test_html_500s_from_a_proxy_are_retried_like_any_5xx(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
+def test_html_500s_from_a_proxy_stop_the_run_and_nothing_is_sent_twice(
+    serve_retailer: Callable[..., Any], tmp_path: Path
+) -> None:
+    """An nginx page is not bol's answer: the run stops at the first (no row sent five times);
+    once the proxy is gone, the same sheet finishes and nothing was cancelled twice."""
     sim = serve_retailer(config=RetailerConfig(settle_seconds=0, fail_rate=0.3, html_errors=True, seed=3))
     sheet = sheet_of(tmp_path, 30)
-    result = run(sheet, sim.url)
+    first = run(sheet, sim.url)
     rows = results_of(sheet)
-    assert {r["Status"] for r in rows} <= {"CANCELLED", "UNKNOWN"}, result.stdout
-    assert max(sim.app.state.effective_cancellations().values()) == 1
+    assert first.returncode == 3, first.stdout
+    assert {r["Status"] for r in rows} <= {"CANCELLED", "UNKNOWN", "NOT_SENT"}
+    assert "NOT_SENT" in {r["Status"] for r in rows}  # it stopped
     assert "<html>" not in " ".join(str(r["Detail"]) for r in rows)
+    sent = Counter(e.order_item_id for e in sim.app.state.ledger)
+    assert not sent or max(sent.values()) == 1  # no cancellation went out twice
+    sim.app.config = replace(sim.app.config, fail_rate=0.0)  # the proxy is gone
+    second = run(sheet, sim.url)
+    assert second.returncode == 0, second.stdout
+    assert {r["Status"] for r in results_of(sheet)} <= {"CANCELLED", "SKIPPED"}
+    assert max(sim.app.state.effective_cancellations().values()) == 1
 
 
 def test_plan_and_requests_page_through_open_orders(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:

@@ -61,7 +61,12 @@ class Scripted:
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply:
         return OrdersReply(200)
 
-    async def probe(self) -> Reply:
+    looks_up = False
+
+    async def cancellations_of(self, order_item_id: str) -> StatusesReply:
+        raise AssertionError("a backend that does not look up is never asked")
+
+    async def probe(self, order_item_id: str) -> Reply:
         return Reply(404)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.i18n import N_, gettext
 from bulkcancel.results import Stop, StopReason
@@ -106,8 +107,25 @@ STOP: dict[StopReason, str] = {  # JOURNAL: the JournalError says it all
         "the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
     ),
     StopReason.CANARY: N_("stopped after the canary rows; check them, then run the sheet again"),
+    StopReason.NOT_BOL: N_(
+        "{detail} answered {what}: not an answer bol gives; nothing more was sent: check the proxy or the network"
+    ),
 }
 UNREACHABLE_AT_START = N_("{detail}; nothing was sent: run the same sheet again once it can be reached")
+NOT_BOL_AT_START = N_(
+    "{detail} answered {what}: not an answer bol gives; nothing was sent: check --base-url, a proxy or the "
+    "network, then run again"
+)
+NOT_BOL_WHAT: dict[Foreign, str] = {  # what stood in bol's place answered (status, media type, size)
+    Foreign.EMPTY: N_("HTTP {status} with an empty body ({media})"),
+    Foreign.HTML: N_("HTTP {status} with an HTML page ({media}, {size} bytes)"),
+    Foreign.DOCTYPE: N_("HTTP {status} with a document type declaration ({media}, {size} bytes)"),
+    Foreign.TOO_LARGE: N_("HTTP {status} with a body larger than any of bol's ({media}, over {size} bytes)"),
+    Foreign.MEDIA_TYPE: N_("HTTP {status} in {media}, not one of bol's media types ({size} bytes)"),
+    Foreign.SHAPE: N_("HTTP {status} in {media} that is not a document bol sends for this request ({size} bytes)"),
+}
+NOT_BOL_UNSAID = N_("a document bol does not send")  # a run rebuilt from the journal keeps no more
+NO_MEDIA_TYPE = N_("no Content-Type")
 IN_PROCESS = N_("demo (the embedded simulator; nothing reaches bol.com)")
 IN_PROCESS_API = N_("demo (the embedded simulator, {api}; nothing reaches bol.com)")
 DEMO_PATHS = N_("{environment}: {url} (bol's demo endpoints: static answers)")
@@ -148,9 +166,20 @@ def stop_text(stop: Stop, lang: str) -> str:
     """Why a run stopped early, in ``lang`` (the details as they were said)."""
     if stop.reason is StopReason.JOURNAL:
         return stop.detail
+    if stop.reason is StopReason.NOT_BOL:
+        template = STOP[stop.reason] if stop.times else NOT_BOL_AT_START
+        return gettext(lang, template, detail=stop.detail, what=_not_bol_what(stop.answer, lang))
     unreachable_at_start = stop.reason is StopReason.UNREACHABLE and not stop.times
     template = UNREACHABLE_AT_START if unreachable_at_start else STOP[stop.reason]
     return gettext(lang, template, detail=stop.detail, times=stop.times)
+
+
+def _not_bol_what(answer: NotBol | None, lang: str) -> str:
+    if answer is None:
+        return gettext(lang, NOT_BOL_UNSAID)
+    size = answer.size - 1 if answer.why is Foreign.TOO_LARGE else answer.size  # the cap read one byte more
+    media = answer.media_type or gettext(lang, NO_MEDIA_TYPE)
+    return gettext(lang, NOT_BOL_WHAT[answer.why], status=answer.http_status, media=media, size=f"{size:,}")
 
 
 def not_sent(stop: Stop, lang: str) -> str:

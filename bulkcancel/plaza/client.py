@@ -13,18 +13,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
-from bulkcancel.backend import ApiError, OrdersReply, Reply, StatusesReply
+from bulkcancel.backend import OrdersReply, Reply, StatusesReply
+from bulkcancel.plaza import answers
 from bulkcancel.plaza.documents import (
     ORDERS_V21,
     build_cancellation,
-    parse_error,
     parse_orders,
-    parse_process_status,
 )
 from bulkcancel.plaza.signing import ApiKeys, auth_headers
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.safexml import MAX_XML_BYTES, XMLRejected
-from bulkcancel.transport import AiohttpExchange, Answer, Exchange, Timeouts, origin_of, retry_after
+from bulkcancel.safexml import MAX_XML_BYTES
+from bulkcancel.transport import AiohttpExchange, Answer, Exchange, Timeouts, origin_of
 
 log = logging.getLogger("bulkcancel.plaza")
 
@@ -100,24 +99,14 @@ class PlazaClient:
         """Where the requests go, for messages."""
         return origin_of(self._base)
 
-    @staticmethod
-    def _reply(answer: Answer) -> Reply:
-        status, body = answer.status, answer.body
-        if 200 <= status < 300:
-            try:
-                return Reply(status, process_status=parse_process_status(body))
-            except XMLRejected as exc:
-                return Reply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
-        return Reply(status, error=parse_error(status, body), retry_after=retry_after(answer.headers))
-
     async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply:
         """PUT one cancellation; a 200 carries a (usually PENDING) ProcessStatus."""
         path = CANCEL_PATH.format(id=order_item_id)
-        return self._reply(await self._request("PUT", path, body=build_cancellation(when, reason)))
+        return answers.reply(await self._request("PUT", path, body=build_cancellation(when, reason)))
 
     async def process_status(self, process_status_id: str) -> Reply:
         """GET the current state of a process."""
-        return self._reply(await self._request("GET", STATUS_PATH.format(id=process_status_id)))
+        return answers.reply(await self._request("GET", STATUS_PATH.format(id=process_status_id)))
 
     status_batch = 1  # Plaza v2 has no bulk status query
     fulfilment_methods = ("FBR", "FBB")
@@ -130,14 +119,22 @@ class PlazaClient:
             reply = await self.process_status(ps_id)
             if reply.process_status is not None:
                 found[ps_id] = reply.process_status
-            elif reply.http_status != 404:
-                return StatusesReply(reply.http_status, error=reply.error, retry_after=reply.retry_after)
+            elif reply.http_status != 404 or reply.not_bol is not None:
+                return StatusesReply(
+                    reply.http_status, error=reply.error, retry_after=reply.retry_after, not_bol=reply.not_bol
+                )
         return StatusesReply(200, found)
 
-    async def probe(self) -> Reply:
-        """GET the process status of id 0, which no process has: any answer but 401 means
-        the server is there and takes the keys (it costs from the generous status budget)."""
-        return self._reply(await self._request("GET", STATUS_PATH.format(id="0")))
+    looks_up = False  # Plaza v2 has no process-status query by entity id
+
+    async def cancellations_of(self, order_item_id: str) -> StatusesReply:
+        """Not in Plaza v2 (``looks_up`` is False: the sender never asks)."""
+        raise NotImplementedError("Plaza v2 has no process-status query by entity id")
+
+    async def probe(self, order_item_id: str) -> Reply:
+        """GET the process status of id 0, which no process has (Plaza v2 has no query by entity id):
+        bol's error document or a 401 means bol is there (it costs from the generous status budget)."""
+        return answers.reply(await self._request("GET", STATUS_PATH.format(id="0")))
 
     orders_page_size = 25
     lists_delivery_dates = True  # the list carries LatestDeliveryDate
@@ -154,10 +151,4 @@ class PlazaClient:
 
     @staticmethod
     def _orders(answer: Answer) -> OrdersReply:
-        status, body = answer.status, answer.body
-        if status != 200:
-            return OrdersReply(status, error=parse_error(status, body))
-        try:
-            return OrdersReply(status, items=tuple(parse_orders(body)))
-        except XMLRejected as exc:
-            return OrdersReply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
+        return answers.orders(answer, parse_orders)

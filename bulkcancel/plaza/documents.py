@@ -109,6 +109,15 @@ def parse_error(http_status: int, body: bytes) -> ApiError:
     return ApiError(http_status, code, message)
 
 
+def is_error_document(body: bytes) -> bool:
+    """Whether ``body`` is one of bol's error documents (an ``errorCode`` or ``errorMessage`` at any depth)."""
+    try:
+        root = parse_xml(body)
+    except XMLRejected:
+        return False
+    return any(local_name(node).lower() in ("errorcode", "errormessage") for node in root.iter())
+
+
 def _int(text: str | None) -> int:
     try:
         return int(text or "0")

@@ -25,6 +25,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
 from bulkcancel.reasons import ReasonCode
+from bulkcancel.retailer import answers
 from bulkcancel.retailer.documents import (
     MAX_JSON_BYTES,
     MEDIA_TYPE,
@@ -33,11 +34,9 @@ from bulkcancel.retailer.documents import (
     build_cancellation,
     build_status_query,
     is_expired_token,
-    parse_bulk_statuses,
     parse_order,
     parse_orders,
     parse_problem,
-    parse_process_status,
     parse_token,
     status_line,
 )
@@ -55,7 +54,6 @@ BULK_STATUS_PATH = "/shared/process-status"
 ORDERS_PATH = "/retailer/orders"
 ORDER_PATH = "/retailer/orders/{id}"
 READ_ATTEMPTS = 4  # a read-only call waits out this many 429s before it gives the 429 back
-PROBE_ID = "0"  # no process has it: a 404 means the server is there and takes the token
 
 
 class TokenRefused(Exception):
@@ -193,16 +191,6 @@ class RetailerClient:
         return await self._call(endpoint, method, path, body=body, params=params)
 
     @staticmethod
-    def _reply(answer: Answer) -> Reply:
-        status = answer.status
-        if 200 <= status < 300:
-            try:
-                return Reply(status, process_status=parse_process_status(answer.body))
-            except UnreadableAnswer as exc:
-                return Reply(status, error=ApiError(status, None, f"unreadable reply: {exc}"))
-        return Reply(status, error=parse_problem(status, answer.body), retry_after=retry_after(answer.headers))
-
-    @staticmethod
     def _refused(exc: TokenRefused) -> Reply:
         return Reply(401, error=ApiError(401, "token", str(exc)))
 
@@ -214,7 +202,7 @@ class RetailerClient:
             )
         except TokenRefused as exc:
             return self._refused(exc)
-        return self._reply(answer)
+        return answers.reply(answer)
 
     async def process_status(self, process_status_id: str) -> Reply:
         """GET one process status."""
@@ -222,7 +210,7 @@ class RetailerClient:
             answer = await self._read("process-status", "GET", STATUS_PATH.format(id=process_status_id))
         except TokenRefused as exc:
             return self._refused(exc)
-        return self._reply(answer)
+        return answers.reply(answer)
 
     async def process_statuses(self, process_status_ids: Sequence[str]) -> StatusesReply:
         """POST one bulk query for up to 1,000 ids; ids bol no longer keeps are left out."""
@@ -231,18 +219,24 @@ class RetailerClient:
             answer = await self._read("process-status-bulk", "POST", BULK_STATUS_PATH, body=build_status_query(ids))
         except TokenRefused as exc:
             return StatusesReply(401, error=ApiError(401, "token", str(exc)))
-        if answer.status != 200:
-            error = parse_problem(answer.status, answer.body)
-            return StatusesReply(answer.status, error=error, retry_after=retry_after(answer.headers))
-        try:
-            found = parse_bulk_statuses(answer.body)
-        except UnreadableAnswer as exc:
-            return StatusesReply(answer.status, error=ApiError(answer.status, None, f"unreadable reply: {exc}"))
-        return StatusesReply(200, {ps_id: found[ps_id] for ps_id in ids if ps_id in found})
+        return answers.bulk_statuses(answer, ids)
 
-    async def probe(self) -> Reply:
-        """GET a process status no process has: a 404 means the server is there and takes the token."""
-        return await self.process_status(PROBE_ID)
+    async def cancellations_of(self, order_item_id: str) -> StatusesReply:
+        """bol's CANCEL_ORDER processes for one order item, newest first (the first page: 50)."""
+        params = {"entity-id": order_item_id, "event-type": "CANCEL_ORDER"}
+        try:
+            answer = await self._read("process-status", "GET", BULK_STATUS_PATH, params=params)
+        except TokenRefused as exc:
+            return StatusesReply(401, error=ApiError(401, "token", str(exc)))
+        return answers.entity_statuses(answer)
+
+    looks_up = True  # cancellations_of asks bol whether a cancellation reached it
+
+    async def probe(self, order_item_id: str) -> Reply:
+        """Ask bol for the cancellations of the first row's item (docs/bol-apis.md, "The probe"):
+        a 200 ``ProcessStatusResponse`` by the spec, from the generous single-status budget."""
+        found = await self.cancellations_of(order_item_id)
+        return Reply(found.http_status, error=found.error, retry_after=found.retry_after, not_bol=found.not_bol)
 
     async def open_orders(self, page: int = 1, fulfilment_method: str = "ALL") -> OrdersReply:
         """GET one page (50 orders) of open orders; ``{}`` past the last page is no items."""
@@ -251,12 +245,7 @@ class RetailerClient:
             answer = await self._read("orders", "GET", ORDERS_PATH, params=params)
         except TokenRefused as exc:
             return OrdersReply(401, error=ApiError(401, "token", str(exc)))
-        if answer.status != 200:
-            return OrdersReply(answer.status, error=parse_problem(answer.status, answer.body))
-        try:
-            return OrdersReply(200, items=tuple(parse_orders(answer.body)))
-        except UnreadableAnswer as exc:
-            return OrdersReply(200, error=ApiError(200, None, f"unreadable reply: {exc}"))
+        return answers.orders(answer, parse_orders)
 
     async def order_detail(self, order_id: str) -> OrdersReply:
         """GET one order (its own budget, apart from the list's): every item with dates, title and
@@ -265,9 +254,4 @@ class RetailerClient:
             answer = await self._read("order", "GET", ORDER_PATH.format(id=quote(order_id, safe="")))
         except TokenRefused as exc:
             return OrdersReply(401, error=ApiError(401, "token", str(exc)))
-        if answer.status != 200:
-            return OrdersReply(answer.status, error=parse_problem(answer.status, answer.body))
-        try:
-            return OrdersReply(200, items=tuple(parse_order(answer.body)))
-        except UnreadableAnswer as exc:
-            return OrdersReply(200, error=ApiError(200, None, f"unreadable reply: {exc}"))
+        return answers.orders(answer, parse_order)

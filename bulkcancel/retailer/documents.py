@@ -92,14 +92,31 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     return process_status_of(_object(body))
 
 
+def parse_status_list(body: bytes) -> dict[str, ProcessStatus]:
+    """A ``ProcessStatusResponse`` by id, in bol's order; ``{}`` (as bol answers an empty list elsewhere) is none."""
+    data = _object(body)
+    statuses = data.get("processStatuses", [])
+    if not isinstance(statuses, list) or not all(isinstance(entry, dict) for entry in statuses):
+        raise UnreadableAnswer("processStatuses is not a list of process statuses")
+    found = (process_status_of(entry) for entry in statuses)
+    return {status.id: status for status in found}
+
+
 def parse_bulk_statuses(body: bytes) -> dict[str, ProcessStatus]:
     """The answer to a bulk query by id; ids bol no longer keeps are simply absent."""
-    data = _object(body)
-    statuses = data.get("processStatuses") or []
-    if not isinstance(statuses, list):
-        raise UnreadableAnswer("processStatuses is not a list")
-    found = (process_status_of(entry) for entry in statuses if isinstance(entry, dict))
-    return {status.id: status for status in found}
+    return parse_status_list(body)
+
+
+PROBLEM_KEYS = frozenset({"type", "title", "status", "detail", "violations", "error", "error_description"})
+
+
+def is_problem(body: bytes) -> bool:
+    """Whether ``body`` is a bol Problem (every field optional, at least one there) or an OAuth error."""
+    try:
+        data = _object(body)
+    except UnreadableAnswer:
+        return False
+    return bool(PROBLEM_KEYS & data.keys())
 
 
 def status_line(http_status: int) -> str:

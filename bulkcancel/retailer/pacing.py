@@ -7,9 +7,10 @@ published, so nothing is assumed: a ``Pacer`` per endpoint lets one request out 
 first answer tells the budget, then as many as remain.
 
 The budget refills while requests go out, so the **newest answer is the truth**: its
-``remaining``, less the requests let out after that request, is what is left now. Newest
-means the request sent last, not the answer that arrived last: an answer overtaken by the
-answer of a later request is stale and tells nothing. (Keeping the lowest remaining ever
+``remaining``, less the requests let out after that request (and less those sent before it
+still unanswered, which may reach bol after it), is what is left now. Newest means the
+request sent last, not the answer that arrived last: an answer overtaken by the answer of a
+later request is stale and tells nothing. (Keeping the lowest remaining ever
 told, or the latest reset, would stall a budget that refills as fast as it is spent.)
 
 When nothing is left, requests wait for an answer still in flight (it tells the refilled
@@ -136,7 +137,10 @@ class Pacer:
             self._told = None  # after the wait, one request learns the budget again
             self._stale_up_to = self._sent  # answers to requests already out tell nothing new
         elif remaining is not None and reset is not None and ticket > self._newest():
-            self._told = (ticket, max(remaining, 0.0))
+            # Requests sent before this one and still unanswered may reach bol after it (connections
+            # overtake each other): they are spent too. (Those sent after it are, by ``remaining``.)
+            older = max(self._in_flight - (self._sent - ticket), 0)
+            self._told = (ticket, max(remaining - older, 0.0))
             self._reset_at = now + max(reset, 0.0)
         self._changed.set()
 

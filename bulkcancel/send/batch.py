@@ -109,7 +109,7 @@ class StatusBatcher:
 
 def _reply_for(process_id: str, answer: StatusesReply) -> Reply:
     if answer.error is not None:
-        return Reply(answer.http_status, error=answer.error, retry_after=answer.retry_after)
+        return Reply(answer.http_status, error=answer.error, retry_after=answer.retry_after, not_bol=answer.not_bol)
     status = answer.statuses.get(process_id)
     if status is None:
         return Reply(404, error=ApiError(404, None, GONE))

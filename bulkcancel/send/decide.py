@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from bulkcancel.backend import NetworkError, Reply
+from bulkcancel.backend import NetworkError, NotBol, Reply
 from bulkcancel.send.retry import is_retryable_status, may_have_applied
 
 ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
@@ -32,6 +32,7 @@ class Next(Enum):
     RETRY = "retry"  # try again after a pause (it may succeed)
     STOP_RATE_LIMIT = "rate-limit"  # 409/41501: nothing more may go out today
     STOP_AUTH = "auth"  # 401: bol refused the keys
+    STOP_NOT_BOL = "not-bol"  # a server that is not bol answered: nothing more goes out
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Decision:
     message: str = ""
     wait_at_least: float | None = None  # Retry-After
     reached_server: bool = True  # False: the request never left (connection refused, no DNS)
+    not_bol: NotBol | None = None  # with STOP_NOT_BOL: what answered instead of bol
 
 
 def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
@@ -51,6 +53,11 @@ def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
         return Decision(Next.ACCEPTED, in_doubt)
     error = reply.error
     assert error is not None
+    if reply.not_bol is not None:
+        # Not a reason to send it again: what stood in bol's place may have passed it on
+        # (a gateway's 502 after forwarding; a 2xx nobody could read), so the doubt is as for bol's own.
+        doubt = in_doubt or may_have_applied(reply.http_status)
+        return Decision(Next.STOP_NOT_BOL, doubt, error.message, not_bol=reply.not_bol)
     message = f"{error.message} (HTTP {reply.http_status})"
     if error.is_rate_limit:
         return Decision(Next.STOP_RATE_LIMIT, in_doubt, message)

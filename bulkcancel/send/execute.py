@@ -114,20 +114,28 @@ async def execute(
 async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) -> bool:
     """One cheap authenticated request before the first cancellation (``--check`` made its own).
 
-    A server that cannot be reached leaves every row NOT_SENT, in a second instead of five
+    A server that cannot be reached, or one whose answer is not bol's (a proxy's login page,
+    an empty 200, an HTML error page), leaves every row NOT_SENT, in a second instead of five
     retries per row; keys it refuses stop the run before anything is sent.
     """
     try:
-        reply = await backend.probe()
+        reply = await backend.probe(plan.jobs[0].order_item_id)
     except NetworkError as exc:
-        done.stop = Stop(StopReason.UNREACHABLE, str(exc))  # times 0: before the first cancellation
-        detail = not_sent(done.stop, "en")
-        done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, detail) for job in plan.jobs}
+        _none_sent(plan, done, Stop(StopReason.UNREACHABLE, str(exc)))  # times 0: before the first cancellation
+        return False
+    if reply.not_bol is not None:  # times 0: before the first cancellation
+        _none_sent(plan, done, Stop(StopReason.NOT_BOL, backend.origin, answer=reply.not_bol))
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
         raise CredentialsError(Text("bol refused the API keys: {refused}; nothing was sent", refused=refused))
     return True
+
+
+def _none_sent(plan: Plan, done: Execution, stop: Stop) -> None:
+    done.stop = stop
+    detail = not_sent(stop, "en")
+    done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, detail) for job in plan.jobs}
 
 
 async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, ProcessState, Reply, StatusesReply
+from bulkcancel.backend import CancellationBackend, NetworkError, NotBol, ProcessState, Reply, StatusesReply
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
@@ -295,9 +295,17 @@ class Sender:
         elif decision.next is Next.STOP_AUTH:
             self.stop(Stop(StopReason.AUTH, decision.message))
             self.cut_polls(KEYS_REFUSED_WHILE_POLLING)
+        elif decision.next is Next.STOP_NOT_BOL:
+            assert decision.not_bol is not None
+            self._not_bol(decision.not_bol)
         state = ItemState.SENDING if decision.in_doubt else ItemState.UNSENT
         self._writes.answer(job.order_item_id, state, message=decision.message, in_doubt=decision.in_doubt)
         return False
+
+    def _not_bol(self, answer: NotBol) -> None:
+        """A server that is not bol answered: send nothing more, follow nothing more."""
+        self.stop(Stop(StopReason.NOT_BOL, self.backend.origin, times=1, answer=answer))
+        self.cut_polls()
 
     def _retry_delay(self, attempts: int, started: float, decision: Decision) -> float | None:
         if self.stopped is not None:
@@ -379,6 +387,10 @@ class Sender:
                     if status.status.is_final:
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
+                elif reply is not None and reply.not_bol is not None:
+                    self._not_bol(reply.not_bol)
+                    self._accepted(job, process_id, sent_at, POLLS_CUT)
+                    return
                 elif reply is not None and reply.http_status == 401:
                     refused = reply.error.message if reply.error else "HTTP 401"
                     self.stop(Stop(StopReason.AUTH, refused))

@@ -2,6 +2,7 @@
 
 Routes: ``POST /token`` (client credentials), ``PUT /retailer/orders/cancellation``,
 ``GET /shared/process-status/{id}``, ``POST /shared/process-status`` (bulk),
+``GET /shared/process-status?entity-id=&event-type=`` (by entity),
 ``GET /retailer/orders``, ``GET /retailer/orders/{order-id}``, their ``-demo`` mirrors with
 bol's static demo answers, and
 ``/_simulator/...`` views for tests. Every API answer carries ``x-ratelimit-limit``,
@@ -47,6 +48,36 @@ NGINX_500 = (
 )
 BODY_TITLE = "Error validating request body. Consult the bol.com API documentation for more information."
 REASONS = ", ".join(code.value for code in ReasonCode)
+EVENT_TYPES = frozenset(
+    [
+        "CREATE_SHIPMENT",
+        "CANCEL_ORDER",
+        "CHANGE_TRANSPORT",
+        "HANDLE_RETURN_ITEM",
+        "CREATE_RETURN_ITEM",
+        "CREATE_INBOUND",
+        "DELETE_OFFER",
+        "CREATE_OFFER",
+        "UPDATE_OFFER",
+        "UPDATE_OFFER_STOCK",
+        "UPDATE_OFFER_PRICE",
+        "CREATE_OFFER_EXPORT",
+        "UNPUBLISHED_OFFER_REPORT",
+        "CREATE_PRODUCT_CONTENT",
+        "CREATE_SUBSCRIPTION",
+        "UPDATE_SUBSCRIPTION",
+        "DELETE_SUBSCRIPTION",
+        "SEND_SUBSCRIPTION_TST_MSG",
+        "CREATE_SHIPPING_LABEL",
+        "CREATE_REPLENISHMENT",
+        "UPDATE_REPLENISHMENT",
+        "REQUEST_PRODUCT_DESTINATIONS",
+        "CREATE_SOV_SEARCH_TERM_REPORT",
+        "CREATE_SOV_CATEGORY_REPORT",
+        "UPLOAD_INVOICE",
+        "CREATE_CAMPAIGN_PERFORMANCE_REPORT",
+    ]
+)  # the v10 spec's event-type enum
 
 
 class Answer(Exception):
@@ -99,6 +130,7 @@ class RetailerSimulator(Simulated[RetailerState]):
             ("/retailer/orders/cancellation", self.cancel, ["PUT"]),
             ("/shared/process-status/{id}", self.status, ["GET"]),
             ("/shared/process-status", self.bulk_status, ["POST"]),
+            ("/shared/process-status", self.entity_status, ["GET"]),
             ("/retailer/orders", self.orders, ["GET"]),
             ("/retailer/orders/{order_id}", self.order, ["GET"]),
         ]
@@ -106,6 +138,7 @@ class RetailerSimulator(Simulated[RetailerState]):
             ("/retailer-demo/orders/cancellation", self.demo_cancel, ["PUT"]),
             ("/shared-demo/process-status/{id}", self.demo_status, ["GET"]),
             ("/shared-demo/process-status", self.demo_bulk_status, ["POST"]),
+            ("/shared-demo/process-status", self.demo_entity_status, ["GET"]),
             ("/retailer-demo/orders", self.demo_orders, ["GET"]),
             ("/retailer-demo/orders/{order_id}", self.demo_order, ["GET"]),
         ]
@@ -335,6 +368,34 @@ class RetailerSimulator(Simulated[RetailerState]):
         found = [self._status_json(*hit, self._base(request)) for i in ids if (hit := self.state.read(str(i)))]
         return JSONResponse({"processStatuses": found}, media_type=JSON_TYPE)
 
+    async def entity_status(self, request: Request, client: str) -> Response:
+        """``GET /shared/process-status?entity-id=&event-type=&page=``: the processes bol still keeps for
+        one entity, newest first, 50 a page; both parameters required (400 otherwise, as the spec says)."""
+        self.state.counts.entity_status_requests += 1
+        params = request.query_params
+        entity, event, page = params.get("entity-id", ""), params.get("event-type", ""), params.get("page", "1")
+        violations = []
+        if not entity:
+            violations.append(("entity-id", "must not be blank"))
+        if event not in EVENT_TYPES:
+            violations.append(("process-status-event-type", f"Request contains invalid value(s): '{event}'."))
+        if not page.isdigit() or int(page) < 1:
+            violations.append(("page", "must be greater than or equal to 1"))
+        if violations:
+            raise problem(
+                400,
+                "Error validating request. Consult the bol.com API documentation for more information.",
+                "Bad request",
+                type="https://api.bol.com/problems",
+                instance=str(request.url),
+                violations=[{"name": name, "reason": reason} for name, reason in violations],
+            )
+        found = self.state.of_entity(entity) if event == "CANCEL_ORDER" else []
+        start = (int(page) - 1) * PAGE_SIZE
+        base = self._base(request)
+        body = [self._status_json(*hit, base) for hit in found[start : start + PAGE_SIZE]]
+        return JSONResponse({"processStatuses": body}, media_type=JSON_TYPE)
+
     async def orders(self, request: Request, client: str) -> Response:
         """``GET /retailer/orders``: 50 orders a page, newest first; ``{}`` past the last page."""
         self.state.counts.orders_requests += 1
@@ -419,6 +480,10 @@ class RetailerSimulator(Simulated[RetailerState]):
         return JSONResponse(
             {"processStatuses": [_demo_status(i) for i in ids if i in {"1", "2", "3", "4"}]}, media_type=JSON_TYPE
         )
+
+    async def demo_entity_status(self, request: Request, client: str) -> Response:
+        """No mocked process belongs to an entity the demo is asked about: an empty list."""
+        return JSONResponse({"processStatuses": []}, media_type=JSON_TYPE)
 
     async def demo_orders(self, request: Request, client: str) -> Response:
         """Two static orders on page 1, ``{}`` after."""

@@ -90,6 +90,7 @@ class Counts:
     status_requests: int = 0  # single GETs
     bulk_status_requests: int = 0
     bulk_status_ids: int = 0
+    entity_status_requests: int = 0  # queries by entity id and event type
     orders_requests: int = 0
     order_requests: int = 0  # GET /retailer/orders/{order-id}
     rate_limited: Counter[str] = field(default_factory=Counter)  # 429s per group
@@ -111,6 +112,7 @@ class RetailerState(BusySpan):
         self._monotonic = monotonic  # tokens' and rate limits' clock (a test's fake one moves with its fake sleep)
         self.tokens: dict[str, tuple[str, float]] = {}  # token -> (client id, expires at, monotonic)
         self.processes: dict[str, Process] = {}
+        self._by_entity: dict[str, list[str]] = {}  # entity id -> its process ids, oldest first
         self.ledger: list[LedgerEntry] = []
         self.counts = Counts()
         self._buckets: dict[tuple[str, str], Bucket] = {}
@@ -199,6 +201,7 @@ class RetailerState(BusySpan):
                 omit_entity=self._rng.random() < self.config.omit_entity_rate,
             )
             self.processes[process.id] = process
+            self._by_entity.setdefault(item_id, []).append(process.id)
             return process, effect
 
     def read(self, process_id: str) -> tuple[Process, str] | None:
@@ -214,6 +217,12 @@ class RetailerState(BusySpan):
             if age >= self.config.settle_seconds and process.polls > self.config.pending_polls:
                 return process, process.final_status
             return process, "PENDING"
+
+    def of_entity(self, entity_id: str) -> list[tuple[Process, str]]:
+        """The processes bol still keeps for ``entity_id``, newest first, each with the status it shows now."""
+        with self.lock:
+            ids = list(reversed(self._by_entity.get(entity_id, [])))
+        return [found for process_id in ids if (found := self.read(process_id)) is not None]
 
     def forget(self, process_id: str) -> None:
         """Drop a process now, as retention would (for tests of omitted ids)."""
