@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulkcancel.errors import ColumnError, InputFileError
+from bulkcancel.errors import ColumnError, HeaderNotFound, InputFileError
 from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
@@ -115,7 +115,7 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
         if number >= HEADER_SEARCH_ROWS:
             break
     if header is None:
-        raise InputFileError(
+        raise HeaderNotFound(
             Text(
                 "{where}: no header row with an EAN column found in the first {rows} rows; "
                 "name the column EAN (or use the template: bulkcancel template --products)",
