@@ -4,16 +4,24 @@ Plaza v2 (``plaza/``) is one backend; the Retailer API v10 (``retailer/``) the o
 the pre-flight and the simulator-backed demo speak only these types, so a new backend is
 a client that returns them (see docs/architecture.md). HTTP status is data: a 409, 401 or
 503 comes back as a ``Reply``; only the network failing raises ``NetworkError``.
+
+**bol's own failure text** is read here and nowhere else: for three answers bol gives no code
+a program could rely on, only words (an item "already cancelled", a token that "expired", and
+Plaza's error code written inside its message as ``PAI-41501``). ``says_already_cancelled``,
+``says_token_expired`` and ``code_in_message`` are the only decisions bulkcancel takes on a text;
+every other one is taken on a value (an enum, a status, a code).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bulkcancel.norm.standing import NotKnown, Standing, Week
 from bulkcancel.reasons import ReasonCode
 
 
@@ -66,7 +74,28 @@ class ApiError:
     @property
     def is_rate_limit(self) -> bool:
         """HTTP 409 with code 41501: Plaza's 'too many requests'."""
-        return self.http_status == 409 and (self.code == "41501" or "41501" in self.message)
+        return self.http_status == 409 and "41501" in (self.code, code_in_message(self.message))
+
+
+_ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
+_PLAZA_CODE = re.compile(r"PAI-(\d+)")
+
+
+def says_already_cancelled(message: str) -> bool:
+    """Whether bol's failure text says the item was cancelled already (by us or anyone)."""
+    return bool(_ALREADY_CANCELLED.search(message))
+
+
+def says_token_expired(error: ApiError) -> bool:
+    """A 401 whose text says the token ran out ("Expired JWT"), not that the credentials are bad."""
+    text = error.message.lower()
+    return error.http_status == 401 and (("expired" in text and "jwt" in text) or "token expired" in text)
+
+
+def code_in_message(message: str) -> str | None:
+    """Plaza's error code where it is only written in the message (``... [PAI-41501] ...``)."""
+    found = _PLAZA_CODE.search(message)
+    return found.group(1) if found else None
 
 
 class DistributionParty(StrEnum):
@@ -208,6 +237,10 @@ class CancellationBackend(Protocol):
         ...
 
     async def open_orders(self, page: int, fulfilment_method: str) -> OrdersReply: ...
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's standing against bol's cancellation norm, or why it is not known (never raises)."""
+        ...
 
     @property
     def orders_page_size(self) -> int:

@@ -28,12 +28,13 @@ from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.output.destination import check_destination, free_name
 from bulkcancel.output.labels import environment_text, local_time, stop_text, word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.results import ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
+from bulkcancel.results import SENT, ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Hooks, execute
@@ -41,6 +42,7 @@ from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
 from bulkcancel.send.preflight import fetch_open_items
 from bulkcancel.send.sender import SendResult
+from bulkcancel.send.standing import OpenItems, item_counting
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
@@ -64,6 +66,7 @@ class Outcome:
     zone: tzinfo = UTC  # the run's --timezone
     credentials: CredentialSource | None = None  # where the run's credentials came from (None: it needed none)
     record: RunRecord | None = None  # the run as its result describes it
+    norm: NormEffect | None = None  # the week's standing against bol's norm and this run's effect (plan, run)
 
     @property
     def environment(self) -> str:
@@ -181,12 +184,18 @@ def _open_target(
     return target, found.credentials, found.source
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def run(
     path: Path,
     settings: Settings,
     hooks: Hooks | None = None,
+    clock: Callable[[], datetime] = _utc_now,
 ) -> Outcome:
-    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes"."""
+    """Validate, plan, send and write the result workbook; README.md, "Statuses and exit codes".
+    ``clock`` gives the run's moment (bol's week for the cancellation norm)."""
     hooks = hooks or Hooks()
     settings.verify()
     key_notes: list[str] = []
@@ -194,7 +203,7 @@ def run(
     timestamps = target.api is Api.PLAZA
     if not timestamps:
         key_notes.append("No timestamp")
-    started, clock = datetime.now(UTC), time.monotonic()
+    started, ticks = clock(), time.monotonic()
     zone = settings.zone()
     sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     lang = settings.language(sheet.columns.dutch)
@@ -217,7 +226,7 @@ def run(
             )
 
         hooks.on_start = start_journal
-        options = settings.execute_options(production=target.is_production)
+        options = settings.execute_options(production=target.is_production, started=started)
         done = asyncio.run(execute(plan, options, _connect(target, keys, settings), journal, run_id, hooks))
         results = done.results
         for index, note in done.check_notes.items():
@@ -225,12 +234,13 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps)
+        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started)
+        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
             code = exit_code_for([s for s in statuses if s is not RowStatus.NOT_SENT])
-        counts = RunCounts(time.monotonic() - clock, done.retries, done.rate_limit_waits, done.rate_limited)
+        counts = RunCounts(time.monotonic() - ticks, done.retries, done.rate_limit_waits, done.rate_limited)
         if started_sending:
             record = journal.run_info(run_id) or record  # as the journal keeps it (its sha256)
         record = replace(record, stop=done.stop, counts=counts, exit_code=code)
@@ -250,12 +260,13 @@ def run(
             zone=zone,
             credentials=source,
             record=record,
+            norm=norm,
         )
         if plan.over_budget:
             over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
-            write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
+            write_results(out, sheet.headers, rows, summarize(record, rows, norm), sheet.delimiter)
         except OutputError as exc:
             if not started_sending:
                 raise
@@ -363,10 +374,24 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
+def _run_effect(planned: NormEffect, rows: list[ResultRow]) -> NormEffect:
+    """The week's standing with what the run sent that counts (or may count)."""
+    found = [row.counts_against_score for row in rows if row.status in SENT]
+    return replace(planned, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
+
+
 def _assemble(
-    sheet: Sheet, checks: list[RowCheck], plan: Plan, results: dict[int, SendResult], *, timestamps: bool = True
+    sheet: Sheet,
+    checks: list[RowCheck],
+    plan: Plan,
+    results: dict[int, SendResult],
+    *,
+    timestamps: bool = True,
+    facts: OpenItems = None,
+    now: datetime | None = None,
 ) -> list[ResultRow]:
-    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza)."""
+    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza);
+    ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -386,6 +411,7 @@ def _assemble(
             "(the journal makes sure nothing is cancelled twice)",
         )
         went = result.status is not RowStatus.NOT_SENT
+        confirmed = result.sent_at or now
         rows.append(
             ResultRow(
                 check.sheet_row,
@@ -396,6 +422,7 @@ def _assemble(
                 sent_as=job.reason if went else None,
                 time_given=job.when if went and timestamps else None,
                 sent_at=result.sent_at,
+                counting=item_counting(job.reason, job.order_item_id, facts, confirmed) if confirmed else None,
             )
         )
     return rows

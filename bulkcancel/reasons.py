@@ -25,11 +25,6 @@ class ReasonCode(StrEnum):
     UNFINDABLE_ITEM = "UNFINDABLE_ITEM"
     OTHER = "OTHER"
 
-    @property
-    def counts_against_score(self) -> bool:
-        """Whether bol counts this cancellation against the retailer's performance score."""
-        return self is not ReasonCode.REQUESTED_BY_CUSTOMER
-
     def meaning(self, lang: str = Language.EN) -> str:
         """A one-line explanation for people filling in the sheet, in ``lang``."""
         return gettext(lang, MEANINGS[self])

@@ -19,6 +19,8 @@ from pathlib import PurePath
 from zoneinfo import ZoneInfo
 
 from bulkcancel.backend import NotBol
+from bulkcancel.norm.counting import Counting, by_reason
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Target
@@ -36,13 +38,20 @@ class ResultRow:
     sent_as: ReasonCode | None = None  # the code sent (or, for READY, to be sent), whatever the sheet wrote
     time_given: datetime | None = None  # the DateTime given to bol with the cancellation
     sent_at: datetime | None = None  # when the request went out
+    counting: Counting | None = None  # how it stands against bol's norm (None: from the reason alone)
+
+    @property
+    def norm_counting(self) -> Counting | None:
+        """How this row's cancellation stands against bol's cancellation norm (None: none made)."""
+        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
+            return None
+        return self.counting or by_reason(self.sent_as)
 
     @property
     def counts_against_score(self) -> bool | None:
-        """Whether this row's cancellation counts against the performance score (None: none made)."""
-        if self.sent_as is None or self.status not in _SENT_OR_TO_SEND:
-            return None
-        return self.sent_as.counts_against_score
+        """Whether this row's cancellation counts against bol's norm (None: none made, or not known)."""
+        found = self.norm_counting
+        return None if found is None else found.counts
 
 
 SENT = frozenset({RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})  # a request went out and may stand
@@ -144,6 +153,7 @@ class RunSummary:
 
     run: RunRecord
     reasons: Counter[str]  # rows sent (or, in a plan, to send) per reason code
+    norm: NormEffect | None = None  # the week's standing against bol's cancellation norm and the run's effect
 
     @property
     def lang(self) -> str:
@@ -161,7 +171,9 @@ class RunSummary:
         return self.run.dry_run
 
 
-def summarize(run: RunRecord, rows: Sequence[ResultRow]) -> RunSummary:
-    """The Summary of ``run``: its record, and the rows sent per reason code (a plan: to be sent)."""
+def summarize(run: RunRecord, rows: Sequence[ResultRow], norm: NormEffect | None = None) -> RunSummary:
+    """The Summary of ``run``: its record, the rows sent per reason code (a plan: to be sent), and
+    ``norm``, the week's standing with this run (not kept in the journal: a rebuilt result has none)."""
     counted = {RowStatus.READY} if run.dry_run else SENT
-    return RunSummary(run, Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted))
+    reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
+    return RunSummary(run, reasons, norm)

@@ -7,6 +7,7 @@ for reading, ``SendPolicy`` for the sender, ``ExecuteOptions`` for the networked
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +58,7 @@ class Settings:
     lang: str = "auto"  # en, nl, or auto: Dutch when the column names are Dutch
     columns: tuple[tuple[str, str], ...] = ()  # (header as written, role) chosen on the upload page
     force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
+    accept_strike: bool = False  # production may take the week above bol's cancellation norm without asking
     input_name: str | None = None  # the input as the Summary names it (the page: the uploaded file's name, no folder)
 
     def zone(self) -> ZoneInfo:
@@ -101,8 +103,8 @@ class Settings:
             follow=self.follow,
         )
 
-    def execute_options(self, production: bool) -> ExecuteOptions:
-        """What the networked part of the run needs."""
+    def execute_options(self, production: bool, started: datetime) -> ExecuteOptions:
+        """What the networked part of the run needs; ``started``: the run's moment (bol's week of it)."""
         check = CheckPolicy(self.allow_reason_mismatch, self.max_order_pages) if self.check else None
         return ExecuteOptions(
             policy=self.send_policy(),
@@ -111,6 +113,8 @@ class Settings:
             check=check,
             canary=self.canary,
             interrupt_grace=self.interrupt_grace,
+            started=started,
+            accept_strike=self.accept_strike,
         )
 
     def verify(self) -> None:

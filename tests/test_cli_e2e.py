@@ -211,7 +211,8 @@ def test_production_refuses_without_a_terminal_or_yes(tmp_path: Path) -> None:
     result = bulkcancel("run", str(sheet), "--env", "production", env=keys)
     assert result.returncode == 2
     assert "2 order items will be cancelled" in result.stdout
-    assert "1 count against your performance score" in result.stdout
+    assert "1 count against bol's cancellation norm, 1 may (not known: see below)" in result.stdout
+    assert "This week's standing is not known: the Plaza API v2 has no performance indicator" in result.stdout
     assert "refusing a production run without a terminal" in result.stderr
     assert not (tmp_path / "w-results.xlsx").exists()
     dry = bulkcancel("run", str(sheet), "--env", "production", "--dry-run", "--quiet", env=keys)

@@ -41,7 +41,7 @@ def test_the_code_sent_and_the_score_are_shown(serve: Callable[..., Any], tmp_pa
     rows = read_results(out)
     assert [(r["Sent as"], r["Counts against score"]) for r in rows] == [
         ("OUT_OF_STOCK", "yes"),
-        ("REQUESTED_BY_CUSTOMER", "no"),
+        ("REQUESTED_BY_CUSTOMER", "unknown: not checked whether the customer asked (--check)"),
         (None, None),  # INVALID: nothing sent
         ("OTHER", None),  # FAILED: sent, but no cancellation was made
     ]
@@ -86,7 +86,7 @@ def test_a_summary_that_reports(serve: Callable[..., Any], tmp_path: Path) -> No
     _, out = _run(serve, tmp_path, ENGLISH)
     counts, facts = read_summary(out)
     assert counts == {"CANCELLED": 2, "FAILED": 1, "INVALID": 1, "Total": 4}
-    assert facts["Against the performance score"] == 1  # OUT_OF_STOCK counts, REQUESTED_BY_CUSTOMER does not
+    assert facts["Against the performance score"] == 1  # OUT_OF_STOCK counts; REQUESTED_BY_CUSTOMER: not known
     assert str(facts["Duration"]).endswith(" s") and facts["Retries"] == 0 and facts["Rate-limit waits"] == 0
     assert "1 INVALID: fix them on the Retry sheet and run it again" in facts
     assert any(str(key).startswith("1 FAILED") for key in facts)
@@ -131,7 +131,10 @@ def test_dutch_throughout(serve: Callable[..., Any], tmp_path: Path) -> None:
     assert header[0] == "Rij" and {"Toelichting", "Verzonden als", "Telt mee voor score"} <= set(header)
     rows = read_results(out, "Resultaten")
     assert [r["Verzonden als"] for r in rows[:2]] == ["REQUESTED_BY_CUSTOMER", "OUT_OF_STOCK"]
-    assert [r["Telt mee voor score"] for r in rows[:2]] == ["nee", "ja"]
+    assert [r["Telt mee voor score"] for r in rows[:2]] == [
+        "onbekend: niet nagekeken of de klant erom vroeg (--check)",
+        "ja",
+    ]
     _, facts = read_summary(out, "Samenvatting")
     assert "Telt mee voor de score" in facts and "Wat nu" in facts and "Invoerbestand" in facts
     assert "Rijen" in result.stdout and "Totaal" in result.stdout and "Resultaat:" in result.stdout
@@ -145,7 +148,8 @@ def test_dutch_throughout(serve: Callable[..., Any], tmp_path: Path) -> None:
     assert (
         "REQUESTED_BY_CUSTOMER",
         "Bevestigt het annuleringsverzoek van de klant zelf",
-        "nee (bevestigt het verzoek van de klant)",
+        "nee, als de klant erom vroeg en het uiterlijk op de beloofde leverdatum bevestigd wordt; "
+        "ja als de klant er niet om vroeg, of na die datum",
     ) in guide
     filled = book["Annuleringen"]
     filled["A2"], filled["B2"] = "2012345601", "OTHER"

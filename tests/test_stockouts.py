@@ -430,3 +430,44 @@ def test_many_pages_are_read_within_the_list_budget_and_each_matched_order_once(
     assert counts.rate_limited["orders"] == 0  # paced by the headers, never refused
     least = (pages - budget.capacity) * budget.seconds / budget.capacity  # the bucket refills 5 a minute
     assert clock.now - 1000.0 >= least
+
+
+def many_orders(count: int, ean: str = CLOCK) -> Scenario:
+    items = [
+        {"id": str(2200000000 + n), "order_id": str(4200000000 + n), "ean": ean if n % 3 == 0 else BEANS,
+         "placed": f"2026-12-01T{n % 24:02d}:{n % 60:02d}:00+01:00", "fulfilment": "FBB" if n % 10 == 9 else "FBR"}
+        for n in range(count)
+    ]  # fmt: skip
+    return scenario_from_dict({"items": items})
+
+
+def test_plaza_pages_25_orders_at_a_time_fbr_then_fbb_within_its_hourly_budget(
+    tmp_path: Path, serve: Callable[..., Any]
+) -> None:
+    from bulkcancel.simulator import SimulatorConfig
+
+    sim = serve(many_orders(130), SimulatorConfig(settle_seconds=0, orders_per_hour=400))
+    sheet = write_csv(tmp_path / "p.csv", [["EAN", "Units left"], [CLOCK, "0"]])
+    out = tmp_path / "o.xlsx"
+    ran = bulkcancel("stockouts", str(sheet), "--api", "plaza", "--base-url", sim.url, "--out", str(out), "--json")
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout)
+    fbr = [n for n in range(130) if n % 10 != 9]
+    assert summary["to_cancel"] == sum(1 for n in fbr if n % 3 == 0)
+    assert summary["not_cancellable"] == sum(1 for n in range(130) if n % 10 == 9 and n % 3 == 0)
+    # FBR: 117 orders = 4 full pages and a short one; FBB: 13 = one short page. No page past the end.
+    facts = {row["What"]: row["Value"] for row in read_results(out, "Fetched")}
+    assert facts["Pages of open orders read"] == 6 and facts["API"] == "Plaza API v2"
+    assert sim.app.state.ledger == []  # nothing cancelled
+
+
+def test_a_list_budget_spent_stops_with_one_line_and_no_sheet(tmp_path: Path, serve: Callable[..., Any]) -> None:
+    from bulkcancel.simulator import SimulatorConfig
+
+    sim = serve(many_orders(130), SimulatorConfig(settle_seconds=0, orders_per_hour=3))
+    sheet = write_csv(tmp_path / "p.csv", [["EAN"], [CLOCK]])
+    out = tmp_path / "o.xlsx"
+    ran = bulkcancel("stockouts", str(sheet), "--api", "plaza", "--base-url", sim.url, "--out", str(out))
+    assert ran.returncode != 0 and not out.exists()
+    assert "could not read open orders (FBR, page 4)" in ran.stderr and "no sheet was written" in ran.stderr
+    assert len(ran.stderr.strip().splitlines()) == 1

@@ -99,9 +99,8 @@ def test_no_wild_guess_for_nonsense() -> None:
     assert "empty" in (parse_reason_code(" ").error or "")
 
 
-def test_twelve_codes_and_score() -> None:
+def test_twelve_codes() -> None:
     assert len(ReasonCode) == 12
-    assert [c for c in ReasonCode if not c.counts_against_score] == [ReasonCode.REQUESTED_BY_CUSTOMER]
     assert all(code.meaning() and code.meaning(Language.NL) != code.meaning() for code in ReasonCode)
 
 

@@ -60,6 +60,12 @@ def _finish(ctx: click.Context, outcome: Outcome, title: str, as_json: bool) -> 
 @click.option("--canary", type=click.IntRange(min=0), default=0, help="Send this many rows first, then ask.")
 @click.option("--yes", is_flag=True, help="Do not ask (production, canary); stop if a canary row fails.")
 @click.option(
+    "--accept-strike",
+    is_flag=True,
+    help="Production: go on even when the run takes the week above bol's cancellation norm (a strike); "
+    "without it, that is asked typed, and refused without a terminal.",
+)
+@click.option(
     "--daily-budget",
     type=int,
     default=DAILY_BUDGET,
@@ -81,7 +87,7 @@ def run(
     ctx: click.Context, /, sheet: Path, *, as_json: bool, yes: bool, quiet: bool, verbose: bool, **options: Any
 ) -> None:
     """Cancel the sheet's order items and write the result workbook."""
-    from bulkcancel.cli.present import canary_prompt, confirm_production, progress_printer
+    from bulkcancel.cli.present import accept_strike, canary_prompt, confirm_production, progress_printer
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline import run as do_run
     from bulkcancel.send.execute import Hooks
@@ -95,6 +101,7 @@ def run(
     ):
         hooks = Hooks(
             confirm=lambda plan: confirm_production(plan, yes, settings.confirm_threshold, lang),
+            accept_strike=lambda plan: accept_strike(plan, lang),
             canary_ok=lambda results: canary_prompt(results, yes, lang),
             on_progress=on_progress,
         )

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 from rich.progress import (
@@ -25,7 +26,10 @@ from rich.text import Text as RichText
 from bulkcancel.cli.options import console
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.i18n import Language, Text, gettext, ngettext
+from bulkcancel.norm.standing import NormEffect, NotKnown, Unknown, percent_of
 from bulkcancel.output.labels import credentials_from, next_steps, word
+from bulkcancel.output.normwords import norm_json, norm_lines
+from bulkcancel.output.normwords import title as norm_title
 from bulkcancel.pipeline import Outcome
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.sender import Progress as SendProgress
@@ -75,8 +79,14 @@ def progress_printer(enabled: bool, lang: str = Language.EN) -> Iterator[Callabl
         yield on_progress
 
 
+def _interactive() -> bool:
+    """Whether a person can answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 def confirm_production(plan: Plan, yes: bool, threshold: int = 50, lang: str = Language.EN) -> bool:
-    """Show what a production run will do; ask for "y", or the number typed for big runs."""
+    """Show what a production run will do (and its effect on bol's cancellation norm); ask for "y",
+    or the number typed for big runs."""
     reasons = ", ".join(f"{code.value} {count}" for code, count in sorted(plan.reasons().items()))
     console.print(
         ngettext(
@@ -88,19 +98,30 @@ def confirm_production(plan: Plan, yes: bool, threshold: int = 50, lang: str = L
         ),
         markup=False,
     )
-    console.print(
-        gettext(
+    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
+    if effect.unsure:
+        counted = gettext(
             lang,
-            "{against} count against your performance score; {requests} confirm customer requests. Customers are "
+            "{n} count against bol's cancellation norm, {unsure} may (not known: see below). Customers are "
             "refunded, the offers' stock is set to 0, and this cannot be undone.",
-            against=plan.against_score,
-            requests=plan.to_send - plan.against_score,
-        ),
-        markup=False,
-    )
+            n=effect.this_run,
+            unsure=effect.unsure,
+        )
+    else:
+        counted = ngettext(
+            lang,
+            "{n} counts against bol's cancellation norm. Customers are refunded, the offers' stock is set "
+            "to 0, and this cannot be undone.",
+            "{n} count against bol's cancellation norm. Customers are refunded, the offers' stock is set "
+            "to 0, and this cannot be undone.",
+            effect.this_run,
+        )
+    console.print(counted, markup=False)
+    for line in norm_lines(effect, lang):
+        console.print(f"  {line}", markup=False)
     if yes:
         return True
-    if not sys.stdin.isatty():
+    if not _interactive():
         raise BulkCancelError(
             Text(
                 "refusing a production run without a terminal to confirm in; "
@@ -114,6 +135,39 @@ def confirm_production(plan: Plan, yes: bool, threshold: int = 50, lang: str = L
         gettext(lang, "Type {n} to cancel them, anything else to stop", n=plan.to_send), default="", show_default=False
     )
     return answer.strip() == str(plan.to_send)
+
+
+STRIKE_WORD = "strike"  # typed to accept a strike, in every language (bol's own word for it)
+
+
+def accept_strike(plan: Plan, lang: str = Language.EN) -> bool:
+    """A production run that takes the week above bol's norm: the numbers, then ``strike`` typed to go on;
+    without a terminal, a refusal (``--accept-strike`` is how a script says yes)."""
+    effect = plan.norm or NormEffect(NotKnown(Unknown.NOT_ASKED))
+    known = effect.known
+    after = effect.after if effect.strike else effect.after + effect.unsure
+    pct = percent_of(after, known.denominator) if known else 0.0
+    denominator = known.denominator if known else 0
+    if not _interactive():
+        raise BulkCancelError(
+            Text(
+                "refusing: this production run takes the week to {after} of {b} items cancelled ({pct} %), "
+                "above bol's cancellation norm: a strike; run it in a terminal to accept that, or add "
+                "--accept-strike; nothing was sent",
+                after=after,
+                b=denominator,
+                pct=pct,
+            )
+        )
+    console.print(gettext(lang, "Cancellation norm: this run takes the week above bol's norm."), style="bold red")
+    for line in norm_lines(effect, lang):
+        console.print(f"  {line}", markup=False)
+    answer = click.prompt(
+        gettext(lang, "Type {word} to accept the strike and go on, anything else to stop", word=STRIKE_WORD),
+        default="",
+        show_default=False,
+    )
+    return answer.strip().lower() == STRIKE_WORD
 
 
 def canary_prompt(results: list[SendResult], yes: bool, lang: str = Language.EN) -> bool:
@@ -148,7 +202,7 @@ def canary_prompt(results: list[SendResult], yes: bool, lang: str = Language.EN)
 def print_json(outcome: Outcome) -> None:
     """A machine-readable summary on stdout."""
     counts = outcome.counts()
-    data = {
+    data: dict[str, Any] = {
         "exit_code": int(outcome.exit_code),
         "environment": outcome.target.name.value if outcome.target else None,
         "api": outcome.target.api.value if outcome.target else None,
@@ -160,6 +214,8 @@ def print_json(outcome: Outcome) -> None:
         "notes": outcome.notes,
         "message": outcome.message or None,
     }
+    if outcome.norm is not None:
+        data["cancellation_norm"] = norm_json(outcome.norm)
     sys.stdout.write(json.dumps(data) + "\n")
 
 
@@ -183,6 +239,9 @@ def print_outcome(outcome: Outcome, title: str) -> None:
     console.print(table)
     for note in outcome.notes:
         console.print(f"{word('Note', lang)}: {note}", markup=False)
+    if outcome.norm is not None:
+        said = norm_lines(outcome.norm, lang, done=outcome.run_id is not None)
+        console.print(f"{norm_title(lang)}: " + " ".join(said), markup=False)
     if outcome.message:
         console.print(outcome.message, markup=False)
     for step in next_steps(dict(counts), lang):

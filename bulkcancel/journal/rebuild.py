@@ -18,6 +18,7 @@ from bulkcancel.errors import JournalError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.records import ItemRecord, ItemState, RunRow
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.counting import stored_counting
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunRecord
 from bulkcancel.statuses import RowStatus
@@ -65,6 +66,7 @@ def journal_rows(
             sent_at=row.sent_at.isoformat() if row.sent_at else "",
             cells=tuple(row.cells),
             sent_as=row.sent_as.value if row.sent_as else "",
+            counting=row.counting.value if row.counting else "",
         )
         for index, (row, check) in enumerate(zip(rows, checks, strict=True))
     ]
@@ -117,6 +119,7 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
                 sent_as=_reason(row.sent_as),
                 time_given=_moment(row.sent_datetime),
                 sent_at=_moment(row.sent_at),
+                counting=stored_counting(row.counting),
             )
         )
     return RebuiltRun(info, rows)

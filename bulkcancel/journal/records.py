@@ -75,3 +75,4 @@ class RunRow:
     sent_at: str  # ISO 8601: when the request went out
     cells: tuple[str, ...]
     sent_as: str = ""  # the reason code sent
+    counting: str = ""  # how it stands against bol's cancellation norm (norm.counting.Counting)

@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS items(
 CREATE TABLE IF NOT EXISTS run_rows(
     run_id TEXT NOT NULL, row_index INTEGER NOT NULL, sheet_row INTEGER NOT NULL,
     order_item_id TEXT, status TEXT NOT NULL, detail TEXT, process_status_id TEXT,
-    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT,
+    sent_datetime TEXT, sent_at TEXT, cells TEXT NOT NULL, sent_as TEXT, counting TEXT,
     PRIMARY KEY(run_id, row_index));
 CREATE TABLE IF NOT EXISTS sends(
     env TEXT NOT NULL, seller TEXT NOT NULL, day TEXT NOT NULL, count INTEGER NOT NULL,
@@ -89,7 +89,9 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = 4  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``)
+SCHEMA_VERSION = (
+    5  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``); 5: run_rows.counting
+)
 
 
 def private_file(path: Path) -> IO[str]:
@@ -160,9 +162,12 @@ class Journal:
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(items)")}
         if "in_doubt" not in columns:
             self.db.execute("ALTER TABLE items ADD COLUMN in_doubt INTEGER NOT NULL DEFAULT 0")
-        if "sent_as" not in {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}:
+        row_columns = {row[1] for row in self.db.execute("PRAGMA table_info(run_rows)")}
+        if "sent_as" not in row_columns:
             self.db.execute("ALTER TABLE run_rows ADD COLUMN sent_as TEXT")
         add_run_columns(self.db)
+        if "counting" not in row_columns:
+            self.db.execute("ALTER TABLE run_rows ADD COLUMN counting TEXT")
         self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _open_to_read(self) -> None:
@@ -217,8 +222,8 @@ class Journal:
         with self._transaction():
             self.db.executemany(
                 "INSERT OR REPLACE INTO run_rows(run_id, row_index, sheet_row, order_item_id,"
-                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                " status, detail, process_status_id, sent_datetime, sent_at, cells, sent_as, counting)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         run_id,
@@ -232,6 +237,7 @@ class Journal:
                         row.sent_at,
                         json.dumps(list(row.cells)),
                         row.sent_as,
+                        row.counting,
                     )
                     for row in rows
                 ),
@@ -266,7 +272,7 @@ class Journal:
         """The stored rows of a run, in sheet order."""
         rows = self.db.execute(
             "SELECT row_index, sheet_row, order_item_id, status, detail, process_status_id,"
-            " sent_datetime, sent_at, cells, sent_as FROM run_rows WHERE run_id=? ORDER BY row_index",
+            " sent_datetime, sent_at, cells, sent_as, counting FROM run_rows WHERE run_id=? ORDER BY row_index",
             (run_id,),
         ).fetchall()
         return [
@@ -281,6 +287,7 @@ class Journal:
                 sent_at=row[7] or "",
                 cells=tuple(json.loads(row[8])),
                 sent_as=row[9] or "",
+                counting=row[10] or "",
             )
             for row in rows
         ]

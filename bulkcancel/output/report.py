@@ -16,7 +16,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 
 from bulkcancel.output.atomic import write_atomically
-from bulkcancel.output.labels import word
+from bulkcancel.output.normwords import counting_cell
 from bulkcancel.output.workbook import write_workbook
 from bulkcancel.results import ResultRow, RunSummary
 from bulkcancel.sheet.cellsafe import guard_csv
@@ -35,14 +35,13 @@ def _iso(value: datetime | None, zone: tzinfo) -> str:
 
 def row_texts(row: ResultRow, lang: str, zone: tzinfo) -> list[str]:
     """One result row as text: what the CSV and ``run_sheet``'s DataFrame hold (exact ISO times)."""
-    counts = row.counts_against_score
     return [
         str(row.sheet_row),
         *row.cells,
         row.status.value,
         row.detail,
         row.sent_as.value if row.sent_as else "",
-        "" if counts is None else word("yes" if counts else "no", lang),
+        counting_cell(row.norm_counting, lang),
         _iso(row.time_given, zone),
         _iso(row.sent_at, zone),
         row.process_status_id,

@@ -70,9 +70,14 @@ def build_template(lang: str = Language.EN) -> Workbook:
     guide.append(["ReasonCode", gettext(lang, "Meaning"), gettext(lang, "Counts against performance score")])
     for cell in guide[guide.max_row]:
         cell.font = bold
-    yes, no = gettext(lang, "yes"), gettext(lang, "no (confirms the customer's request)")
+    yes = gettext(lang, "yes")
+    no = gettext(
+        lang,
+        "no, when the customer asked and it is confirmed by the promised delivery date; "
+        "yes when the customer did not ask, or after that date",
+    )
     for code in ReasonCode:
-        guide.append([code.value, code.meaning(lang), yes if code.counts_against_score else no])
+        guide.append([code.value, code.meaning(lang), no if code is ReasonCode.REQUESTED_BY_CUSTOMER else yes])
     return book
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
+from bulkcancel.output.normwords import counting_cell, norm_lines, title
 from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
 from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cells import column_letter
@@ -41,14 +42,13 @@ def _local(value: datetime | None, summary: RunSummary) -> datetime | None:
 
 
 def _cells(row: ResultRow, summary: RunSummary) -> list[Cell]:
-    counts = row.counts_against_score
     return [
         row.sheet_row,
         *row.cells,
         row.status.value,
         row.detail,
         row.sent_as.value if row.sent_as else "",
-        "" if counts is None else word("yes" if counts else "no", summary.lang),
+        counting_cell(row.norm_counting, summary.lang),
         _local(row.time_given, summary),
         _local(row.sent_at, summary),
         row.process_status_id,
@@ -92,6 +92,10 @@ def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Style
     against = sum(1 for row in rows if row.counts_against_score)
     lines += [([word("Total", lang), len(rows)], NORMAL), ([], NORMAL)]
     lines += [([word("Against the performance score", lang), against], NORMAL), ([], NORMAL)]
+    if summary.norm is not None:
+        said = norm_lines(summary.norm, lang, done=not summary.dry_run)
+        lines += [([title(lang) if n == 0 else "", line], NORMAL) for n, line in enumerate(said)]
+        lines += [([], NORMAL)]
     lines += [([word("Next steps", lang), ""], NORMAL)]
     lines += [([step, ""], NORMAL) for step in next_steps(dict(counts), lang)]
     sent = word("Cancellations to send" if summary.dry_run else "Cancellations sent", lang)

@@ -36,15 +36,16 @@ _EXCEL_EPOCH = datetime(1899, 12, 30)
 APPLICATION = "bulkcancel"  # docProps/app.xml: how a later run knows a file is a result it may replace
 
 # cellXfs: the fixed styles, then one fill per entry of ``Styles.fills``.
-NORMAL, HEADER, WRAP, DATE, QUOTED = range(5)
+NORMAL, HEADER, WRAP, DATE, QUOTED, WRAP_QUOTED = range(6)
 DATE_FORMAT = "dd-mm-yyyy hh:mm"
+_QUOTED_STYLE = {NORMAL: QUOTED, WRAP: WRAP_QUOTED}  # text that starts like a formula: the same look, quotePrefix
 _TOP = '<alignment vertical="top"/>'  # every cell at the top of its row, beside a wrapped Detail
 
 
 def _escape(text: str) -> str:
     if not _ESCAPE_NEEDED.search(text):
         return text
-    text = _EXCEL_ESCAPE.sub("_x005F", text)
+    text = _EXCEL_ESCAPE.sub("_x005F_", text)  # a literal _xHHHH_: its underscore escaped as _x005F_
     return (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -63,8 +64,8 @@ def _cell(ref: str, value: Cell, style: int) -> str:
     if isinstance(value, int | float):
         styled = f' s="{style}"' if style else ""
         return f'<c r="{ref}"{styled}><v>{value}</v></c>'
-    if style == NORMAL and value[0] in _LIVE_FIRST:
-        style = QUOTED
+    if value[0] in _LIVE_FIRST:
+        style = _QUOTED_STYLE.get(style, style)
     styled = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{_escape(clean_text(value))}</t></is></c>'
 
@@ -95,7 +96,7 @@ class Styles:
         """The style of a cell filled with ``rgb``."""
         if rgb not in self.fills:
             self.fills.append(rgb)
-        return QUOTED + 1 + self.fills.index(rgb)
+        return WRAP_QUOTED + 1 + self.fills.index(rgb)
 
 
 def _lines(value: Cell, width: float) -> int:
@@ -138,8 +139,8 @@ def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: boo
             for n, value in enumerate(values):
                 style = row_style if n == sheet.styled_column else styles[n]
                 if type(value) is str and value:  # the common cell, without a call: 1.2 M of them per 100k rows
-                    if style == NORMAL and value[0] in _LIVE_FIRST:
-                        style = QUOTED
+                    if value[0] in _LIVE_FIRST:
+                        style = _QUOTED_STYLE.get(style, style)
                     styled = f' s="{style}"' if style else ""
                     text = _escape(clean_text(value))
                     ref = f"{letters[n]}{row_number}"
@@ -185,7 +186,7 @@ def _styles(styles: Styles) -> str:
         f'<fills count="{3 + len(styles.fills)}"><fill><patternFill patternType="none"/></fill><fill>'
         f'<patternFill patternType="gray125"/></fill>{fills}</fills><borders count="1"><border><left/><right/>'
         '<top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" '
-        f'fillId="0" borderId="0">{_TOP}</xf></cellStyleXfs><cellXfs count="{5 + len(styles.fills)}">'
+        f'fillId="0" borderId="0">{_TOP}</xf></cellStyleXfs><cellXfs count="{6 + len(styles.fills)}">'
         f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">{_TOP}</xf>'
         '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/>'
         '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
@@ -193,6 +194,8 @@ def _styles(styles: Styles) -> str:
         '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1" '
         f'applyAlignment="1">{_TOP}</xf>'
         f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1">{_TOP}</xf>'
+        '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1" applyAlignment="1">'
+        '<alignment wrapText="1" vertical="top"/></xf>'
         f'{fill_xfs}</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" '
         'builtinId="0"/></cellStyles></styleSheet>'
     )

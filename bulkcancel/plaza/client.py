@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from bulkcancel.backend import OrdersReply, Reply, StatusesReply
+from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.plaza import answers
 from bulkcancel.plaza.documents import (
     ORDERS_V21,
@@ -152,3 +153,7 @@ class PlazaClient:
     @staticmethod
     def _orders(answer: Answer) -> OrdersReply:
         return answers.orders(answer, parse_orders)
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """Plaza v2 has no performance indicator: the standing is never known through it."""
+        return NotKnown(Unknown.NO_ENDPOINT)

@@ -6,14 +6,13 @@ a ``ns1:`` prefix, a default namespace or none at all all read the same.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
 from lxml import etree
 
-from bulkcancel.backend import ApiError, Link, OpenOrderItem, ProcessState, ProcessStatus
+from bulkcancel.backend import ApiError, Link, OpenOrderItem, ProcessState, ProcessStatus, code_in_message
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.safexml import XMLRejected, child_texts, local_name, parse_xml, snippet
 
@@ -85,9 +84,6 @@ def parse_process_status(body: bytes) -> ProcessStatus:
     )
 
 
-_CODE_IN_MESSAGE = re.compile(r"PAI-(\d+)")
-
-
 def parse_error(http_status: int, body: bytes) -> ApiError:
     """Read any of bol's error-body variants; an unreadable body still gives an error."""
     try:
@@ -102,8 +98,7 @@ def parse_error(http_status: int, body: bytes) -> ApiError:
         elif name == "errormessage" and message is None:
             message = (node.text or "").strip() or None
     if code is None and message:
-        found = _CODE_IN_MESSAGE.search(message)
-        code = found.group(1) if found else None
+        code = code_in_message(message)
     if message is None:
         message = f"HTTP {http_status}: {snippet(body)}"
     return ApiError(http_status, code, message)

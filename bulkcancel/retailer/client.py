@@ -24,6 +24,7 @@ from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
+from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer import answers
 from bulkcancel.retailer.documents import (
@@ -41,6 +42,7 @@ from bulkcancel.retailer.documents import (
     status_line,
 )
 from bulkcancel.retailer.environments import ClientCredentials
+from bulkcancel.retailer.indicator import INDICATOR_PATH, indicator_params, parse_indicator
 from bulkcancel.retailer.pacing import Pacer, Sleep
 from bulkcancel.retailer.token import TokenHolder
 from bulkcancel.targets import Target
@@ -255,3 +257,19 @@ class RetailerClient:
         except TokenRefused as exc:
             return OrdersReply(401, error=ApiError(401, "token", str(exc)))
         return answers.orders(answer, parse_order)
+
+    async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
+        """The week's CANCELLATIONS indicator; NotKnown, with why, when it cannot be had (never raises)."""
+        try:
+            answer = await self._read("insights", "GET", INDICATOR_PATH, params=indicator_params(week))
+        except TokenRefused as exc:
+            return NotKnown(Unknown.REFUSED, str(exc))
+        except NetworkError as exc:
+            return NotKnown(Unknown.UNREACHABLE, str(exc))
+        foreign = answers.not_bol(answer)
+        if foreign is not None:
+            return NotKnown(Unknown.UNREADABLE, f"not an answer of bol's: {foreign.why.value}, {foreign.http_status}")
+        if answer.status != 200:
+            said, line = parse_problem(answer.status, answer.body).message, status_line(answer.status)
+            return NotKnown(Unknown.REFUSED, line if said == line else f"{line}: {said}")
+        return parse_indicator(answer.body, week)

@@ -16,7 +16,15 @@ from datetime import date
 from http import HTTPStatus
 from typing import Any
 
-from bulkcancel.backend import ApiError, DistributionParty, Link, OpenOrderItem, ProcessState, ProcessStatus
+from bulkcancel.backend import (
+    ApiError,
+    DistributionParty,
+    Link,
+    OpenOrderItem,
+    ProcessState,
+    ProcessStatus,
+    says_token_expired,
+)
 from bulkcancel.reasons import ReasonCode
 
 MEDIA_TYPE = "application/vnd.retailer.v10+json"
@@ -155,9 +163,8 @@ def parse_problem(http_status: int, body: bytes) -> ApiError:
 
 
 def is_expired_token(error: ApiError) -> bool:
-    """A 401 that says the token ran out ("Expired JWT"), not that the credentials are bad."""
-    text = error.message.lower()
-    return error.http_status == 401 and (("expired" in text and "jwt" in text) or "token expired" in text)
+    """A 401 that says the token ran out ("Expired JWT"), not that the credentials are bad (``backend``)."""
+    return says_token_expired(error)
 
 
 def _count(data: Mapping[str, Any], key: str) -> int:

@@ -13,15 +13,20 @@ later one (the journal keeps the doubt with the item):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from bulkcancel.backend import NetworkError, NotBol, ProcessState, ProcessStatus, Reply, StatusesReply
+from bulkcancel.backend import (
+    NetworkError,
+    NotBol,
+    ProcessState,
+    ProcessStatus,
+    Reply,
+    StatusesReply,
+    says_already_cancelled,
+)
 from bulkcancel.send.retry import is_retryable_status, may_have_applied
-
-ALREADY_CANCELLED = re.compile(r"already\s+(been\s+)?cancel", re.IGNORECASE)
 
 
 class Next(Enum):
@@ -64,7 +69,7 @@ def after_cancel_reply(reply: Reply, in_doubt: bool) -> Decision:
         return Decision(Next.STOP_RATE_LIMIT, in_doubt, message)
     if reply.http_status == 401:
         return Decision(Next.STOP_AUTH, in_doubt, error.message)
-    if ALREADY_CANCELLED.search(error.message):  # in doubt: our own attempt; else someone else's
+    if says_already_cancelled(error.message):  # in doubt: our own attempt; else someone else's
         return Decision(Next.CANCELLED, in_doubt, message)
     if is_retryable_status(reply.http_status) or 200 <= reply.http_status < 300:
         doubt = in_doubt or may_have_applied(reply.http_status)

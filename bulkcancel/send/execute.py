@@ -11,16 +11,19 @@ import contextlib
 import signal
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
-from bulkcancel.backend import CancellationBackend, NetworkError
+from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError, CredentialsError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.output.labels import not_sent
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
 from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult
+from bulkcancel.send.standing import plan_effect
 from bulkcancel.statuses import RowStatus
 
 
@@ -29,6 +32,9 @@ class Hooks:
     """Where a run asks the person running it (the CLI) or tells them something."""
 
     confirm: Callable[[Plan], bool] | None = None
+    # Asked before ``confirm`` when a production run would take the week above bol's cancellation
+    # norm (``plan.norm``): True only when the person accepted the strike with the numbers shown.
+    accept_strike: Callable[[Plan], bool] | None = None
     canary_ok: Callable[[list[SendResult]], bool] | None = None
     on_progress: OnProgress | None = None
     on_start: Callable[[], None] | None = None
@@ -55,6 +61,8 @@ class ExecuteOptions:
     check: CheckPolicy | None = None  # None: no pre-flight
     canary: int = 0
     interrupt_grace: float = 10.0  # after Ctrl-C, how long requests in flight may take
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))  # the run's moment: bol's week of it
+    accept_strike: bool = False  # production may take the week above bol's cancellation norm without asking
 
 
 @dataclass
@@ -67,6 +75,8 @@ class Execution:
     retries: int = 0
     rate_limit_waits: int = 0
     rate_limited: int = 0  # 429 answers
+    standing: Standing | NotKnown = field(default_factory=lambda: NotKnown(Unknown.NOT_ASKED))  # read before sending
+    open_items: dict[str, OpenOrderItem] | None = None  # bol's open orders, when --check fetched them
 
 
 async def execute(
@@ -81,17 +91,20 @@ async def execute(
     done = Execution()
     if options.dry_run and options.check is None:
         done.results = _dry_run(plan)
+        plan.norm = plan_effect(plan, done.standing, None, options.started)
         return done
     backend = open_backend()
     try:
         if options.check is not None:
-            open_items = await fetch_open_items(backend, options.check.max_order_pages)
-            done.check_notes = apply_check(plan, open_items, options.check.allow_reason_mismatch)
+            done.open_items = await fetch_open_items(backend, options.check.max_order_pages)
+            done.check_notes = apply_check(plan, done.open_items, options.check.allow_reason_mismatch)
+        done.standing = await backend.cancellation_standing(Week.of(options.started))
+        plan.norm = plan_effect(plan, done.standing, done.open_items, options.started)
         if options.dry_run:
             done.results = _dry_run(plan, RowStatus.READY)  # a checked plan: what each row would get
             return done
-        if options.production and plan.to_send and not (hooks.confirm and hooks.confirm(plan)):
-            raise BulkCancelError(Text("nothing was sent: the production run was not confirmed"))
+        if options.production and plan.to_send:
+            _consent(plan, options, hooks)
         if plan.jobs and options.check is None and not await _reachable(backend, plan, done):
             return done
         if hooks.on_start:
@@ -109,6 +122,20 @@ async def execute(
         return done
     finally:
         await backend.aclose()
+
+
+def _consent(plan: Plan, options: ExecuteOptions, hooks: Hooks) -> None:
+    """A production run goes on only when the person confirmed it, and accepted a strike it would cause."""
+    crosses = plan.norm is not None and plan.norm.crosses
+    if crosses and not options.accept_strike and not (hooks.accept_strike and hooks.accept_strike(plan)):
+        raise BulkCancelError(
+            Text(
+                "nothing was sent: this run would take the week's cancellations above bol's norm (expect a "
+                "strike), and that was not accepted"
+            )
+        )
+    if not (hooks.confirm and hooks.confirm(plan)):
+        raise BulkCancelError(Text("nothing was sent: the production run was not confirmed"))
 
 
 async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) -> bool:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.sender import SendJob
 from bulkcancel.statuses import RowStatus
@@ -30,6 +31,7 @@ class Plan:
     jobs: list[SendJob] = field(default_factory=list)
     settled: dict[int, tuple[RowStatus, str]] = field(default_factory=dict)
     over_budget: int = 0
+    norm: NormEffect | None = None  # the week's standing with what this plan sends (set before consent)
 
     def reasons(self) -> Counter[ReasonCode]:
         """Rows to send per reason code."""
@@ -39,11 +41,6 @@ class Plan:
     def to_send(self) -> int:
         """How many cancellation requests the plan sends."""
         return sum(1 for job in self.jobs if not job.follow_up_id)
-
-    @property
-    def against_score(self) -> int:
-        """How many of them count against the performance score."""
-        return sum(1 for job in self.jobs if not job.follow_up_id and job.reason.counts_against_score)
 
 
 def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budget_left: int) -> Plan:

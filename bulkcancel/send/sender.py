@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from bulkcancel.backend import CancellationBackend, NetworkError, NotBol, ProcessState, Reply, StatusesReply
+from bulkcancel.backend import (
+    CancellationBackend,
+    NetworkError,
+    NotBol,
+    ProcessState,
+    Reply,
+    StatusesReply,
+    says_already_cancelled,
+)
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
@@ -33,7 +41,6 @@ from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.batch import StatusBatcher
 from bulkcancel.send.decide import (
-    ALREADY_CANCELLED,
     Decision,
     Next,
     after_cancel_reply,
@@ -490,7 +497,7 @@ class Sender:
             self._finish(job, RowStatus.CANCELLED, "", process_id=process_id, sent_at=sent_at)
             return
         message = error or f"process status {state.value}"
-        if ALREADY_CANCELLED.search(message):
+        if says_already_cancelled(message):
             # Our own earlier attempt did it (in doubt), or someone else did: either way it is cancelled.
             status, detail = (
                 (RowStatus.CANCELLED, OWN_ATTEMPT)

@@ -40,6 +40,7 @@ from typing import Any
 from bulkcancel.errors import ConfigError
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
 from bulkcancel.retailer.environments import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from bulkcancel.simulator.performance import WeekNumbers, weeks_from
 
 STATES = ("open", "shipped", "cancelled", "unknown")
 DISTRIBUTION_PARTIES = ("RETAILER", "BOL")
@@ -133,6 +134,7 @@ class Scenario:
     default: str = "open"
     sellers: tuple[Seller, ...] = (Seller(DEMO_PUBLIC_KEY, DEMO_PRIVATE_KEY),)
     clients: tuple[OAuthClient, ...] = (OAuthClient(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET),)
+    cancellation_weeks: tuple[WeekNumbers, ...] = ()  # the performance indicator's numbers (performance.py)
 
     def item(self, item_id: str) -> ScenarioItem:
         """The item with this id, created in the default state when the scenario omits it."""
@@ -240,7 +242,8 @@ def scenario_from_dict(data: dict[str, Any]) -> Scenario:
         )
         or Scenario().clients
     )
-    return Scenario(items=items, default=default, sellers=sellers, clients=clients)
+    weeks = weeks_from(data.get("cancellation_weeks"))
+    return Scenario(items=items, default=default, sellers=sellers, clients=clients, cancellation_weeks=weeks)
 
 
 def load_scenario(path: Path) -> Scenario:

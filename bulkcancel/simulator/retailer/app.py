@@ -35,6 +35,7 @@ from starlette.routing import Route
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.documents import MEDIA_TYPE
 from bulkcancel.simulator.asgi import Dropping, Simulated
+from bulkcancel.simulator.retailer import insights
 from bulkcancel.simulator.retailer.config import RetailerConfig
 from bulkcancel.simulator.retailer.state import Process, RetailerState
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
@@ -132,6 +133,7 @@ class RetailerSimulator(Simulated[RetailerState]):
             ("/shared/process-status", self.bulk_status, ["POST"]),
             ("/shared/process-status", self.entity_status, ["GET"]),
             ("/retailer/orders", self.orders, ["GET"]),
+            ("/retailer/insights/performance/indicator", self.performance, ["GET"]),
             ("/retailer/orders/{order_id}", self.order, ["GET"]),
         ]
         demo = [
@@ -443,6 +445,16 @@ class RetailerSimulator(Simulated[RetailerState]):
         }
         return JSONResponse(body, media_type=JSON_TYPE)
 
+    async def performance(self, request: Request, client: str) -> Response:
+        """``GET /retailer/insights/performance/indicator``: the scenario's numbers per week (insights.py)."""
+        self.state.counts.indicator_requests += 1
+        if self.config.indicator_status != 200:
+            raise problem(self.config.indicator_status, "Simulated indicator failure")
+        params = dict(request.query_params)
+        if found := insights.violations(params):
+            raise invalid_body(str(request.url), *found)
+        return JSONResponse(insights.indicator(self.state.scenario, params), media_type=JSON_TYPE)
+
     async def order(self, request: Request, client: str) -> Response:
         """``GET /retailer/orders/{order-id}``: the ``Order`` with every item's fulfilment, or a 404 Problem."""
         self.state.counts.order_requests += 1
@@ -554,6 +566,8 @@ def _group(request: Request) -> str:
         return "cancellation"
     if "/process-status" in path:
         return "process-status-bulk" if request.method == "POST" else "process-status"
+    if "/insights/" in path:
+        return "insights"
     if path.rstrip("/").endswith("/orders"):
         return "orders"
     return "order"  # GET /retailer/orders/{order-id}: a budget of its own

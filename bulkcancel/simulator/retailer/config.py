@@ -44,6 +44,7 @@ DEFAULT_LIMITS: dict[str, Limit] = {
     "order": Limit(25, 1.0),
     "process-status": Limit(50, 1.0),
     "process-status-bulk": Limit(2, 1.0),
+    "insights": Limit(20, 60.0),  # the performance indicator: 20 a minute (docs/bol-apis.md)
 }
 
 # The errorMessage of a FAILURE, per effect ({id}: the order item). bol's texts for a failed
@@ -85,6 +86,7 @@ class RetailerConfig:
     drop_rate: float = 0.0  # share of cancellations applied whose answer is then cut off
     omit_links_rate: float = 0.0  # share of process statuses without ``links`` (seen live)
     omit_entity_rate: float = 0.0  # share without ``entityId`` (seen live)
+    indicator_status: int = 200  # any other: the performance indicator answers this HTTP status (error mode)
     refuse_unrequested: bool = False  # REQUESTED_BY_CUSTOMER on an item without a request fails
     failure_texts: dict[str, str] = field(default_factory=lambda: dict(FAILURE_TEXTS))
     seed: int | None = None

@@ -92,6 +92,7 @@ class Counts:
     bulk_status_ids: int = 0
     entity_status_requests: int = 0  # queries by entity id and event type
     orders_requests: int = 0
+    indicator_requests: int = 0
     order_requests: int = 0  # GET /retailer/orders/{order-id}
     rate_limited: Counter[str] = field(default_factory=Counter)  # 429s per group
     expired_token_answers: int = 0
