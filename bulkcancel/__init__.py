@@ -2,7 +2,10 @@
 
 A notebook uses the two functions below; the ``bulkcancel`` command is a thin shell over
 the same pipeline. Both return one row per input row with its Status and Detail, and put
-the exit code, the result file, the run id and the run's message in ``frame.attrs``.
+the exit code, the result file, the run id and the run's message in ``frame.attrs``;
+``run_sheet`` also ``frame.attrs["cancellation_norm"]``: a ``bulkcancel.norm.standing.NormEffect``
+(the week's standing against bol's cancellation norm, or why it is not known, and the run's rows
+that count), or None for a validation.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ def _frame(outcome: Outcome) -> pd.DataFrame:
         out=str(outcome.out or ""),
         run_id=outcome.run_id or "",
         message=outcome.message,
+        cancellation_norm=outcome.norm,
     )
     return frame
 
@@ -134,6 +138,7 @@ def run_sheet(
     scenario: str | Path | None = None,
     lang: str = "auto",
     production_ok: bool = False,
+    accept_strike: bool = False,
 ) -> pd.DataFrame:
     """Run a sheet and write its result workbook; one row per input row with its outcome.
 
@@ -142,7 +147,8 @@ def run_sheet(
     ``production``; ``api`` is ``"retailer"`` (Retailer API v10: BOL_CLIENT_ID /
     BOL_CLIENT_SECRET; ``login_url`` replaces its token endpoint) or ``"plaza"`` (Plaza v2:
     BOL_PUBLIC_KEY / BOL_PRIVATE_KEY); without it the credentials set decide. Production needs
-    ``production_ok=True``: a notebook has no prompt to confirm in. ``out`` is the result
+    ``production_ok=True``: a notebook has no prompt to confirm in; a production run that would
+    take the week above bol's cancellation norm (a strike) also needs ``accept_strike=True``. ``out`` is the result
     file (``.xlsx`` or ``.csv``; default ``<name>-results.xlsx``), ``journal`` the journal
     file (default: BULKCANCEL_JOURNAL, else the user's data directory); ``check`` compares
     with bol's open orders first; ``follow=False`` stops at ACCEPTED.
@@ -178,6 +184,7 @@ def run_sheet(
         check=check,
         allow_reason_mismatch=allow_reason_mismatch,
         lang=lang,
+        accept_strike=accept_strike,
     )
     hooks = Hooks(
         confirm=lambda plan: production_ok,

@@ -4,6 +4,7 @@ Rows that fail are outcomes, never exceptions; these are for the run as a whole:
 
     BulkCancelError (exit 2)
     ├── InputFileError      the sheet cannot be read: missing, empty, wrong format, too big
+    │   └── HeaderNotFound  no header row with the column this kind of sheet needs
     ├── ColumnError         a required column is missing or ambiguous
     ├── ConfigError         a bad option: unknown time zone, plain http to a remote host
     ├── CredentialsError    no keys, or bol rejected them (HTTP 401)
@@ -32,6 +33,11 @@ class BulkCancelError(Exception):
 
 class InputFileError(BulkCancelError):
     """The input sheet cannot be read as a sheet of order items."""
+
+
+class HeaderNotFound(InputFileError):
+    """No row near the top names the column the sheet needs (a products sheet: EAN): it is
+    not that kind of sheet (the page then reads it as an order sheet)."""
 
 
 class ColumnError(InputFileError):

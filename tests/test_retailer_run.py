@@ -398,6 +398,6 @@ def test_runs_and_report_know_retailer_runs(serve_retailer: Callable[..., Any], 
     assert listed.returncode == 0 and "retailer" in listed.stdout and "plaza" not in listed.stdout
     both = bulkcancel("runs", env={"COLUMNS": "250", "TERM": "xterm"})
     assert "retailer" in both.stdout and "plaza" in both.stdout
-    run_id = next(line.split("│")[1].strip() for line in listed.stdout.splitlines() if "retailer" in line)
+    run_id = next(line.split()[0] for line in listed.stdout.splitlines() if "retailer" in line)
     again = bulkcancel("report", run_id, "--out", str(tmp_path / "again.xlsx"))
     assert again.returncode == 0 and {r["Status"] for r in read_results(tmp_path / "again.xlsx")} == {"CANCELLED"}

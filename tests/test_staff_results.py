@@ -207,8 +207,10 @@ def test_runs_lists_the_journal(serve: Callable[..., Any], tmp_path: Path) -> No
     listed = bulkcancel("runs", env={"COLUMNS": "250", "TERM": "xterm"})  # rich gives a dumb terminal 80
     assert listed.returncode == 0
     run_id = __import__("json").loads(done.stdout)["run_id"]
-    line = next(line for line in listed.stdout.splitlines() if run_id in line)
-    assert "w.csv" in line and "1 CANCELLED" in line and "1 INVALID" in line and "custom" in line
+    lines = listed.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if run_id in line)
+    line, more = lines[first], lines[first + 1]  # one status a line
+    assert "w.csv" in line and "1 CANCELLED" in line and "1 INVALID" in more and "custom" in line
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bulkcancel.cli.options import console, console_language, force_opt, journal_opt, lang_opt, out_opt, sheet_options
-from bulkcancel.i18n import N_, gettext
+from bulkcancel.i18n import gettext, pgettext
 from bulkcancel.targets import Api
 
 
@@ -77,22 +77,32 @@ def report(run_id: str, out: Path | None, journal: Path | None, lang: str, force
 @journal_opt
 @lang_opt
 def runs(journal: Path | None, api: str | None, lang: str) -> None:
-    """List the journal's runs: id, when, file, environment, rows per status, exit code."""
+    """List the journal's runs: id, when, file, where, rows per status, exit code (fits 80 columns)."""
+    from rich import box
     from rich.table import Table
 
-    from bulkcancel.output.labels import word
     from bulkcancel.pipeline import run_history
 
     lang = console_language()
-    table = Table(title=gettext(lang, "Runs in the journal (latest first)"), title_justify="left")
-    columns = (N_("Run id"), N_("Started"), N_("File"), N_("API"), N_("Environment"), N_("Rows per status"), N_("Exit"))
-    for column in columns:
-        # ids are copied whole
-        table.add_column(gettext(lang, column), no_wrap=column in ("Run id", "Started", "Exit"))
+    table = Table(
+        title=gettext(lang, "Runs in the journal (latest first)"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+    )
+    # Short words: the whole sentences are in each run's Summary; here a run takes one line per status.
+    table.add_column(pgettext(lang, "short", "Run id"), no_wrap=True, min_width=22)  # an id is copied whole
+    table.add_column(pgettext(lang, "short", "Started"), no_wrap=True)
+    table.add_column(pgettext(lang, "short", "File"), no_wrap=True, overflow="ellipsis", max_width=16)
+    table.add_column(pgettext(lang, "short", "Where"), no_wrap=True)
+    table.add_column(pgettext(lang, "short", "Rows"), no_wrap=True)  # one status a line
+    table.add_column(pgettext(lang, "short", "Exit"), no_wrap=True)
     listed = run_history(journal, Api(api) if api else None, lang)
     for entry in listed:
-        ended = word("running or stopped", lang) if entry.code is None else str(entry.code.value)
-        table.add_row(
-            entry.run_id, entry.started, entry.input_path, entry.api.value, entry.environment, entry.counts, ended
-        )
+        where = f"{entry.env.value} {entry.api.value}" if entry.env else pgettext(lang, "short", "check")
+        rows = "\n".join(f"{n} {status}" for status, n in entry.by_status)
+        ended = pgettext(lang, "short", "open") if entry.code is None else str(entry.code.value)
+        started = f"{entry.started_at:%d-%m %H:%M}" if entry.started_at else entry.started  # the id has the year
+        table.add_row(entry.run_id, started, entry.input_path, where, rows, ended)
     console.print(table if listed else gettext(lang, "The journal has no runs yet."))

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bulkcancel.errors import InputFileError
+from bulkcancel.errors import HeaderNotFound, InputFileError
 from bulkcancel.output.stockout_words import counts, why
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.products import read_products
@@ -25,8 +25,10 @@ def is_products_sheet(path: Path, sheet: str | None) -> bool:
     """Whether ``path`` reads as a products sheet (an EAN column); a sheet with bad rows is one too."""
     try:
         read_products(path, sheet)
-    except InputFileError as exc:
-        return "no header row with an EAN column" not in str(exc)
+    except HeaderNotFound:
+        return False
+    except InputFileError:
+        return True
     return True
 
 
