@@ -243,10 +243,10 @@ def run(
         counts = RunCounts(time.monotonic() - ticks, done.retries, done.rate_limit_waits, done.rate_limited)
         if started_sending:
             record = journal.run_info(run_id) or record  # as the journal keeps it (its sha256)
-        record = replace(record, stop=done.stop, counts=counts, exit_code=code)
+        record = replace(record, stop=done.stop, counts=counts, norm=norm, exit_code=code)
         if started_sending and not (done.stop and done.stop.reason is StopReason.JOURNAL):
             journal.save_rows(run_id, journal_rows(rows, checks))
-            journal.finish_run(run_id, code, done.stop, counts)
+            journal.finish_run(run_id, code, done.stop, counts, norm)
         outcome = Outcome(
             sheet,
             rows,
@@ -266,7 +266,7 @@ def run(
             over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
-            write_results(out, sheet.headers, rows, summarize(record, rows, norm), sheet.delimiter)
+            write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
         except OutputError as exc:
             if not started_sending:
                 raise

@@ -124,7 +124,7 @@ NOT_BOL_WHAT: dict[Foreign, str] = {  # what stood in bol's place answered (stat
     Foreign.MEDIA_TYPE: N_("HTTP {status} in {media}, not one of bol's media types ({size} bytes)"),
     Foreign.SHAPE: N_("HTTP {status} in {media} that is not a document bol sends for this request ({size} bytes)"),
 }
-NOT_BOL_UNSAID = N_("a document bol does not send")  # a run rebuilt from the journal keeps no more
+NOT_BOL_UNSAID = N_("a document bol does not send")  # a journal from before the answer's columns keeps no more
 NO_MEDIA_TYPE = N_("no Content-Type")
 IN_PROCESS = N_("demo (the embedded simulator; nothing reaches bol.com)")
 IN_PROCESS_API = N_("demo (the embedded simulator, {api}; nothing reaches bol.com)")
