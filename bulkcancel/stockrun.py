@@ -24,6 +24,7 @@ from bulkcancel.output.destination import free_name
 from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
 from bulkcancel.send.connect import load_credentials, open_backend, resolve
 from bulkcancel.settings import Settings
+from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.products import ProductSheet, read_products
 from bulkcancel.sheet.read import shown
 from bulkcancel.statuses import RowStatus
@@ -43,6 +44,7 @@ class StockOuts:
     fetched: Fetched
     target: Target
     lang: str
+    notes: tuple[str, ...] = ()  # what reading the products sheet tells (hidden rows, the sheet chosen), in ``lang``
 
 
 def stockouts_path(out: Path | None, today: date, force: bool = False) -> Path:
@@ -120,7 +122,7 @@ def stockouts(
     settings.verify()
     if out.exists() and path.exists() and out.samefile(path):
         raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
-    _, checks, lang = read_checked(path, settings)
+    sheet, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     keys = load_credentials(target)
@@ -150,7 +152,7 @@ def stockouts(
     )
     today = fetched.fetched_at.astimezone(settings.zone()).date()
     write_stockouts_sheet(out, allocation, facts, today, lang)
-    return StockOuts(out, allocation, fetched, target, lang)
+    return StockOuts(out, allocation, fetched, target, lang, tuple(in_language(sheet.notes, lang)))
 
 
 def summary(done: StockOuts) -> dict[str, object]:
