@@ -23,12 +23,12 @@ from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.environments import CredentialSource, Environment
-from bulkcancel.errors import CredentialsError, JournalError, OutputError
+from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.norm.standing import NormEffect
+from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.output.destination import check_destination, free_name
 from bulkcancel.output.labels import environment_text, local_time, stop_text, word
 from bulkcancel.output.report import write_results
@@ -281,6 +281,24 @@ def run(
     if done.stop and done.stop.reason is StopReason.AUTH:
         raise CredentialsError(f"{stop_text(done.stop, 'en')}; the result is in {out}")
     return outcome
+
+
+def week_standing(settings: Settings, clock: Callable[[], datetime] = _utc_now) -> Standing | NotKnown:
+    """This week's standing against bol's cancellation norm at the run's target (the page's confirm
+    step shows it before Send), or why it is not known; never raises."""
+    try:
+        target, keys, _ = _open_target(settings)
+    except BulkCancelError as exc:
+        return NotKnown(Unknown.REFUSED, str(exc))
+
+    async def read() -> Standing | NotKnown:
+        backend = _connect(target, keys, settings)()
+        try:
+            return await backend.cancellation_standing(Week.of(clock()))
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(read())
 
 
 def customer_requests(path: Path, settings: Settings) -> int:
