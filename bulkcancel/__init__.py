@@ -1,8 +1,13 @@
 """bulkcancel: cancel bol.com order items in bulk from an Excel or CSV sheet, safely.
 
-A notebook uses the two functions below; the ``bulkcancel`` command is a thin shell over
-the same pipeline. Both return one row per input row with its Status and Detail, and put
-the exit code, the result file, the run id and the run's message in ``frame.attrs``.
+A notebook uses the functions below; the ``bulkcancel`` command is a thin shell over the same
+pipeline. ``validate_sheet`` and ``run_sheet`` return one row per input row with its Status and
+Detail, typed (``bulkcancel.output.frame``: Status and Sent as categoricals, times
+timezone-aware, "Counts against score" a nullable boolean, ids as strings), and put a
+``bulkcancel.output.frame.FrameInfo`` in ``frame.attrs``: the exit code, the result file, the run
+id, why it stopped early (as words and as a ``Stop``), the week's standing against bol's
+cancellation norm (a ``bulkcancel.norm.standing.NormEffect``, None for a validation) and the run's
+record (``bulkcancel.results.RunRecord``).
 """
 
 from __future__ import annotations
@@ -70,22 +75,21 @@ def _path(value: str | Path | None) -> Path | None:
 
 
 def _frame(outcome: Outcome) -> pd.DataFrame:
-    import pandas as pd
+    from bulkcancel.output.frame import FrameInfo, result_frame
 
-    from bulkcancel.output.report import result_headers, row_texts
-
-    zone = outcome.zone
-    frame = pd.DataFrame(
-        [row_texts(row, outcome.lang, zone) for row in outcome.rows],
-        columns=result_headers(outcome.sheet.headers, outcome.lang),
-        dtype=str,
-    )
-    frame.attrs.update(
-        exit_code=int(outcome.exit_code),
+    frame = result_frame(outcome.sheet.headers, outcome.rows, outcome.lang, outcome.zone)
+    info = FrameInfo(
+        exit_code=outcome.exit_code,
         out=str(outcome.out or ""),
         run_id=outcome.run_id or "",
         message=outcome.message,
+        stop=outcome.stop,
+        cancellation_norm=outcome.norm,
+        run=outcome.record,
+        lang=outcome.lang,
+        timezone=str(outcome.zone),
     )
+    frame.attrs.update(info)
     return frame
 
 
@@ -134,6 +138,7 @@ def run_sheet(
     scenario: str | Path | None = None,
     lang: str = "auto",
     production_ok: bool = False,
+    accept_strike: bool = False,
 ) -> pd.DataFrame:
     """Run a sheet and write its result workbook; one row per input row with its outcome.
 
@@ -142,7 +147,8 @@ def run_sheet(
     ``production``; ``api`` is ``"retailer"`` (Retailer API v10: BOL_CLIENT_ID /
     BOL_CLIENT_SECRET; ``login_url`` replaces its token endpoint) or ``"plaza"`` (Plaza v2:
     BOL_PUBLIC_KEY / BOL_PRIVATE_KEY); without it the credentials set decide. Production needs
-    ``production_ok=True``: a notebook has no prompt to confirm in. ``out`` is the result
+    ``production_ok=True``: a notebook has no prompt to confirm in; a production run that would
+    take the week above bol's cancellation norm (a strike) also needs ``accept_strike=True``. ``out`` is the result
     file (``.xlsx`` or ``.csv``; default ``<name>-results.xlsx``), ``journal`` the journal
     file (default: BULKCANCEL_JOURNAL, else the user's data directory); ``check`` compares
     with bol's open orders first; ``follow=False`` stops at ACCEPTED.
@@ -178,6 +184,7 @@ def run_sheet(
         check=check,
         allow_reason_mismatch=allow_reason_mismatch,
         lang=lang,
+        accept_strike=accept_strike,
     )
     hooks = Hooks(
         confirm=lambda plan: production_ok,
@@ -213,10 +220,10 @@ def stockouts(
     """
     from datetime import date
 
-    import pandas as pd
-
-    from bulkcancel.output.stockout_words import counts, why
+    from bulkcancel.output.frame import stockouts_frame
+    from bulkcancel.output.stockout_words import why
     from bulkcancel.settings import Settings
+    from bulkcancel.stock.allocate import Counts
     from bulkcancel.stockrun import stockouts as do_stockouts
     from bulkcancel.stockrun import stockouts_path, summary
 
@@ -238,19 +245,20 @@ def stockouts(
     done = do_stockouts(Path(path), settings, stockouts_path(_path(out), date.today(), force))
     today = done.fetched.fetched_at.astimezone(settings.zone()).date()
     allocation = done.allocation
+    counted = {Counts.YES: True, Counts.NO_IF_SENT_BY_PROMISED: False, Counts.NOT_KNOWN: None}
     rows = [
         {
             "Decision": decision_key,
             "OrderItemId": d.item.order_item_id,
-            "ReasonCode": d.reason.value if d.reason else "",
+            "ReasonCode": d.reason.value if d.reason else None,
             "EAN": d.product.ean,
             "OrderId": d.item.order_id,
             "Title": d.item.title,
             "Quantity": d.item.open_quantity,
             "OrderedAt": d.item.date_time_customer,
-            "PromisedDelivery": d.item.promised_delivery.isoformat() if d.item.promised_delivery else "",
-            "ExpiryDate": d.item.expiry_date.isoformat() if d.item.expiry_date else "",
-            "CountsAgainstNorm": counts(d, today, done.lang) if d.reason else "",
+            "PromisedDelivery": d.item.promised_delivery,
+            "ExpiryDate": d.item.expiry_date,
+            "CountsAgainstNorm": counted[d.counts(today)] if d.reason else None,
             "Why": why(d, done.lang),
         }
         for decision_key, decisions in (
@@ -260,12 +268,6 @@ def stockouts(
         )
         for d in decisions
     ]
-    frame = pd.DataFrame(rows, columns=list(_STOCKOUT_COLUMNS))
+    frame = stockouts_frame(rows, settings.zone())
     frame.attrs.update(summary(done))
     return frame
-
-
-_STOCKOUT_COLUMNS = (
-    "Decision", "OrderItemId", "ReasonCode", "EAN", "OrderId", "Title", "Quantity", "OrderedAt",
-    "PromisedDelivery", "ExpiryDate", "CountsAgainstNorm", "Why",
-)  # fmt: skip

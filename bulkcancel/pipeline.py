@@ -23,14 +23,14 @@ from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.environments import CredentialSource, Environment
-from bulkcancel.errors import CredentialsError, JournalError, OutputError
+from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
 from bulkcancel.i18n import Joined, Text, render
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.norm.standing import NormEffect
+from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.output.destination import check_destination, free_name
-from bulkcancel.output.labels import environment_text, local_time, stop_text, word
+from bulkcancel.output.labels import StopWords, environment_text, local_time, stop_text, word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
@@ -246,10 +246,10 @@ def run(
         counts = RunCounts(time.monotonic() - ticks, done.retries, done.rate_limit_waits, done.rate_limited)
         if started_sending:
             record = journal.run_info(run_id) or record  # as the journal keeps it (its sha256)
-        record = replace(record, stop=done.stop, counts=counts, exit_code=code)
+        record = replace(record, stop=done.stop, counts=counts, norm=norm, exit_code=code)
         if started_sending and not (done.stop and done.stop.reason is StopReason.JOURNAL):
             journal.save_rows(run_id, journal_rows(rows, checks))
-            journal.finish_run(run_id, code, done.stop, counts)
+            journal.finish_run(run_id, code, done.stop, counts, norm)
         outcome = Outcome(
             sheet,
             rows,
@@ -269,7 +269,7 @@ def run(
             over = word("Over budget", lang, n=plan.over_budget, budget=settings.daily_budget)
             outcome.notes.append(over)
         try:
-            write_results(out, sheet.headers, rows, summarize(record, rows, norm), sheet.delimiter)
+            write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
         except OutputError as exc:
             if not started_sending:
                 raise
@@ -282,8 +282,26 @@ def run(
                 )
             ) from None
     if done.stop and done.stop.reason is StopReason.AUTH:
-        raise CredentialsError(f"{stop_text(done.stop, 'en')}; the result is in {out}")
+        raise CredentialsError(Text("{why}; the result is in {out}", why=StopWords(done.stop), out=out))
     return outcome
+
+
+def week_standing(settings: Settings, clock: Callable[[], datetime] = _utc_now) -> Standing | NotKnown:
+    """This week's standing against bol's cancellation norm at the run's target (the page's confirm
+    step shows it before Send), or why it is not known; never raises."""
+    try:
+        target, keys, _ = _open_target(settings)
+    except BulkCancelError as exc:
+        return NotKnown(Unknown.REFUSED, str(exc))
+
+    async def read() -> Standing | NotKnown:
+        backend = _connect(target, keys, settings)()
+        try:
+            return await backend.cancellation_standing(Week.of(clock()))
+        finally:
+            await backend.aclose()
+
+    return asyncio.run(read())
 
 
 def customer_requests(path: Path, settings: Settings) -> int:

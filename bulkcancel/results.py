@@ -128,6 +128,7 @@ class RunRecord:
     tool_version: str = ""
     stop: Stop | None = None
     counts: RunCounts | None = None
+    norm: NormEffect | None = None  # the week's standing against bol's cancellation norm and this run's effect
     finished_at: datetime | None = None
     exit_code: ExitCode | None = None  # None: still running, or killed before it ended
 
@@ -171,9 +172,9 @@ class RunSummary:
         return self.run.dry_run
 
 
-def summarize(run: RunRecord, rows: Sequence[ResultRow], norm: NormEffect | None = None) -> RunSummary:
-    """The Summary of ``run``: its record, the rows sent per reason code (a plan: to be sent), and
-    ``norm``, the week's standing with this run (not kept in the journal: a rebuilt result has none)."""
+def summarize(run: RunRecord, rows: Sequence[ResultRow]) -> RunSummary:
+    """The Summary of ``run``: its record (with the week's standing against the norm, which the
+    journal keeps too) and the rows sent per reason code (a plan: to be sent)."""
     counted = {RowStatus.READY} if run.dry_run else SENT
     reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
-    return RunSummary(run, reasons, norm)
+    return RunSummary(run, reasons, run.norm)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 from bulkcancel.check.products import ProductCheck, check_products
 from bulkcancel.environments import Environment
@@ -24,6 +25,7 @@ from bulkcancel.output.destination import free_name
 from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
 from bulkcancel.send.connect import load_credentials, open_backend, resolve
 from bulkcancel.settings import Settings
+from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.products import ProductSheet, read_products
 from bulkcancel.sheet.read import shown
 from bulkcancel.statuses import RowStatus
@@ -43,6 +45,7 @@ class StockOuts:
     fetched: Fetched
     target: Target
     lang: str
+    notes: tuple[str, ...] = ()  # what reading the products sheet tells (hidden rows, the sheet chosen), in ``lang``
 
 
 def stockouts_path(out: Path | None, today: date, force: bool = False) -> Path:
@@ -92,7 +95,10 @@ def refusal(sheet: ProductSheet, checks: list[ProductCheck], lang: str) -> str |
 def read_checked(path: Path, settings: Settings) -> tuple[ProductSheet, list[ProductCheck], str]:
     """The products sheet, its checked rows and the language of its people; InputFileError when a row is not READY."""
     sheet = read_products(path, settings.sheet, settings.limits)
-    flags = [(sheet.flags.get((i, sheet.ean)), sheet.flags.get((i, sheet.units or -1))) for i in range(len(sheet.rows))]
+    flags = [
+        (sheet.flags.get((i, sheet.ean)), sheet.flags.get((i, -1 if sheet.units is None else sheet.units)))
+        for i in range(len(sheet.rows))
+    ]
     checks = check_products(
         sheet.column(sheet.ean),
         sheet.column(sheet.units),
@@ -120,7 +126,7 @@ def stockouts(
     settings.verify()
     if out.exists() and path.exists() and out.samefile(path):
         raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
-    _, checks, lang = read_checked(path, settings)
+    sheet, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     keys = load_credentials(target)
@@ -150,20 +156,31 @@ def stockouts(
     )
     today = fetched.fetched_at.astimezone(settings.zone()).date()
     write_stockouts_sheet(out, allocation, facts, today, lang)
-    return StockOuts(out, allocation, fetched, target, lang)
+    return StockOuts(out, allocation, fetched, target, lang, tuple(in_language(sheet.notes, lang)))
 
 
-def summary(done: StockOuts) -> dict[str, object]:
+class StockoutsSummary(TypedDict):
+    """What ``--json`` prints and ``bulkcancel.stockouts`` puts in ``frame.attrs``."""
+
+    out: str  # the sheet written
+    to_cancel: int  # order items per decision
+    kept: int
+    not_cancellable: int
+    without_open_items: list[str]  # the EANs of the products with no open order item
+    fetched_at: str  # when bol's open orders were read (ISO 8601, to the second)
+
+
+def summary(done: StockOuts) -> StockoutsSummary:
     """What ``--json`` prints: the file, the counts, the EANs without open items, when the orders were read."""
     allocation = done.allocation
-    return {
-        "out": str(done.out),
-        "to_cancel": len(allocation.to_cancel),
-        "kept": len(allocation.kept),
-        "not_cancellable": len(allocation.not_cancellable),
-        "without_open_items": [product.ean for product in allocation.without_open_items],
-        "fetched_at": done.fetched.fetched_at.isoformat(timespec="seconds"),
-    }
+    return StockoutsSummary(
+        out=str(done.out),
+        to_cancel=len(allocation.to_cancel),
+        kept=len(allocation.kept),
+        not_cancellable=len(allocation.not_cancellable),
+        without_open_items=[product.ean for product in allocation.without_open_items],
+        fetched_at=done.fetched.fetched_at.isoformat(timespec="seconds"),
+    )
 
 
 def run_command(out: Path, settings: Settings) -> str:

@@ -224,3 +224,45 @@ def test_progress_shows_rows_sent_before_the_run_ends_and_history_reads_during_i
     b.wait(lambda d: d.find_element(By.ID, "stop")).click()
     b.wait(lambda d: d.find_elements(By.ID, "message") and d.find_element(By.ID, "message").is_displayed())
     assert "ACCEPTED" in d.find_element(By.ID, "live-counts").text
+
+
+def test_another_program_on_another_port_never_receives_the_session_cookie(
+    browser: Callable[..., Served],
+) -> None:
+    """Browsers do not separate cookies by port (Firefox and Safari do not; Chromium's port
+    binding is recent): a program on another port of 127.0.0.1 would get every cookie whose
+    path it asks for. The page's cookie is scoped to its random root, which it cannot guess."""
+    import http.server
+    import threading
+
+    seen: list[tuple[str, str]] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append((self.path, self.headers.get("cookie", "")))
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"another program")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    try:
+        b = browser()
+        b.open()
+        b.wait(lambda d: d.find_elements(By.ID, "badge"))
+        port = other.server_address[1]
+        for path in ("/", "/history", "/static/page.js"):
+            b.driver.get(f"http://127.0.0.1:{port}{path}")
+            b.wait(lambda d: "another program" in d.page_source)
+        assert len(seen) >= 3 and all("bulkcancel_session" not in cookie for _, cookie in seen), seen
+        b.driver.get(f"{b.url}{b.page.root}/")
+        b.wait(lambda d: d.find_elements(By.ID, "badge"))
+        (session,) = [c for c in b.driver.get_cookies() if c["name"] == "bulkcancel_session"]
+        assert session["path"] == b.page.root and session["httpOnly"] and session["sameSite"] == "Strict"
+    finally:
+        other.shutdown()
+        other.server_close()

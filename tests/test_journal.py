@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.environments import Environment
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.rebuild import rebuild
 from bulkcancel.journal.records import Answer, Intent, ItemState, RunRow
 from bulkcancel.journal.store import Journal
+from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
 from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Api, Target
@@ -51,11 +53,12 @@ def test_a_run_and_its_rows_round_trip(tmp_path: Path) -> None:
         journal.save_rows("r1", rows)
         assert journal.run_info("r1") == _record("r1")  # every field back as it went in, the run still open
         stop, counts = Stop(StopReason.AUTH, "JWT expired"), RunCounts(12.5, 3, 1, 2)
-        journal.finish_run("r1", ExitCode.ROWS_FAILED, stop, counts)
+        norm = NormEffect(Standing(Week(2026, 49), 3, 180, 0.02), this_run=2, unsure=1)
+        journal.finish_run("r1", ExitCode.ROWS_FAILED, stop, counts, norm)
         assert journal.run_rows("r1") == rows
         info = journal.run_info("r1")
         assert info is not None and info.finished_at is not None and info.finished_at.tzinfo is not None
-        ended = replace(_record("r1"), stop=stop, counts=counts, exit_code=ExitCode.ROWS_FAILED)
+        ended = replace(_record("r1"), stop=stop, counts=counts, norm=norm, exit_code=ExitCode.ROWS_FAILED)
         assert info == replace(ended, finished_at=info.finished_at)
         assert isinstance(info.exit_code, ExitCode) and isinstance(info.stop and info.stop.reason, StopReason)
         assert journal.run_info("nope") is None
@@ -63,6 +66,41 @@ def test_a_run_and_its_rows_round_trip(tmp_path: Path) -> None:
     with Journal(tmp_path / "j.sqlite3", "production", "other") as journal:
         assert journal.latest_run_id() is None  # another environment and key
         assert journal.latest_run_id(any_target=True) == "r1"
+
+
+@pytest.mark.parametrize(
+    "norm",
+    [
+        None,
+        NormEffect(NotKnown(Unknown.REFUSED, "HTTP 403 Forbidden"), 4, 0),
+        NormEffect(NotKnown(Unknown.NO_ENDPOINT)),
+    ],
+    ids=str,
+)
+def test_the_week_against_the_norm_comes_back_whole(tmp_path: Path, norm: NormEffect | None) -> None:
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        _start(journal, "r1")
+        journal.finish_run("r1", ExitCode.OK, None, RunCounts(), norm)
+        info = journal.run_info("r1")
+    assert info is not None and info.norm == norm
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [
+        Stop(StopReason.RATE_LIMIT),
+        Stop(StopReason.UNREACHABLE, "could not connect to 127.0.0.1:9", 5),
+        Stop(StopReason.NOT_BOL, "https://proxy.example", 1, NotBol(Foreign.HTML, 200, "text/html", 5120)),
+        Stop(StopReason.NOT_BOL, "https://proxy.example", 0, NotBol(Foreign.EMPTY, 204, "", 0)),
+    ],
+    ids=str,
+)
+def test_every_stop_comes_back_whole(tmp_path: Path, stop: Stop) -> None:
+    with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+        _start(journal, "r1")
+        journal.finish_run("r1", ExitCode.STOPPED_EARLY, stop, RunCounts())
+        info = journal.run_info("r1")
+    assert info is not None and info.stop == stop
 
 
 def test_a_killed_run_is_rebuilt_from_what_each_item_reached(tmp_path: Path) -> None:

@@ -471,3 +471,32 @@ def test_a_list_budget_spent_stops_with_one_line_and_no_sheet(tmp_path: Path, se
     assert ran.returncode != 0 and not out.exists()
     assert "could not read open orders (FBR, page 4)" in ran.stderr and "no sheet was written" in ran.stderr
     assert len(ran.stderr.strip().splitlines()) == 1
+
+
+def test_a_hidden_product_row_is_read_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "hidden.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["EAN", "Units left"], [CLOCK, "3"], [BEANS, "0"]):
+        sheet.append(row)
+    sheet.row_dimensions[3].hidden = True
+    book.save(path)
+    ran = bulkcancel("stockouts", str(path), "--out", str(tmp_path / "o.xlsx"), "--json")
+    assert ran.returncode == 0, ran.stderr
+    assert "Note: 1 hidden row(s) were read too (rows 3): check them" in ran.stderr
+    assert json.loads(ran.stdout)["to_cancel"] == 6  # the demo: 4 of the espresso machine, the 2 of the hidden beans
+
+
+def test_an_excel_error_in_the_units_cell_is_refused_wherever_the_column_is(tmp_path: Path) -> None:
+    path = tmp_path / "units-first.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Voorraad", "EAN"])
+    sheet.append(["#N/A", CLOCK])
+    sheet["A2"].data_type = "e"  # an error cell, as a broken VLOOKUP leaves it
+    book.save(path)
+    ran = bulkcancel("stockouts", str(path), "--out", str(tmp_path / "o.xlsx"), "--lang", "en")
+    assert ran.returncode != 0 and "row 2:" in ran.stderr and "#N/A" in ran.stderr
+    assert not (tmp_path / "o.xlsx").exists()

@@ -217,7 +217,7 @@ def test_the_upload_step_offers_the_template_and_explains_the_reason_codes(tmp_p
         index = client.get("/").text
         assert len(re.findall(r'<tr id="reason-(\w+)">', index)) == 12
         customer = index.split('id="reason-REQUESTED_BY_CUSTOMER"')[1].split("</tr>")[0]
-        assert "<strong>no</strong>" in customer
+        assert "no, when the customer asked and it is confirmed by the promised delivery date" in customer
         assert "yes" in index.split('id="reason-OUT_OF_STOCK"')[1].split("</tr>")[0]
         template = client.get("/template.xlsx")
         assert (
@@ -229,6 +229,15 @@ def test_the_upload_step_offers_the_template_and_explains_the_reason_codes(tmp_p
         dutch = client.get("/template.xlsx", headers={"accept-language": "nl"})
         assert 'filename="bulkcancel-sjabloon.xlsx"' in dutch.headers["content-disposition"]
         assert "De redencodes" in client.get("/", headers={"accept-language": "nl"}).text
+        products = client.get("/template-products.xlsx")
+        assert (
+            products.status_code == 200
+            and 'filename="bulkcancel-products.xlsx"' in products.headers["content-disposition"]
+        )
+        headers = next(
+            openpyxl.load_workbook(io.BytesIO(products.content), read_only=True).active.iter_rows(values_only=True)
+        )  # type: ignore[union-attr]
+        assert "EAN" in headers
 
 
 def test_the_page_says_where_the_credentials_come_from(tmp_path: Path) -> None:

@@ -261,6 +261,10 @@ def test_no_file_system_path_on_any_page(signed: Any, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(io.BytesIO(result.content), read_only=True)
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Input file"] == "week.xlsx"
+    rebuilt = client.get(f"/history/{done['run_id']}/result.xlsx")  # from the journal alone: the same
+    book = openpyxl.load_workbook(io.BytesIO(rebuilt.content), read_only=True)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Input file"] == "week.xlsx"
     for step in ("/", "/history", check_url, f"{check_url}/confirm"):
         assert str(tmp_path) not in client.get(step).text
 

@@ -48,6 +48,8 @@ def stockouts(
         done = do_stockouts(products, settings, target, on_page=on_page if show_pages else None)
     if show_pages:
         err.print("", markup=False)
+    for note in done.notes:
+        err.print(gettext(done.lang, "Note: {note}", note=note), markup=False)
     if as_json:
         console.print(json.dumps(summary(done)), markup=False)
         return

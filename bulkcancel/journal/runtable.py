@@ -12,7 +12,9 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.environments import Environment
+from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
 from bulkcancel.statuses import ExitCode
 from bulkcancel.targets import Api, Target
@@ -40,6 +42,19 @@ NEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("stop_reason", "TEXT"),
     ("stop_detail", "TEXT"),
     ("stop_times", "INTEGER"),
+    ("stop_answer", "TEXT"),  # NOT_BOL: what answered instead of bol (``backend.NotBol``), four columns
+    ("stop_answer_status", "INTEGER"),
+    ("stop_answer_media", "TEXT"),
+    ("stop_answer_size", "INTEGER"),
+    ("norm_year", "INTEGER"),  # the week's standing against bol's norm (``norm.standing``): its week,
+    ("norm_week", "INTEGER"),
+    ("norm_numerator", "INTEGER"),  # bol's numbers,
+    ("norm_denominator", "INTEGER"),
+    ("norm_fraction", "REAL"),
+    ("norm_unknown", "TEXT"),  # or why they are not known,
+    ("norm_unknown_detail", "TEXT"),
+    ("norm_this_run", "INTEGER"),  # and the run's effect
+    ("norm_unsure", "INTEGER"),
     ("duration", "REAL"),
     ("retries", "INTEGER"),
     ("rate_limit_waits", "INTEGER"),
@@ -59,7 +74,9 @@ COLUMNS = (*_BASE, *_END, *(name for name, _ in NEW_COLUMNS))
 SELECT_RUNS = f"SELECT {', '.join(COLUMNS)} FROM runs"  # noqa: S608 (fixed column names)
 INSERT_RUN = f"INSERT INTO runs({', '.join(COLUMNS)}) VALUES ({','.join('?' * len(COLUMNS))})"  # noqa: S608
 FINISH_RUN = (
-    "UPDATE runs SET finished_at=?, exit_code=?, stop_reason=?, stop_detail=?, stop_times=?,"
+    "UPDATE runs SET finished_at=?, exit_code=?, stop_reason=?, stop_detail=?, stop_times=?, stop_answer=?,"
+    " stop_answer_status=?, stop_answer_media=?, stop_answer_size=?, norm_year=?, norm_week=?, norm_numerator=?,"
+    " norm_denominator=?, norm_fraction=?, norm_unknown=?, norm_unknown_detail=?, norm_this_run=?, norm_unsure=?,"
     " duration=?, retries=?, rate_limit_waits=?, rate_limited=? WHERE run_id=?"
 )
 
@@ -72,9 +89,46 @@ def _flag(value: bool) -> int:
     return int(value)
 
 
-def stop_values(stop: Stop | None) -> tuple[str | None, str | None, int | None]:
-    """The stop as its three columns."""
-    return (stop.reason.value, stop.detail, stop.times) if stop else (None, None, None)
+def stop_values(stop: Stop | None) -> tuple[object, ...]:
+    """The stop as its seven columns."""
+    if stop is None:
+        return (None,) * 7
+    answer = stop.answer
+    if answer is None:
+        return stop.reason.value, stop.detail, stop.times, None, None, None, None
+    return (
+        stop.reason.value,
+        stop.detail,
+        stop.times,
+        answer.why.value,
+        answer.http_status,
+        answer.media_type,
+        answer.size,
+    )
+
+
+def norm_values(norm: NormEffect | None) -> tuple[object, ...]:
+    """The week's standing and the run's effect as their nine columns."""
+    if norm is None:
+        return (None,) * 9
+    known, effect = norm.standing, (norm.this_run, norm.unsure)
+    if isinstance(known, Standing):
+        return known.week.year, known.week.week, known.numerator, known.denominator, known.norm, None, None, *effect
+    return None, None, None, None, None, known.why.value, known.detail, *effect
+
+
+def _norm_of(v: dict[str, object]) -> NormEffect | None:
+    if v["norm_this_run"] is None:
+        return None
+    standing: Standing | NotKnown
+    if v["norm_unknown"] is not None:
+        standing = NotKnown(Unknown(str(v["norm_unknown"])), str(v["norm_unknown_detail"] or ""))
+    else:
+        week = Week(int(str(v["norm_year"])), int(str(v["norm_week"])))
+        standing = Standing(
+            week, int(str(v["norm_numerator"])), int(str(v["norm_denominator"])), float(str(v["norm_fraction"]))
+        )
+    return NormEffect(standing, int(str(v["norm_this_run"])), int(str(v["norm_unsure"])))
 
 
 def count_values(counts: RunCounts | None) -> tuple[float | None, int | None, int | None, int | None]:
@@ -128,6 +182,7 @@ def row_of(record: RunRecord, env: str, seller: str) -> tuple[object, ...]:
         record.tool_version,
         *option_values(options),
         *stop_values(record.stop),
+        *norm_values(record.norm),
         *count_values(record.counts),
     )
 
@@ -162,7 +217,16 @@ def record_of(row: Sequence[object]) -> RunRecord:
         )
     stop = None
     if v["stop_reason"] is not None:
-        stop = Stop(StopReason(str(v["stop_reason"])), str(v["stop_detail"] or ""), int(str(v["stop_times"] or 0)))
+        answer = None
+        if v["stop_answer"] is not None:
+            answer = NotBol(
+                Foreign(str(v["stop_answer"])),
+                int(str(v["stop_answer_status"])),
+                str(v["stop_answer_media"] or ""),
+                int(str(v["stop_answer_size"])),
+            )
+        detail, times = str(v["stop_detail"] or ""), int(str(v["stop_times"] or 0))
+        stop = Stop(StopReason(str(v["stop_reason"])), detail, times, answer)
     counts = None
     if v["retries"] is not None:
         counts = RunCounts(
@@ -172,6 +236,7 @@ def record_of(row: Sequence[object]) -> RunRecord:
             rate_limited=int(str(v["rate_limited"])),
         )
     return RunRecord(
+        norm=_norm_of(v),
         run_id=str(v["run_id"]),
         started_at=datetime.fromisoformat(str(v["started_at"])),
         target=target,

@@ -31,11 +31,13 @@ from bulkcancel.journal.runtable import (
     RUNS_TABLE,
     SELECT_RUNS,
     count_values,
+    norm_values,
     record_of,
     row_of,
     stop_values,
 )
 from bulkcancel.journal.sqlitefile import Checkpointer, lock_exclusively
+from bulkcancel.norm.standing import NormEffect
 from bulkcancel.results import RunCounts, RunRecord, Stop
 from bulkcancel.statuses import ExitCode, RowStatus
 
@@ -89,9 +91,8 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = (
-    5  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``); 5: run_rows.counting
-)
+SCHEMA_VERSION = 6  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``);
+# 5: run_rows.counting; 6: a NOT_BOL stop's answer and the week's standing against the norm (``runtable``)
 
 
 def private_file(path: Path) -> IO[str]:
@@ -209,13 +210,17 @@ class Journal:
         self.db.execute(INSERT_RUN, row_of(record, self.env, self.seller))
 
     def finish_run(
-        self, run_id: str, exit_code: ExitCode, stop: Stop | None = None, counts: RunCounts | None = None
+        self,
+        run_id: str,
+        exit_code: ExitCode,
+        stop: Stop | None = None,
+        counts: RunCounts | None = None,
+        norm: NormEffect | None = None,
     ) -> None:
-        """Mark a run as ended: how, why it stopped early (if it did), and how hard it tried."""
-        self.db.execute(
-            FINISH_RUN,
-            (_now(), int(exit_code), *stop_values(stop), *count_values(counts or RunCounts()), run_id),
-        )
+        """Mark a run as ended: how, why it stopped early (if it did), how hard it tried, and where
+        it left the week against bol's cancellation norm."""
+        values = (*stop_values(stop), *norm_values(norm), *count_values(counts or RunCounts()))
+        self.db.execute(FINISH_RUN, (_now(), int(exit_code), *values, run_id))
 
     def save_rows(self, run_id: str, rows: Iterable[RunRow]) -> None:
         """Store every row of the run, replacing what was stored before."""

@@ -7,11 +7,17 @@ published, so nothing is assumed: a ``Pacer`` per endpoint lets one request out 
 first answer tells the budget, then as many as remain.
 
 The budget refills while requests go out, so the **newest answer is the truth**: its
-``remaining``, less the requests let out after that request (and less those sent before it
-still unanswered, which may reach bol after it), is what is left now. Newest means the
-request sent last, not the answer that arrived last: an answer overtaken by the answer of a
-later request is stale and tells nothing. (Keeping the lowest remaining ever
-told, or the latest reset, would stall a budget that refills as fast as it is spent.)
+``remaining``, less the requests let out after that request and less those that were out
+when it was sent, is what is left now. Newest means the request sent last, not the answer
+that arrived last: an answer overtaken by the answer of a later request is stale and tells
+nothing. (Keeping the lowest remaining ever told, or the latest reset, would stall a budget
+that refills as fast as it is spent.) The requests out when one was sent count as spent,
+answered since or not, because bol may take them after it: a request's way to bol differs,
+so bol takes them in another order than they were sent. Counting only those still
+unanswered is not enough (one answered early may still have reached bol after the newer
+one), and without either the pacer sends over an empty budget. The estimate is a lower
+bound: with 16 requests out it is at most 15 low, which a budget that refills never
+notices; the first request after a reset counts those still out the same way.
 
 When nothing is left, requests wait for an answer still in flight (it tells the refilled
 budget) or, with none in flight, until the reset, when the budget is whole again. A 429
@@ -54,7 +60,7 @@ class Pacer:
         self._reset_at = 0.0  # when the budget is whole again, as the newest answer said
         self._hold_until = 0.0  # a 429: nothing goes out before this
         self._stale_up_to = 0  # answers to requests up to this ticket tell nothing new (a reset or a 429 came)
-        self._in_flight = 0
+        self._out: dict[int, int] = {}  # tickets let out and not answered yet: how many were out when each went
         self._changed = asyncio.Event()
         self.waits = 0  # how often a request waited for the budget
 
@@ -75,15 +81,16 @@ class Pacer:
             if now < self._hold_until:
                 wait = self._hold_until - now
             elif left is None:
-                if self._in_flight == 0:
+                if not self._out:
                     break  # the first request (or the first after a 429) goes alone: its answer tells the budget
                 wait = None
             elif left >= 1:
                 break
             elif now >= self._reset_at:
-                # Whole again. Answers to requests sent before now are stale; until one sent after
-                # it says when the next reset is, assume a second (bol's shortest window).
-                self._told = (self._sent, float(self.limit or 1))
+                # Whole again, less the requests still out (they may reach bol after the reset).
+                # Answers to requests sent before now are stale; until one sent after it says
+                # when the next reset is, assume a second (bol's shortest window).
+                self._told = (self._sent, float(self.limit or 1) - len(self._out))
                 self._stale_up_to = self._sent
                 self._reset_at = now + NO_HINT_WAIT
                 continue
@@ -98,13 +105,13 @@ class Pacer:
             waited = True
             await self._wait_for_change(wait)
         self.waits += waited
-        self._in_flight += 1
         self._sent += 1
+        self._out[self._sent] = len(self._out)
         return self._sent
 
     async def _wait_for_change(self, at_most: float | None) -> None:
         """Until an answer comes in (with requests in flight) or ``at_most`` seconds have passed."""
-        if not self._in_flight:
+        if not self._out:
             if at_most is not None:
                 await self._sleep(at_most)
             return
@@ -124,7 +131,7 @@ class Pacer:
         self, ticket: int, headers: Mapping[str, str] | None, http_status: int, retry_after: float | None
     ) -> None:
         """An answer (``headers`` None: none came) to the request ``acquire`` gave ``ticket``."""
-        self._in_flight -= 1
+        out_when_sent = self._out.pop(ticket, 0)
         now = self._clock()
         limit = _number(headers or {}, "x-ratelimit-limit")
         remaining = _number(headers or {}, "x-ratelimit-remaining")
@@ -137,10 +144,7 @@ class Pacer:
             self._told = None  # after the wait, one request learns the budget again
             self._stale_up_to = self._sent  # answers to requests already out tell nothing new
         elif remaining is not None and reset is not None and ticket > self._newest():
-            # Requests sent before this one and still unanswered may reach bol after it (connections
-            # overtake each other): they are spent too. (Those sent after it are, by ``remaining``.)
-            older = max(self._in_flight - (self._sent - ticket), 0)
-            self._told = (ticket, max(remaining - older, 0.0))
+            self._told = (ticket, max(remaining, 0.0) - out_when_sent)
             self._reset_at = now + max(reset, 0.0)
         self._changed.set()
 

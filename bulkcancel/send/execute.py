@@ -23,7 +23,7 @@ from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.plan import Plan
 from bulkcancel.send.preflight import apply_check, fetch_open_items
 from bulkcancel.send.sender import OnProgress, Sender, SendPolicy, SendResult
-from bulkcancel.send.standing import plan_effect
+from bulkcancel.send.standing import plan_effect, with_promised_dates
 from bulkcancel.statuses import RowStatus
 
 
@@ -98,6 +98,7 @@ async def execute(
         if options.check is not None:
             done.open_items = await fetch_open_items(backend, options.check.max_order_pages)
             done.check_notes = apply_check(plan, done.open_items, options.check.allow_reason_mismatch)
+            done.open_items = await with_promised_dates(backend, plan, done.open_items)
         done.standing = await backend.cancellation_standing(Week.of(options.started))
         plan.norm = plan_effect(plan, done.standing, done.open_items, options.started)
         if options.dry_run:

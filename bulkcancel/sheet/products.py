@@ -16,6 +16,7 @@ from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
 from bulkcancel.sheet.headers import ALIASES, HEADER_SEARCH_ROWS, REASON, canonical
+from bulkcancel.sheet.notes import SheetNote
 from bulkcancel.sheet.read import ReadLimits, open_checked, shown
 
 EAN = "EAN"
@@ -97,11 +98,12 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
     kind = open_checked(path, limits)
     notes: list[str] = []
     flags: dict[tuple[int, int], CellFlag] = {}
+    hidden: set[int] = set()
     if kind in {"xlsx", "ods"}:
         from bulkcancel.sheet.xlsxread import read_xlsx_rows
 
         book = read_xlsx_rows(path, sheet_name, limits.max_uncompressed_bytes, kind, looks_like_products_header)
-        rows, notes, flags = book.rows, book.notes, book.flags
+        rows, notes, flags, hidden = book.rows, book.notes, book.flags, book.hidden_rows
     else:
         if sheet_name:
             raise InputFileError(Text("{path}: --sheet only applies to .xlsx workbooks", path=shown(path)))
@@ -141,6 +143,10 @@ def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits 
     if not data:
         raise InputFileError(Text("{where}: has a header row but no products below it", where=where))
     found = _columns(header, where)
+    hidden &= set(numbers)
+    if hidden:  # a product nobody sees in Excel would still have its orders cancelled: say so
+        listed = ", ".join(map(str, sorted(hidden)[:10])) + (", ..." if len(hidden) > 10 else "")
+        notes.append(SheetNote.make("hidden_rows", n=len(hidden), rows=listed))
     index_of = {number: index for index, number in enumerate(numbers)}
     return ProductSheet(
         path=path,

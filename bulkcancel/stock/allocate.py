@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from bulkcancel.backend import DistributionParty, OpenOrderItem
 from bulkcancel.check.products import Product, gtin13
+from bulkcancel.norm.counting import Counting, counting
 from bulkcancel.reasons import ReasonCode
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
@@ -61,12 +62,15 @@ class Decision:
     def counts(self, today: date) -> Counts:
         """Whether cancelling it counts against the norm: every cancellation does, except a customer's
         request confirmed by its promised delivery date (so: cancel it by then)."""
-        if self.reason is not ReasonCode.REQUESTED_BY_CUSTOMER:
-            return Counts.YES
-        promised = self.item.promised_delivery
-        if promised is None:
-            return Counts.NOT_KNOWN
-        return Counts.NO_IF_SENT_BY_PROMISED if today <= promised else Counts.YES
+        found = counting(
+            self.reason or ReasonCode.OUT_OF_STOCK,
+            customer_asked=self.item.cancel_request,
+            promised=self.item.promised_delivery,
+            confirmed=today,
+        )  # the one rule (norm.counting); the customer's request is known from bol's list here
+        if found is Counting.IN_TIME:
+            return Counts.NO_IF_SENT_BY_PROMISED
+        return Counts.NOT_KNOWN if found.counts is None else Counts.YES
 
 
 @dataclass(frozen=True)

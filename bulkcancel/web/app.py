@@ -28,6 +28,7 @@ ROUTES = [
     Route("/", upload.index),
     Route("/upload", upload.upload, methods=["POST"]),
     Route("/template.xlsx", upload.template),
+    Route("/template-products.xlsx", upload.products_template),
     Route("/u/{upload}", check.check),
     Route("/u/{upload}/checked.xlsx", check.checked_download),
     Route("/u/{upload}/columns", check.choose_columns, methods=["POST"]),

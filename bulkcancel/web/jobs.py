@@ -61,6 +61,7 @@ class Job:
     upload: Upload
     confirmed: int  # the number of cancellations the person confirmed
     out: Path
+    accept_strike: bool = False  # the person ticked that this run may take the week above bol's norm
     seq: int = 0  # place in line
     state: JobState = JobState.QUEUED
     progress: Progress | None = None
@@ -171,10 +172,10 @@ class Runner:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def submit(self, upload: Upload, confirmed: int, out: Path) -> Job:
-        """Queue a run of ``upload``."""
+    def submit(self, upload: Upload, confirmed: int, out: Path, accept_strike: bool = False) -> Job:
+        """Queue a run of ``upload``; ``accept_strike``: the person accepted a strike (bol's cancellation norm)."""
         with self._lock:
-            job = Job(new_id(), upload, confirmed, out, seq=len(self.jobs), clock=self.clock)
+            job = Job(new_id(), upload, confirmed, out, accept_strike, seq=len(self.jobs), clock=self.clock)
             self.jobs[job.id] = job
         self._line.put(job)
         return job
@@ -226,6 +227,7 @@ class Runner:
 
         hooks = Hooks(
             confirm=confirm,
+            accept_strike=lambda plan: job.accept_strike,  # the run holds a strike the person did not accept
             canary_ok=lambda results: False,
             on_progress=lambda progress: job.update(progress=progress),
             on_stoppable=on_stoppable,

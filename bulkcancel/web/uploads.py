@@ -60,6 +60,7 @@ class Upload:
     edited: Edited | None = None  # what the edits made of ``read``
     corrected: Path | None = None  # the corrected sheet, when there are edits: it is what is checked and run
     version: int = 0  # grows with every edit: Send names the version it confirmed
+    strike: bool = False  # the confirm step showed that a LIVE run takes the week above bol's cancellation norm
 
     @property
     def source(self) -> Path:

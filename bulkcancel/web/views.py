@@ -14,6 +14,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.templating import Jinja2Templates
 
 from bulkcancel.i18n import N_
+from bulkcancel.norm.counting import by_reason
 from bulkcancel.output.labels import credentials_from
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.web.jobs import JobState
@@ -46,7 +47,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         root=page.root,
         credentials=credentials_from(page.credentials, lang) if page.credentials else "",
         reason_codes=list(ReasonCode),
-        products_template=False,
+        reason_counts={code: by_reason(code).counts for code in ReasonCode},  # True, or None: not from the code alone
     )
     response: HTMLResponse = _templates.TemplateResponse(request, name, context, status_code=status_code)
     return response

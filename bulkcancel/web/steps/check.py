@@ -127,7 +127,7 @@ async def check(request: Request) -> Response:
                 "code": r.sent_as.value if r.sent_as else "",
                 "changed": _changes(item, r.sheet_row),
                 "fix": editable and (r.status is RowStatus.INVALID or r.sheet_row in changed),
-                "values": {
+                "now": {
                     "OrderItemId": _cell(r.cells, columns.order_item_id),
                     "ReasonCode": _cell(r.cells, columns.reason),
                     "DateTime": _cell(r.cells, columns.datetime),

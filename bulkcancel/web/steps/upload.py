@@ -30,6 +30,16 @@ async def template(request: Request) -> Response:
     return download(target, "bulkcancel-sjabloon.xlsx" if lang is Language.NL else "bulkcancel-template.xlsx")
 
 
+async def products_template(request: Request) -> Response:
+    """The products template for ``bulkcancel stockouts`` (``bulkcancel template --products``), as a download."""
+    from bulkcancel.output.products_template import write_products_template
+
+    page, lang = page_of(request), lang_of(request)
+    target = page.workdir / f"_products-{lang.value}.xlsx"
+    await run_in_threadpool(write_products_template, target, True, lang)
+    return download(target, "bulkcancel-producten.xlsx" if lang is Language.NL else "bulkcancel-products.xlsx")
+
+
 async def upload(request: Request) -> Response:
     page = page_of(request)
     form = await guarded_form(request, page.max_upload + 64 * 1024)
