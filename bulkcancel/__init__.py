@@ -1,11 +1,13 @@
 """bulkcancel: cancel bol.com order items in bulk from an Excel or CSV sheet, safely.
 
-A notebook uses the two functions below; the ``bulkcancel`` command is a thin shell over
-the same pipeline. Both return one row per input row with its Status and Detail, and put
-the exit code, the result file, the run id and the run's message in ``frame.attrs``;
-``run_sheet`` also ``frame.attrs["cancellation_norm"]``: a ``bulkcancel.norm.standing.NormEffect``
-(the week's standing against bol's cancellation norm, or why it is not known, and the run's rows
-that count), or None for a validation.
+A notebook uses the functions below; the ``bulkcancel`` command is a thin shell over the same
+pipeline. ``validate_sheet`` and ``run_sheet`` return one row per input row with its Status and
+Detail, typed (``bulkcancel.output.frame``: Status and Sent as categoricals, times
+timezone-aware, "Counts against score" a nullable boolean, ids as strings), and put a
+``bulkcancel.output.frame.FrameInfo`` in ``frame.attrs``: the exit code, the result file, the run
+id, why it stopped early (as words and as a ``Stop``), the week's standing against bol's
+cancellation norm (a ``bulkcancel.norm.standing.NormEffect``, None for a validation) and the run's
+record (``bulkcancel.results.RunRecord``).
 """
 
 from __future__ import annotations
@@ -73,23 +75,21 @@ def _path(value: str | Path | None) -> Path | None:
 
 
 def _frame(outcome: Outcome) -> pd.DataFrame:
-    import pandas as pd
+    from bulkcancel.output.frame import FrameInfo, result_frame
 
-    from bulkcancel.output.report import result_headers, row_texts
-
-    zone = outcome.zone
-    frame = pd.DataFrame(
-        [row_texts(row, outcome.lang, zone) for row in outcome.rows],
-        columns=result_headers(outcome.sheet.headers, outcome.lang),
-        dtype=str,
-    )
-    frame.attrs.update(
-        exit_code=int(outcome.exit_code),
+    frame = result_frame(outcome.sheet.headers, outcome.rows, outcome.lang, outcome.zone)
+    info = FrameInfo(
+        exit_code=outcome.exit_code,
         out=str(outcome.out or ""),
         run_id=outcome.run_id or "",
         message=outcome.message,
+        stop=outcome.stop,
         cancellation_norm=outcome.norm,
+        run=outcome.record,
+        lang=outcome.lang,
+        timezone=str(outcome.zone),
     )
+    frame.attrs.update(info)
     return frame
 
 

@@ -24,7 +24,7 @@ def test_run_sheet_takes_strings_and_returns_every_row(tmp_path: Path, monkeypat
     write_csv(tmp_path / "s.csv", ROWS)
     frame = bulkcancel.run_sheet("s.csv", out="r.xlsx", journal="j.sqlite3")
     assert list(frame["Status"]) == ["CANCELLED", "CANCELLED", "INVALID"]
-    assert list(frame["Row"]) == ["2", "3", "4"] and list(frame["Note"]) == ["a", "b", "typo"]
+    assert list(frame["Row"]) == [2, 3, 4] and list(frame["Note"]) == ["a", "b", "typo"]
     assert frame.attrs["exit_code"] == 1 and frame.attrs["out"] == "r.xlsx" and frame.attrs["run_id"]
     assert [r["Status"] for r in read_results(tmp_path / "r.xlsx")] == ["CANCELLED", "CANCELLED", "INVALID"]
     assert (tmp_path / "j.sqlite3").exists()
