@@ -94,7 +94,10 @@ def refusal(sheet: ProductSheet, checks: list[ProductCheck], lang: str) -> str |
 def read_checked(path: Path, settings: Settings) -> tuple[ProductSheet, list[ProductCheck], str]:
     """The products sheet, its checked rows and the language of its people; InputFileError when a row is not READY."""
     sheet = read_products(path, settings.sheet, settings.limits)
-    flags = [(sheet.flags.get((i, sheet.ean)), sheet.flags.get((i, sheet.units or -1))) for i in range(len(sheet.rows))]
+    flags = [
+        (sheet.flags.get((i, sheet.ean)), sheet.flags.get((i, -1 if sheet.units is None else sheet.units)))
+        for i in range(len(sheet.rows))
+    ]
     checks = check_products(
         sheet.column(sheet.ean),
         sheet.column(sheet.units),

@@ -486,3 +486,17 @@ def test_a_hidden_product_row_is_read_and_said(tmp_path: Path) -> None:
     assert ran.returncode == 0, ran.stderr
     assert "Note: 1 hidden row(s) were read too (rows 3): check them" in ran.stderr
     assert json.loads(ran.stdout)["to_cancel"] == 6  # the demo: 4 of the espresso machine, the 2 of the hidden beans
+
+
+def test_an_excel_error_in_the_units_cell_is_refused_wherever_the_column_is(tmp_path: Path) -> None:
+    path = tmp_path / "units-first.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Voorraad", "EAN"])
+    sheet.append(["#N/A", CLOCK])
+    sheet["A2"].data_type = "e"  # an error cell, as a broken VLOOKUP leaves it
+    book.save(path)
+    ran = bulkcancel("stockouts", str(path), "--out", str(tmp_path / "o.xlsx"), "--lang", "en")
+    assert ran.returncode != 0 and "row 2:" in ran.stderr and "#N/A" in ran.stderr
+    assert not (tmp_path / "o.xlsx").exists()
