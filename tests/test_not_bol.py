@@ -65,7 +65,7 @@ class Impostor:
             token = {"access_token": "t0k", "expires_in": 299, "token_type": "Bearer", "scope": "RETAILER"}
             return await self._send(send, 200, "application/json", json.dumps(token).encode())
         is_cancel = method == "PUT"
-        self.hits["cancel" if is_cancel else "other"] += 1
+        self.hits["cancel" if is_cancel else "probe" if "process-status" in path else "other"] += 1
         if is_cancel:  # the item: in the path (Plaza) or the body (v10)
             self.cancelled.append(json.loads(body)["orderItems"][0]["orderItemId"] if self.api == "retailer" else path)
         if not is_cancel and not self.probe_too:
@@ -110,7 +110,7 @@ def test_a_probe_answered_by_something_not_bol_sends_nothing(tmp_path: Path, api
         sheet = sheet_of(tmp_path, 12)
         result = run(api, url, sheet)
     assert result.returncode == 3, (result.stdout, result.stderr)
-    assert impostor.hits["cancel"] == 0 and impostor.hits["other"] == 1  # the probe, and nothing after it
+    assert impostor.hits["cancel"] == 0 and impostor.hits["probe"] == 1  # the probe, and nothing after it
     rows = read_results(tmp_path / "w-results.xlsx")
     assert [r["Status"] for r in rows] == ["NOT_SENT"] * 12
     lines = [line for line in (result.stdout + result.stderr).splitlines() if "not an answer bol gives" in line]

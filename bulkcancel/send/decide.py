@@ -13,10 +13,19 @@ later one (the journal keeps the doubt with the item):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
-from bulkcancel.backend import NetworkError, NotBol, Reply, says_already_cancelled
+from bulkcancel.backend import (
+    NetworkError,
+    NotBol,
+    ProcessState,
+    ProcessStatus,
+    Reply,
+    StatusesReply,
+    says_already_cancelled,
+)
 from bulkcancel.send.retry import is_retryable_status, may_have_applied
 
 
@@ -76,3 +85,25 @@ def after_network_error(error: NetworkError, in_doubt: bool) -> Decision:
         str(error),
         reached_server=error.maybe_delivered,
     )
+
+
+def after_lookup_error(reply: StatusesReply) -> Decision:
+    """The meaning of a failed question "does bol have a cancellation for this item?" (the row is in doubt)."""
+    error = reply.error
+    assert error is not None
+    if reply.not_bol is not None:
+        return Decision(Next.STOP_NOT_BOL, True, error.message, not_bol=reply.not_bol)
+    if reply.http_status == 401:
+        return Decision(Next.STOP_AUTH, True, error.message)
+    return Decision(Next.RETRY, True, f"{error.message} (HTTP {reply.http_status})", wait_at_least=reply.retry_after)
+
+
+def process_to_follow(processes: Iterable[ProcessStatus]) -> ProcessStatus | None:
+    """Of bol's cancellation processes for one item (newest first), the one its row follows: one that
+    succeeded (the item is cancelled), else the newest still pending, else the newest; None: bol has none."""
+    found = list(processes)
+    for wanted in (ProcessState.SUCCESS, ProcessState.PENDING):
+        for process in found:
+            if process.status is wanted:
+                return process
+    return found[0] if found else None

@@ -40,7 +40,14 @@ from bulkcancel.plaza.documents import format_plaza_datetime
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.send.batch import StatusBatcher
-from bulkcancel.send.decide import Decision, Next, after_cancel_reply, after_network_error
+from bulkcancel.send.decide import (
+    Decision,
+    Next,
+    after_cancel_reply,
+    after_lookup_error,
+    after_network_error,
+    process_to_follow,
+)
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -232,10 +239,26 @@ class Sender:
         started, attempts, in_doubt = self._clock(), 0, job.in_doubt
         sent_dt = format_plaza_datetime(job.when) if self.backend.takes_timestamp else ""  # v10 sends none
         sent_at: datetime | None = None
+        asked = 0  # lookups that brought no answer
         while True:
             if self.stopped is not None:
                 self._stopped(job, in_doubt, sent_at)
                 return
+            if in_doubt and self.backend.looks_up:
+                # An earlier attempt may have reached bol: ask before sending it again.
+                found = await self._ask(job, sent_at)
+                if found is True:
+                    return  # bol has it: the row follows bol's process
+                if found is not False:  # no answer to the question: never send blind, ask again later
+                    asked += 1
+                    if self._settle(job, found, sent_at):
+                        return
+                    delay = self._retry_delay(asked, started, found)
+                    if delay is None:
+                        self._give_up(job, found, attempts + asked, sent_at)
+                        return
+                    await self._sleep(delay)
+                    continue
             attempts += 1
             self.retries += attempts > 1
             try:
@@ -277,6 +300,22 @@ class Sender:
                 self._give_up(job, decision, attempts, sent_at)
                 return
             await self._sleep(delay)
+
+    async def _ask(self, job: SendJob, sent_at: datetime | None) -> bool | Decision:
+        """Does bol have a cancellation process for this item? True: the row now follows it (nothing is
+        sent); False: bol has none (send); a Decision: no answer to the question (try again later)."""
+        try:
+            reply = await self._request(self.backend.cancellations_of(job.order_item_id), urgent=True)
+        except NetworkError as exc:
+            return after_network_error(exc, True)
+        if reply.error is not None:
+            return after_lookup_error(reply)
+        process = process_to_follow(reply.statuses.values())
+        if process is None:
+            return False
+        logger.debug("cancel %s: bol already has process %s (%s)", job.order_item_id, process.id, process.status)
+        self._accepted_now(job, Reply(reply.http_status, process_status=process), sent_at, True)
+        return True
 
     def _settle(self, job: SendJob, decision: Decision, sent_at: datetime | None) -> bool:
         """Journal a non-accepting answer; True when the row has ended."""
@@ -353,7 +392,7 @@ class Sender:
         """The Detail of a row the stop left unsent."""
         return not_sent(self.stopped, "en") if self.stopped else ""
 
-    def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime, in_doubt: bool) -> None:
+    def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime | None, in_doubt: bool) -> None:
         self._never_left = 0
         self._taken.add(job.index)
         status = reply.process_status
