@@ -30,7 +30,7 @@ from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.output.destination import check_destination, free_name
-from bulkcancel.output.labels import environment_text, local_time, stop_text, word
+from bulkcancel.output.labels import StopWords, environment_text, local_time, stop_text, word
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
@@ -279,7 +279,7 @@ def run(
                 )
             ) from None
     if done.stop and done.stop.reason is StopReason.AUTH:
-        raise CredentialsError(f"{stop_text(done.stop, 'en')}; the result is in {out}")
+        raise CredentialsError(Text("{why}; the result is in {out}", why=StopWords(done.stop), out=out))
     return outcome
 
 
