@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 from starlette.testclient import TestClient
 
-from bulkcancel.environments import CredentialSource
 from bulkcancel.simulator import SimulatorConfig
+from bulkcancel.targets import CredentialSource
 from bulkcancel.web.app import Page
 from tests.conftest import make_scenario
 from tests.test_web import ORIGIN, make_client, signed_in, start, upload, wait_done

@@ -55,7 +55,7 @@ class Upload:
     summary: CheckSummary | None = None  # the check's counts, made once with it
     checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
     job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
-    expansion: Any = None  # a products sheet's stock-outs (stockrun.StockOuts): ``path`` is then its sheet to cancel
+    expansion: Any = None  # stock-outs of a products sheet (pipeline.stockouts.StockOuts): ``path`` is its sheet
     read: Sheet | None = None  # the sheet as read from the upload (the edits apply to it; it never changes)
     edits: dict[int, RowEdit] = field(default_factory=dict)  # fixes made on the page, by row number
     edited: Edited | None = None  # what the edits made of ``read``

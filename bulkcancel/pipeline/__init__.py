@@ -22,7 +22,6 @@ from pathlib import Path
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
 from bulkcancel.i18n import Text
 from bulkcancel.journal.rebuild import journal_rows, rebuild
@@ -47,7 +46,7 @@ from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, CredentialSource, Environment, Target
 
 
 @dataclass
