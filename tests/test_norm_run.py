@@ -319,3 +319,45 @@ class CliRunnerInput:
 
         return CliRunner().invoke(group, args, input=typed, env={"BULKCANCEL_DEBUG": "1", **CLIENT},
                                   catch_exceptions=False)  # fmt: skip
+
+
+def in_terminal(args: list[str], answers: list[tuple[bytes, str]], env: dict[str, str]) -> tuple[int, str]:
+    """The CLI in a pseudo-terminal, answering each question (``(what it asks, the answer)``) in turn."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the CLI
+        os.execve(sys.executable, [sys.executable, "-m", "bulkcancel", *args], {**os.environ, **env})  # noqa: S606
+    output, left, deadline = b"", list(answers), time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if left and left[0][0] in output:
+            os.write(fd, left.pop(0)[1].encode() + b"\r")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("strike", "sent"), [("strike", 11), ("no", 0)])
+def test_the_strike_is_typed_in_a_real_terminal(
+    serve_retailer: Callable[..., Served], tmp_path: Path, strike: str, sent: int
+) -> None:
+    sim = serve_retailer(account(4, 612))
+    args = ["run", str(sheet(tmp_path, 11)), "--api", "retailer", "--env", "production", "--base-url", sim.url]
+    code, text = in_terminal([*args, "--quiet"], [(b"Type strike", strike), (b"[y/N]", "y")], CLIENT)
+    assert "15 of 612 (2.45 %), above bol's 2 % norm: expect a strike." in text
+    assert len(sim.ledger) == sent
+    assert code == (0 if sent else 2), text
