@@ -19,12 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import BulkCancelError, ConfigError
 from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Environment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -222,10 +221,10 @@ def stockouts(
 
     from bulkcancel.output.frame import stockouts_frame
     from bulkcancel.output.stockout_words import why
+    from bulkcancel.pipeline.stockouts import stockouts as do_stockouts
+    from bulkcancel.pipeline.stockouts import stockouts_path, summary
     from bulkcancel.settings import Settings
     from bulkcancel.stock.allocate import Counts
-    from bulkcancel.stockrun import stockouts as do_stockouts
-    from bulkcancel.stockrun import stockouts_path, summary
 
     try:
         chosen = Environment(env) if env is not None else None

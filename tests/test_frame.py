@@ -101,7 +101,7 @@ def test_an_empty_result_still_has_its_dtypes(tmp_path: Path) -> None:
 
 
 def test_stockouts_returns_typed_columns_and_its_summary(tmp_path: Path, serve_retailer: Any) -> None:
-    from bulkcancel.stockrun import StockoutsSummary
+    from bulkcancel.pipeline.stockouts import StockoutsSummary
     from tests.test_stockouts import TO_CANCEL, products_sheet, story
 
     sim = serve_retailer(story())

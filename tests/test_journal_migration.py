@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bulkcancel.environments import Environment
 from bulkcancel.journal.store import SCHEMA_VERSION, Journal
 from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import word
@@ -21,7 +20,7 @@ from bulkcancel.pipeline import report, run_history
 from bulkcancel.results import RunRecord
 from bulkcancel.sheet.headers import OUTCOME_HEADERS
 from bulkcancel.statuses import ExitCode
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MADE_IN = "/tmp/tmpsirr4myt"  # the folder the fixture's runs read and wrote

@@ -17,14 +17,13 @@ from click.testing import CliRunner, Result
 from keyring.backends import fail
 
 from bulkcancel.cli import cli
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import CredentialsError
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.send import keystore
 from bulkcancel.send.connect import find_credentials, resolve
 from bulkcancel.simulator.scenario import OAuthClient, Scenario, ScenarioItem, Seller
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, CredentialSource, Environment
 from tests.conftest import Served, read_results, write_csv
 from tests.keyrings import LockedKeyring, MemoryKeyring
 

@@ -19,12 +19,11 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
-from bulkcancel.environments import Environment
 from bulkcancel.journal.store import Journal
 from bulkcancel.results import RunRecord
 from bulkcancel.settings import Settings
 from bulkcancel.simulator import SimulatorConfig
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 from bulkcancel.web.app import Page, build_app, sniff, wrap
 from tests.conftest import bulkcancel, write_csv
 
@@ -292,7 +291,7 @@ def test_production_asks_for_the_count_typed(
     monkeypatch.setenv("BOL_PRIVATE_KEY", DEMO_PRIVATE_KEY)
     sim = serve(config=SimulatorConfig(settle_seconds=0))
     sheet = b"OrderItemId,ReasonCode\n2012340000,OUT_OF_STOCK\n2012340001,OUT_OF_STOCK\n"
-    from bulkcancel.environments import Environment
+    from bulkcancel.targets import Environment
 
     with make_client(tmp_path, base_url=sim.url, env=Environment.PRODUCTION) as (client, page):
         signed_in(client, page)

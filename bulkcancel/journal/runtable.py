@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from bulkcancel.backend import Foreign, NotBol
-from bulkcancel.environments import Environment
 from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
 from bulkcancel.statuses import ExitCode
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 
 # Added by schema 4, in this order (``migrate`` adds them to an older journal).
 NEW_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -10,12 +10,11 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bulkcancel.backend import Foreign, NotBol
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.i18n import N_, gettext
 from bulkcancel.i18n.translate import Later
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.statuses import RowStatus
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, CredentialSource, Environment, Target
 
 MEANING: dict[RowStatus, str] = {
     RowStatus.READY: N_("valid; would be sent"),

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TypedDict
 
 from bulkcancel.check.products import ProductCheck, check_products
-from bulkcancel.environments import Environment
 from bulkcancel.errors import InputFileError, OutputError
 from bulkcancel.i18n import Text, render
 from bulkcancel.logs import protect
@@ -31,7 +30,7 @@ from bulkcancel.sheet.read import shown
 from bulkcancel.statuses import RowStatus
 from bulkcancel.stock.allocate import Allocation, allocate
 from bulkcancel.stock.fetch import Fetched, fetch_matching
-from bulkcancel.targets import Target
+from bulkcancel.targets import Environment, Target
 
 DEFAULT_NAME = "stockouts-{day:%Y-%m-%d}.xlsx"
 

@@ -22,9 +22,8 @@ from pathlib import Path
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Joined, Text, render
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
@@ -47,7 +46,7 @@ from bulkcancel.settings import Settings
 from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, CredentialSource, Environment, Target
 
 
 @dataclass
@@ -222,7 +221,8 @@ def run(
             journal.start_run(replace(record, run_id=run_id, input_sha256=_sha256(path)))
             pending = {job.index for job in plan.jobs}
             journal.save_rows(
-                run_id, journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps), checks, pending)
+                run_id,
+                journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps, lang=lang), checks, pending),
             )
 
         hooks.on_start = start_journal
@@ -234,7 +234,9 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started)
+        rows = _assemble(
+            sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started, lang=lang
+        )
         norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
@@ -413,9 +415,10 @@ def _assemble(
     timestamps: bool = True,
     facts: OpenItems = None,
     now: datetime | None = None,
+    lang: str = "en",
 ) -> list[ResultRow]:
-    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza);
-    ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
+    """Every row with its outcome, its Detail in ``lang``; ``timestamps``: the API takes the sheet's DateTime
+    (Plaza); ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -425,14 +428,16 @@ def _assemble(
             continue
         if check.index in plan.settled:
             status, detail = plan.settled[check.index]
-            rows.append(ResultRow(check.sheet_row, cells, status, _join(check.detail, detail)))
+            rows.append(ResultRow(check.sheet_row, cells, status, render(_join(check.detail, detail), lang)))
             continue
         job = jobs[check.index]
         result = results.get(check.index) or SendResult(
             check.index,
             RowStatus.NOT_SENT,
-            "not sent: the run stopped before this row was sent; run the same sheet again "
-            "(the journal makes sure nothing is cancelled twice)",
+            Text(
+                "not sent: the run stopped before this row was sent; run the same sheet again "
+                "(the journal makes sure nothing is cancelled twice)"
+            ),
         )
         went = result.status is not RowStatus.NOT_SENT
         confirmed = result.sent_at or now
@@ -441,7 +446,7 @@ def _assemble(
                 check.sheet_row,
                 cells,
                 result.status,
-                _join(check.detail, result.detail),
+                render(_join(check.detail, result.detail), lang),
                 result.process_status_id or "",
                 sent_as=job.reason if went else None,
                 time_given=job.when if went and timestamps else None,
@@ -453,4 +458,5 @@ def _assemble(
 
 
 def _join(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)
+    """Parts of a Detail side by side; each is shown in the run's language (``_assemble``)."""
+    return Joined(parts)
