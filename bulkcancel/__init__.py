@@ -19,12 +19,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import BulkCancelError, ConfigError
 from bulkcancel.i18n import Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.statuses import ExitCode, RowStatus
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Environment
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -220,12 +219,12 @@ def stockouts(
     """
     from datetime import date
 
-    import pandas as pd
-
-    from bulkcancel.output.stockout_words import counts, why
+    from bulkcancel.output.frame import stockouts_frame
+    from bulkcancel.output.stockout_words import why
+    from bulkcancel.pipeline.stockouts import stockouts as do_stockouts
+    from bulkcancel.pipeline.stockouts import stockouts_path, summary
     from bulkcancel.settings import Settings
-    from bulkcancel.stockrun import stockouts as do_stockouts
-    from bulkcancel.stockrun import stockouts_path, summary
+    from bulkcancel.stock.allocate import Counts
 
     try:
         chosen = Environment(env) if env is not None else None
@@ -245,19 +244,20 @@ def stockouts(
     done = do_stockouts(Path(path), settings, stockouts_path(_path(out), date.today(), force))
     today = done.fetched.fetched_at.astimezone(settings.zone()).date()
     allocation = done.allocation
+    counted = {Counts.YES: True, Counts.NO_IF_SENT_BY_PROMISED: False, Counts.NOT_KNOWN: None}
     rows = [
         {
             "Decision": decision_key,
             "OrderItemId": d.item.order_item_id,
-            "ReasonCode": d.reason.value if d.reason else "",
+            "ReasonCode": d.reason.value if d.reason else None,
             "EAN": d.product.ean,
             "OrderId": d.item.order_id,
             "Title": d.item.title,
             "Quantity": d.item.open_quantity,
             "OrderedAt": d.item.date_time_customer,
-            "PromisedDelivery": d.item.promised_delivery.isoformat() if d.item.promised_delivery else "",
-            "ExpiryDate": d.item.expiry_date.isoformat() if d.item.expiry_date else "",
-            "CountsAgainstNorm": counts(d, today, done.lang) if d.reason else "",
+            "PromisedDelivery": d.item.promised_delivery,
+            "ExpiryDate": d.item.expiry_date,
+            "CountsAgainstNorm": counted[d.counts(today)] if d.reason else None,
             "Why": why(d, done.lang),
         }
         for decision_key, decisions in (
@@ -267,12 +267,6 @@ def stockouts(
         )
         for d in decisions
     ]
-    frame = pd.DataFrame(rows, columns=list(_STOCKOUT_COLUMNS))
+    frame = stockouts_frame(rows, settings.zone())
     frame.attrs.update(summary(done))
     return frame
-
-
-_STOCKOUT_COLUMNS = (
-    "Decision", "OrderItemId", "ReasonCode", "EAN", "OrderId", "Title", "Quantity", "OrderedAt",
-    "PromisedDelivery", "ExpiryDate", "CountsAgainstNorm", "Why",
-)  # fmt: skip

@@ -12,7 +12,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.check.messages import LANGUAGES
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
 from bulkcancel.results import RunOptions
@@ -20,7 +19,7 @@ from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import SendPolicy
 from bulkcancel.sheet.read import ReadLimits
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Environment
 
 DEFAULT_TIMEZONE = "Europe/Amsterdam"
 DEFAULT_CONCURRENCY = 8

@@ -13,9 +13,30 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
+
+
+class Environment(StrEnum):
+    """demo: the embedded simulator; test and production: bol's; custom: a ``--base-url``."""
+
+    DEMO = "demo"
+    TEST = "test"
+    PRODUCTION = "production"
+    CUSTOM = "custom"
+
+    @classmethod
+    def choices(cls) -> tuple[str, ...]:
+        """The names ``--env`` accepts (custom comes from ``--base-url``)."""
+        return (cls.DEMO.value, cls.TEST.value, cls.PRODUCTION.value)
+
+
+class CredentialSource(StrEnum):
+    """Where a run's credentials came from (people are told this; the credentials never)."""
+
+    ENVIRONMENT = "environment"  # the API's environment variables (they win when set)
+    KEYRING = "keyring"  # what ``bulkcancel login`` stored in the operating system's keyring
+    DEMO = "demo"  # the simulator's published demo values (the demo, a ``bulkcancel simulate``)
 
 
 class Api(StrEnum):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -97,3 +98,26 @@ def test_an_empty_result_still_has_its_dtypes(tmp_path: Path) -> None:
     assert len(frame) == 0 and str(frame["Row"].dtype) == "Int64"
     assert isinstance(frame["Status"].dtype, pd.CategoricalDtype)
     assert str(frame["Request sent at"].dtype.tz) == "Europe/Brussels"
+
+
+def test_stockouts_returns_typed_columns_and_its_summary(tmp_path: Path, serve_retailer: Any) -> None:
+    from bulkcancel.pipeline.stockouts import StockoutsSummary
+    from tests.test_stockouts import TO_CANCEL, products_sheet, story
+
+    sim = serve_retailer(story())
+    frame = bulkcancel.stockouts(products_sheet(tmp_path), api="retailer", base_url=sim.url, out=tmp_path / "l.xlsx")
+    assert list(frame[frame.Decision == "to_cancel"].OrderItemId) == TO_CANCEL
+    assert list(frame["Decision"].cat.categories) == ["to_cancel", "kept", "not_cancellable"]
+    assert list(frame["ReasonCode"].cat.categories) == [c.value for c in ReasonCode]
+    for name in ("OrderItemId", "EAN", "OrderId", "Title", "Why"):
+        assert frame[name].dtype == "string", name
+    assert str(frame["Quantity"].dtype) == "Int64" and (frame["Quantity"] >= 1).all()
+    ordered = frame["OrderedAt"].dtype
+    assert isinstance(ordered, pd.DatetimeTZDtype) and str(ordered.tz) == "Europe/Amsterdam"
+    assert frame["OrderedAt"].notna().all()
+    for name in ("PromisedDelivery", "ExpiryDate"):
+        assert pd.api.types.is_datetime64_dtype(frame[name].dtype), name  # a calendar day: no zone
+    assert str(frame["CountsAgainstNorm"].dtype) == "boolean"
+    to_cancel = frame[frame.Decision == "to_cancel"]
+    assert to_cancel["ReasonCode"].notna().all() and frame[frame.Decision == "kept"]["CountsAgainstNorm"].isna().all()
+    assert set(frame.attrs) == set(StockoutsSummary.__annotations__) and frame.attrs["to_cancel"] == len(to_cancel)

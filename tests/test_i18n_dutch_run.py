@@ -117,9 +117,20 @@ def test_a_dutch_run_says_nothing_in_english(tmp_path: Path) -> None:
     ran = bulkcancel("run", str(sheet), "--lang", "nl", "--out", str(tmp_path / "resultaat.xlsx"))
     found += _english_in(ran.stdout + ran.stderr, english, "run")
     found += _english_in(_workbook_text(tmp_path / "resultaat.xlsx"), english, "run workbook")
+    again = bulkcancel("run", str(sheet), "--lang", "nl", "--out", str(tmp_path / "opnieuw.xlsx"))  # SKIPPED now
+    found += _english_in(again.stdout + again.stderr, english, "run again")
+    found += _english_in(_workbook_text(tmp_path / "opnieuw.xlsx"), english, "run again workbook")
+    dry = bulkcancel(
+        "run", str(sheet), "--lang", "nl", "--env", "production", "--dry-run", "--out", str(tmp_path / "p.xlsx")
+    )
+    found += _english_in(dry.stdout + dry.stderr, english, "production dry run")  # no keys: a note says so
+    found += _english_in(_workbook_text(tmp_path / "p.xlsx"), english, "production dry run workbook")
     listed = bulkcancel("runs", "--lang", "nl")
     found += _english_in(listed.stdout + listed.stderr, english, "runs")
-    assert checked.returncode == ran.returncode == 1, ran.stderr  # the INVALID rows
+    missing = bulkcancel("validate", str(tmp_path / "weg.csv"), "--lang", "nl")
+    found += _english_in(missing.stdout + missing.stderr, english, "an error")
+    assert checked.returncode == ran.returncode == again.returncode == 1, ran.stderr  # the INVALID rows
+    assert missing.returncode == 2 and "bestaat niet" in missing.stderr
     assert not found, "English in a Dutch run:\n" + "\n".join(found)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from bulkcancel.backend import Foreign, NotBol
-from bulkcancel.environments import Environment
 from bulkcancel.errors import JournalError
 from bulkcancel.journal.rebuild import rebuild
 from bulkcancel.journal.records import Answer, Intent, ItemState, RunRow
@@ -17,7 +16,7 @@ from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
 from bulkcancel.results import RunCounts, RunOptions, RunRecord, Stop, StopReason
 from bulkcancel.statuses import ExitCode, RowStatus
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 
 
 def _row(index: int, item: str, status: RowStatus | None) -> RunRow:
@@ -37,6 +36,7 @@ def _record(run_id: str) -> RunRecord:
         input_sha256="0" * 64,
         out_path="in-results.xlsx",
         headers=("OrderItemId", "ReasonCode"),
+        delimiter=";",
         options=RunOptions(check=True, follow=False, concurrency=3, canary=2, daily_budget=40, sheet="Blad1"),
         tool_version="1.2.3",
     )

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bulkcancel.environments import Environment
 from bulkcancel.journal.store import SCHEMA_VERSION, Journal
 from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import word
@@ -21,7 +20,7 @@ from bulkcancel.pipeline import report, run_history
 from bulkcancel.results import RunRecord
 from bulkcancel.sheet.headers import OUTCOME_HEADERS
 from bulkcancel.statuses import ExitCode
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 MADE_IN = "/tmp/tmpsirr4myt"  # the folder the fixture's runs read and wrote
@@ -137,7 +136,7 @@ def test_every_run_of_a_schema_3_journal_comes_back_as_the_record_it_was(journal
     for _ in range(2):  # upgraded once; opening it again changes nothing
         with Journal(journal_v3, "", "") as journal:
             listed = journal.runs()
-        assert _version(journal_v3) == SCHEMA_VERSION == 6
+        assert _version(journal_v3) == SCHEMA_VERSION == 7
         assert {run.run_id: run for run, _ in listed} == EXPECTED
         assert {run.run_id: counts for run, counts in listed} == COUNTS
         assert [run.run_id for run, _ in listed] == sorted(EXPECTED, reverse=True)  # the latest first

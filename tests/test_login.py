@@ -17,14 +17,13 @@ from click.testing import CliRunner, Result
 from keyring.backends import fail
 
 from bulkcancel.cli import cli
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import CredentialsError
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.send import keystore
 from bulkcancel.send.connect import find_credentials, resolve
 from bulkcancel.simulator.scenario import OAuthClient, Scenario, ScenarioItem, Seller
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, CredentialSource, Environment
 from tests.conftest import Served, read_results, write_csv
 from tests.keyrings import LockedKeyring, MemoryKeyring
 
@@ -212,3 +211,15 @@ def test_an_entry_that_is_not_ours_counts_as_none() -> None:
     entries()[("bulkcancel", "plaza")] = json.dumps({"public_key": "only one"})
     assert keystore.stored(Api.RETAILER) is None
     assert keystore.stored(Api.PLAZA) is None
+
+
+def test_the_keyring_lines_in_dutch() -> None:
+    keyring.set_keyring(fail.Keyring())
+    result = cli_run("login", "--api", "plaza", env={"LANG": "nl_NL.UTF-8", "LC_ALL": "", "LANGUAGE": ""})
+    assert result.exit_code == 2
+    assert "er is geen sleutelhanger op deze computer" in result.stderr
+    keyring.set_keyring(LockedKeyring())
+    ran = cli_run(
+        "run", "x.csv", "--api", "plaza", "--env", "test", env={"LANG": "nl_NL.UTF-8", "LC_ALL": "", "LANGUAGE": ""}
+    )
+    assert "de sleutelhanger kon niet worden gelezen (KeyringLocked)" in ran.stderr

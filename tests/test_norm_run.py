@@ -19,6 +19,7 @@ from bulkcancel.retailer.environments import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from bulkcancel.simulator.performance import WeekNumbers
 from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
+from bulkcancel.targets import Api
 from tests.conftest import Served, read_results, write_csv
 from tests.conftest import bulkcancel as cli
 
@@ -260,7 +261,8 @@ def test_typed_confirmation_names_the_strike(
 def test_unknown_rows_that_could_cross_are_held_too(serve_retailer: Callable[..., Served], tmp_path: Path) -> None:
     sim = serve_retailer(account(4, 612))
     result = production(sim, sheet(tmp_path, 11, "REQUESTED_BY_CUSTOMER"), "--yes")  # not checked: may count
-    assert result.returncode == 2 and "15 of 612 items cancelled (2.45 %)" in result.stderr
+    assert result.returncode == 2 and "if its 11 rows of unknown count count" in result.stderr
+    assert "15 of 612 items cancelled (2.45 %)" in result.stderr and "--check" in result.stderr
     assert sim.ledger == []
 
 
@@ -319,3 +321,59 @@ class CliRunnerInput:
 
         return CliRunner().invoke(group, args, input=typed, env={"BULKCANCEL_DEBUG": "1", **CLIENT},
                                   catch_exceptions=False)  # fmt: skip
+
+
+def in_terminal(args: list[str], answers: list[tuple[bytes, str]], env: dict[str, str]) -> tuple[int, str]:
+    """The CLI in a pseudo-terminal, answering each question (``(what it asks, the answer)``) in turn."""
+    import os
+    import pty
+    import select
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the CLI
+        os.execve(sys.executable, [sys.executable, "-m", "bulkcancel", *args], {**os.environ, **env})  # noqa: S606
+    output, left, deadline = b"", list(answers), time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if not select.select([fd], [], [], 0.5)[0]:
+            continue
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+        if left and left[0][0] in output:
+            os.write(fd, left.pop(0)[1].encode() + b"\r")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), output.decode(errors="replace")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("strike", "sent"), [("strike", 11), ("no", 0)])
+def test_the_strike_is_typed_in_a_real_terminal(
+    serve_retailer: Callable[..., Served], tmp_path: Path, strike: str, sent: int
+) -> None:
+    sim = serve_retailer(account(4, 612))
+    args = ["run", str(sheet(tmp_path, 11)), "--api", "retailer", "--env", "production", "--base-url", sim.url]
+    code, text = in_terminal([*args, "--quiet"], [(b"Type strike", strike), (b"[y/N]", "y")], CLIENT)
+    assert "15 of 612 (2.45 %), above bol's 2 % norm: expect a strike." in text
+    assert len(sim.ledger) == sent
+    assert code == (0 if sent else 2), text
+
+
+def test_bols_week_comes_from_the_runs_clock(serve_retailer: Callable[..., Served], tmp_path: Path) -> None:
+    """Sunday 23:30 UTC is Monday 00:30 in Amsterdam: the run asks for the new ISO week."""
+    from bulkcancel.pipeline import run
+    from bulkcancel.settings import Settings
+
+    scenario = account(4, 612)
+    scenario.cancellation_weeks = (WeekNumbers(9, 300, 2026, 50),)  # only the new week has numbers
+    sim = serve_retailer(scenario)
+    settings = Settings(base_url=sim.url, api=Api.RETAILER, dry_run=True, check=True, out=tmp_path / "plan.xlsx")
+    outcome = run(sheet(tmp_path, 2), settings, clock=lambda: datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    assert outcome.norm is not None and outcome.norm.standing == Standing(Week(2026, 50), 9, 300, 0.02)
+    assert outcome.norm.this_run == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import CredentialsError
 from bulkcancel.plaza.environments import PRODUCTION_URL, TEST_URL, load_keys, resolve_target
 from bulkcancel.plaza.signing import DEMO_PUBLIC_KEY
+from bulkcancel.targets import Environment
 
 
 def test_no_choice_is_the_embedded_demo_never_bol() -> None:

@@ -12,13 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import OutputError
 from bulkcancel.output.report import write_results
 from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cellsafe import MAX_CELL, TRUNCATED, clean_text, guard_csv, unguard_csv
 from bulkcancel.statuses import RowStatus
-from bulkcancel.targets import Target
+from bulkcancel.targets import Environment, Target
 
 HOSTILE_CELLS = [
     '=HYPERLINK("http://x","y")',

@@ -19,7 +19,6 @@ import httpx
 import pytest
 
 from bulkcancel.backend import NetworkError, ProcessState
-from bulkcancel.environments import Environment
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.client import RetailerClient, demo_path
 from bulkcancel.retailer.documents import (
@@ -40,6 +39,7 @@ from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
+from bulkcancel.targets import Environment
 from bulkcancel.transport import HttpxExchange, Timeouts
 
 CREDENTIALS = ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
-from bulkcancel.targets import Api, Target, check_url, is_loopback
+from bulkcancel.targets import Api, Environment, Target, check_url, is_loopback
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,11 @@ import openpyxl
 import pytest
 from starlette.testclient import TestClient
 
-from bulkcancel.environments import Environment
 from bulkcancel.journal.store import Journal
 from bulkcancel.results import RunRecord
 from bulkcancel.settings import Settings
 from bulkcancel.simulator import SimulatorConfig
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 from bulkcancel.web.app import Page, build_app, sniff, wrap
 from tests.conftest import bulkcancel, write_csv
 
@@ -292,7 +291,7 @@ def test_production_asks_for_the_count_typed(
     monkeypatch.setenv("BOL_PRIVATE_KEY", DEMO_PRIVATE_KEY)
     sim = serve(config=SimulatorConfig(settle_seconds=0))
     sheet = b"OrderItemId,ReasonCode\n2012340000,OUT_OF_STOCK\n2012340001,OUT_OF_STOCK\n"
-    from bulkcancel.environments import Environment
+    from bulkcancel.targets import Environment
 
     with make_client(tmp_path, base_url=sim.url, env=Environment.PRODUCTION) as (client, page):
         signed_in(client, page)
@@ -307,6 +306,14 @@ def test_production_asks_for_the_count_typed(
         assert wait_done(client, job_url)["counts"] == {"CANCELLED": 2}
 
 
+def _cells(source: Path | io.BytesIO) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(source)
+    try:
+        return {sheet.title: [tuple(c.value for c in row) for row in sheet.iter_rows()] for sheet in book.worksheets}
+    finally:
+        book.close()
+
+
 def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     page_client: tuple[TestClient, Page], tmp_path: Path
 ) -> None:
@@ -314,6 +321,7 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     signed_in(client, page)
     sheet = write_csv(tmp_path / "cli.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"]])
     assert bulkcancel("run", str(sheet), "--quiet", "--journal", str(tmp_path / "journal.sqlite3")).returncode == 0
+    written = _cells(tmp_path / "cli-results.xlsx")
     (tmp_path / "cli-results.xlsx").unlink()  # the file is gone: the page rebuilds it from the journal
     with Journal(tmp_path / "journal.sqlite3", "demo", "x") as journal:
         journal.start_run(
@@ -333,6 +341,7 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     run_id = next(part.split('"')[0] for part in listed.text.split('id="run-')[1:] if "cli.csv" in part)
     rebuilt = client.get(f"/history/{run_id}/result.xlsx")
     assert rebuilt.status_code == 200 and rebuilt.content.startswith(b"PK")
+    assert _cells(io.BytesIO(rebuilt.content)) == written  # every sheet and cell as the run wrote it
     assert client.get("/history/..%2F..%2Fetc%2Fpasswd/result.xlsx").status_code == 404
     again = client.post("/history/20261202-100000-abcdef/again", data={"csrf": page.session.csrf}, headers=ORIGIN)
     assert again.status_code == 303 and client.get(again.headers["location"]).status_code == 200

@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 from starlette.testclient import TestClient
 
-from bulkcancel.environments import CredentialSource
 from bulkcancel.simulator import SimulatorConfig
+from bulkcancel.targets import CredentialSource
 from bulkcancel.web.app import Page
 from tests.conftest import make_scenario
 from tests.test_web import ORIGIN, make_client, signed_in, start, upload, wait_done
@@ -107,10 +107,12 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
         assert changed[3] == "changed on the page: OrderItemId '20123456O2' to '2012345602'"
         assert changed[4] == "changed on the page: ReasonCode 'OUT_OF_STOK' to 'OUT_OF_STOCK'"
         assert changed[2] in (None, "")
+        facts = {row[0]: row[1] for row in result["Summary"].iter_rows(values_only=True) if row}
+        assert facts["Input file"] == "week-corrected.xlsx (rows dropped on the page: 5)"  # the drop: in the result
         assert hashlib.sha256(uploaded_file(page).read_bytes()).hexdigest() == original  # the upload is untouched
 
         page_after = client.get(job_url).text
-        assert "Rows dropped on the page (not sent, not in the result): 5" in page_after
+        assert "Rows dropped on the page (not sent; the Summary of the result names them): 5" in page_after
         assert fix(client, page, check_url, 6, action="drop").status_code == 303
         assert 'id="dropped-6"' not in client.get(check_url).text  # sent: the rows are what was sent
 

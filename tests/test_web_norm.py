@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 
-from bulkcancel.environments import Environment
 from bulkcancel.retailer.environments import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from bulkcancel.simulator.performance import WeekNumbers
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Environment
 from tests.conftest import Served
 from tests.test_web import ORIGIN, make_client, signed_in, start, upload, wait_done
 

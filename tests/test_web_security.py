@@ -418,3 +418,25 @@ def test_a_check_an_edit_made_stale_is_not_kept_and_the_waiters_get_the_new_one(
         return await waiting
 
     assert asyncio.run(scenario()) is not None and len(calls) == 2 and item.checked is not None
+
+
+def test_history_that_cannot_be_read_now_is_one_clear_line_not_a_500(
+    signed: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from bulkcancel.web.steps import history as history_step
+
+    client, _ = signed
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(history_step, "run_history", busy)
+    monkeypatch.setattr(history_step, "report", busy)
+    listed = client.get("/history")
+    assert listed.status_code == 503 and "try again in a moment" in listed.text
+    rebuilt = client.get("/history/20260101-000000-abcdef/result.xlsx")
+    assert rebuilt.status_code == 503 and "try again in a moment" in rebuilt.text
+    dutch = client.get("/history", headers={"accept-language": "nl"})
+    assert dutch.status_code == 503 and "probeer het zo opnieuw" in dutch.text

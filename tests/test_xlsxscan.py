@@ -82,17 +82,20 @@ def test_the_extent_counts_a_stray_cell_far_away(tmp_path: Path) -> None:
 
 def test_hidden_rows_past_the_first_chunk_are_found(tmp_path: Path) -> None:
     """The XML is scanned a megabyte at a time, cut at cell boundaries: nothing is lost at a cut."""
-    hidden = set(range(100, 30000, 997))
-
-    def fill(sheet: Worksheet) -> None:
-        for row in range(1, 30001):
-            sheet.append([2012340000 + row, "OUT_OF_STOCK", "a note long enough to fill the chunks " * 2])
-        for row in hidden:
-            sheet.row_dimensions[row].hidden = True
-
-    scan = scanned(tmp_path, fill)
-    assert scan.hidden_rows == hidden
-    assert scan.last == (30000, 2)
+    hidden = set(range(100, 60000, 997))
+    attribute = ' hidden="1"'
+    rows = "".join(
+        f'<row r="{n}"{attribute if n in hidden else ""}><c r="A{n}"><v>{2012340000 + n}</v></c>'
+        f'<c r="B{n}" t="e"><v>#N/A</v></c></row>'
+        for n in range(1, 60001)
+    )
+    path = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:  # only the worksheet part: it is all the scan reads
+        archive.writestr("xl/worksheets/sheet1.xml", f"<worksheet><sheetData>{rows}</sheetData></worksheet>")
+    scan = scan_sheet(path, "xl/worksheets/sheet1.xml")
+    assert len(rows) > 3 << 20  # several chunks
+    assert scan.hidden_rows == hidden and len(scan.errors) == 60000
+    assert (scan.first, scan.last) == ((1, 0), (60000, 1))
 
 
 @pytest.mark.parametrize(("letters", "index"), [(b"A", 0), (b"Z", 25), (b"AA", 26), (b"XFD", 16383)])

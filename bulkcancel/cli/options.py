@@ -10,10 +10,9 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from bulkcancel.environments import Environment
 from bulkcancel.i18n import Language
 from bulkcancel.settings import DEFAULT_TIMEZONE
-from bulkcancel.targets import Api
+from bulkcancel.targets import Api, Environment
 
 F = TypeVar("F", bound=Callable[..., Any])
 

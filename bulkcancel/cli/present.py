@@ -148,12 +148,25 @@ def accept_strike(plan: Plan, lang: str = Language.EN) -> bool:
     after = effect.after if effect.strike else effect.after + effect.unsure
     pct = percent_of(after, known.denominator) if known else 0.0
     denominator = known.denominator if known else 0
-    if not _interactive():
+    if not _interactive() and effect.strike:
         raise BulkCancelError(
             Text(
                 "refusing: this production run takes the week to {after} of {b} items cancelled ({pct} %), "
                 "above bol's cancellation norm: a strike; run it in a terminal to accept that, or add "
                 "--accept-strike; nothing was sent",
+                after=after,
+                b=denominator,
+                pct=pct,
+            )
+        )
+    if not _interactive():
+        raise BulkCancelError(
+            Text(
+                "refusing: if its {unsure} rows of unknown count count, this production run takes the week to "
+                "{after} of {b} items cancelled ({pct} %), above bol's cancellation norm: a strike; run it with "
+                "--check (bol then says which count), in a terminal to accept that, or add --accept-strike; "
+                "nothing was sent",
+                unsure=effect.unsure,
                 after=after,
                 b=denominator,
                 pct=pct,

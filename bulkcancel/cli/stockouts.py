@@ -32,9 +32,9 @@ def stockouts(
     """
     from bulkcancel.i18n import gettext, ngettext
     from bulkcancel.logs import logging_to_stderr
+    from bulkcancel.pipeline.stockouts import run_command, stockouts_path, summary
+    from bulkcancel.pipeline.stockouts import stockouts as do_stockouts
     from bulkcancel.settings import Settings
-    from bulkcancel.stockrun import run_command, stockouts_path, summary
-    from bulkcancel.stockrun import stockouts as do_stockouts
 
     settings = Settings(sheet=options.pop("sheet_name"), force=force, **options)
     target = stockouts_path(out, date.today(), force)

@@ -23,7 +23,19 @@ The cost is one parse per process for a Dutch run, a few tens of milliseconds.
 from __future__ import annotations
 
 from bulkcancel.i18n.language import Language, pick_language
-from bulkcancel.i18n.localized import Localized, Text, render
+from bulkcancel.i18n.localized import Deferred, Joined, Localized, Text, render
 from bulkcancel.i18n.translate import N_, gettext, ngettext, pgettext
 
-__all__ = ["N_", "Language", "Localized", "Text", "gettext", "ngettext", "pgettext", "pick_language", "render"]
+__all__ = [
+    "N_",
+    "Deferred",
+    "Joined",
+    "Language",
+    "Localized",
+    "Text",
+    "gettext",
+    "ngettext",
+    "pgettext",
+    "pick_language",
+    "render",
+]

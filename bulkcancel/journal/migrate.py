@@ -16,13 +16,12 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.journal.runtable import NEW_COLUMNS
 from bulkcancel.plaza import environments as plaza_env
 from bulkcancel.retailer import environments as retailer_env
 from bulkcancel.sheet.headers import looks_dutch
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, Environment, Target
 
 _LEGACY_ZONE = "Europe/Amsterdam"  # the default --timezone of every version
 _RETAILER_ACCOUNT = "retailer-"  # schema 3 told the APIs apart by this prefix of the account key

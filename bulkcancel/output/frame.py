@@ -1,16 +1,16 @@
-"""The result as a typed DataFrame for a notebook (``validate_sheet``, ``run_sheet``).
+"""The result as a typed DataFrame for a notebook (``validate_sheet``, ``run_sheet``, ``stockouts``).
 
 The same columns as the Results sheet, each with the dtype of what it holds: ``Row`` an
 integer, the sheet's own cells and the ids text (``string``: an OrderItemId never becomes a
 number), ``Status`` and ``Sent as`` categoricals of every ``RowStatus`` and ``ReasonCode``,
 "Counts against score" a nullable boolean (``<NA>``: no cancellation made, or not known),
-the two times timezone-aware in the run's zone. ``frame.attrs`` is a ``FrameInfo``. pandas is
-imported only when a frame is asked for.
+the two times timezone-aware in the run's zone. ``frame.attrs`` is a ``FrameInfo``. The
+stock-outs frame likewise (``stockouts_frame``). pandas is imported only when a frame is asked for.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING, TypedDict
 
@@ -59,6 +59,36 @@ def result_frame(headers: Sequence[str], rows: Sequence[ResultRow], lang: str, z
     columns[sent_at] = _times([r.sent_at for r in rows], zone)
     columns[process] = pd.Series([r.process_status_id or None for r in rows], dtype="string")
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
+
+
+DECISIONS = ("to_cancel", "kept", "not_cancellable")
+STOCKOUT_COLUMNS = (
+    "Decision", "OrderItemId", "ReasonCode", "EAN", "OrderId", "Title", "Quantity", "OrderedAt",
+    "PromisedDelivery", "ExpiryDate", "CountsAgainstNorm", "Why",
+)  # fmt: skip
+
+
+def stockouts_frame(rows: Sequence[Mapping[str, object]], zone: tzinfo) -> pd.DataFrame:
+    """The order items of a stock-outs sheet, typed: ``Decision`` and ``ReasonCode`` categoricals,
+    ids, EAN and texts ``string``, ``Quantity`` ``Int64``, ``OrderedAt`` an aware time in ``zone``,
+    the two dates ``datetime64`` (midnight, no zone: a calendar day), ``CountsAgainstNorm`` a
+    nullable boolean (False: not if cancelled by the promised date; ``<NA>``: not known, or kept)."""
+    import pandas as pd
+
+    def column(name: str) -> list[object]:
+        return [row[name] for row in rows]
+
+    texts = ("OrderItemId", "EAN", "OrderId", "Title", "Why")
+    columns: dict[str, pd.Series] = {name: pd.Series(column(name), dtype="string") for name in texts}
+    columns["Decision"] = pd.Series(column("Decision"), dtype="object").astype(pd.CategoricalDtype(list(DECISIONS)))
+    columns["ReasonCode"] = pd.Series(column("ReasonCode"), dtype=pd.CategoricalDtype([c.value for c in ReasonCode]))
+    columns["Quantity"] = pd.Series(column("Quantity"), dtype="Int64")
+    ordered = pd.to_datetime(pd.Series(column("OrderedAt"), dtype="object"), utc=True, format="ISO8601")
+    columns["OrderedAt"] = ordered.dt.as_unit("us").dt.tz_convert(zone)
+    for name in ("PromisedDelivery", "ExpiryDate"):
+        columns[name] = pd.to_datetime(pd.Series(column(name), dtype="object")).dt.as_unit("s")
+    columns["CountsAgainstNorm"] = pd.Series(column("CountsAgainstNorm"), dtype="boolean")
+    return pd.DataFrame({name: columns[name] for name in STOCKOUT_COLUMNS}, index=pd.RangeIndex(len(rows)))
 
 
 def _cell(cells: Sequence[str], index: int) -> str:

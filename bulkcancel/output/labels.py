@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bulkcancel.backend import Foreign, NotBol
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.i18n import N_, gettext
+from bulkcancel.i18n.translate import Later
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.statuses import RowStatus
-from bulkcancel.targets import Api, Target
+from bulkcancel.targets import Api, CredentialSource, Environment, Target
 
 MEANING: dict[RowStatus, str] = {
     RowStatus.READY: N_("valid; would be sent"),
@@ -172,6 +172,21 @@ def stop_text(stop: Stop, lang: str) -> str:
     unreachable_at_start = stop.reason is StopReason.UNREACHABLE and not stop.times
     template = UNREACHABLE_AT_START if unreachable_at_start else STOP[stop.reason]
     return gettext(lang, template, detail=stop.detail, times=stop.times)
+
+
+class StopWords(Later):
+    """Why a run stopped early, in English until an edge shows it in its language (``i18n.render``)."""
+
+    stop: Stop
+
+    def __new__(cls, stop: Stop) -> StopWords:
+        text = super().__new__(cls, stop_text(stop, "en"))
+        text.stop = stop
+        return text
+
+    def render(self, lang: str) -> str:
+        """The words in ``lang``."""
+        return stop_text(self.stop, lang)
 
 
 def _not_bol_what(answer: NotBol | None, lang: str) -> str:

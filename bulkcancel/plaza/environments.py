@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
 from bulkcancel.i18n import Text
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY, ApiKeys
-from bulkcancel.targets import Api, Target, check_url
+from bulkcancel.targets import Api, Environment, Target, check_url
 
 PRODUCTION_URL = "https://plazaapi.bol.com"
 TEST_URL = "https://test-plazaapi.bol.com"

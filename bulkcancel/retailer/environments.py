@@ -16,10 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bulkcancel.environments import Environment
 from bulkcancel.errors import ConfigError, CredentialsError
 from bulkcancel.i18n import Text
-from bulkcancel.targets import Api, Target, check_url, is_loopback
+from bulkcancel.targets import Api, Environment, Target, check_url, is_loopback
 
 PRODUCTION_URL = "https://api.bol.com"
 LOGIN_URL = "https://login.bol.com/token"

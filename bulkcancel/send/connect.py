@@ -23,7 +23,6 @@ from pathlib import Path
 import httpx
 
 from bulkcancel.backend import CancellationBackend
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
 from bulkcancel.plaza import environments as plaza_env
@@ -35,7 +34,7 @@ from bulkcancel.retailer.documents import MAX_JSON_BYTES
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.safexml import MAX_XML_BYTES
 from bulkcancel.send import keystore
-from bulkcancel.targets import Api, Target, is_loopback
+from bulkcancel.targets import Api, CredentialSource, Environment, Target, is_loopback
 from bulkcancel.transport import Exchange, HttpxExchange, Timeouts
 
 Credentials = ApiKeys | ClientCredentials

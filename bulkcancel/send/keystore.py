@@ -17,6 +17,7 @@ import json
 from typing import TYPE_CHECKING
 
 from bulkcancel.errors import ConfigError
+from bulkcancel.i18n import N_, Text
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.targets import Api
@@ -41,8 +42,10 @@ def _backend() -> KeyringBackend:
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring):
         raise KeyringUnavailable(
-            "no keyring is available on this computer (no Keychain, Credential Locker or Secret Service "
-            "was found): set the environment variables instead (see `bulkcancel run --help`)"
+            Text(
+                "no keyring is available on this computer (no Keychain, Credential Locker or Secret Service "
+                "was found): set the environment variables instead (see `bulkcancel run --help`)"
+            )
         )
     return backend
 
@@ -52,9 +55,14 @@ def keyring_name() -> str:
     return str(_backend().name)
 
 
-def _failed(action: str, exc: Exception) -> KeyringUnavailable:
+_READ = N_("the keyring could not be read ({error}); nothing was changed")
+_STORE = N_("the keyring could not store the credentials ({error}); nothing was changed")
+_REMOVE = N_("the keyring could not remove the credentials ({error}); nothing was changed")
+
+
+def _failed(msgid: str, exc: Exception) -> KeyringUnavailable:
     # The type only: a backend's message is its own, and a secret must never ride along in one.
-    return KeyringUnavailable(f"the keyring could not {action} ({type(exc).__name__}); nothing was changed")
+    return KeyringUnavailable(Text(msgid, error=type(exc).__name__))
 
 
 def _encode(credentials: Credentials) -> str:
@@ -89,7 +97,7 @@ def stored(api: Api) -> Credentials | None:
     try:
         entry = backend.get_password(SERVICE, api.value)
     except Exception as exc:  # a plugin's failure (locked, D-Bus gone): one line, not a traceback
-        raise _failed("be read", exc) from None
+        raise _failed(_READ, exc) from None
     return _decode(api, entry) if entry else None
 
 
@@ -99,7 +107,7 @@ def store(api: Api, credentials: Credentials) -> str:
     try:
         backend.set_password(SERVICE, api.value, _encode(credentials))
     except Exception as exc:
-        raise _failed("store the credentials", exc) from None
+        raise _failed(_STORE, exc) from None
     return str(backend.name)
 
 
@@ -115,5 +123,5 @@ def remove(api: Api) -> bool:
     except PasswordDeleteError:
         return False
     except Exception as exc:
-        raise _failed("remove the credentials", exc) from None
+        raise _failed(_REMOVE, exc) from None
     return True

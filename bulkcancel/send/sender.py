@@ -31,6 +31,7 @@ from bulkcancel.backend import (
     says_already_cancelled,
 )
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import N_, Deferred, Text
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
@@ -53,17 +54,18 @@ from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
 
-NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
-MAY_BE_CANCELLED = (
+# A row's Detail: an i18n.Text, shown in the run's language where the result is made.
+NOT_FOLLOWED = Text("accepted by bol (not followed to the end: --no-follow); run the sheet again later to check")
+MAY_BE_CANCELLED = N_(
     "may already be cancelled: a request reached bol but its answer was lost, and {why}; "
     "run the sheet again to confirm (nothing is cancelled twice)"
 )
-POLLS_CUT = "accepted by bol; the run stopped before the final status: run the sheet again to check"
-KEYS_REFUSED_WHILE_POLLING = (
+POLLS_CUT = Text("accepted by bol; the run stopped before the final status: run the sheet again to check")
+KEYS_REFUSED_WHILE_POLLING = Text(
     "accepted by bol; bol refused the keys before the final status: run the sheet again with valid keys to learn it"
 )
-OWN_ATTEMPT = "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)"
-ELSEWHERE = "already cancelled before this run, not by bulkcancel (seller dashboard or customer); bol: {}"
+OWN_ATTEMPT = Text("cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)")
+ELSEWHERE = N_("already cancelled before this run, not by bulkcancel (seller dashboard or customer); bol: {bol}")
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class Sender:
         self.stopped: Stop | None = None  # why sending stopped early (None while it has not)
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
-        self._polls_cut_detail = POLLS_CUT
+        self._polls_cut_detail: str = POLLS_CUT
         self._resume_at = 0.0  # a Retry-After: no request starts before this moment
         self._never_left = 0  # consecutive requests that could not leave the machine
         self.retry_after_waits = 0
@@ -288,7 +290,7 @@ class Sender:
                 decision = after_network_error(exc, in_doubt)
             except asyncio.CancelledError:  # a second Ctrl-C while the request was on the wire
                 self._finish(
-                    job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why="the run was stopped"), sent_at=sent_at
+                    job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=Text("the run was stopped")), sent_at=sent_at
                 )
                 raise
             else:
@@ -334,7 +336,8 @@ class Sender:
             if decision.in_doubt:
                 self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
             else:
-                self._finish(job, RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(decision.message), sent_at=sent_at)
+                elsewhere = Text(ELSEWHERE, bol=decision.message)
+                self._finish(job, RowStatus.ALREADY_CANCELLED, elsewhere, sent_at=sent_at)
             return True
         if decision.next is Next.FAILED:
             self._writes.answer(
@@ -373,14 +376,18 @@ class Sender:
 
     def _give_up(self, job: SendJob, decision: Decision, attempts: int, sent_at: datetime | None) -> None:
         if decision.in_doubt:
-            why = f"{attempts} attempts brought no clear answer ({decision.message})"
-            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+            why = Text("{n} attempts brought no clear answer ({message})", n=attempts, message=decision.message)
+            self._finish(job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=why), sent_at=sent_at)
             return
         self._finish(
             job,
             RowStatus.NOT_SENT,
-            f"not sent: bol did not take it after {attempts} attempt(s) ({decision.message}) and did not "
-            "apply it; run the same sheet again later",
+            Text(
+                "not sent: bol did not take it after {n} attempt(s) ({message}) and did not apply it; "
+                "run the same sheet again later",
+                n=attempts,
+                message=decision.message,
+            ),
             sent_at=sent_at,
         )
 
@@ -388,14 +395,16 @@ class Sender:
         """End a row the stop left unsettled: NOT_SENT, or UNKNOWN when bol may have it."""
         assert self.stopped is not None
         if in_doubt:
-            why = f"the run stopped ({stop_text(self.stopped, 'en')})"
-            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+            stop = self.stopped
+            why = Text("the run stopped ({stop})", stop=Deferred(lambda lang: stop_text(stop, lang)))
+            self._finish(job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=why), sent_at=sent_at)
         else:
             self._finish(job, RowStatus.NOT_SENT, self._stop_detail(), sent_at=sent_at)
 
     def _stop_detail(self) -> str:
         """The Detail of a row the stop left unsent."""
-        return not_sent(self.stopped, "en") if self.stopped else ""
+        stop = self.stopped
+        return Deferred(lambda lang: not_sent(stop, lang)) if stop else ""
 
     def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime | None, in_doubt: bool) -> None:
         self._never_left = 0
@@ -463,7 +472,7 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        "bol no longer knows this process status; check the order item in the seller dashboard",
+                        Text("bol no longer knows this process status; check the order item in the seller dashboard"),
                     )
                     return
                 elapsed = self._clock() - started
@@ -472,7 +481,10 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        f"accepted by bol; still pending after {elapsed:.0f} s: run the sheet again later to check",
+                        Text(
+                            "accepted by bol; still pending after {seconds:.0f} s: run the sheet again later to check",
+                            seconds=elapsed,
+                        ),
                     )
                     return
                 if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
@@ -525,7 +537,7 @@ class Sender:
             status, detail = (
                 (RowStatus.CANCELLED, OWN_ATTEMPT)
                 if in_doubt
-                else (RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(message))
+                else (RowStatus.ALREADY_CANCELLED, Text(ELSEWHERE, bol=message))
             )
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
             self._finish(job, status, detail, process_id=process_id, sent_at=sent_at)

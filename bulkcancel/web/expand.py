@@ -15,9 +15,9 @@ from typing import Any
 
 from bulkcancel.errors import HeaderNotFound, InputFileError
 from bulkcancel.output.stockout_words import counts, why
+from bulkcancel.pipeline.stockouts import StockOuts, stockouts
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.products import read_products
-from bulkcancel.stockrun import StockOuts, stockouts
 from bulkcancel.web.uploads import Upload
 
 

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from starlette.requests import Request
 
-from bulkcancel.environments import CredentialSource, Environment
 from bulkcancel.journal.store import default_journal_path
 from bulkcancel.send.connect import resolve
 from bulkcancel.settings import Settings
-from bulkcancel.targets import Target
+from bulkcancel.targets import CredentialSource, Environment, Target
 from bulkcancel.web.jobs import Job, Runner
 from bulkcancel.web.security import Session
 from bulkcancel.web.uploads import Upload, new_id

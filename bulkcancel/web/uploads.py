@@ -11,6 +11,7 @@ from typing import Any
 
 from bulkcancel.check.edits import Edited, RowEdit
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import gettext
 from bulkcancel.pipeline import Outcome
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.read import Sheet
@@ -54,12 +55,13 @@ class Upload:
     summary: CheckSummary | None = None  # the check's counts, made once with it
     checking: asyncio.Future[None] | None = None  # the check under way (every request for it waits on this one)
     job_id: str | None = None  # the run Send started (one per upload, however often Send is posted)
-    expansion: Any = None  # a products sheet's stock-outs (stockrun.StockOuts): ``path`` is then its sheet to cancel
+    expansion: Any = None  # stock-outs of a products sheet (pipeline.stockouts.StockOuts): ``path`` is its sheet
     read: Sheet | None = None  # the sheet as read from the upload (the edits apply to it; it never changes)
     edits: dict[int, RowEdit] = field(default_factory=dict)  # fixes made on the page, by row number
     edited: Edited | None = None  # what the edits made of ``read``
     corrected: Path | None = None  # the corrected sheet, when there are edits: it is what is checked and run
     version: int = 0  # grows with every edit: Send names the version it confirmed
+    fixing: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while an edit is applied and checked
     strike: bool = False  # the confirm step showed that a LIVE run takes the week above bol's cancellation norm
 
     @property
@@ -72,6 +74,18 @@ class Upload:
         """The name people see for ``source`` (the corrected sheet's download name)."""
         return f"{Path(self.name).stem}-corrected.xlsx" if self.corrected else self.name
 
+    def summary_name(self, base: Settings) -> str:
+        """The input as the result's Summary names it: with the rows dropped on the page, if any (in the
+        sheet's language, as the result), so a drop is in the result as every other edit is."""
+        if self.edited is None or not self.edited.dropped or self.read is None:
+            return self.source_name
+        return gettext(
+            base.language(self.read.columns.dutch),
+            "{name} (rows dropped on the page: {rows})",
+            name=self.source_name,
+            rows=", ".join(map(str, self.edited.dropped)),
+        )
+
     def settings(self, base: Settings, out: Path, **more: object) -> Settings:
         """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary."""
         return replace(
@@ -80,7 +94,7 @@ class Upload:
             sheet=self.sheet,
             force=True,
             columns=tuple(self.columns.items()),
-            input_name=self.source_name,
+            input_name=self.summary_name(base),
             **more,  # type: ignore[arg-type]
         )
 

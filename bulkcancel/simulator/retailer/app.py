@@ -168,7 +168,9 @@ class RetailerSimulator(Simulated[RetailerState]):
                     raise self._too_many(limits[3])
                 if group == self.config.spent_group and self._spent_by_others():
                     raise self._too_many(0.5)
-                if self.config.fail_rate and self._rng.random() < self.config.fail_rate:
+                # the indicator has an error mode of its own (``indicator_status``): faults drawn for the
+                # other routes stay where a seed put them
+                if group != "insights" and self.config.fail_rate and self._rng.random() < self.config.fail_rate:
                     raise self._fault()
                 response: Response = await handler(request, client)
             except Answer as answer:

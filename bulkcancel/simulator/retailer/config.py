@@ -81,7 +81,7 @@ class RetailerConfig:
     retry_after: str = "integer"  # on a 429: "integer", "decimal" or "missing"
     spent_by_others: int = 0  # the first N requests of ``spent_group`` get 429, as if another tool spent the budget
     spent_group: str = "cancellation"
-    fail_rate: float = 0.0  # share of API requests answered 500 or 503 without doing anything
+    fail_rate: float = 0.0  # share of API requests answered 500 or 503 without doing anything (not the indicator)
     html_errors: bool = False  # 5xx bodies as nginx's HTML page instead of a Problem
     drop_rate: float = 0.0  # share of cancellations applied whose answer is then cut off
     omit_links_rate: float = 0.0  # share of process statuses without ``links`` (seen live)

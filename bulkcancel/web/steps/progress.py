@@ -91,7 +91,8 @@ async def events(request: Request, job: Job, keepalive: float = KEEPALIVE, gap: 
     changed = asyncio.Event()
 
     def wake() -> None:
-        loop.call_soon_threadsafe(changed.set)
+        if not changed.is_set():  # set already: this change is in the next event anyway
+            loop.call_soon_threadsafe(changed.set)
 
     job.watch(wake)
     try:

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 from bulkcancel.check.products import ProductCheck, check_products
-from bulkcancel.environments import Environment
 from bulkcancel.errors import InputFileError, OutputError
 from bulkcancel.i18n import Text, render
 from bulkcancel.logs import protect
@@ -30,7 +30,7 @@ from bulkcancel.sheet.read import shown
 from bulkcancel.statuses import RowStatus
 from bulkcancel.stock.allocate import Allocation, allocate
 from bulkcancel.stock.fetch import Fetched, fetch_matching
-from bulkcancel.targets import Target
+from bulkcancel.targets import Environment, Target
 
 DEFAULT_NAME = "stockouts-{day:%Y-%m-%d}.xlsx"
 
@@ -158,17 +158,28 @@ def stockouts(
     return StockOuts(out, allocation, fetched, target, lang, tuple(in_language(sheet.notes, lang)))
 
 
-def summary(done: StockOuts) -> dict[str, object]:
+class StockoutsSummary(TypedDict):
+    """What ``--json`` prints and ``bulkcancel.stockouts`` puts in ``frame.attrs``."""
+
+    out: str  # the sheet written
+    to_cancel: int  # order items per decision
+    kept: int
+    not_cancellable: int
+    without_open_items: list[str]  # the EANs of the products with no open order item
+    fetched_at: str  # when bol's open orders were read (ISO 8601, to the second)
+
+
+def summary(done: StockOuts) -> StockoutsSummary:
     """What ``--json`` prints: the file, the counts, the EANs without open items, when the orders were read."""
     allocation = done.allocation
-    return {
-        "out": str(done.out),
-        "to_cancel": len(allocation.to_cancel),
-        "kept": len(allocation.kept),
-        "not_cancellable": len(allocation.not_cancellable),
-        "without_open_items": [product.ean for product in allocation.without_open_items],
-        "fetched_at": done.fetched.fetched_at.isoformat(timespec="seconds"),
-    }
+    return StockoutsSummary(
+        out=str(done.out),
+        to_cancel=len(allocation.to_cancel),
+        kept=len(allocation.kept),
+        not_cancellable=len(allocation.not_cancellable),
+        without_open_items=[product.ean for product in allocation.without_open_items],
+        fetched_at=done.fetched.fetched_at.isoformat(timespec="seconds"),
+    )
 
 
 def run_command(out: Path, settings: Settings) -> str:
