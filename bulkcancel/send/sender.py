@@ -13,6 +13,7 @@ pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import Counter
@@ -117,6 +118,7 @@ class Progress:
     requests: int  # cancellation requests sent so far (retries included)
     rate_limit_waits: int
     sent: int = 0  # rows bol has taken (it answered their cancellation; follow-ups of earlier runs too)
+    answered_at: datetime | None = None  # when bol last answered anything (a cancellation or a status poll)
 
     @property
     def done(self) -> int:
@@ -155,6 +157,8 @@ class Sender:
         self.total = 0  # rows this run ends: set ahead when it sends in parts (the canary, then the rest)
         self._ended: Counter[RowStatus] = Counter()
         self._taken: set[int] = set()  # rows bol has answered for (Progress.sent)
+        self._answered_at: datetime | None = None  # Progress.answered_at
+        self._heard_reported = -math.inf  # when a poll's answer alone last made a progress report
         self._requests = 0
         self._slots = Slots(policy.concurrency)
         self.stopped: Stop | None = None  # why sending stopped early (None while it has not)
@@ -295,6 +299,8 @@ class Sender:
                 raise
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
+                if reply.not_bol is None:
+                    self._answered_at = _utcnow()
                 decision = after_cancel_reply(reply, in_doubt)
                 if decision.next is Next.ACCEPTED:
                     self._accepted_now(job, reply, sent_at, in_doubt)
@@ -450,6 +456,8 @@ class Sender:
                     reply = None
                 if started is None:
                     started = self._clock()
+                if reply is not None and reply.not_bol is None:
+                    self._heard()
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
@@ -561,8 +569,23 @@ class Sender:
         self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at, job.sheet_row)
         self._report()
 
+    def _heard(self) -> None:
+        """bol answered a poll: the progress says so (at most once a second when nothing else changed)."""
+        self._answered_at = _utcnow()
+        now = self._clock()
+        if now - self._heard_reported >= 1.0:
+            self._heard_reported = now
+            self._report()
+
     def _report(self) -> None:
         if self._on_progress is not None:
             self._on_progress(
-                Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits, len(self._taken))
+                Progress(
+                    self.total,
+                    dict(self._ended),
+                    self._requests,
+                    self.retry_after_waits,
+                    len(self._taken),
+                    self._answered_at,
+                )
             )
