@@ -74,6 +74,14 @@ def test_every_message_is_translated_current_and_keeps_its_placeholders(language
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("language", TRANSLATED, ids=str)
+def test_no_message_is_in_a_catalogue_twice(language: Language) -> None:
+    """A merge of two branches' new messages (``.po`` files merge as a union) must not leave one twice."""
+    text = catalogue_path(language).read_text(encoding="utf-8")
+    entries = [block for block in text.split("\n\n") if "\nmsgid " in f"\n{block}" and not block.startswith("#~")]
+    assert len(entries) - 1 == len(_catalogue(language))  # less the header
+
+
 def test_the_catalogues_hold_exactly_the_messages_in_the_code() -> None:
     extracted = _extracted()
     assert len(extracted) > 100  # the extraction found the code at all
