@@ -108,7 +108,7 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
 
 
 def _record(
-    path: Path, settings: Settings, started: datetime, lang: str, headers: list[str], target: Target | None = None
+    path: Path, settings: Settings, started: datetime, lang: str, sheet: Sheet, target: Target | None = None
 ) -> RunRecord:
     """What the result will say about this run, before it has a run id or an end."""
     return RunRecord(
@@ -119,7 +119,8 @@ def _record(
         lang=lang,
         input_path=shown(path),
         input_name=settings.input_name or shown(path),
-        headers=tuple(headers),
+        headers=tuple(sheet.headers),
+        delimiter=sheet.delimiter,
         options=settings.run_options(),
         tool_version=_tool_version(),
     )
@@ -134,7 +135,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     lang = settings.language(sheet.columns.dutch)
-    record = _record(path, settings, started, lang, sheet.headers)
+    record = _record(path, settings, started, lang, sheet)
     if write:
         check_destination(out, (path,), settings.force)
         write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
@@ -212,7 +213,7 @@ def run(
     check_destination(out, (path,), settings.force)  # before anything is sent: found now, not after
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     record = replace(
-        _record(path, settings, started, lang, sheet.headers, target), account=keys.seller_ref, out_path=shown(out)
+        _record(path, settings, started, lang, sheet, target), account=keys.seller_ref, out_path=shown(out)
     )
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
@@ -396,7 +397,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     if out is None and target.exists():
         target = free_name(target.with_name(f"{target.stem}-{chosen}{target.suffix}"))
     check_destination(target, (Path(stored.run.input_path),), force)
-    write_results(target, stored.run.headers, stored.rows, summarize(stored.run, stored.rows))
+    write_results(target, stored.run.headers, stored.rows, summarize(stored.run, stored.rows), stored.run.delimiter)
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
