@@ -13,6 +13,7 @@ pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import Counter
@@ -49,6 +50,7 @@ from bulkcancel.send.decide import (
     after_network_error,
     process_to_follow,
 )
+from bulkcancel.send.firstpoll import FirstPoll
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -99,6 +101,7 @@ class SendPolicy:
     concurrency: int = 8
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll_initial: float = 1.0
+    poll_first: float | None = None  # a scout process is asked this early, then as often (send/firstpoll.py)
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
@@ -115,6 +118,7 @@ class Progress:
     requests: int  # cancellation requests sent so far (retries included)
     rate_limit_waits: int
     sent: int = 0  # rows bol has taken (it answered their cancellation; follow-ups of earlier runs too)
+    answered_at: datetime | None = None  # when bol last answered anything (a cancellation or a status poll)
 
     @property
     def done(self) -> int:
@@ -153,6 +157,8 @@ class Sender:
         self.total = 0  # rows this run ends: set ahead when it sends in parts (the canary, then the rest)
         self._ended: Counter[RowStatus] = Counter()
         self._taken: set[int] = set()  # rows bol has answered for (Progress.sent)
+        self._answered_at: datetime | None = None  # Progress.answered_at
+        self._heard_reported = -math.inf  # when a poll's answer alone last made a progress report
         self._requests = 0
         self._slots = Slots(policy.concurrency)
         self.stopped: Stop | None = None  # why sending stopped early (None while it has not)
@@ -167,6 +173,9 @@ class Sender:
         if backend.status_batch > 1:
             linger = min(max(policy.poll_initial, 0.05), 1.0)
             self._batcher = StatusBatcher(self._bulk_status, backend.status_batch, linger, sleep)
+        # A scout only where each poll is a request of its own: bulk polls gather many rows in one anyway.
+        scout = policy.poll_first is not None and backend.status_batch == 1
+        self._first_poll = FirstPoll(policy.poll_first or 0.0, policy.poll_initial, clock, sleep) if scout else None
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -290,6 +299,8 @@ class Sender:
                 raise
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
+                if reply.not_bol is None:
+                    self._answered_at = _utcnow()
                 decision = after_cancel_reply(reply, in_doubt)
                 if decision.next is Next.ACCEPTED:
                     self._accepted_now(job, reply, sent_at, in_doubt)
@@ -429,18 +440,29 @@ class Sender:
     async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         started: float | None = None  # the deadline runs from the first answer, not the wait for a slot
         delay = self.policy.poll_initial
+        accepted_at = self._clock()
+        first = self._first_poll
+        scout = first is not None and first.enlist()
         try:
             while True:
-                await self._sleep(delay)
+                if first is not None and not scout and started is None:
+                    await first.wait(accepted_at)  # the first poll: when the scout's process was final
+                else:
+                    await self._sleep(first.shortest if scout and first is not None and started is None else delay)
+                asked_at = self._clock()
                 try:
                     reply = await self._status(process_id)
                 except NetworkError:
                     reply = None
                 if started is None:
                     started = self._clock()
+                if reply is not None and reply.not_bol is None:
+                    self._heard()
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
+                        if scout and first is not None:
+                            first.learn(self._clock() - accepted_at)  # its answer's age: the safe side
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
                 elif reply is not None and reply.not_bol is not None:
@@ -473,6 +495,12 @@ class Sender:
                         ),
                     )
                     return
+                if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
+                    delay = first.shortest  # the scout asks again soon, until it is as old as poll_initial
+                    continue
+                if scout and first is not None:
+                    scout = False
+                    first.give_up()  # slower than poll_initial: the rest wait as long as ever
                 delay = min(
                     delay * 2 or 0.05,
                     self.policy.poll_max_interval,
@@ -482,6 +510,9 @@ class Sender:
             if job.index not in self._results:
                 self._accepted(job, process_id, sent_at, self._polls_cut_detail)
             raise
+        finally:
+            if scout and first is not None:
+                first.give_up()  # ended without learning (or learned: then nothing changes)
 
     async def _status(self, process_id: str) -> Reply:
         """One poll: a GET of its own, or a place in the next bulk query when the API has one."""
@@ -538,8 +569,23 @@ class Sender:
         self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at, job.sheet_row)
         self._report()
 
+    def _heard(self) -> None:
+        """bol answered a poll: the progress says so (at most once a second when nothing else changed)."""
+        self._answered_at = _utcnow()
+        now = self._clock()
+        if now - self._heard_reported >= 1.0:
+            self._heard_reported = now
+            self._report()
+
     def _report(self) -> None:
         if self._on_progress is not None:
             self._on_progress(
-                Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits, len(self._taken))
+                Progress(
+                    self.total,
+                    dict(self._ended),
+                    self._requests,
+                    self.retry_after_waits,
+                    len(self._taken),
+                    self._answered_at,
+                )
             )
