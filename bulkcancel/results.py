@@ -124,6 +124,7 @@ class RunRecord:
     input_sha256: str = ""
     out_path: str = ""
     headers: tuple[str, ...] = ()
+    delimiter: str = ","  # the CSV sheet's own, which a CSV result keeps
     options: RunOptions | None = RunOptions()
     tool_version: str = ""
     stop: Stop | None = None

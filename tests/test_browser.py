@@ -212,6 +212,7 @@ def test_progress_shows_rows_sent_before_the_run_ends_and_history_reads_during_i
     d = b.driver
     assert d.find_element(By.ID, "done-of").text.startswith("0 of 20")  # none confirmed yet
     assert "bol has taken 20 row(s) and is still checking them" in d.find_element(By.ID, "waiting").text
+    b.wait(lambda d: d.find_element(By.ID, "heard").text.startswith("Last answer from bol: "))
     assert not d.find_element(By.ID, "results").is_displayed() and d.find_element(By.ID, "stop").is_displayed()
     assert b.page.jobs.busy()  # the run is still going
     b.shot("5-progress")

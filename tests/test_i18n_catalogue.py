@@ -13,7 +13,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from bulkcancel.i18n import N_, Language, Localized, gettext, ngettext, pick_language
-from bulkcancel.i18n.translate import LOCALE_DIR, catalogue_path
+from bulkcancel.i18n.compiled import cache_dir, load
+from bulkcancel.i18n.translate import LOCALE_DIR, catalogue_path, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [language for language in Language if language is not Language.EN]
@@ -74,6 +75,14 @@ def test_every_message_is_translated_current_and_keeps_its_placeholders(language
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.parametrize("language", TRANSLATED, ids=str)
+def test_no_message_is_in_a_catalogue_twice(language: Language) -> None:
+    """A merge of two branches' new messages (``.po`` files merge as a union) must not leave one twice."""
+    text = catalogue_path(language).read_text(encoding="utf-8")
+    entries = [block for block in text.split("\n\n") if "\nmsgid " in f"\n{block}" and not block.startswith("#~")]
+    assert len(entries) - 1 == len(_catalogue(language))  # less the header
+
+
 def test_the_catalogues_hold_exactly_the_messages_in_the_code() -> None:
     extracted = _extracted()
     assert len(extracted) > 100  # the extraction found the code at all
@@ -131,3 +140,19 @@ def test_localized_text_is_english_until_asked_and_nested_text_follows() -> None
 )
 def test_the_persons_language(chosen: str | None, accept: str, expected: Language) -> None:
     assert pick_language(chosen, accept) is expected
+
+
+def test_a_catalogue_is_compiled_once_and_kept_by_its_po(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    translations.cache_clear()
+    assert gettext(Language.NL, "Summary") == "Samenvatting"
+    kept = list(cache_dir().glob("bulkcancel-nl-*.mo"))
+    assert len(kept) == 1 and cache_dir().is_relative_to(tmp_path)
+    kept[0].write_bytes(b"damaged")  # a damaged cache is compiled again, never believed
+    translations.cache_clear()
+    assert gettext(Language.NL, "Summary") == "Samenvatting" and kept[0].read_bytes() != b"damaged"
+    changed = tmp_path / "bulkcancel.po"  # another .po (an upgrade) is another entry: never a stale .mo
+    changed.write_bytes(catalogue_path(Language.NL).read_bytes().replace(b'"Samenvatting"', b'"Overzicht"'))
+    assert load(changed, "nl", "bulkcancel").gettext("Summary") == "Overzicht"
+    assert len(list(cache_dir().glob("bulkcancel-nl-*.mo"))) == 2
+    translations.cache_clear()

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po
 from bulkcancel.i18n import Language
 from bulkcancel.i18n.translate import catalogue_path
 from tests.conftest import bulkcancel, write_csv
+from tests.test_web import make_client, signed_in, start, upload, wait_done
 
 # The same in every language: bol's names and the tool's own (ids, codes, options, units).
 BOL_TERMS = {
@@ -117,9 +118,20 @@ def test_a_dutch_run_says_nothing_in_english(tmp_path: Path) -> None:
     ran = bulkcancel("run", str(sheet), "--lang", "nl", "--out", str(tmp_path / "resultaat.xlsx"))
     found += _english_in(ran.stdout + ran.stderr, english, "run")
     found += _english_in(_workbook_text(tmp_path / "resultaat.xlsx"), english, "run workbook")
+    again = bulkcancel("run", str(sheet), "--lang", "nl", "--out", str(tmp_path / "opnieuw.xlsx"))  # SKIPPED now
+    found += _english_in(again.stdout + again.stderr, english, "run again")
+    found += _english_in(_workbook_text(tmp_path / "opnieuw.xlsx"), english, "run again workbook")
+    dry = bulkcancel(
+        "run", str(sheet), "--lang", "nl", "--env", "production", "--dry-run", "--out", str(tmp_path / "p.xlsx")
+    )
+    found += _english_in(dry.stdout + dry.stderr, english, "production dry run")  # no keys: a note says so
+    found += _english_in(_workbook_text(tmp_path / "p.xlsx"), english, "production dry run workbook")
     listed = bulkcancel("runs", "--lang", "nl")
     found += _english_in(listed.stdout + listed.stderr, english, "runs")
-    assert checked.returncode == ran.returncode == 1, ran.stderr  # the INVALID rows
+    missing = bulkcancel("validate", str(tmp_path / "weg.csv"), "--lang", "nl")
+    found += _english_in(missing.stdout + missing.stderr, english, "an error")
+    assert checked.returncode == ran.returncode == again.returncode == 1, ran.stderr  # the INVALID rows
+    assert missing.returncode == 2 and "bestaat niet" in missing.stderr
     assert not found, "English in a Dutch run:\n" + "\n".join(found)
 
 
@@ -131,3 +143,33 @@ def test_a_dutch_run_rebuilt_says_nothing_in_english(tmp_path: Path) -> None:
     found += _english_in(_workbook_text(tmp_path / "opnieuw.xlsx"), english, "report workbook")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert not found, "English in a Dutch run rebuilt:\n" + "\n".join(found)
+
+
+def _visible(html: str) -> str:
+    """What a person reads on a page: the text between tags and the words in titles and labels."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    said = re.findall(r'(?:title|placeholder|aria-label|alt)="([^"]*)"', html)
+    said += re.findall(r'<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"', html)  # a button's words
+    text = re.sub(r"<[^>]+>", "\n", html)
+    return "\n".join([*said, *(line.strip() for line in text.splitlines() if line.strip())])
+
+
+def test_the_page_in_dutch_says_nothing_in_english(tmp_path: Path) -> None:
+    english, sheet = english_words(), _dutch_sheet(tmp_path)
+    dutch = {"accept-language": "nl-NL,nl;q=0.9"}
+    found: list[str] = []
+    with make_client(tmp_path) as (client, page):
+        signed_in(client, page)
+        found += _english_in(_visible(client.get("/", headers=dutch).text), english, "upload")
+        client.get("/lang/nl")  # the person's choice: the page keeps it in a cookie
+        answer = upload(client, page, "week.csv", sheet.read_bytes())
+        check_url = answer.headers["location"]
+        check = client.get(check_url, headers=dutch)
+        assert "wetenschappelijke notatie" in check.text  # the Excel-damage warning, in Dutch
+        found += _english_in(_visible(check.text), english, "check")
+        found += _english_in(_visible(client.get(f"{check_url}/confirm", headers=dutch).text), english, "confirm")
+        job_url = start(client, page, check_url)
+        assert wait_done(client, job_url)["state"] == "done"
+        found += _english_in(_visible(client.get(job_url, headers=dutch).text), english, "results")
+        found += _english_in(_visible(client.get("/history", headers=dutch).text), english, "history")
+    assert not found, "English on the Dutch page:\n" + "\n".join(found)

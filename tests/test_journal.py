@@ -36,6 +36,7 @@ def _record(run_id: str) -> RunRecord:
         input_sha256="0" * 64,
         out_path="in-results.xlsx",
         headers=("OrderItemId", "ReasonCode"),
+        delimiter=";",
         options=RunOptions(check=True, follow=False, concurrency=3, canary=2, daily_budget=40, sheet="Blad1"),
         tool_version="1.2.3",
     )

@@ -136,7 +136,7 @@ def test_every_run_of_a_schema_3_journal_comes_back_as_the_record_it_was(journal
     for _ in range(2):  # upgraded once; opening it again changes nothing
         with Journal(journal_v3, "", "") as journal:
             listed = journal.runs()
-        assert _version(journal_v3) == SCHEMA_VERSION == 6
+        assert _version(journal_v3) == SCHEMA_VERSION == 7
         assert {run.run_id: run for run, _ in listed} == EXPECTED
         assert {run.run_id: counts for run, counts in listed} == COUNTS
         assert [run.run_id for run, _ in listed] == sorted(EXPECTED, reverse=True)  # the latest first

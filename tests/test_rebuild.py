@@ -12,7 +12,7 @@ import pytest
 from bulkcancel.plaza.signing import DEMO_PRIVATE_KEY, DEMO_PUBLIC_KEY
 from bulkcancel.simulator import SimulatorConfig
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
-from tests.conftest import bulkcancel, write_xlsx
+from tests.conftest import bulkcancel, write_csv, write_xlsx
 
 KEYS = {"BOL_PUBLIC_KEY": DEMO_PUBLIC_KEY, "BOL_PRIVATE_KEY": DEMO_PRIVATE_KEY}
 
@@ -80,3 +80,18 @@ def test_report_rebuilds_a_stopped_retailer_run_and_the_english_demo(tmp_path: P
         rebuilt = bulkcancel("report", _run_id(ran.stdout), "--out", str(tmp_path / f"{api}.xlsx"))
         assert rebuilt.returncode == 0, rebuilt.stderr
         assert _workbook(tmp_path / f"{api}.xlsx") == _workbook(tmp_path / "w-results.xlsx"), api
+
+
+def test_report_rebuilds_a_csv_result_byte_for_byte_with_the_sheets_delimiter(tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "export.csv",
+        [["OrderregelId", "Reden", "Datum"], ["2012345601", "Niet op voorraad", "30-11-2026 09:00"], ["x", "", ""]],
+        delimiter=";",
+    )
+    ran = bulkcancel("run", str(sheet), "--quiet", "--out", str(tmp_path / "uit.csv"), "--timezone", "Europe/London")
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    rebuilt = bulkcancel("report", _run_id(ran.stdout), "--out", str(tmp_path / "opnieuw.csv"))
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    written = (tmp_path / "uit.csv").read_bytes()
+    assert written.decode("utf-8-sig").splitlines()[0].startswith("Rij;OrderregelId;Reden")  # the sheet's ";"
+    assert (tmp_path / "opnieuw.csv").read_bytes() == written

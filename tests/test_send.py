@@ -420,3 +420,32 @@ def test_progress_says_what_bol_has_taken_before_it_is_confirmed(tmp_path: Path)
     assert all(p.sent <= p.total and p.done <= p.total for p in seen)
     assert [p.sent for p in seen] == sorted(p.sent for p in seen)  # never goes back
     assert seen[-1].sent == 3 and seen[-1].done == 3
+
+
+def test_progress_says_when_bol_last_answered_while_it_checks(tmp_path: Path) -> None:
+    """While bol keeps a row PENDING nothing ends, yet each answer is news: the progress is
+    reported again (at most once a second on the run's clock) with the time of bol's answer."""
+    now = [0.0]
+    seen: list[Progress] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    backend = Scripted(
+        {"1": [status(ProcessState.PENDING)]},
+        polls=[status(ProcessState.PENDING)] * 4 + [status(ProcessState.SUCCESS)],
+    )
+
+    async def go() -> None:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            policy = SendPolicy(poll_initial=1, poll_deadline=600)
+            sender = Sender(
+                backend, journal, "r", policy, sleep=fake_sleep, clock=lambda: now[0], on_progress=seen.append
+            )
+            await sender.run([SendJob(0, "1", ReasonCode.OTHER, NOW)])
+
+    asyncio.run(go())
+    pending = [p for p in seen if p.sent == 1 and p.done == 0]
+    heard = [p.answered_at for p in pending if p.answered_at is not None]
+    assert len(heard) >= 4 and heard == sorted(heard)  # the cancel's answer, then each PENDING poll
+    assert seen[-1].done == 1 and seen[-1].answered_at is not None and seen[-1].answered_at >= heard[-1]

@@ -306,6 +306,14 @@ def test_production_asks_for_the_count_typed(
         assert wait_done(client, job_url)["counts"] == {"CANCELLED": 2}
 
 
+def _cells(source: Path | io.BytesIO) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(source)
+    try:
+        return {sheet.title: [tuple(c.value for c in row) for row in sheet.iter_rows()] for sheet in book.worksheets}
+    finally:
+        book.close()
+
+
 def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     page_client: tuple[TestClient, Page], tmp_path: Path
 ) -> None:
@@ -313,6 +321,7 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     signed_in(client, page)
     sheet = write_csv(tmp_path / "cli.csv", [["OrderItemId", "ReasonCode"], ["2012345601", "OTHER"]])
     assert bulkcancel("run", str(sheet), "--quiet", "--journal", str(tmp_path / "journal.sqlite3")).returncode == 0
+    written = _cells(tmp_path / "cli-results.xlsx")
     (tmp_path / "cli-results.xlsx").unlink()  # the file is gone: the page rebuilds it from the journal
     with Journal(tmp_path / "journal.sqlite3", "demo", "x") as journal:
         journal.start_run(
@@ -332,6 +341,7 @@ def test_history_lists_cli_runs_rebuilds_results_and_shows_interrupted_ones(
     run_id = next(part.split('"')[0] for part in listed.text.split('id="run-')[1:] if "cli.csv" in part)
     rebuilt = client.get(f"/history/{run_id}/result.xlsx")
     assert rebuilt.status_code == 200 and rebuilt.content.startswith(b"PK")
+    assert _cells(io.BytesIO(rebuilt.content)) == written  # every sheet and cell as the run wrote it
     assert client.get("/history/..%2F..%2Fetc%2Fpasswd/result.xlsx").status_code == 404
     again = client.post("/history/20261202-100000-abcdef/again", data={"csrf": page.session.csrf}, headers=ORIGIN)
     assert again.status_code == 303 and client.get(again.headers["location"]).status_code == 200

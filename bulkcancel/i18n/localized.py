@@ -9,6 +9,7 @@ English msgid (which no code decides on).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Self
 
 from bulkcancel.i18n.language import Language
@@ -35,8 +36,8 @@ class Localized(Later):
 
 
 def render(value: Any, lang: str) -> Any:
-    """A ``Localized`` in ``lang``; any other value as it is."""
-    return value.render(lang) if isinstance(value, Localized) else value
+    """A ``Localized`` (or ``Joined``) in ``lang``; any other value as it is."""
+    return value.render(lang) if isinstance(value, Later) else value
 
 
 class Text(Localized):
@@ -54,3 +55,35 @@ class Text(Localized):
     def render(self, lang: str) -> str:
         """This text in ``lang``; texts nested in its values too."""
         return gettext(lang, self.key, **self.params)
+
+
+class Joined(Later):
+    """Texts side by side ("; " between them), each in the language the whole is shown in."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: tuple[str, ...], separator: str = "; ") -> Joined:
+        kept = tuple(part for part in parts if part)
+        joined = super().__new__(cls, separator.join(kept))
+        joined.parts, joined.separator = kept, separator
+        return joined
+
+    def render(self, lang: str) -> str:
+        """Each part in ``lang``, joined."""
+        return self.separator.join(str(render(part, lang)) for part in self.parts)
+
+
+class Deferred(Later):
+    """Text a function makes for a language (``make(lang)``): its English until it is shown."""
+
+    make: Callable[[str], str]
+
+    def __new__(cls, make: Callable[[str], str]) -> Deferred:
+        text = super().__new__(cls, make(Language.EN))
+        text.make = make
+        return text
+
+    def render(self, lang: str) -> str:
+        """The text for ``lang``."""
+        return self.make(lang)

@@ -4,7 +4,8 @@ Schema 3 kept a run's facts as the Summary's English captions and texts in one J
 (``params``: "Input file", "Time zone", "Environment", "Started", "Tool version") and its API only as a
 ``retailer-`` prefix on the account key. This module is the one place that reads them: once,
 here, into the columns of ``runtable``; nothing else ever looks at a caption or that prefix.
-What schema 3 did not keep (the options, the stop, the counts) stays empty (None), and the
+What schema 3 did not keep (the options, the stop, the counts, the week against the norm, a
+CSV's delimiter) stays empty (None; the delimiter ","), and the
 language is the one ``--lang auto`` gives the sheet's headers, as it was for every run that
 did not choose ``--lang``.
 """

@@ -21,6 +21,7 @@ from bulkcancel.targets import Api, Environment, Target
 # Added by schema 4, in this order (``migrate`` adds them to an older journal).
 NEW_COLUMNS: tuple[tuple[str, str], ...] = (
     ("input_name", "TEXT"),
+    ("delimiter", "TEXT"),
     ("api", "TEXT"),
     ("base_url", "TEXT"),
     ("login_url", "TEXT"),
@@ -170,6 +171,7 @@ def row_of(record: RunRecord, env: str, seller: str) -> tuple[object, ...]:
         _moment(record.finished_at),
         None if record.exit_code is None else int(record.exit_code),
         record.input_name,
+        record.delimiter,
         target.api.value,
         target.base_url,
         target.login_url,
@@ -247,6 +249,7 @@ def record_of(row: Sequence[object]) -> RunRecord:
         input_sha256=str(v["input_sha256"] or ""),
         out_path=str(v["out_path"] or ""),
         headers=tuple(json.loads(str(v["headers"] or "[]"))),
+        delimiter=str(v["delimiter"] or ","),
         options=options,
         tool_version=str(v["tool_version"] or ""),
         stop=stop,

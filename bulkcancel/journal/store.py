@@ -91,8 +91,9 @@ _ANSWER_SQL = (
     " in_doubt=CASE WHEN ? = 'CANCELLED' THEN 0 ELSE MAX(in_doubt, ?) END"
     " WHERE env=? AND seller=? AND order_item_id=?"
 )
-SCHEMA_VERSION = 6  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``);
-# 5: run_rows.counting; 6: a NOT_BOL stop's answer and the week's standing against the norm (``runtable``)
+SCHEMA_VERSION = 7  # 2: items.in_doubt; 3: run_rows.sent_as; 4: the run record's columns (``runtable``);
+# 5: run_rows.counting; 6: a NOT_BOL stop's answer and the week's standing against the norm; 7: the CSV
+# delimiter (``runtable``)
 
 
 def private_file(path: Path) -> IO[str]:

@@ -23,7 +23,7 @@ from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Joined, Text, render
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
@@ -108,7 +108,7 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
 
 
 def _record(
-    path: Path, settings: Settings, started: datetime, lang: str, headers: list[str], target: Target | None = None
+    path: Path, settings: Settings, started: datetime, lang: str, sheet: Sheet, target: Target | None = None
 ) -> RunRecord:
     """What the result will say about this run, before it has a run id or an end."""
     return RunRecord(
@@ -119,7 +119,8 @@ def _record(
         lang=lang,
         input_path=shown(path),
         input_name=settings.input_name or shown(path),
-        headers=tuple(headers),
+        headers=tuple(sheet.headers),
+        delimiter=sheet.delimiter,
         options=settings.run_options(),
         tool_version=_tool_version(),
     )
@@ -134,7 +135,7 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     rows = _rows_from_checks(sheet, checks)
     out = settings.out or default_out(path, "checked")
     lang = settings.language(sheet.columns.dutch)
-    record = _record(path, settings, started, lang, sheet.headers)
+    record = _record(path, settings, started, lang, sheet)
     if write:
         check_destination(out, (path,), settings.force)
         write_results(out, sheet.headers, rows, summarize(record, rows), sheet.delimiter)
@@ -212,7 +213,7 @@ def run(
     check_destination(out, (path,), settings.force)  # before anything is sent: found now, not after
     run_id = f"{started:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
     record = replace(
-        _record(path, settings, started, lang, sheet.headers, target), account=keys.seller_ref, out_path=shown(out)
+        _record(path, settings, started, lang, sheet, target), account=keys.seller_ref, out_path=shown(out)
     )
     with Journal(settings.journal or default_journal_path(), target.name.value, keys.seller_ref) as journal:
         plan = make_plan(checks, journal, run_time, max(settings.daily_budget - journal.sent_today(), 0))
@@ -221,7 +222,8 @@ def run(
             journal.start_run(replace(record, run_id=run_id, input_sha256=_sha256(path)))
             pending = {job.index for job in plan.jobs}
             journal.save_rows(
-                run_id, journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps), checks, pending)
+                run_id,
+                journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps, lang=lang), checks, pending),
             )
 
         hooks.on_start = start_journal
@@ -233,7 +235,9 @@ def run(
                 result = results[index]
                 results[index] = replace(result, detail=_join(note, result.detail))
         started_sending = journal.run_info(run_id) is not None
-        rows = _assemble(sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started)
+        rows = _assemble(
+            sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started, lang=lang
+        )
         norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
@@ -393,7 +397,7 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     if out is None and target.exists():
         target = free_name(target.with_name(f"{target.stem}-{chosen}{target.suffix}"))
     check_destination(target, (Path(stored.run.input_path),), force)
-    write_results(target, stored.run.headers, stored.rows, summarize(stored.run, stored.rows))
+    write_results(target, stored.run.headers, stored.rows, summarize(stored.run, stored.rows), stored.run.delimiter)
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
@@ -412,9 +416,10 @@ def _assemble(
     timestamps: bool = True,
     facts: OpenItems = None,
     now: datetime | None = None,
+    lang: str = "en",
 ) -> list[ResultRow]:
-    """Every row with its outcome; ``timestamps``: the API takes the sheet's DateTime (Plaza);
-    ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
+    """Every row with its outcome, its Detail in ``lang``; ``timestamps``: the API takes the sheet's DateTime
+    (Plaza); ``facts``: bol's open orders (whether the customer asked), ``now``: when the plan is confirmed."""
     jobs = {job.index: job for job in plan.jobs}
     rows: list[ResultRow] = []
     for check in checks:
@@ -424,14 +429,16 @@ def _assemble(
             continue
         if check.index in plan.settled:
             status, detail = plan.settled[check.index]
-            rows.append(ResultRow(check.sheet_row, cells, status, _join(check.detail, detail)))
+            rows.append(ResultRow(check.sheet_row, cells, status, render(_join(check.detail, detail), lang)))
             continue
         job = jobs[check.index]
         result = results.get(check.index) or SendResult(
             check.index,
             RowStatus.NOT_SENT,
-            "not sent: the run stopped before this row was sent; run the same sheet again "
-            "(the journal makes sure nothing is cancelled twice)",
+            Text(
+                "not sent: the run stopped before this row was sent; run the same sheet again "
+                "(the journal makes sure nothing is cancelled twice)"
+            ),
         )
         went = result.status is not RowStatus.NOT_SENT
         confirmed = result.sent_at or now
@@ -440,7 +447,7 @@ def _assemble(
                 check.sheet_row,
                 cells,
                 result.status,
-                _join(check.detail, result.detail),
+                render(_join(check.detail, result.detail), lang),
                 result.process_status_id or "",
                 sent_as=job.reason if went else None,
                 time_given=job.when if went and timestamps else None,
@@ -452,4 +459,5 @@ def _assemble(
 
 
 def _join(*parts: str) -> str:
-    return "; ".join(p for p in parts if p)
+    """Parts of a Detail side by side; each is shown in the run's language (``_assemble``)."""
+    return Joined(parts)

@@ -19,10 +19,11 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from bulkcancel.backend import ApiError, NetworkError, Reply, StatusesReply
+from bulkcancel.i18n import Text
 
 Fetch = Callable[[list[str]], Awaitable[StatusesReply]]
 Sleep = Callable[[float], Awaitable[None]]
-GONE = "bol no longer keeps this process status"
+GONE = Text("bol no longer keeps this process status")
 
 
 class StatusBatcher:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError, CredentialsError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Deferred, Text
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.output.labels import not_sent
@@ -162,7 +162,7 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
 
 def _none_sent(plan: Plan, done: Execution, stop: Stop) -> None:
     done.stop = stop
-    detail = not_sent(stop, "en")
+    detail = Deferred(lambda lang: not_sent(stop, lang))
     done.results = {job.index: SendResult(job.index, RowStatus.NOT_SENT, detail) for job in plan.jobs}
 
 
@@ -184,8 +184,12 @@ async def _send(sender: Sender, plan: Plan, canary: int, hooks: Hooks) -> None:
 def _dry_run(plan: Plan, status: RowStatus = RowStatus.NOT_SENT) -> dict[int, SendResult]:
     results = {}
     for job in plan.jobs:
-        action = "follow up the earlier send" if job.follow_up_id else f"send {job.reason.value}"
-        results[job.index] = SendResult(job.index, status, f"dry run: would {action}")
+        would = (
+            Text("dry run: would follow up the earlier send")
+            if job.follow_up_id
+            else Text("dry run: would send {reason}", reason=job.reason.value)
+        )
+        results[job.index] = SendResult(job.index, status, would)
     return results
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bulkcancel.i18n import Text
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NormEffect
@@ -58,14 +59,19 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
         job = SendJob(check.index, check.order_item_id, check.reason, check.when or run_time, sheet_row=check.sheet_row)
         if record is not None and record.state is ItemState.CANCELLED:
             when = _local(record.last_sent_at, run_time)
-            plan.settled[check.index] = (RowStatus.SKIPPED, f"already cancelled in run {record.run_id} ({when})")
+            done = Text("already cancelled in run {run_id} ({when})", run_id=record.run_id, when=when)
+            plan.settled[check.index] = (RowStatus.SKIPPED, done)
             continue
         if record is None and (other := elsewhere.get(check.order_item_id)) is not None:
             when = _local(other.last_sent_at, run_time)
             plan.settled[check.index] = (
                 RowStatus.SKIPPED,
-                f"already cancelled in run {other.run_id} ({when}) with the seller's other credentials "
-                "(the other bol API)",
+                Text(
+                    "already cancelled in run {run_id} ({when}) with the seller's other credentials (the "
+                    "other bol API)",
+                    run_id=other.run_id,
+                    when=when,
+                ),
             )
             continue
         if record is not None and record.state is ItemState.ACCEPTED and record.process_status_id:
@@ -75,7 +81,10 @@ def make_plan(checks: list[RowCheck], journal: Journal, run_time: datetime, budg
             plan.over_budget += 1
             plan.settled[check.index] = (
                 RowStatus.NOT_SENT,
-                "not sent: today's budget of cancellations with this key is used up; run the same sheet again tomorrow",
+                Text(
+                    "not sent: today's budget of cancellations with this key is used up; run the same sheet "
+                    "again tomorrow",
+                ),
             )
             continue
         sends += 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Joined, Text
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
 from bulkcancel.statuses import RowStatus
@@ -100,32 +100,37 @@ def judge(item_id: str, reason: ReasonCode, open_items: dict[str, OpenOrderItem]
     if item is None:
         return Verdict(
             False,
-            "not sent: not among bol's open orders (already shipped, cancelled, "
-            "or not an item of this seller); remove the row",
+            Text(
+                "not sent: not among bol's open orders (already shipped, cancelled, or not an item of this seller); "
+                "remove the row"
+            ),
         )
-    notes = []
+    notes: list[str] = []
     if item.fulfilment_method == "FBB":
-        notes.append("FBB: bol fulfils this item")
+        notes.append(Text("FBB: bol fulfils this item"))
     if reason is ReasonCode.REQUESTED_BY_CUSTOMER and not item.cancel_request:
         if not allow_mismatch:
             return Verdict(
                 False,
-                "not sent: REQUESTED_BY_CUSTOMER but the customer did not ask to "
-                "cancel; it would count against your score. Choose the real reason, "
-                "or use --allow-reason-mismatch",
+                Text(
+                    "not sent: REQUESTED_BY_CUSTOMER but the customer did not ask to cancel; it would count against "
+                    "your score. Choose the real reason, or use --allow-reason-mismatch"
+                ),
             )
-        notes.append("REQUESTED_BY_CUSTOMER without a customer request (allowed by option)")
+        notes.append(Text("REQUESTED_BY_CUSTOMER without a customer request (allowed by option)"))
     if reason is not ReasonCode.REQUESTED_BY_CUSTOMER and item.cancel_request:
         if not allow_mismatch:
             return Verdict(
                 False,
-                f"not sent: the customer asked to cancel this item; use "
-                f"REQUESTED_BY_CUSTOMER instead of {reason.value}, which would count "
-                "against your score (or --allow-reason-mismatch)",
+                Text(
+                    "not sent: the customer asked to cancel this item; use REQUESTED_BY_CUSTOMER instead of {reason}, "
+                    "which would count against your score (or --allow-reason-mismatch)",
+                    reason=reason.value,
+                ),
             )
-        notes.append("the customer asked to cancel; REQUESTED_BY_CUSTOMER would not count against your score")
-    notes.insert(0, "checked: open" + (", customer asked to cancel" if item.cancel_request else ""))
-    return Verdict(True, "; ".join(notes))
+        notes.append(Text("the customer asked to cancel; REQUESTED_BY_CUSTOMER would not count against your score"))
+    notes.insert(0, Text("checked: open, customer asked to cancel") if item.cancel_request else Text("checked: open"))
+    return Verdict(True, Joined(tuple(notes)))
 
 
 def apply_check(plan: Plan, open_items: dict[str, OpenOrderItem], allow_mismatch: bool) -> dict[int, str]:

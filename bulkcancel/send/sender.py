@@ -13,6 +13,7 @@ pauses, until SUCCESS, FAILURE or TIMEOUT, or until the deadline (ACCEPTED).
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import Counter
@@ -31,6 +32,7 @@ from bulkcancel.backend import (
     says_already_cancelled,
 )
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import N_, Deferred, Text
 from bulkcancel.journal.groupcommit import GroupCommit
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal
@@ -48,21 +50,23 @@ from bulkcancel.send.decide import (
     after_network_error,
     process_to_follow,
 )
+from bulkcancel.send.firstpoll import FirstPoll
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
 
-NOT_FOLLOWED = "accepted by bol (not followed to the end: --no-follow); run the sheet again later to check"
-MAY_BE_CANCELLED = (
+# A row's Detail: an i18n.Text, shown in the run's language where the result is made.
+NOT_FOLLOWED = Text("accepted by bol (not followed to the end: --no-follow); run the sheet again later to check")
+MAY_BE_CANCELLED = N_(
     "may already be cancelled: a request reached bol but its answer was lost, and {why}; "
     "run the sheet again to confirm (nothing is cancelled twice)"
 )
-POLLS_CUT = "accepted by bol; the run stopped before the final status: run the sheet again to check"
-KEYS_REFUSED_WHILE_POLLING = (
+POLLS_CUT = Text("accepted by bol; the run stopped before the final status: run the sheet again to check")
+KEYS_REFUSED_WHILE_POLLING = Text(
     "accepted by bol; bol refused the keys before the final status: run the sheet again with valid keys to learn it"
 )
-OWN_ATTEMPT = "cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)"
-ELSEWHERE = "already cancelled before this run, not by bulkcancel (seller dashboard or customer); bol: {}"
+OWN_ATTEMPT = Text("cancelled by an earlier attempt whose answer was lost (bol now says: already cancelled)")
+ELSEWHERE = N_("already cancelled before this run, not by bulkcancel (seller dashboard or customer); bol: {bol}")
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ class SendPolicy:
     concurrency: int = 8
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll_initial: float = 1.0
+    poll_first: float | None = None  # a scout process is asked this early, then as often (send/firstpoll.py)
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
@@ -113,6 +118,7 @@ class Progress:
     requests: int  # cancellation requests sent so far (retries included)
     rate_limit_waits: int
     sent: int = 0  # rows bol has taken (it answered their cancellation; follow-ups of earlier runs too)
+    answered_at: datetime | None = None  # when bol last answered anything (a cancellation or a status poll)
 
     @property
     def done(self) -> int:
@@ -151,12 +157,14 @@ class Sender:
         self.total = 0  # rows this run ends: set ahead when it sends in parts (the canary, then the rest)
         self._ended: Counter[RowStatus] = Counter()
         self._taken: set[int] = set()  # rows bol has answered for (Progress.sent)
+        self._answered_at: datetime | None = None  # Progress.answered_at
+        self._heard_reported = -math.inf  # when a poll's answer alone last made a progress report
         self._requests = 0
         self._slots = Slots(policy.concurrency)
         self.stopped: Stop | None = None  # why sending stopped early (None while it has not)
         self._results: dict[int, SendResult] = {}
         self._polls: set[asyncio.Task[None]] = set()
-        self._polls_cut_detail = POLLS_CUT
+        self._polls_cut_detail: str = POLLS_CUT
         self._resume_at = 0.0  # a Retry-After: no request starts before this moment
         self._never_left = 0  # consecutive requests that could not leave the machine
         self.retry_after_waits = 0
@@ -165,6 +173,9 @@ class Sender:
         if backend.status_batch > 1:
             linger = min(max(policy.poll_initial, 0.05), 1.0)
             self._batcher = StatusBatcher(self._bulk_status, backend.status_batch, linger, sleep)
+        # A scout only where each poll is a request of its own: bulk polls gather many rows in one anyway.
+        scout = policy.poll_first is not None and backend.status_batch == 1
+        self._first_poll = FirstPoll(policy.poll_first or 0.0, policy.poll_initial, clock, sleep) if scout else None
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -283,11 +294,13 @@ class Sender:
                 decision = after_network_error(exc, in_doubt)
             except asyncio.CancelledError:  # a second Ctrl-C while the request was on the wire
                 self._finish(
-                    job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why="the run was stopped"), sent_at=sent_at
+                    job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=Text("the run was stopped")), sent_at=sent_at
                 )
                 raise
             else:
                 logger.debug("cancel %s -> HTTP %d", job.order_item_id, reply.http_status)
+                if reply.not_bol is None:
+                    self._answered_at = _utcnow()
                 decision = after_cancel_reply(reply, in_doubt)
                 if decision.next is Next.ACCEPTED:
                     self._accepted_now(job, reply, sent_at, in_doubt)
@@ -329,7 +342,8 @@ class Sender:
             if decision.in_doubt:
                 self._finish(job, RowStatus.CANCELLED, OWN_ATTEMPT, sent_at=sent_at)
             else:
-                self._finish(job, RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(decision.message), sent_at=sent_at)
+                elsewhere = Text(ELSEWHERE, bol=decision.message)
+                self._finish(job, RowStatus.ALREADY_CANCELLED, elsewhere, sent_at=sent_at)
             return True
         if decision.next is Next.FAILED:
             self._writes.answer(
@@ -368,14 +382,18 @@ class Sender:
 
     def _give_up(self, job: SendJob, decision: Decision, attempts: int, sent_at: datetime | None) -> None:
         if decision.in_doubt:
-            why = f"{attempts} attempts brought no clear answer ({decision.message})"
-            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+            why = Text("{n} attempts brought no clear answer ({message})", n=attempts, message=decision.message)
+            self._finish(job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=why), sent_at=sent_at)
             return
         self._finish(
             job,
             RowStatus.NOT_SENT,
-            f"not sent: bol did not take it after {attempts} attempt(s) ({decision.message}) and did not "
-            "apply it; run the same sheet again later",
+            Text(
+                "not sent: bol did not take it after {n} attempt(s) ({message}) and did not apply it; "
+                "run the same sheet again later",
+                n=attempts,
+                message=decision.message,
+            ),
             sent_at=sent_at,
         )
 
@@ -383,14 +401,16 @@ class Sender:
         """End a row the stop left unsettled: NOT_SENT, or UNKNOWN when bol may have it."""
         assert self.stopped is not None
         if in_doubt:
-            why = f"the run stopped ({stop_text(self.stopped, 'en')})"
-            self._finish(job, RowStatus.UNKNOWN, MAY_BE_CANCELLED.format(why=why), sent_at=sent_at)
+            stop = self.stopped
+            why = Text("the run stopped ({stop})", stop=Deferred(lambda lang: stop_text(stop, lang)))
+            self._finish(job, RowStatus.UNKNOWN, Text(MAY_BE_CANCELLED, why=why), sent_at=sent_at)
         else:
             self._finish(job, RowStatus.NOT_SENT, self._stop_detail(), sent_at=sent_at)
 
     def _stop_detail(self) -> str:
         """The Detail of a row the stop left unsent."""
-        return not_sent(self.stopped, "en") if self.stopped else ""
+        stop = self.stopped
+        return Deferred(lambda lang: not_sent(stop, lang)) if stop else ""
 
     def _accepted_now(self, job: SendJob, reply: Reply, sent_at: datetime | None, in_doubt: bool) -> None:
         self._never_left = 0
@@ -420,18 +440,29 @@ class Sender:
     async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         started: float | None = None  # the deadline runs from the first answer, not the wait for a slot
         delay = self.policy.poll_initial
+        accepted_at = self._clock()
+        first = self._first_poll
+        scout = first is not None and first.enlist()
         try:
             while True:
-                await self._sleep(delay)
+                if first is not None and not scout and started is None:
+                    await first.wait(accepted_at)  # the first poll: when the scout's process was final
+                else:
+                    await self._sleep(first.shortest if scout and first is not None and started is None else delay)
+                asked_at = self._clock()
                 try:
                     reply = await self._status(process_id)
                 except NetworkError:
                     reply = None
                 if started is None:
                     started = self._clock()
+                if reply is not None and reply.not_bol is None:
+                    self._heard()
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
+                        if scout and first is not None:
+                            first.learn(self._clock() - accepted_at)  # its answer's age: the safe side
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
                 elif reply is not None and reply.not_bol is not None:
@@ -449,7 +480,7 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        "bol no longer knows this process status; check the order item in the seller dashboard",
+                        Text("bol no longer knows this process status; check the order item in the seller dashboard"),
                     )
                     return
                 elapsed = self._clock() - started
@@ -458,9 +489,18 @@ class Sender:
                         job,
                         process_id,
                         sent_at,
-                        f"accepted by bol; still pending after {elapsed:.0f} s: run the sheet again later to check",
+                        Text(
+                            "accepted by bol; still pending after {seconds:.0f} s: run the sheet again later to check",
+                            seconds=elapsed,
+                        ),
                     )
                     return
+                if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
+                    delay = first.shortest  # the scout asks again soon, until it is as old as poll_initial
+                    continue
+                if scout and first is not None:
+                    scout = False
+                    first.give_up()  # slower than poll_initial: the rest wait as long as ever
                 delay = min(
                     delay * 2 or 0.05,
                     self.policy.poll_max_interval,
@@ -470,6 +510,9 @@ class Sender:
             if job.index not in self._results:
                 self._accepted(job, process_id, sent_at, self._polls_cut_detail)
             raise
+        finally:
+            if scout and first is not None:
+                first.give_up()  # ended without learning (or learned: then nothing changes)
 
     async def _status(self, process_id: str) -> Reply:
         """One poll: a GET of its own, or a place in the next bulk query when the API has one."""
@@ -502,7 +545,7 @@ class Sender:
             status, detail = (
                 (RowStatus.CANCELLED, OWN_ATTEMPT)
                 if in_doubt
-                else (RowStatus.ALREADY_CANCELLED, ELSEWHERE.format(message))
+                else (RowStatus.ALREADY_CANCELLED, Text(ELSEWHERE, bol=message))
             )
             self._writes.answer(job.order_item_id, ItemState.CANCELLED, process_status_id=process_id, message=message)
             self._finish(job, status, detail, process_id=process_id, sent_at=sent_at)
@@ -526,8 +569,23 @@ class Sender:
         self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at, job.sheet_row)
         self._report()
 
+    def _heard(self) -> None:
+        """bol answered a poll: the progress says so (at most once a second when nothing else changed)."""
+        self._answered_at = _utcnow()
+        now = self._clock()
+        if now - self._heard_reported >= 1.0:
+            self._heard_reported = now
+            self._report()
+
     def _report(self) -> None:
         if self._on_progress is not None:
             self._on_progress(
-                Progress(self.total, dict(self._ended), self._requests, self.retry_after_waits, len(self._taken))
+                Progress(
+                    self.total,
+                    dict(self._ended),
+                    self._requests,
+                    self.retry_after_waits,
+                    len(self._taken),
+                    self._answered_at,
+                )
             )

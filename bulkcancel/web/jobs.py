@@ -133,6 +133,7 @@ class Job:
             "ahead": ahead,
             "done": done,
             "sent": sent,
+            "answered_at": progress.answered_at.isoformat() if progress and progress.answered_at else None,
             "total": total,
             "counts": counts,
             "requests": progress.requests if progress else 0,

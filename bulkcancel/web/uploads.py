@@ -61,6 +61,7 @@ class Upload:
     edited: Edited | None = None  # what the edits made of ``read``
     corrected: Path | None = None  # the corrected sheet, when there are edits: it is what is checked and run
     version: int = 0  # grows with every edit: Send names the version it confirmed
+    fixing: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while an edit is applied and checked
     strike: bool = False  # the confirm step showed that a LIVE run takes the week above bol's cancellation norm
 
     @property

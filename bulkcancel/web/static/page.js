@@ -51,6 +51,9 @@
     }
     el("sent-of").textContent = fill(job.dataset.tSentof, { sent: s.sent, total: s.total });
     el("done-of").textContent = fill(job.dataset.tDoneof, { done: s.done, total: s.total });
+    if (s.answered_at) {
+      el("heard").textContent = fill(job.dataset.tHeard, { time: new Date(s.answered_at).toLocaleTimeString() });
+    }
     el("waiting").hidden = s.finished || s.queued || s.sent <= s.done;
     el("waiting").textContent = fill(job.dataset.tWaiting, { n: s.sent - s.done });
     el("rate").textContent = s.seconds_left !== null ? fill(job.dataset.tRate, { rate: s.rate, left: s.seconds_left }) + " ·" : "";

@@ -57,14 +57,15 @@ async def start(request: Request) -> Response:
     if isinstance(form, Response):
         return form
     item = upload_of(request)
-    if item is None or item.summary is None:
+    if item is None:
         return not_found(request)
     page = page_of(request)
     if item.job_id is not None:  # sent already: no second run
         return RedirectResponse(page.at(f"/jobs/{item.job_id}"), 303)
-    ready = item.summary.ready
-    if str(form.get("version", item.version)) != str(item.version):  # rows were fixed since the confirm step
+    changed = str(form.get("version", item.version)) != str(item.version)
+    if item.summary is None or item.fixing.locked() or changed:  # rows fixed since the confirm step was shown
         return RedirectResponse(page.at(f"/u/{item.id}/confirm?error=changed"), 303)
+    ready = item.summary.ready
     if page.target.is_production and str(form.get("count", "")).strip() != str(ready):
         return RedirectResponse(page.at(f"/u/{item.id}/confirm?error=count"), 303)
     accept_strike = str(form.get("accept_strike", "")) == "yes"

@@ -37,16 +37,22 @@ def _edit(form: FormData, row: int) -> RowEdit:
 
 
 def _apply(page: Page, item: Upload) -> None:
-    """Make the corrected sheet from the upload as read and the edits (in a worker thread), and check it."""
+    """Make the corrected sheet from the upload as read and the edits (in a worker thread)."""
     assert item.read is not None
     if not item.edits:
         item.edited, item.corrected = None, None
     else:
         lang = page.settings.language(item.read.columns.dutch)  # the sheet's people's, as its result
-        item.edited = apply_edits(item.read, item.edits.values(), lang)
-        item.corrected = write_corrected(item.edited.sheet, item.path.with_name("_corrected.xlsx"))
-    item.checked, item.summary, item.error, item.checking, item.plan = None, None, "", None, None
+        edited = apply_edits(item.read, item.edits.values(), lang)
+        item.corrected = write_corrected(edited.sheet, item.path.with_name("_corrected.xlsx"))
+        item.edited = edited
+
+
+def _invalidate(item: Upload) -> None:
+    """The check, its summary and the comparison are of the sheet before the edit (called on the event loop:
+    a check still under way for the old sheet keeps nothing, and Send names a version that is gone)."""
     item.version += 1
+    item.checked, item.summary, item.error, item.checking, item.plan = None, None, "", None, None
 
 
 async def fix(request: Request) -> Response:
@@ -59,21 +65,23 @@ async def fix(request: Request) -> Response:
     back = page.at(f"/u/{item.id}")
     view = "?problems=1&" if form.get("problems") == "1" else "?"
     row = _row(form)
-    if item.job_id is not None or item.read is None or row is None:  # sent already, not read, or no row
-        return RedirectResponse(back, 303)
-    earlier = dict(item.edits)
-    if form.get("action") == "undo":
-        item.edits.pop(row, None)
-    else:
-        item.edits = merge(item.edits, _edit(form, row))
-    try:
-        await run_in_threadpool(_apply, page, item)
-    except (EditError, BulkCancelError):  # the edit is not kept: the page says which row, the sheet stays
-        item.edits = earlier
-        await run_in_threadpool(_apply, page, item)
+    async with item.fixing:  # one edit at a time per upload (two tabs, a double click)
+        if item.job_id is not None or item.read is None or row is None:  # sent already, not read, or no row
+            return RedirectResponse(back, 303)
+        earlier = dict(item.edits)
+        if form.get("action") == "undo":
+            item.edits.pop(row, None)
+        else:
+            item.edits = merge(item.edits, _edit(form, row))
+        _invalidate(item)
+        try:
+            await run_in_threadpool(_apply, page, item)
+        except (EditError, BulkCancelError):  # the edit is not kept: the page says which row, the sheet stays
+            item.edits = earlier
+            await run_in_threadpool(_apply, page, item)
+            await checked(page, item)
+            return RedirectResponse(f"{back}{view}fix_error={row}#fix-error", 303)
         await checked(page, item)
-        return RedirectResponse(f"{back}{view}fix_error={row}#fix-error", 303)
-    await checked(page, item)
     return RedirectResponse(f"{back}{view}fixed={row}#row-{row}", 303)
 
 
