@@ -44,6 +44,7 @@ class Settings:
     scenario: Path | None = None  # the demo simulator's scenario
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll_initial: float = 1.0
+    poll_first: float | None = 0.25  # the run's first process is asked this early (send/firstpoll.py); None: off
     poll_deadline: float = 120.0
     follow: bool = True  # poll accepted cancellations to their final status
     request_timeout: float = 30.0
@@ -98,6 +99,7 @@ class Settings:
             concurrency=self.concurrency,
             retry=self.retry,
             poll_initial=self.poll_initial,
+            poll_first=self.poll_first,
             poll_deadline=self.poll_deadline,
             follow=self.follow,
         )

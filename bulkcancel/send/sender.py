@@ -50,6 +50,7 @@ from bulkcancel.send.decide import (
     after_network_error,
     process_to_follow,
 )
+from bulkcancel.send.firstpoll import FirstPoll
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.slots import Slots
 from bulkcancel.statuses import RowStatus
@@ -100,6 +101,7 @@ class SendPolicy:
     concurrency: int = 8
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     poll_initial: float = 1.0
+    poll_first: float | None = None  # a scout process is asked this early, then as often (send/firstpoll.py)
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
@@ -171,6 +173,9 @@ class Sender:
         if backend.status_batch > 1:
             linger = min(max(policy.poll_initial, 0.05), 1.0)
             self._batcher = StatusBatcher(self._bulk_status, backend.status_batch, linger, sleep)
+        # A scout only where each poll is a request of its own: bulk polls gather many rows in one anyway.
+        scout = policy.poll_first is not None and backend.status_batch == 1
+        self._first_poll = FirstPoll(policy.poll_first or 0.0, policy.poll_initial, clock, sleep) if scout else None
 
     @property
     def results(self) -> dict[int, SendResult]:
@@ -435,9 +440,16 @@ class Sender:
     async def _poll(self, job: SendJob, process_id: str, sent_at: datetime | None, in_doubt: bool) -> None:
         started: float | None = None  # the deadline runs from the first answer, not the wait for a slot
         delay = self.policy.poll_initial
+        accepted_at = self._clock()
+        first = self._first_poll
+        scout = first is not None and first.enlist()
         try:
             while True:
-                await self._sleep(delay)
+                if first is not None and not scout and started is None:
+                    await first.wait(accepted_at)  # the first poll: when the scout's process was final
+                else:
+                    await self._sleep(first.shortest if scout and first is not None and started is None else delay)
+                asked_at = self._clock()
                 try:
                     reply = await self._status(process_id)
                 except NetworkError:
@@ -449,6 +461,8 @@ class Sender:
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
+                        if scout and first is not None:
+                            first.learn(self._clock() - accepted_at)  # its answer's age: the safe side
                         self._final(job, process_id, status.status, status.error_message, sent_at, in_doubt)
                         return
                 elif reply is not None and reply.not_bol is not None:
@@ -481,6 +495,12 @@ class Sender:
                         ),
                     )
                     return
+                if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
+                    delay = first.shortest  # the scout asks again soon, until it is as old as poll_initial
+                    continue
+                if scout and first is not None:
+                    scout = False
+                    first.give_up()  # slower than poll_initial: the rest wait as long as ever
                 delay = min(
                     delay * 2 or 0.05,
                     self.policy.poll_max_interval,
@@ -490,6 +510,9 @@ class Sender:
             if job.index not in self._results:
                 self._accepted(job, process_id, sent_at, self._polls_cut_detail)
             raise
+        finally:
+            if scout and first is not None:
+                first.give_up()  # ended without learning (or learned: then nothing changes)
 
     async def _status(self, process_id: str) -> Reply:
         """One poll: a GET of its own, or a place in the next bulk query when the API has one."""

@@ -1,0 +1,85 @@
+"""The first status poll (bulkcancel/send/firstpoll.py): one scout learns how soon bol is final;
+the rest are asked then, those already waiting included; a few extra requests a run, none a row."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bulkcancel.send.firstpoll import FirstPoll
+from bulkcancel.simulator import SimulatorConfig
+from tests.conftest import bulkcancel, read_results, write_csv
+from tests.test_pacing import VirtualTime
+
+
+def test_what_the_scout_learns_moves_every_first_poll_up() -> None:
+    time = VirtualTime()
+    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    asked: dict[str, float] = {}
+
+    async def row(name: str, accepted_at: float) -> None:
+        await time.sleep(accepted_at)
+        assert not first.enlist()
+        await first.wait(accepted_at)
+        asked[name] = time.now
+
+    async def scout() -> None:
+        assert first.enlist()
+        for _ in range(2):  # PENDING at 0.25, final at 0.5
+            await time.sleep(0.25)
+        first.learn(time.now)
+
+    async def go() -> None:
+        await asyncio.gather(scout(), row("early", 0.1), row("late", 0.9))
+
+    time.run(go())
+    assert first.learned == 0.5
+    assert asked == {"early": 0.1 + 0.5, "late": 0.9 + 0.5}  # not 1.1 and 1.9
+
+
+def test_a_scout_that_learns_nothing_leaves_the_longest_wait() -> None:
+    time = VirtualTime()
+    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    asked: list[float] = []
+
+    async def row(accepted_at: float) -> None:
+        await time.sleep(accepted_at)
+        await first.wait(accepted_at)
+        asked.append(time.now)
+
+    async def go() -> None:
+        assert first.enlist()
+        task = asyncio.gather(row(0.0), row(0.3))
+        await time.sleep(2.0)
+        first.give_up()  # slower than the longest wait: it gives up learning
+        await task
+
+    time.run(go())
+    assert asked == [1.0, 1.3]
+    assert first.learned == 1.0
+
+
+def test_learning_is_bounded_both_ways() -> None:
+    time = VirtualTime()
+    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    first.learn(0.01)
+    assert first.learned == 0.25
+    first.learn(0.7)  # only the first lesson counts
+    assert first.learned == 0.25
+    late = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    late.learn(5.0)
+    assert late.learned == 1.0
+
+
+def test_a_weekly_sheet_costs_no_extra_request_per_row(serve: Callable[..., Any], tmp_path: Path) -> None:
+    """bol settles in 0.3 s: 100 rows are each asked about about once, the scout a few times more."""
+    sim = serve(config=SimulatorConfig(settle_seconds=0.3, latency_ms=20))
+    rows = [["OrderItemId", "ReasonCode"]] + [[str(2012340000 + n), "OUT_OF_STOCK"] for n in range(100)]
+    sheet = write_csv(tmp_path / "w.csv", rows)
+    result = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet", "--concurrency", "16")
+    assert result.returncode == 0, result.stdout
+    assert {r["Status"] for r in read_results(tmp_path / "w-results.xlsx")} == {"CANCELLED"}
+    polls = sim.app.state.status_polls - 1  # less the probe
+    assert 100 <= polls <= 100 + 4, polls
