@@ -375,5 +375,5 @@ def test_bols_week_comes_from_the_runs_clock(serve_retailer: Callable[..., Serve
     sim = serve_retailer(scenario)
     settings = Settings(base_url=sim.url, api=Api.RETAILER, dry_run=True, check=True, out=tmp_path / "plan.xlsx")
     outcome = run(sheet(tmp_path, 2), settings, clock=lambda: datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
-    assert outcome.norm is not None and outcome.norm.standing == Standing(Week(2026, 50), 9, 300, 0.02)
+    assert outcome.norm is not None and outcome.norm.standing == Standing(Week(2026, 50), 9, 300, 0.02, 0.03)
     assert outcome.norm.this_run == 2
