@@ -304,8 +304,8 @@ def week_standing(settings: Settings, clock: Callable[[], datetime] = _utc_now) 
     return asyncio.run(read())
 
 
-def customer_requests(path: Path, settings: Settings) -> int:
-    """Write the open items whose customer asked to cancel to ``path``; how many there are."""
+def customer_requests(path: Path, settings: Settings, lang: str = "en") -> int:
+    """Write the open items whose customer asked to cancel to ``path`` (a template in ``lang``); how many there are."""
     target, keys, _ = _open_target(settings)
 
     async def fetch() -> dict[str, OpenOrderItem]:
@@ -316,7 +316,7 @@ def customer_requests(path: Path, settings: Settings) -> int:
             await backend.aclose()
 
     items = customer_requests_of(asyncio.run(fetch()))
-    write_requests_sheet(path, items)
+    write_requests_sheet(path, items, lang)
     return len(items)
 
 
