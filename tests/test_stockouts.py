@@ -247,7 +247,7 @@ def test_a_sheet_with_bad_rows_is_refused_whole_one_line_per_row_and_bol_is_not_
     assert any("row 3:" in line and "below zero" in line for line in lines)
     assert any("row 5:" in line and "same EAN as row 4" in line for line in lines)
     assert any("row 6:" in line and "not a whole number" in line for line in lines)
-    assert "4 row(s) to fix" in ran.stderr and "no sheet was written" in ran.stderr
+    assert "4 rows to fix" in ran.stderr and "no sheet was written" in ran.stderr
     assert not out.exists() and sim.app.state.counts.orders_requests == 0
 
 

@@ -24,7 +24,7 @@ from typing import TypedDict
 from bulkcancel.backend import OpenOrderItem
 from bulkcancel.check.products import ProductCheck, check_products
 from bulkcancel.errors import InputFileError, OutputError
-from bulkcancel.i18n import Text, render
+from bulkcancel.i18n import Joined, Text, gettext, ngettext
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
@@ -90,13 +90,19 @@ def refusal(sheet: ProductSheet, checks: list[ProductCheck], lang: str) -> str |
     """One line per row that is not READY (None when every row is), naming the file, row and fix."""
     where = shown(sheet.path)
     lines = [
-        f"{where}: row {check.sheet_row}: {'; '.join(render(problem, lang) for problem in check.problems)}"
+        gettext(lang, "{path}: row {row}: {problems}", path=where, row=check.sheet_row, problems=Joined(check.problems))
         for check in checks
         if check.status is not RowStatus.READY
     ]
     if not lines:
         return None
-    return "\n".join([*lines, f"{len(lines)} row(s) to fix; nothing was fetched and no sheet was written"])
+    fix = ngettext(
+        lang,
+        "{n} row to fix; nothing was fetched and no sheet was written",
+        "{n} rows to fix; nothing was fetched and no sheet was written",
+        len(lines),
+    )
+    return "\n".join([*lines, fix])
 
 
 def read_checked(path: Path, settings: Settings) -> tuple[ProductSheet, list[ProductCheck], str]:
@@ -132,7 +138,9 @@ def stockouts(
     """Read and check the products, fetch their open order items, decide, and write ``out``."""
     settings.verify()
     if out.exists() and path.exists() and out.samefile(path):
-        raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
+        raise OutputError(
+            Text("--out {out}: is the products sheet; the input is never written over, choose another name", out=out)
+        )
     sheet, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
