@@ -238,7 +238,7 @@ def run(
         rows = _assemble(
             sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started, lang=lang
         )
-        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
+        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan, checks, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
@@ -401,10 +401,17 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
-def _run_effect(planned: NormEffect, rows: list[ResultRow]) -> NormEffect:
-    """The week's standing with what the run sent that counts (or may count)."""
-    found = [row.counts_against_score for row in rows if row.status in SENT]
-    return replace(planned, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
+def _run_effect(plan: Plan, checks: list[RowCheck], rows: list[ResultRow]) -> NormEffect:
+    """The week's standing with what this run sent that counts (or may count); a row followed up
+    here was sent by an earlier run, and counted then."""
+    assert plan.norm is not None
+    earlier = {job.index for job in plan.jobs if job.follow_up_id}
+    found = [
+        row.counts_against_score
+        for check, row in zip(checks, rows, strict=True)
+        if row.status in SENT and check.index not in earlier
+    ]
+    return replace(plan.norm, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
 
 
 def _assemble(
