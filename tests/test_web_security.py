@@ -440,3 +440,16 @@ def test_history_that_cannot_be_read_now_is_one_clear_line_not_a_500(
     assert rebuilt.status_code == 503 and "try again in a moment" in rebuilt.text
     dutch = client.get("/history", headers={"accept-language": "nl"})
     assert dutch.status_code == 503 and "probeer het zo opnieuw" in dutch.text
+
+
+def test_a_journal_an_older_version_left_readable_becomes_private(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite3"
+    with Journal(journal, "demo", "x"):
+        pass
+    lock = journal.with_name(journal.name + ".lock")
+    shm = journal.with_name(journal.name + "-shm")
+    shm.write_bytes(b"")
+    for path in (journal, lock, shm):
+        path.chmod(0o644)
+    with Journal(journal, "demo", "x"):  # WAL mode: the -shm file is in use while it is open
+        assert all(mode(p) == 0o600 for p in (journal, lock, shm)), [oct(mode(p)) for p in (journal, lock, shm)]
