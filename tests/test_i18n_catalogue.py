@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from bulkcancel.i18n import N_, Language, Localized, gettext, ngettext, pick_language
+from bulkcancel.i18n import N_, Joined, Language, Localized, Text, gettext, ngettext, pick_language, render
 from bulkcancel.i18n.compiled import cache_dir, load
 from bulkcancel.i18n.translate import LOCALE_DIR, catalogue_path, translations
 
@@ -156,3 +156,19 @@ def test_a_catalogue_is_compiled_once_and_kept_by_its_po(tmp_path: Path, monkeyp
     assert load(changed, "nl", "bulkcancel").gettext("Summary") == "Overzicht"
     assert len(list(cache_dir().glob("bulkcancel-nl-*.mo"))) == 2
     translations.cache_clear()
+
+
+def test_a_message_inside_a_message_follows_its_language() -> None:
+    inner = Text("Open: {url}", url="x")
+    error = OSError(Text("no answer from {where} in time", where="bol"))
+    said = gettext(Language.NL, "bulkcancel: warning: {line}", line=inner)
+    assert said == "bulkcancel: waarschuwing: Open: x"
+    assert gettext(Language.NL, "{path}: is not an .xlsx workbook; {hint}", path="p", hint=error).endswith(
+        "geen antwoord van bol op tijd"
+    )
+    assert gettext(Language.NL, "{path}: is not an .xlsx workbook; {hint}", path="p", hint=KeyError("k")).endswith(
+        "'k'"
+    )
+    both = Joined((Text("checked: open"), "", Text("FBB: bol fulfils this item")))
+    assert both == "checked: open; FBB: bol fulfils this item"
+    assert render(both, Language.NL) == "gecontroleerd: open; FBB: bol levert dit artikel"

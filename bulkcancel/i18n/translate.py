@@ -40,7 +40,14 @@ class Later(str):
 
 
 def _in(lang: str, named: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.render(lang) if isinstance(v, Later) else v for k, v in named.items()}
+    """The values of a message in ``lang``: a ``Later``, or an exception whose message is one, rendered."""
+    return {k: _shown(v, lang) for k, v in named.items()}
+
+
+def _shown(value: Any, lang: str) -> Any:
+    if isinstance(value, BaseException) and len(value.args) == 1 and isinstance(value.args[0], Later):
+        return value.args[0].render(lang)
+    return value.render(lang) if isinstance(value, Later) else value
 
 
 def _language(lang: str) -> Language:
