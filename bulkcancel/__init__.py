@@ -203,6 +203,7 @@ def stockouts(
     login_url: str | None = None,
     sheet: str | None = None,
     scenario: str | Path | None = None,
+    journal: str | Path | None = None,
     lang: str = "auto",
     force: bool = False,
 ) -> pd.DataFrame:
@@ -212,10 +213,11 @@ def stockouts(
     The open orders are fetched once; the units left go to the items promised first. Writes
     ``out`` (default ``stockouts-YYYY-MM-DD.xlsx`` in the current folder, never over a file)
     and returns one row per open order item of the products, with ``Decision``
-    (``to_cancel``, ``kept`` or ``not_cancellable``) and ``Why``; ``frame.attrs`` holds what
+    (``to_cancel``, ``kept``, ``not_cancellable``, or ``sent_before``: an item ``journal``
+    knows an earlier run cancelled or sent, left out) and ``Why``; ``frame.attrs`` holds what
     ``bulkcancel stockouts --json`` prints (``out``, the counts, ``without_open_items``,
-    ``fetched_at``). ``env``, ``base_url``, ``api``, ``login_url`` and ``scenario`` choose
-    where the orders are read, as for ``run_sheet``.
+    ``fetched_at``). ``env``, ``base_url``, ``api``, ``login_url``, ``scenario`` and
+    ``journal`` choose where the orders are read and what was sent, as for ``run_sheet``.
     """
     from datetime import date
 
@@ -238,6 +240,7 @@ def stockouts(
         login_url=login_url,
         sheet=sheet,
         scenario=_path(scenario),
+        journal=_path(journal),
         lang=lang,
         force=force,
     )
@@ -264,6 +267,7 @@ def stockouts(
             ("to_cancel", allocation.to_cancel),
             ("kept", allocation.kept),
             ("not_cancellable", allocation.not_cancellable),
+            ("sent_before", allocation.sent_before),
         )
         for d in decisions
     ]

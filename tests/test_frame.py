@@ -107,7 +107,7 @@ def test_stockouts_returns_typed_columns_and_its_summary(tmp_path: Path, serve_r
     sim = serve_retailer(story())
     frame = bulkcancel.stockouts(products_sheet(tmp_path), api="retailer", base_url=sim.url, out=tmp_path / "l.xlsx")
     assert list(frame[frame.Decision == "to_cancel"].OrderItemId) == TO_CANCEL
-    assert list(frame["Decision"].cat.categories) == ["to_cancel", "kept", "not_cancellable"]
+    assert list(frame["Decision"].cat.categories) == ["to_cancel", "kept", "not_cancellable", "sent_before"]
     assert list(frame["ReasonCode"].cat.categories) == [c.value for c in ReasonCode]
     for name in ("OrderItemId", "EAN", "OrderId", "Title", "Why"):
         assert frame[name].dtype == "string", name

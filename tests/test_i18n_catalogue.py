@@ -12,8 +12,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from bulkcancel.i18n import N_, Language, Localized, gettext, ngettext, pick_language
-from bulkcancel.i18n.translate import LOCALE_DIR, catalogue_path
+from bulkcancel.i18n import N_, Joined, Language, Localized, Text, gettext, ngettext, pick_language, render
+from bulkcancel.i18n.compiled import cache_dir, load
+from bulkcancel.i18n.translate import LOCALE_DIR, catalogue_path, translations
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [language for language in Language if language is not Language.EN]
@@ -139,3 +140,35 @@ def test_localized_text_is_english_until_asked_and_nested_text_follows() -> None
 )
 def test_the_persons_language(chosen: str | None, accept: str, expected: Language) -> None:
     assert pick_language(chosen, accept) is expected
+
+
+def test_a_catalogue_is_compiled_once_and_kept_by_its_po(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    translations.cache_clear()
+    assert gettext(Language.NL, "Summary") == "Samenvatting"
+    kept = list(cache_dir().glob("bulkcancel-nl-*.mo"))
+    assert len(kept) == 1 and cache_dir().is_relative_to(tmp_path)
+    kept[0].write_bytes(b"damaged")  # a damaged cache is compiled again, never believed
+    translations.cache_clear()
+    assert gettext(Language.NL, "Summary") == "Samenvatting" and kept[0].read_bytes() != b"damaged"
+    changed = tmp_path / "bulkcancel.po"  # another .po (an upgrade) is another entry: never a stale .mo
+    changed.write_bytes(catalogue_path(Language.NL).read_bytes().replace(b'"Samenvatting"', b'"Overzicht"'))
+    assert load(changed, "nl", "bulkcancel").gettext("Summary") == "Overzicht"
+    assert len(list(cache_dir().glob("bulkcancel-nl-*.mo"))) == 2
+    translations.cache_clear()
+
+
+def test_a_message_inside_a_message_follows_its_language() -> None:
+    inner = Text("Open: {url}", url="x")
+    error = OSError(Text("no answer from {where} in time", where="bol"))
+    said = gettext(Language.NL, "bulkcancel: warning: {line}", line=inner)
+    assert said == "bulkcancel: waarschuwing: Open: x"
+    assert gettext(Language.NL, "{path}: is not an .xlsx workbook; {hint}", path="p", hint=error).endswith(
+        "geen antwoord van bol op tijd"
+    )
+    assert gettext(Language.NL, "{path}: is not an .xlsx workbook; {hint}", path="p", hint=KeyError("k")).endswith(
+        "'k'"
+    )
+    both = Joined((Text("checked: open"), "", Text("FBB: bol fulfils this item")))
+    assert both == "checked: open; FBB: bol fulfils this item"
+    assert render(both, Language.NL) == "gecontroleerd: open; FBB: bol levert dit artikel"

@@ -54,7 +54,7 @@ def body(**changes: Any) -> bytes:
 
 
 def test_bols_answer_is_the_standing() -> None:
-    assert parse_indicator(body(), WEEK) == Standing(WEEK, 4, 612, 0.02)
+    assert parse_indicator(body(), WEEK) == Standing(WEEK, 4, 612, 0.02, 0.0065)
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,7 @@ def test_bols_answer_is_the_standing() -> None:
         (body(period={"week": "48", "year": "2026"}), Unknown.UNREADABLE),  # another week's
         (body(norm={"condition": "<=", "value": 2}), Unknown.UNREADABLE),  # a norm in percent: not guessed at
         (body(norm={"condition": ">=", "value": 0.02}), Unknown.UNREADABLE),
+        (body(score={"numerator": 4, "denominator": 612, "value": 0.65}), Unknown.UNREADABLE),  # a percentage
         (body(score={"numerator": "four", "denominator": 612}), Unknown.UNREADABLE),
         (b"<html>502</html>", Unknown.UNREADABLE),
         (b'{"performanceIndicators": []}', Unknown.UNREADABLE),
@@ -88,8 +89,8 @@ def standing_of(sim: Served, week: Week = WEEK) -> Standing | NotKnown:
 def test_the_simulator_answers_each_week_from_the_scenario(serve_retailer: Callable[..., Served]) -> None:
     weeks = (WeekNumbers(4, 612, 2026, 49), WeekNumbers(1, 300))
     sim = serve_retailer(Scenario(cancellation_weeks=weeks))
-    assert standing_of(sim) == Standing(WEEK, 4, 612, 0.02)
-    assert standing_of(sim, Week(2027, 1)) == Standing(Week(2027, 1), 1, 300, 0.02)  # every other week
+    assert standing_of(sim) == Standing(WEEK, 4, 612, 0.02, 0.0065)
+    assert standing_of(sim, Week(2027, 1)) == Standing(Week(2027, 1), 1, 300, 0.02, 0.0033)  # every other week
 
 
 def test_a_week_without_numbers_has_no_score(serve_retailer: Callable[..., Served]) -> None:

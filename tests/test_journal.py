@@ -10,7 +10,8 @@ import pytest
 
 from bulkcancel.backend import Foreign, NotBol
 from bulkcancel.errors import JournalError
-from bulkcancel.journal.rebuild import rebuild
+from bulkcancel.i18n import Language
+from bulkcancel.journal.rebuild import _FROM_ITEM, rebuild
 from bulkcancel.journal.records import Answer, Intent, ItemState, RunRow
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.standing import NormEffect, NotKnown, Standing, Unknown, Week
@@ -133,7 +134,9 @@ def test_a_killed_run_is_rebuilt_from_what_each_item_reached(tmp_path: Path) -> 
     ]
     assert stored.rows[1].process_status_id == "ps1002"
     assert stored.rows[2].detail == "bol: shipped"
-    assert "may already be cancelled" in stored.rows[3].detail
+    # The run was Dutch (_record): its rebuilt Detail is the catalogue's Dutch for the stopped send.
+    assert stored.rows[3].detail == _FROM_ITEM[ItemState.SENDING][1].render(Language.NL)
+    assert stored.rows[3].detail != _FROM_ITEM[ItemState.SENDING][1].render(Language.EN)
     assert stored.run == _record("r1")  # killed: no end, no exit code
 
 

@@ -207,3 +207,58 @@ def test_report_rebuilds_the_workbook_a_schema_3_run_wrote(journal_v3: Path, tmp
     not_kept = {word(key, lang) for key in NOT_KEPT}
     _assert_same([line for line in written[summary] if line[0] not in not_kept], again[summary])
     assert any(line[0] in not_kept for line in written[summary])  # there was something to leave out
+
+
+SCHEMA_3_RUNS = """CREATE TABLE runs(
+    run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, env TEXT NOT NULL, seller TEXT NOT NULL,
+    input_path TEXT, input_sha256 TEXT, out_path TEXT, headers TEXT, params TEXT,
+    finished_at TEXT, exit_code INTEGER);
+CREATE TABLE items(env TEXT, seller TEXT, order_item_id TEXT, state TEXT, PRIMARY KEY(env, seller, order_item_id));
+CREATE TABLE run_rows(run_id TEXT, row_index INTEGER, sheet_row INTEGER, order_item_id TEXT, status TEXT,
+    detail TEXT, process_status_id TEXT, sent_datetime TEXT, sent_at TEXT, cells TEXT, PRIMARY KEY(run_id, row_index));
+CREATE TABLE sends(env TEXT, seller TEXT, day TEXT, count INTEGER, PRIMARY KEY(env, seller, day));
+PRAGMA user_version=3;
+"""
+
+
+def _schema_3(path: Path, runs: list[tuple[str, str, str, str, str]]) -> Path:
+    """A schema-3 journal with ``(run_id, env, seller, headers JSON, params JSON)`` runs."""
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA_3_RUNS)
+    for run_id, env, seller, headers, params in runs:
+        db.execute(
+            "INSERT INTO runs(run_id, started_at, env, seller, input_path, headers, params) VALUES (?,?,?,?,?,?,?)",
+            (run_id, "2026-12-01T08:00:00.000+00:00", env, seller, "/in.csv", headers, params),
+        )
+    db.commit()
+    db.close()
+    return path
+
+
+def test_schema_3_runs_with_other_targets_and_damaged_facts_are_upgraded(tmp_path: Path) -> None:
+    retailer_test = (
+        '{"Environment": "test: https://api.bol.com (bol\'s demo endpoints: static answers), Retailer API v10"}'
+    )
+    journal = _schema_3(
+        tmp_path / "j.sqlite3",
+        [
+            ("20261201-080000-aaaaaa", "test", "retailer-0123456789abcdef", '["OrderItemId"]', retailer_test),
+            ("20261201-080000-bbbbbb", "production", "f00446c1692a50b9", "[]", '{"Environment": "production: x"}'),
+            ("20261201-080000-cccccc", "custom", "f00446c1692a50b9", "not json", "{broken"),
+            ("20261201-080000-dddddd", "custom", "k", '["Reden"]', '{"Time zone": "Mars/Olympus", "Environment": '
+             '"custom: http://bol.example.com"}'),
+        ],
+    )  # fmt: skip
+    with Journal(journal, "", "") as store:
+        runs = {run.run_id: run for run, _ in store.runs()}
+    retailer = runs["20261201-080000-aaaaaa"].target
+    assert retailer is not None and retailer.api is Api.RETAILER and retailer.demo_paths  # bol's demo paths kept
+    production = runs["20261201-080000-bbbbbb"].target
+    assert production is not None and production.is_production and production.api is Api.PLAZA
+    damaged = runs["20261201-080000-cccccc"]  # unreadable JSON: the run is kept, what it said is lost
+    assert damaged.headers == () and damaged.timezone == "Europe/Amsterdam" and damaged.lang == "en"
+    assert damaged.target is not None and damaged.target.name is Environment.CUSTOM and damaged.target.base_url == ""
+    odd = runs["20261201-080000-dddddd"]  # a zone this machine does not know; a URL today's rules refuse
+    assert odd.timezone == "Europe/Amsterdam" and odd.lang == "nl"
+    assert odd.target is not None and odd.target.base_url == "http://bol.example.com"
+    assert {entry.run_id for entry in run_history(journal)} == set(runs)  # all listed

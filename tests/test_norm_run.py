@@ -375,5 +375,34 @@ def test_bols_week_comes_from_the_runs_clock(serve_retailer: Callable[..., Serve
     sim = serve_retailer(scenario)
     settings = Settings(base_url=sim.url, api=Api.RETAILER, dry_run=True, check=True, out=tmp_path / "plan.xlsx")
     outcome = run(sheet(tmp_path, 2), settings, clock=lambda: datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
-    assert outcome.norm is not None and outcome.norm.standing == Standing(Week(2026, 50), 9, 300, 0.02)
+    assert outcome.norm is not None and outcome.norm.standing == Standing(Week(2026, 50), 9, 300, 0.02, 0.03)
     assert outcome.norm.this_run == 2
+
+
+def test_rows_followed_up_were_counted_by_the_run_that_sent_them(
+    serve_retailer: Callable[..., Served], tmp_path: Path
+) -> None:
+    sim = serve_retailer(account(4, 612))
+    path = sheet(tmp_path, 3)
+    args = ["run", str(path), "--api", "retailer", "--base-url", sim.url, "--json", "--force"]
+    first = cli(*args, "--no-follow", env=CLIENT)
+    assert as_json(first)["statuses"] == {"ACCEPTED": 3} and as_json(first)["cancellation_norm"]["this_run"] == 3
+    again = cli(*args, env=CLIENT)  # follows the three up: nothing is sent again
+    assert as_json(again)["statuses"] == {"CANCELLED": 3} and as_json(again)["cancellation_norm"]["this_run"] == 0
+    assert len(sim.ledger) == 3
+
+
+def test_plaza_gives_the_promised_date_in_its_list(serve: Callable[..., Served], tmp_path: Path) -> None:
+    items = [
+        ScenarioItem(str(FIRST), order_id="41", cancel_request=True, latest_delivery="2020-01-02"),
+        ScenarioItem(str(FIRST + 1), order_id="42", cancel_request=True, latest_delivery="2099-12-31"),
+    ]
+    sim = serve(account(None, 0, items))
+    path = sheet(tmp_path, 2, "REQUESTED_BY_CUSTOMER")
+    result = cli("plan", str(path), "--base-url", sim.url, "--json")
+    assert result.returncode == 0, result.stderr
+    assert as_json(result)["cancellation_norm"]["known"] is False  # Plaza: no standing, but the rows are known
+    assert [r["Counts against score"] for r in read_results(tmp_path / "week-plan.xlsx")] == [
+        "yes: confirmed after the promised delivery date",
+        "no",
+    ]

@@ -94,6 +94,9 @@ RFC1123 = re.compile(
 )
 
 
+BOL_XML = {"Content-Type": "application/vnd.orders-v2.1+xml"}  # what bol answers in (a Plaza v2 media type)
+
+
 def strict_server(request: httpx.Request) -> httpx.Response:
     """Plaza v2 as the reference states it, checking every letter of a cancellation."""
     problems = []
@@ -122,6 +125,7 @@ def strict_server(request: httpx.Request) -> httpx.Response:
     if problems:
         return httpx.Response(
             400,
+            headers=BOL_XML,
             text="<ServiceError><errorCode>0</errorCode><errorMessage>"
             + "; ".join(problems)
             + "</errorMessage></ServiceError>",
@@ -129,12 +133,13 @@ def strict_server(request: httpx.Request) -> httpx.Response:
     if request.method == "PUT":
         return httpx.Response(
             200,
+            headers=BOL_XML,
             text=f'<ns1:ProcessStatus xmlns:ns1="{NS}"><ns1:id>7</ns1:id>'
             "<ns1:sellerId>1</ns1:sellerId><ns1:eventType>CANCEL_ORDER</ns1:eventType>"
             "<ns1:description>d</ns1:description><ns1:status>PENDING</ns1:status>"
             "</ns1:ProcessStatus>",
         )
-    return httpx.Response(200, text=f'<Orders xmlns="{NS}"/>')
+    return httpx.Response(200, headers=BOL_XML, text=f'<Orders xmlns="{NS}"/>')
 
 
 def test_our_client_is_accepted_by_a_strict_reference_server() -> None:

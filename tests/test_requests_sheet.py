@@ -41,3 +41,14 @@ def test_no_requests_is_the_template_without_rows(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(path).worksheets[0]
     assert sheet["A1"].value == "OrderItemId"
     assert all(cell.value is None for row in sheet.iter_rows(min_row=2) for cell in row)
+
+
+def test_the_requests_sheet_in_dutch_runs_in_dutch(tmp_path: Path) -> None:
+    path = tmp_path / "verzoeken.xlsx"
+    write_requests_sheet(path, [item("2012345678", "Kookboek")], "nl")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Annuleringen", "Uitleg"]
+    header = [cell.value for cell in book.worksheets[0][1]]
+    assert header[3] == "Opmerking" and book.worksheets[0]["D2"].value == "de klant vroeg om annulering"
+    frame = validate_sheet(path)
+    assert list(frame["Status"]) == ["READY"] and frame.attrs["lang"] == "nl"

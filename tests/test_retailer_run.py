@@ -6,6 +6,9 @@ in-process over ASGI. What a real process needs (kill -9) is marked slow.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import itertools
 import json
 import shutil
 import signal
@@ -13,16 +16,20 @@ import socket
 import sqlite3
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.types import Receive, Scope, Send
 
-from bulkcancel.simulator.retailer import RetailerConfig
+from bulkcancel.retailer.client import RetailerClient
+from bulkcancel.send import connect
+from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
+from bulkcancel.simulator.server import ServedSimulator
 from tests.conftest import bulkcancel, read_results, read_summary, start_process, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,20 +123,54 @@ def test_items_bol_refuses_later_end_failed_with_bols_message(
     assert by_id["2012340004"]["Status"] == "CANCELLED"
 
 
-def test_a_token_that_lives_one_second_is_renewed_mid_run(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
-    sim = serve_retailer(
-        config=RetailerConfig(
-            settle_seconds=0, token_ttl=1, clock_skew=0, latency_ms=50, limits=limits(cancellation="1000/1")
-        )
-    )
-    sheet = sheet_of(tmp_path, 60)
-    result = run(sheet, sim.url, "--concurrency", "2")
+class SteppingClock:
+    """One fake clock for the client and the simulator: each API request bol serves takes ``step``
+    seconds of it (its latency), and a sleep moves it to its end; wall time plays no part."""
+
+    def __init__(self, step: float) -> None:
+        self.now, self.step = 1000.0, step
+        self.tokens_asked_at: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        ends = self.now + max(seconds, 0.0)
+        await asyncio.sleep(0)
+        self.now = max(self.now, ends)
+
+    def serving(self, sim: RetailerSimulator) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
+        """``sim`` as served: the clock moves one step as each API request arrives (not the token's)."""
+
+        async def app(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] == "http" and scope["path"] == "/token":
+                self.tokens_asked_at.append(self.now)
+            elif scope["type"] == "http":
+                self.now += self.step
+            await sim(scope, receive, send)
+
+        return app
+
+
+def test_a_token_that_lives_one_second_is_renewed_mid_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole run on one fake clock shared by the client and bol: every request takes 1/32 s, so a
+    1 s token lasts about 32 of them; the client renews it a fifth of its life before it ends,
+    every time, and bol never answers Expired JWT (none allowed, none waited for)."""
+    clock = SteppingClock(step=1 / 32)
+    config = RetailerConfig(settle_seconds=0, token_ttl=1, clock_skew=0, limits=limits(cancellation="1000/1"))
+    sim = RetailerSimulator(config=config, monotonic=clock)
+    monkeypatch.setattr(connect, "RetailerClient", functools.partial(RetailerClient, clock=clock, sleep=clock.sleep))
+    with ServedSimulator(clock.serving(sim)) as url:
+        result = run(sheet_of(tmp_path, 60), url, "--concurrency", "2")
     assert result.returncode == 0, result.stderr
-    assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
-    counts = sim.app.state.counts
-    # Renewed ahead of expiry; on a busy machine a request may still land a moment late, and
-    # is then renewed once and sent again.
-    assert counts.expired_token_answers <= 1 and 2 <= counts.token_requests <= 6
+    assert {r["Status"] for r in results_of(tmp_path / "w.csv")} == {"CANCELLED"}
+    assert sim.state.counts.expired_token_answers == 0
+    asked = clock.tokens_asked_at
+    assert len(asked) >= 3 and sim.state.counts.token_requests == len(asked)  # renewed mid-run, more than once
+    # Each token is renewed while it still has time left, at a fifth of its life before the end (0.8 s
+    # after the client asked for it; bol sees each ask after at most the other request in flight).
+    lives = [later - earlier for earlier, later in itertools.pairwise(asked)]
+    assert all(0.8 - clock.step <= life < 1.0 for life in lives), lives
 
 
 def test_pacing_from_the_headers_keeps_429s_rare(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -28,7 +29,7 @@ from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit
 from bulkcancel.simulator.scenario import Scenario, scenario_from_dict
 from bulkcancel.simulator.server import ServedSimulator
 from bulkcancel.statuses import RowStatus
-from bulkcancel.stock.allocate import Counts, Why, allocate
+from bulkcancel.stock.allocate import Counts, Earlier, Why, allocate
 from bulkcancel.stock.fetch import fetch_matching
 from tests.conftest import bulkcancel, read_results, write_csv, write_xlsx
 
@@ -108,6 +109,27 @@ def test_an_item_is_kept_whole_or_cancelled_whole_and_units_fit_a_later_item() -
         ("5", Why.UNITS_TAKEN, 0),
     ]
     assert done.to_cancel[2].item.open_quantity == 1
+
+
+def test_an_item_an_earlier_run_sent_is_left_out_and_takes_no_units() -> None:
+    """bol's list may show an item open a while after a run cancelled it: it is listed apart, never
+    again to cancel, and the units left go to the items still open."""
+    items = [item("1", promised=date(2026, 12, 2)), item("2", promised=date(2026, 12, 3)), item("3")]
+    earlier = {
+        "1": Earlier(Why.CANCELLED_BEFORE, "run-a"),
+        "3": Earlier(Why.SENT_BEFORE, "run-b"),
+        "9": Earlier(Why.CANCELLED_WITH_OTHER_API, "run-c"),
+    }
+    done = allocate([product(units=1), product(DESCALER, units=0)], [*items, item("9", ean=DESCALER)], earlier)
+    assert ids(done.kept) == ["2"]  # the one unit goes to 2: 1 is cancelled already, whatever bol's list says
+    assert done.to_cancel == ()
+    assert [(d.item.order_item_id, d.why, d.before) for d in done.sent_before] == [
+        ("1", Why.CANCELLED_BEFORE, earlier["1"]),
+        ("3", Why.SENT_BEFORE, earlier["3"]),
+        ("9", Why.CANCELLED_WITH_OTHER_API, earlier["9"]),
+    ]
+    assert all(d.reason is None for d in done.sent_before)
+    assert done.without_open_items == ()  # the descaler has an open item at bol: listed as sent before
 
 
 def test_no_units_cancels_every_item_and_nothing_open_is_no_item() -> None:
@@ -225,7 +247,7 @@ def test_a_sheet_with_bad_rows_is_refused_whole_one_line_per_row_and_bol_is_not_
     assert any("row 3:" in line and "below zero" in line for line in lines)
     assert any("row 5:" in line and "same EAN as row 4" in line for line in lines)
     assert any("row 6:" in line and "not a whole number" in line for line in lines)
-    assert "4 row(s) to fix" in ran.stderr and "no sheet was written" in ran.stderr
+    assert "4 rows to fix" in ran.stderr and "no sheet was written" in ran.stderr
     assert not out.exists() and sim.app.state.counts.orders_requests == 0
 
 
@@ -331,6 +353,47 @@ def test_stockouts_then_run_cancels_exactly_its_order_items(
     results = read_results(out.with_name("week49-results.xlsx"))
     assert {r["Status"] for r in results} == {"CANCELLED"}
     assert [r["Why"] for r in results] == [r["Why"] for r in first]  # the extra columns are kept
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_a_second_sheet_leaves_out_what_the_journal_knows_was_cancelled_while_bols_list_still_shows_it(
+    api: str, tmp_path: Path, serve: Callable[..., Any], serve_retailer: Callable[..., Any]
+) -> None:
+    journal = tmp_path / "week49.sqlite3"
+    products = str(products_sheet(tmp_path))
+    monday, thursday = tmp_path / "monday.xlsx", tmp_path / "thursday.xlsx"
+    sim = serving(api, serve, serve_retailer, story())
+    target = ("--api", api, "--base-url", sim.url, "--journal", str(journal))
+    assert bulkcancel("stockouts", products, *target, "--out", str(monday)).returncode == 0
+    ran = bulkcancel("run", str(monday), *target, "--quiet")
+    assert ran.returncode == 0 and sorted(sim.cancelled_ids()) == sorted(to_cancel(api)), ran.stdout + ran.stderr
+    with sqlite3.connect(journal) as db:
+        (run_id,) = db.execute("SELECT run_id FROM runs").fetchone()
+
+    lagging = serving(api, serve, serve_retailer, story())  # bol's list, still showing them open
+    target = ("--api", api, "--base-url", lagging.url, "--journal", str(journal))
+    ran = bulkcancel("stockouts", products, *target, "--out", str(thursday), "--json")
+    assert ran.returncode == 0, ran.stderr
+    summary = json.loads(ran.stdout)
+    assert (summary["to_cancel"], summary["kept"], summary["sent_before"]) == (0, 2, len(to_cancel(api)))
+    assert read_results(thursday, "To cancel") == []
+    assert [r["OrderItemId"] for r in read_results(thursday, "Kept")] == ["2000000001", "2000000003"]
+    sent = read_results(thursday, "Sent before")
+    assert [r["OrderItemId"] for r in sent] == to_cancel(api)
+    assert all(
+        str(r["Why"]).startswith(f"already cancelled in run {run_id} (")
+        and "bol's list still shows it open" in str(r["Why"])
+        for r in sent
+    )
+    assert bulkcancel("stockouts", products, *target, "--out", str(tmp_path / "t.xlsx"), "--lang", "nl").returncode == 0
+    assert [r["OrderItemId"] for r in read_results(tmp_path / "t.xlsx", "Eerder verstuurd")] == to_cancel(api)
+    assert lagging.app.state.ledger == []  # nothing sent
+
+    # Another journal (another place, or nothing sent yet) knows none of it: they are to cancel again.
+    target = ("--api", api, "--base-url", lagging.url, "--journal", str(tmp_path / "other.sqlite3"))
+    ran = bulkcancel("stockouts", products, *target, "--out", str(tmp_path / "o.xlsx"), "--json")
+    assert ran.returncode == 0 and json.loads(ran.stdout)["to_cancel"] == len(to_cancel(api))
+    assert json.loads(ran.stdout)["sent_before"] == 0
 
 
 @pytest.mark.parametrize("api", APIS)

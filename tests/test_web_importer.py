@@ -209,6 +209,10 @@ def test_the_stepper_marks_each_step(tmp_path: Path) -> None:
         check = client.get(check_url).text
         assert re.search(r'<li id="step-upload" class="done">', check) and "(done)" in check
         assert re.search(r'<li id="step-check" class="current" aria-current="step">', check)
+        client.post(f"{check_url}/plan", data={"csrf": page.session.csrf}, headers=ORIGIN)
+        compared = client.get(check_url).text  # the comparison's answer is on the check page, at step 3
+        assert re.search(r'<li id="step-check" class="done">', compared)
+        assert re.search(r'<li id="step-compare" class="current" aria-current="step">', compared)
         confirm = client.get(f"{check_url}/confirm").text
         assert re.search(r'<li id="step-confirm" class="current" aria-current="step">', confirm)
 

@@ -107,10 +107,10 @@ def test_the_events_stream_waits_for_changes_and_does_not_poll(tmp_path: Path) -
     snapshots = 0
     real = job.snapshot
 
-    def counted(ahead: int) -> dict[str, Any]:
+    def counted(ahead: int, lang: str = "en") -> dict[str, Any]:
         nonlocal snapshots
         snapshots += 1
-        return real(ahead)
+        return real(ahead, lang)
 
     job.snapshot = counted  # type: ignore[method-assign]
 

@@ -440,3 +440,27 @@ def test_history_that_cannot_be_read_now_is_one_clear_line_not_a_500(
     assert rebuilt.status_code == 503 and "try again in a moment" in rebuilt.text
     dutch = client.get("/history", headers={"accept-language": "nl"})
     assert dutch.status_code == 503 and "probeer het zo opnieuw" in dutch.text
+
+
+def test_a_journal_an_older_version_left_readable_becomes_private(tmp_path: Path) -> None:
+    journal = tmp_path / "journal.sqlite3"
+    with Journal(journal, "demo", "x"):
+        pass
+    lock = journal.with_name(journal.name + ".lock")
+    shm = journal.with_name(journal.name + "-shm")
+    shm.write_bytes(b"")
+    for path in (journal, lock, shm):
+        path.chmod(0o644)
+    with Journal(journal, "demo", "x"):  # WAL mode: the -shm file is in use while it is open
+        assert all(mode(p) == 0o600 for p in (journal, lock, shm)), [oct(mode(p)) for p in (journal, lock, shm)]
+
+
+def test_paths_are_hidden_from_page_text_and_nothing_else_is_touched() -> None:
+    from bulkcancel.web.uploads import hide_paths
+
+    upload = Path("/home/anna/.local/share/bulkcancel/page/Xy1/week 49.csv")
+    assert hide_paths(f"{upload}: row 3 is empty", (upload, "week 49.csv")) == "week 49.csv: row 3 is empty"
+    assert hide_paths("journal /var/lib/x/journal.sqlite3: cannot be read") == "journal journal.sqlite3: cannot be read"
+    assert hide_paths(r"C:\Users\anna\Desktop\week.xlsx is open") == "week.xlsx is open"
+    kept = "bol said HTTP 503 at https://api.bol.com/retailer/orders/cancellation on 05/12/2026, codes A/B"
+    assert hide_paths(kept) == kept

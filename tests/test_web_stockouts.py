@@ -59,6 +59,24 @@ def test_a_products_sheet_is_expanded_checked_and_run_to_exactly_its_items(tmp_p
         assert sorted(sent) == sorted(to_cancel)
 
 
+def test_a_second_upload_lists_apart_what_the_run_cancelled_while_bols_list_still_shows_it(tmp_path: Path) -> None:
+    """The demo's bol forgets between runs, as bol's list lags: the journal remembers."""
+    with make_client(tmp_path, api=Api.RETAILER) as (client, page):
+        signed_in(client, page)
+        sample = (ROOT / "samples" / "stockouts.xlsx").read_bytes()
+        url = upload(client, page, "stockouts.xlsx", sample).headers["location"].removeprefix(page.root)
+        cancelled = rows_of(client.get(url).text, "rows", 1)
+        assert cancelled
+        assert wait_done(client, start(client, page, url).removeprefix(page.root))["state"] == "done"
+        again = upload(client, page, "stockouts.xlsx", sample).headers["location"].removeprefix(page.root)
+        shown = client.get(again)
+        listed = rows_of(shown.text, "expansion-rows")
+        decisions = dict(zip(listed, rows_of(shown.text, "expansion-rows", 5), strict=True))
+        assert sorted(i for i, d in decisions.items() if d == "Sent before") == sorted(cancelled)
+        assert "To cancel" not in decisions.values()
+        assert f"{len(cancelled)} left out: an earlier run already cancelled or sent them." in shown.text
+
+
 def test_a_products_sheet_with_bad_rows_is_refused_on_the_check_step(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "p.csv", [["EAN", "Units left"], ["8.71234E+12", ""], ["8712345700010", "-1"]])
     with make_client(tmp_path) as (client, page):

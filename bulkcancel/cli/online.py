@@ -145,17 +145,18 @@ def plan(
 @click.command()
 @out_opt
 @target_options
+@lang_opt
 @force_opt
-def requests(*, out: Path | None, quiet: bool, verbose: bool, force: bool, **options: Any) -> None:
+def requests(*, out: Path | None, quiet: bool, verbose: bool, force: bool, lang: str, **options: Any) -> None:
     """Write the open items whose customer asked to cancel, ready to run (REQUESTED_BY_CUSTOMER)."""
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline import customer_requests, requests_path
     from bulkcancel.settings import Settings
 
     target_path = requests_path(out, date.today(), force)
-    with logging_to_stderr(verbose):
-        count = customer_requests(target_path, Settings(**options))
     lang = console_language()
+    with logging_to_stderr(verbose):
+        count = customer_requests(target_path, Settings(**options), lang)
     said = ngettext(
         lang,
         "{n} customer cancellation request written to {path}",

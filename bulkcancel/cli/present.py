@@ -226,6 +226,7 @@ def print_json(outcome: Outcome) -> None:
         "statuses": {status.value: counts[status] for status in RowStatus if counts[status]},
         "notes": outcome.notes,
         "message": outcome.message or None,
+        "stop": outcome.stop.reason.value if outcome.stop else None,  # a StopReason value: for scripts
     }
     if outcome.norm is not None:
         data["cancellation_norm"] = norm_json(outcome.norm)

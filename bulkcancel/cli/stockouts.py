@@ -28,7 +28,8 @@ def stockouts(
 
     PRODUCTS is a sheet with an EAN column, optionally the units still in stock (empty: 0),
     a ReasonCode (default OUT_OF_STOCK) and a note. The units left go to the orders promised
-    first; nothing is cancelled until you run the sheet written.
+    first; nothing is cancelled until you run the sheet written. An item the journal (--journal)
+    knows an earlier run cancelled or sent, in this environment, is left out and listed apart.
     """
     from bulkcancel.i18n import gettext, ngettext
     from bulkcancel.logs import logging_to_stderr
@@ -73,6 +74,16 @@ def stockouts(
         ),
         gettext(lang, "Written to {file}", file=str(done.out)),
     ]
+    if allocation.sent_before:
+        lines.insert(
+            3,
+            ngettext(
+                lang,
+                "{n} left out: an earlier run already cancelled or sent it (see the journal)",
+                "{n} left out: an earlier run already cancelled or sent them (see the journal)",
+                len(allocation.sent_before),
+            ),
+        )
     if allocation.to_cancel:
         lines.append(gettext(lang, "Review it, then: {command}", command=run_command(done.out, settings)))
     for line in lines:

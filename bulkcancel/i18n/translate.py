@@ -1,17 +1,17 @@
 """The one function every text goes through: a message in a person's language, placeholders filled.
 
-The catalogues are gettext ``.po`` files, read at first use with Babel and kept for the
-process (see the package docstring for why they are not compiled ahead).
+The catalogues are gettext ``.po`` files, compiled at first use and kept for the process
+(``compiled``; the package docstring says why they are not compiled ahead).
 """
 
 from __future__ import annotations
 
 from functools import cache
-from gettext import GNUTranslations, NullTranslations
-from io import BytesIO
+from gettext import NullTranslations
 from pathlib import Path
 from typing import Any
 
+from bulkcancel.i18n.compiled import load
 from bulkcancel.i18n.language import Language
 
 DOMAIN = "bulkcancel"
@@ -28,15 +28,7 @@ def translations(language: Language) -> NullTranslations:
     """The translations of ``language``, parsed once per process (English is the source: nothing to read)."""
     if language is Language.EN:
         return NullTranslations()
-    from babel.messages.mofile import write_mo  # only a run in another language pays for Babel
-    from babel.messages.pofile import read_po
-
-    with catalogue_path(language).open("rb") as po:
-        catalog = read_po(po, locale=language.value, domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return GNUTranslations(compiled)
+    return load(catalogue_path(language), language.value, DOMAIN)
 
 
 class Later(str):
@@ -48,7 +40,14 @@ class Later(str):
 
 
 def _in(lang: str, named: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.render(lang) if isinstance(v, Later) else v for k, v in named.items()}
+    """The values of a message in ``lang``: a ``Later``, or an exception whose message is one, rendered."""
+    return {k: _shown(v, lang) for k, v in named.items()}
+
+
+def _shown(value: Any, lang: str) -> Any:
+    if isinstance(value, BaseException) and len(value.args) == 1 and isinstance(value.args[0], Later):
+        return value.args[0].render(lang)
+    return value.render(lang) if isinstance(value, Later) else value
 
 
 def _language(lang: str) -> Language:

@@ -16,6 +16,7 @@ import asyncio
 import sqlite3
 
 from bulkcancel.errors import JournalError
+from bulkcancel.i18n import Text
 from bulkcancel.journal.records import Answer, Intent, ItemState
 from bulkcancel.journal.store import Journal
 
@@ -69,8 +70,12 @@ class GroupCommit:
             self.journal.write(writes)
         except (sqlite3.Error, OSError) as exc:  # the disk is full, the file is gone: nothing more may leave
             self.failure = JournalError(
-                f"journal {self.journal.path}: cannot be written ({exc}); sending stopped. Free space (or "
-                "fix the file), then run the same sheet again: rows in doubt are confirmed, none is sent twice"
+                Text(
+                    "journal {path}: cannot be written ({error}); sending stopped. Free space (or fix the file), "
+                    "then run the same sheet again: rows in doubt are confirmed, none is sent twice",
+                    path=self.journal.path,
+                    error=exc,
+                )
             )
             for done in waiting:
                 if not done.done():

@@ -4,7 +4,8 @@ Schema 3 kept a run's facts as the Summary's English captions and texts in one J
 (``params``: "Input file", "Time zone", "Environment", "Started", "Tool version") and its API only as a
 ``retailer-`` prefix on the account key. This module is the one place that reads them: once,
 here, into the columns of ``runtable``; nothing else ever looks at a caption or that prefix.
-What schema 3 did not keep (the options, the stop, the counts) stays empty (None), and the
+What schema 3 did not keep (the options, the stop, the counts, the week against the norm, a
+CSV's delimiter) stays empty (None; the delimiter ","), and the
 language is the one ``--lang auto`` gives the sheet's headers, as it was for every run that
 did not choose ``--lang``.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.errors import ConfigError
@@ -40,11 +42,29 @@ def add_run_columns(db: sqlite3.Connection) -> None:
             db.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
         legacy = db.execute("SELECT run_id, env, seller, headers, params, started_at FROM runs WHERE api IS NULL")
         for run_id, env, seller, headers, params, started_at in legacy.fetchall():
-            _fill(db, run_id, env, seller, json.loads(headers or "[]"), json.loads(params or "{}"), started_at)
+            _fill(db, run_id, env, seller, _json(headers, list), _json(params, dict), started_at)
     except BaseException:
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
+
+
+def _json(text: str | None, kind: type[list[str]] | type[dict[str, str]]) -> Any:
+    """A JSON column as written by schema 3 (empty when it cannot be read: the run is kept, the fact lost)."""
+    try:
+        value = json.loads(text or "null")
+    except ValueError:
+        return kind()
+    return value if isinstance(value, kind) else kind()
+
+
+def _zone(name: object) -> str:
+    """The run's zone if it is one this machine knows, else the default of every version."""
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        return _LEGACY_ZONE
+    return str(name)
 
 
 def _fill(
@@ -56,14 +76,15 @@ def _fill(
     params: dict[str, str],
     started_at: str,
 ) -> None:
-    zone = params.get("Time zone") or _LEGACY_ZONE
+    zone = _zone(params.get("Time zone") or _LEGACY_ZONE)
     api = Api.RETAILER if seller.startswith(_RETAILER_ACCOUNT) else Api.PLAZA
-    target = _target(api, env, params.get("Environment", ""))
+    target = _target(api, env, str(params.get("Environment", "")))
     db.execute(
-        "UPDATE runs SET input_name=?, api=?, base_url=?, login_url=?, in_process=?, demo_paths=?, production_url=?,"
-        " timezone=?, lang=?, tool_version=?, started_at=? WHERE run_id=?",
+        "UPDATE runs SET headers=?, input_name=?, api=?, base_url=?, login_url=?, in_process=?, demo_paths=?,"
+        " production_url=?, timezone=?, lang=?, tool_version=?, started_at=? WHERE run_id=?",
         (
-            params.get("Input file"),  # None: record_of names the input by its path
+            json.dumps([str(header) for header in headers]),
+            str(params["Input file"]) if "Input file" in params else None,  # None: named by its path
             api.value,
             target.base_url,
             target.login_url,
@@ -72,8 +93,8 @@ def _fill(
             target.production_url,
             zone,
             "nl" if looks_dutch(headers) else "en",
-            params.get("Tool version", "").removeprefix(_TOOL),
-            _started(params.get("Started", ""), zone) or started_at,
+            str(params.get("Tool version", "")).removeprefix(_TOOL),
+            _started(str(params.get("Started", "")), zone) or started_at,
             run_id,
         ),
     )

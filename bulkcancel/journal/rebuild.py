@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bulkcancel.errors import JournalError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Text, render
 from bulkcancel.journal.records import ItemRecord, ItemState, RunRow
 from bulkcancel.journal.store import Journal
 from bulkcancel.norm.counting import stored_counting
@@ -30,15 +30,17 @@ _FROM_ITEM = {
     ItemState.CANCELLED: (RowStatus.CANCELLED, ""),
     ItemState.ACCEPTED: (
         RowStatus.ACCEPTED,
-        "accepted by bol; run the sheet again to learn the final status",
+        Text("accepted by bol; run the sheet again to learn the final status"),
     ),
     ItemState.FAILED: (RowStatus.FAILED, ""),
     ItemState.SENDING: (
         RowStatus.UNKNOWN,
-        "may already be cancelled: the run stopped while this row was being sent; run the "
-        "sheet again to confirm (the journal makes sure it is not cancelled twice)",
+        Text(
+            "may already be cancelled: the run stopped while this row was being sent; run the sheet again to "
+            "confirm (the journal makes sure it is not cancelled twice)"
+        ),
     ),
-    ItemState.UNSENT: (RowStatus.NOT_SENT, "not sent; run the sheet again"),
+    ItemState.UNSENT: (RowStatus.NOT_SENT, Text("not sent; run the sheet again")),
 }
 
 
@@ -72,11 +74,11 @@ def journal_rows(
     ]
 
 
-def _settle(row: RunRow, record: ItemRecord | None) -> RunRow:
-    """A row the run had still to send, with what the journal learnt of its item."""
+def _settle(row: RunRow, record: ItemRecord | None, lang: str) -> RunRow:
+    """A row the run had still to send, with what the journal learnt of its item (in the run's ``lang``)."""
     state = record.state if record else ItemState.UNSENT
     status, text = _FROM_ITEM[state]
-    detail = (record.message or text) if record and state is ItemState.FAILED else text
+    detail = (record.message or text) if record and state is ItemState.FAILED else render(text, lang)
     process_id = (record.process_status_id if record else None) or ""
     return replace(row, status=status, detail=detail, process_status_id=process_id)
 
@@ -107,7 +109,7 @@ def rebuild(journal: Journal, run_id: str) -> RebuiltRun:
     rows = []
     for row in stored:
         if row.status is None:
-            row = _settle(row, items.get(row.order_item_id or ""))
+            row = _settle(row, items.get(row.order_item_id or ""), info.lang)
         assert row.status is not None
         rows.append(
             ResultRow(

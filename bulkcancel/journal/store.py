@@ -115,7 +115,10 @@ class Journal:
             if not path.parent.exists():
                 path.parent.mkdir(parents=True, mode=0o700)
             self._lock = private_file(path.with_name(path.name + ".lock"))
-            private_file(path).close()  # SQLite gives its -wal and -shm files the journal's mode
+            private_file(path).close()  # SQLite gives new -wal and -shm files the journal's mode
+            for left in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                if left.exists():  # left by an older version with the usual mode
+                    left.chmod(0o600)
         except OSError as exc:
             raise JournalError(
                 Text(

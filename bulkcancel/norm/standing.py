@@ -47,12 +47,14 @@ class Week:
 
 @dataclass(frozen=True)
 class Standing:
-    """bol's reading of one week: ``numerator`` of ``denominator`` items cancelled; ``norm`` a fraction."""
+    """bol's reading of one week: ``numerator`` of ``denominator`` items cancelled; ``norm`` and ``value``
+    (bol's score, as it gave it; None when it gave none) are fractions."""
 
     week: Week
     numerator: int
     denominator: int
     norm: float = 0.02
+    value: float | None = None
 
 
 class Unknown(StrEnum):

@@ -61,7 +61,7 @@ def result_frame(headers: Sequence[str], rows: Sequence[ResultRow], lang: str, z
     return pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
 
 
-DECISIONS = ("to_cancel", "kept", "not_cancellable")
+DECISIONS = ("to_cancel", "kept", "not_cancellable", "sent_before")
 STOCKOUT_COLUMNS = (
     "Decision", "OrderItemId", "ReasonCode", "EAN", "OrderId", "Title", "Quantity", "OrderedAt",
     "PromisedDelivery", "ExpiryDate", "CountsAgainstNorm", "Why",

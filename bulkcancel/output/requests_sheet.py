@@ -14,6 +14,7 @@ from pathlib import Path
 from openpyxl.styles import Font
 
 from bulkcancel.backend import OpenOrderItem
+from bulkcancel.i18n import Language, gettext
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.output.template import COLUMNS, build_template
 from bulkcancel.reasons import ReasonCode
@@ -21,9 +22,9 @@ from bulkcancel.reasons import ReasonCode
 EXTRA = (("OrderId", 14), ("EAN", 16), ("Title", 40), ("Quantity", 10), ("FulfilmentMethod", 18))
 
 
-def write_requests_sheet(path: Path, items: Sequence[OpenOrderItem]) -> None:
+def write_requests_sheet(path: Path, items: Sequence[OpenOrderItem], lang: str = Language.EN) -> None:
     """Write the customers' requests to ``path`` as a template sheet, one row per item."""
-    book = build_template()
+    book = build_template(lang)
     sheet = book.worksheets[0]  # the sheet to fill in
     first_extra = len(COLUMNS) + 2  # after the Note column
     for offset, (name, width) in enumerate(EXTRA):
@@ -35,7 +36,7 @@ def write_requests_sheet(path: Path, items: Sequence[OpenOrderItem]) -> None:
             item.order_item_id,
             ReasonCode.REQUESTED_BY_CUSTOMER.value,
             None,
-            "customer asked to cancel",
+            gettext(lang, "customer asked to cancel"),
             item.order_id,
             item.ean,
             item.title,

@@ -7,14 +7,18 @@ themselves are values (``stock.allocate.Why``, ``Counts``), made words only here
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bulkcancel.i18n import N_, gettext, ngettext
 from bulkcancel.stock.allocate import Counts, Decision, Why
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")  # the sheet's times are bol's (as the Fetched sheet's)
 
 SHEETS: dict[str, str] = {
     "to_cancel": N_("To cancel"),
     "kept": N_("Kept"),
     "not_cancellable": N_("Not yours to cancel"),
+    "sent_before": N_("Sent before"),
     "without": N_("No open items"),
     "fetched": N_("Fetched"),
 }
@@ -102,7 +106,36 @@ def why(decision: Decision, lang: str) -> str:
             return gettext(lang, "FBB: bol fulfils this item; it is not yours to cancel")
         case Why.BOL_DISTRIBUTES:
             return gettext(lang, "bol delivers this item (distribution party BOL); it is not yours to cancel")
+        case Why.CANCELLED_BEFORE | Why.CANCELLED_WITH_OTHER_API | Why.SENT_BEFORE:
+            return _sent_before(decision, lang)
     raise AssertionError(decision.why)  # pragma: no cover
+
+
+def _sent_before(decision: Decision, lang: str) -> str:
+    before = decision.before
+    assert before is not None
+    when = f"{before.at.astimezone(AMSTERDAM):%d-%m-%Y %H:%M}" if before.at else "?"
+    if decision.why is Why.CANCELLED_WITH_OTHER_API:
+        return gettext(
+            lang,
+            "already cancelled in run {run_id} ({when}) with the seller's other credentials (the other bol API); "
+            "bol's list still shows it open",
+            run_id=before.run_id,
+            when=when,
+        )
+    if decision.why is Why.CANCELLED_BEFORE:
+        return gettext(
+            lang,
+            "already cancelled in run {run_id} ({when}); bol's list still shows it open",
+            run_id=before.run_id,
+            when=when,
+        )
+    return gettext(
+        lang,
+        "sent in run {run_id} ({when}), bol's answer not final yet: run that sheet again to follow it up",
+        run_id=before.run_id,
+        when=when,
+    )
 
 
 def counts(decision: Decision, today: date, lang: str) -> str:

@@ -4,8 +4,9 @@ The first sheet (the active one) is an order sheet like any other: ``OrderItemId
 ``ReasonCode`` first, then EAN, order id, title, quantity, order time, promised delivery,
 expiry, whether it counts against bol's norm, why, and the product's note, all kept as
 extra columns when ``bulkcancel run`` reads it. The further sheets (items kept, items not
-the seller's to cancel, products without open items, when the orders were fetched) have
-no ReasonCode column, so no reader takes one of them for the sheet to run.
+the seller's to cancel, items an earlier run already cancelled or sent (only when there are
+any), products without open items, when the orders were fetched) have no ReasonCode
+column, so no reader takes one of them for the sheet to run.
 """
 
 from __future__ import annotations
@@ -131,6 +132,13 @@ def write_stockouts_sheet(path: Path, allocation: Allocation, facts: FetchFacts,
         ],
         [16, 16, 14, 36, 10, 18, 18, 14, 12, 14, 48],
     )
+    if allocation.sent_before:
+        _write(
+            book.create_sheet(sheet_name("sent_before", lang)),
+            ["OrderItemId", "EAN", "OrderId", *(header(k, lang) for k in [*items, "why"])],
+            [[*_item_values(d), why(d, lang)] for d in allocation.sent_before],
+            [16, 16, 14, 36, 10, 18, 18, 14, 60],
+        )
     _write(
         book.create_sheet(sheet_name("without", lang)),
         [header("row", lang), "EAN", header("units", lang), "ReasonCode", header("note", lang)],

@@ -238,7 +238,7 @@ def run(
         rows = _assemble(
             sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started, lang=lang
         )
-        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan.norm, rows)
+        norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan, checks, rows)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:
@@ -304,8 +304,8 @@ def week_standing(settings: Settings, clock: Callable[[], datetime] = _utc_now) 
     return asyncio.run(read())
 
 
-def customer_requests(path: Path, settings: Settings) -> int:
-    """Write the open items whose customer asked to cancel to ``path``; how many there are."""
+def customer_requests(path: Path, settings: Settings, lang: str = "en") -> int:
+    """Write the open items whose customer asked to cancel to ``path`` (a template in ``lang``); how many there are."""
     target, keys, _ = _open_target(settings)
 
     async def fetch() -> dict[str, OpenOrderItem]:
@@ -316,7 +316,7 @@ def customer_requests(path: Path, settings: Settings) -> int:
             await backend.aclose()
 
     items = customer_requests_of(asyncio.run(fetch()))
-    write_requests_sheet(path, items)
+    write_requests_sheet(path, items, lang)
     return len(items)
 
 
@@ -401,10 +401,17 @@ def report(run_id: str | None, out: Path | None, journal_path: Path | None, forc
     return Report(chosen, target, exit_code_for([row.status for row in stored.rows]))
 
 
-def _run_effect(planned: NormEffect, rows: list[ResultRow]) -> NormEffect:
-    """The week's standing with what the run sent that counts (or may count)."""
-    found = [row.counts_against_score for row in rows if row.status in SENT]
-    return replace(planned, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
+def _run_effect(plan: Plan, checks: list[RowCheck], rows: list[ResultRow]) -> NormEffect:
+    """The week's standing with what this run sent that counts (or may count); a row followed up
+    here was sent by an earlier run, and counted then."""
+    assert plan.norm is not None
+    earlier = {job.index for job in plan.jobs if job.follow_up_id}
+    found = [
+        row.counts_against_score
+        for check, row in zip(checks, rows, strict=True)
+        if row.status in SENT and check.index not in earlier
+    ]
+    return replace(plan.norm, this_run=sum(1 for c in found if c), unsure=sum(1 for c in found if c is None))
 
 
 def _assemble(

@@ -5,20 +5,28 @@ row that is not READY stops the job before bol is asked anything, with one line 
 problem. Then the open orders are fetched once (``stock.fetch``), the units left are given
 out (``stock.allocate``) and the workbook is written (``output.stockouts_sheet``), never
 over an existing file. Nothing is cancelled here: the sheet is run like any other.
+
+The journal (``--journal``) is read, never written: an open item that an earlier run in the
+same environment with the same account already cancelled or sent (bol's list can show it
+open a while longer) is left out of the sheet to cancel and listed apart, with that run, as
+``run`` would skip it (``send.plan``); it takes none of the units left.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TypedDict
 
+from bulkcancel.backend import OpenOrderItem
 from bulkcancel.check.products import ProductCheck, check_products
 from bulkcancel.errors import InputFileError, OutputError
-from bulkcancel.i18n import Text, render
+from bulkcancel.i18n import Joined, Text, gettext, ngettext
+from bulkcancel.journal.records import ItemState
+from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
 from bulkcancel.output.destination import free_name
 from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
@@ -28,7 +36,7 @@ from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.products import ProductSheet, read_products
 from bulkcancel.sheet.read import shown
 from bulkcancel.statuses import RowStatus
-from bulkcancel.stock.allocate import Allocation, allocate
+from bulkcancel.stock.allocate import Allocation, Earlier, Why, allocate
 from bulkcancel.stock.fetch import Fetched, fetch_matching
 from bulkcancel.targets import Environment, Target
 
@@ -82,13 +90,19 @@ def refusal(sheet: ProductSheet, checks: list[ProductCheck], lang: str) -> str |
     """One line per row that is not READY (None when every row is), naming the file, row and fix."""
     where = shown(sheet.path)
     lines = [
-        f"{where}: row {check.sheet_row}: {'; '.join(render(problem, lang) for problem in check.problems)}"
+        gettext(lang, "{path}: row {row}: {problems}", path=where, row=check.sheet_row, problems=Joined(check.problems))
         for check in checks
         if check.status is not RowStatus.READY
     ]
     if not lines:
         return None
-    return "\n".join([*lines, f"{len(lines)} row(s) to fix; nothing was fetched and no sheet was written"])
+    fix = ngettext(
+        lang,
+        "{n} row to fix; nothing was fetched and no sheet was written",
+        "{n} rows to fix; nothing was fetched and no sheet was written",
+        len(lines),
+    )
+    return "\n".join([*lines, fix])
 
 
 def read_checked(path: Path, settings: Settings) -> tuple[ProductSheet, list[ProductCheck], str]:
@@ -124,7 +138,9 @@ def stockouts(
     """Read and check the products, fetch their open order items, decide, and write ``out``."""
     settings.verify()
     if out.exists() and path.exists() and out.samefile(path):
-        raise OutputError(f"--out {out}: is the products sheet; the input is never written over, choose another name")
+        raise OutputError(
+            Text("--out {out}: is the products sheet; the input is never written over, choose another name", out=out)
+        )
     sheet, checks, lang = read_checked(path, settings)
     products = [check.product for check in checks if check.product is not None]
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
@@ -142,7 +158,8 @@ def stockouts(
             await backend.aclose()
 
     fetched = asyncio.run(fetch())
-    allocation = allocate(products, fetched.items)
+    earlier = sent_before(settings.journal or default_journal_path(), target, keys.seller_ref, fetched.items)
+    allocation = allocate(products, fetched.items, earlier)
     environment = target.name.value if target.name is not Environment.CUSTOM else target.base_url
     facts = FetchFacts(
         fetched.fetched_at,
@@ -158,6 +175,35 @@ def stockouts(
     return StockOuts(out, allocation, fetched, target, lang, tuple(in_language(sheet.notes, lang)))
 
 
+SENT = {
+    ItemState.CANCELLED: Why.CANCELLED_BEFORE,
+    ItemState.ACCEPTED: Why.SENT_BEFORE,
+    ItemState.SENDING: Why.SENT_BEFORE,
+}
+
+
+def _when(stamp: str | None) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(stamp or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def sent_before(path: Path, target: Target, seller: str, items: Sequence[OpenOrderItem]) -> dict[str, Earlier]:
+    """The items the journal knows an earlier run cancelled or sent in this environment: with this
+    account (cancelled, accepted or with no answer yet), or cancelled with the seller's other API."""
+    ids = [item.order_item_id for item in items]
+    with Journal(path, target.name.value, seller, read_only=True) as journal:  # a run may hold the lock
+        known = {i: r for i, r in journal.items(ids).items() if r.state in SENT}
+        other = journal.cancelled_elsewhere(i for i in ids if i not in known)
+    found = {i: Earlier(SENT[r.state], r.run_id or "", _when(r.last_sent_at)) for i, r in known.items()}
+    found.update(
+        {i: Earlier(Why.CANCELLED_WITH_OTHER_API, r.run_id or "", _when(r.last_sent_at)) for i, r in other.items()}
+    )
+    return found
+
+
 class StockoutsSummary(TypedDict):
     """What ``--json`` prints and ``bulkcancel.stockouts`` puts in ``frame.attrs``."""
 
@@ -165,6 +211,7 @@ class StockoutsSummary(TypedDict):
     to_cancel: int  # order items per decision
     kept: int
     not_cancellable: int
+    sent_before: int  # open at bol, but cancelled or sent by an earlier run (the journal's): left out
     without_open_items: list[str]  # the EANs of the products with no open order item
     fetched_at: str  # when bol's open orders were read (ISO 8601, to the second)
 
@@ -177,6 +224,7 @@ def summary(done: StockOuts) -> StockoutsSummary:
         to_cancel=len(allocation.to_cancel),
         kept=len(allocation.kept),
         not_cancellable=len(allocation.not_cancellable),
+        sent_before=len(allocation.sent_before),
         without_open_items=[product.ean for product in allocation.without_open_items],
         fetched_at=done.fetched.fetched_at.isoformat(timespec="seconds"),
     )

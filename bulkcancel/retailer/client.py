@@ -24,6 +24,7 @@ from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
 
 from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
+from bulkcancel.i18n import Text
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer import answers
@@ -139,14 +140,22 @@ class RetailerClient:
                 raise TokenRefused(f"{where}: {exc}") from None
         if answer.status >= 500 or answer.status == 429:
             # The cancellation waiting for this token never left: retrying it later is safe.
-            raise NetworkError(f"no token: {where} answered {status_line(answer.status)}", maybe_delivered=False)
+            said = Text("no token: {where} answered {status}", where=where, status=status_line(answer.status))
+            raise NetworkError(said, maybe_delivered=False)
         error = parse_problem(answer.status, answer.body)
         if error.code == "invalid_client" or answer.status == 401:
             raise TokenRefused(
-                f"{where} refused the client id and secret ({error.message}); check BOL_CLIENT_ID and "
-                "BOL_CLIENT_SECRET (seller dashboard: Settings > API settings)"
+                Text(
+                    "{where} refused the client id and secret ({message}); check BOL_CLIENT_ID and "
+                    "BOL_CLIENT_SECRET (seller dashboard: Settings > API settings)",
+                    where=where,
+                    message=error.message,
+                )
             )
-        raise TokenRefused(f"{where} gave no token: {error.message} ({status_line(answer.status)})")
+        status = status_line(answer.status)
+        raise TokenRefused(
+            Text("{where} gave no token: {message} ({status})", where=where, message=error.message, status=status)
+        )
 
     # Requests
 

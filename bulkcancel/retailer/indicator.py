@@ -16,6 +16,7 @@ from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 
 INDICATOR_PATH = "/retailer/insights/performance/indicator"
 NAME = "CANCELLATIONS"
+VALUE_TOLERANCE = 0.001  # bol's value may be rounded; a percentage (100 times more) is far outside this
 
 
 def indicator_params(week: Week) -> dict[str, str]:
@@ -72,4 +73,8 @@ def parse_indicator(body: bytes, week: Week) -> Standing | NotKnown:
         return NotKnown(Unknown.UNREADABLE, "score without a whole numerator and denominator")
     if denominator == 0:
         return NotKnown(Unknown.NO_SCORE, f"{week.year}-W{week.week:02d}: no items ordered")
-    return Standing(week, numerator, denominator, norm_value)
+    value = _number(score.get("value"))
+    if value is not None and abs(value - numerator / denominator) > VALUE_TOLERANCE:
+        # value is numerator over denominator as a fraction; anything else (a percentage) is another scale
+        return NotKnown(Unknown.UNREADABLE, f"a score value {value!r} that is not {numerator}/{denominator}")
+    return Standing(week, numerator, denominator, norm_value, value)

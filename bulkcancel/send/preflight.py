@@ -48,7 +48,7 @@ async def fetch_open_items(
                 ) from None
             if reply.error is not None:
                 what = (
-                    "rate limit for listing orders (Plaza: 400 an hour)"
+                    Text("rate limit for listing orders (Plaza: 400 an hour)")
                     if reply.error.is_rate_limit
                     else (reply.error.message)
                 )

@@ -457,7 +457,7 @@ class Sender:
                 if started is None:
                     started = self._clock()
                 if reply is not None and reply.not_bol is None:
-                    self._heard()
+                    self._heard(asked_at)
                 if reply is not None and reply.process_status is not None:
                     status = reply.process_status
                     if status.status.is_final:
@@ -569,10 +569,10 @@ class Sender:
         self._results[job.index] = SendResult(job.index, status, detail, process_id, sent_at, job.sheet_row)
         self._report()
 
-    def _heard(self) -> None:
-        """bol answered a poll: the progress says so (at most once a second when nothing else changed)."""
+    def _heard(self, now: float) -> None:
+        """bol answered a poll asked at ``now`` (the run's clock): the progress says so (at most
+        once a second when nothing else changed)."""
         self._answered_at = _utcnow()
-        now = self._clock()
         if now - self._heard_reported >= 1.0:
             self._heard_reported = now
             self._report()

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bulkcancel.errors import ColumnError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import N_, Language, Text, gettext
 
 ORDER_ITEM_ID = "OrderItemId"
 REASON = "ReasonCode"
@@ -58,14 +58,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = (ORDER_ITEM_ID, REASON)
 HEADER_SEARCH_ROWS = 30  # how far below the top a header row may sit
 
-# Columns the result adds, per language; a result fed back in has them, and they are dropped.
-ROW_HEADER = {"en": "Row", "nl": "Rij"}
-OUTCOME_HEADERS = {
-    "en": ("Status", "Detail", "Sent as", "Counts against score", "Time given to bol", "Request sent at",
-           "ProcessStatusId"),
-    "nl": ("Status", "Toelichting", "Verzonden als", "Telt mee voor score", "Tijd doorgegeven aan bol",
-           "Verzoek verstuurd om", "ProcessStatusId"),
-}  # fmt: skip
+# Columns the result adds, in each language; a result fed back in has them, and they are dropped.
+_ROW = N_("Row")
+_OUTCOME = (
+    N_("Status"),
+    N_("Detail"),
+    N_("Sent as"),
+    N_("Counts against score"),
+    N_("Time given to bol"),
+    N_("Request sent at"),
+    "ProcessStatusId",  # bol's name
+)
+ROW_HEADER = {language.value: gettext(language, _ROW) for language in Language}
+OUTCOME_HEADERS = {language.value: tuple(gettext(language, name) for name in _OUTCOME) for language in Language}
 _LEGACY_OUTCOME = ("SentDateTime", "SentAt")  # the names of earlier versions
 OUTCOME_COLUMNS = frozenset(
     {*ROW_HEADER.values(), *_LEGACY_OUTCOME} | {n for names in OUTCOME_HEADERS.values() for n in names}
@@ -74,11 +79,8 @@ OUTCOME_COLUMNS = frozenset(
 
 def is_result_header(header: list[str]) -> bool:
     """Whether a header row is a bulkcancel result's (fed back in): Row first, then Status and Detail."""
-    return (
-        bool(header)
-        and header[0] in ROW_HEADER.values()
-        and "Status" in header
-        and ("Detail" in header or "Toelichting" in header)
+    return bool(header) and any(
+        header[0] == ROW_HEADER[lang] and {names[0], names[1]} <= set(header) for lang, names in OUTCOME_HEADERS.items()
     )
 
 

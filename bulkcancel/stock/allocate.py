@@ -8,13 +8,15 @@ item when its whole open quantity fits in the units left (and takes them); every
 item is to be cancelled, whole (bol's cancellation has no quantity). An item whose
 customer asked to cancel is always cancelled, as REQUESTED_BY_CUSTOMER, and takes no
 units. FBB items and items bol distributes are not the seller's to cancel: they are
-listed apart. Every decision carries a ``Why`` and its numbers; words are made in
+listed apart. An item an earlier run already cancelled or sent (``Earlier``, from the
+journal: bol's list may show it open a while longer) is listed apart too, and takes no
+units: it is on no sheet to cancel a second time. Every decision carries a ``Why`` and its numbers; words are made in
 ``output/`` and ``cli/``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -37,6 +39,18 @@ class Why(StrEnum):
     FITS = "fits"  # kept: its quantity fits in the units left
     FBB = "fbb"  # not the seller's: bol fulfils it
     BOL_DISTRIBUTES = "bol-distributes"  # not the seller's: bol delivers it
+    CANCELLED_BEFORE = "cancelled-before"  # sent before: an earlier run cancelled it
+    CANCELLED_WITH_OTHER_API = "cancelled-other-api"  # sent before: cancelled with the seller's other bol API
+    SENT_BEFORE = "sent-before"  # sent before: bol accepted it, or the answer is not known yet
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What an earlier run did to an order item (from the journal): ``why`` is one of the sent-before reasons."""
+
+    why: Why
+    run_id: str
+    at: datetime | None = None  # when it was sent
 
 
 class Counts(StrEnum):
@@ -58,6 +72,7 @@ class Decision:
     units_left: int = 0  # the product's units left when this item's turn came
     earlier: int = 0  # items kept before this one
     earlier_units: int = 0  # units those took
+    before: Earlier | None = None  # the earlier run that sent it (sent-before decisions)
 
     def counts(self, today: date) -> Counts:
         """Whether cancelling it counts against the norm: every cancellation does, except a customer's
@@ -81,6 +96,7 @@ class Allocation:
     kept: tuple[Decision, ...]
     not_cancellable: tuple[Decision, ...]
     without_open_items: tuple[Product, ...]
+    sent_before: tuple[Decision, ...] = ()  # cancelled or sent by an earlier run: left out, take no units
 
 
 def _placed(item: OpenOrderItem) -> datetime:
@@ -128,20 +144,30 @@ def allocate_product(product: Product, items: Sequence[OpenOrderItem]) -> list[D
     return decisions
 
 
-def allocate(products: Sequence[Product], items: Iterable[OpenOrderItem]) -> Allocation:
-    """Match each product's EAN with the open items (quantity still open) and decide each one."""
+def allocate(
+    products: Sequence[Product], items: Iterable[OpenOrderItem], earlier: Mapping[str, Earlier] | None = None
+) -> Allocation:
+    """Match each product's EAN with the open items (quantity still open) and decide each one; an item
+    in ``earlier`` (by order item id) is listed apart as sent before and takes no units."""
+    earlier = earlier or {}
     by_ean: dict[str, list[OpenOrderItem]] = {product.ean: [] for product in products}
+    before: dict[str, list[OpenOrderItem]] = {product.ean: [] for product in products}
     for item in items:
         matched = by_ean.get(gtin13(item.ean))
         if matched is not None and item.open_quantity > 0:
-            matched.append(item)
+            (before[gtin13(item.ean)] if item.order_item_id in earlier else matched).append(item)
     to_cancel: list[Decision] = []
     kept: list[Decision] = []
     apart: list[Decision] = []
+    sent: list[Decision] = []
     without: list[Product] = []
     for product in products:
+        for item in sorted(before[product.ean], key=urgency):
+            known = earlier[item.order_item_id]
+            sent.append(Decision(item, product, known.why, before=known))
         if not by_ean[product.ean]:
-            without.append(product)
+            if not before[product.ean]:
+                without.append(product)
             continue
         for decision in allocate_product(product, by_ean[product.ean]):
             if decision.why in (Why.FBB, Why.BOL_DISTRIBUTES):
@@ -150,4 +176,4 @@ def allocate(products: Sequence[Product], items: Iterable[OpenOrderItem]) -> All
                 kept.append(decision)
             else:
                 to_cancel.append(decision)
-    return Allocation(tuple(to_cancel), tuple(kept), tuple(apart), tuple(without))
+    return Allocation(tuple(to_cancel), tuple(kept), tuple(apart), tuple(without), tuple(sent))

@@ -37,7 +37,7 @@ class Fetched:
 def _failed(what: str, reply: OrdersReply) -> BulkCancelError:
     error = reply.error
     why = error.message if error is not None else f"HTTP {reply.http_status}"
-    return BulkCancelError(f"could not read {what}: {why}; no sheet was written")
+    return BulkCancelError(Text("could not read {what}: {why}; no sheet was written", what=what, why=why))
 
 
 async def _page(backend: CancellationBackend, page: int, method: str) -> OrdersReply:
@@ -53,7 +53,7 @@ async def _page(backend: CancellationBackend, page: int, method: str) -> OrdersR
             )
         ) from None
     if reply.error is not None:
-        raise _failed(f"open orders ({method}, page {page})", reply)
+        raise _failed(Text("open orders ({method}, page {page})", method=method, page=page), reply)
     return reply
 
 

@@ -48,6 +48,7 @@ def expansion_rows(done: StockOuts, lang: str, today: date) -> list[dict[str, An
         ("to_cancel", done.allocation.to_cancel),
         ("kept", done.allocation.kept),
         ("not_cancellable", done.allocation.not_cancellable),
+        ("sent_before", done.allocation.sent_before),
     ):
         for d in decisions:
             rows.append(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import Text, render
 from bulkcancel.pipeline import Outcome, run
 from bulkcancel.send.execute import Hooks
 from bulkcancel.send.plan import Plan
@@ -66,7 +67,7 @@ class Job:
     state: JobState = JobState.QUEUED
     progress: Progress | None = None
     outcome: Outcome | None = None
-    message: str = ""
+    message: str = ""  # an i18n.Text (or Joined, Deferred): shown in the language of whoever looks
     started: float | None = None
     ended: float | None = None
     stop_requested: bool = False
@@ -110,8 +111,8 @@ class Job:
             stop()
         return True
 
-    def snapshot(self, ahead: int) -> dict[str, Any]:
-        """What the progress page shows, as JSON (read under the lock: one consistent moment)."""
+    def snapshot(self, ahead: int, lang: str = "en") -> dict[str, Any]:
+        """What the progress page shows, as JSON, its words in ``lang`` (read under the lock: one consistent moment)."""
         with self._lock:
             progress, outcome, state = self.progress, self.outcome, self.state
             started, ended = self.started, self.ended
@@ -140,7 +141,7 @@ class Job:
             "rate_limit_waits": progress.rate_limit_waits if progress else 0,
             "rate": round(rate, 1),
             "seconds_left": round(left) if left is not None else None,
-            "message": hide_paths(message, (self.upload.source, self.upload.source_name)),
+            "message": hide_paths(str(render(message, lang)), (self.upload.source, self.upload.source_name)),
             "stopping": stopping,
             "exit_code": int(outcome.exit_code) if outcome else None,
             "run_id": outcome.run_id if outcome else None,
@@ -209,7 +210,7 @@ class Runner:
             with job._lock:
                 dropped = job.stop_requested
                 if dropped:
-                    job.update(state=JobState.FAILED, message="stopped before it started: nothing was sent")
+                    job.update(state=JobState.FAILED, message=Text("stopped before it started: nothing was sent"))
                 else:
                     job.update(state=JobState.RUNNING, started=self.clock())
             if not dropped:
@@ -234,15 +235,15 @@ class Runner:
             on_stoppable=on_stoppable,
         )
         settings = job.upload.settings(self.settings, job.out)
-        item = (job.upload.source, job.upload.source_name)
         try:
             outcome = run(job.upload.source, settings, hooks)
             job.update(outcome=outcome, message=outcome.message, state=JobState.DONE, ended=self.clock())
         except BulkCancelError as exc:
-            job.update(state=JobState.FAILED, message=hide_paths(str(exc), item), ended=self.clock())
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)  # an i18n.Text
+            job.update(state=JobState.FAILED, message=said, ended=self.clock())
         except Exception as exc:  # a bug must show on the page, not kill the worker
             log.exception("job %s failed", job.id)
-            message = f"the run failed ({type(exc).__name__}); the journal has every row sent"
+            message = Text("the run failed ({error}); the journal has every row sent", error=type(exc).__name__)
             job.update(state=JobState.FAILED, message=message, ended=self.clock())
 
 

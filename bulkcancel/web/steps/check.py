@@ -169,6 +169,7 @@ def _expansion(request: Request, item: Upload) -> dict[str, Any] | None:
         "to_cancel": len(allocation.to_cancel),
         "kept": len(allocation.kept),
         "not_cancellable": len(allocation.not_cancellable),
+        "sent_before": len(allocation.sent_before),
         "without": [product.ean for product in allocation.without_open_items],
         "fetched_at": f"{done.fetched.fetched_at.astimezone(page_of(request).settings.zone()):%d-%m-%Y %H:%M}",
     }

@@ -26,7 +26,7 @@ async def job_page(request: Request) -> Response:
     job = job_of(request)
     if job is None:
         return not_found(request, N_("No such run on this page (the page was restarted?): see the history."))
-    snap = job.snapshot(page_of(request).jobs.ahead_of(job))
+    snap = job.snapshot(page_of(request).jobs.ahead_of(job), lang_of(request))
     state = JobState(snap["state"])
     return render(
         request,
@@ -79,7 +79,7 @@ async def job_status(request: Request) -> Response:
     job = job_of(request)
     if job is None:
         return JSONResponse({"error": "no such run"}, 404)
-    return JSONResponse(job.snapshot(page_of(request).jobs.ahead_of(job)))
+    return JSONResponse(job.snapshot(page_of(request).jobs.ahead_of(job), lang_of(request)))
 
 
 async def events(request: Request, job: Job, keepalive: float = KEEPALIVE, gap: float = MIN_GAP) -> AsyncIterator[str]:
@@ -98,7 +98,7 @@ async def events(request: Request, job: Job, keepalive: float = KEEPALIVE, gap: 
     try:
         while True:
             changed.clear()  # before the snapshot: a change after it wakes the next turn
-            snap = job.snapshot(page_of(request).jobs.ahead_of(job))
+            snap = job.snapshot(page_of(request).jobs.ahead_of(job), lang_of(request))
             yield f"data: {json.dumps(snap)}\n\n"
             if snap["finished"]:
                 return
