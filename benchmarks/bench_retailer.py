@@ -32,7 +32,7 @@ MEDIA = "application/vnd.retailer.v10+json"
 CLIENT = ("bulkcancel-demo-client", "bulkcancel-demo-secret-not-a-real-one")
 FAST = ["--api", "retailer"] + [
     f"--limit={group}=100000/1" for group in ("cancellation", "process-status", "process-status-bulk")
-]
+]  # ``--cancellation-limit 1000/1``: a budget that refills as fast as it is spent (issue 21's stall)
 
 
 async def _token(session: aiohttp.ClientSession, url: str) -> str:
@@ -143,10 +143,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--limited-rows", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--cancellation-limit", default="100000/1", help="the simulator's cancellation budget")
     args = parser.parse_args()
     rows, concurrency = args.rows, args.concurrency
     report: dict[str, Any] = {"machine": machine(), "rows": rows, "concurrency": concurrency, "latency_ms": 50}
-    with tempfile.TemporaryDirectory() as tmp, simulator(50, settle=0.5, extra=FAST) as url:
+    fast = [*FAST, f"--limit=cancellation={args.cancellation_limit}"]
+    report["cancellation_limit"] = args.cancellation_limit
+    with tempfile.TemporaryDirectory() as tmp, simulator(50, settle=0.5, extra=fast) as url:
         folder = Path(tmp)
         mine = ours(url, make_csv(folder / "a.csv", rows, 2_100_000_000), concurrency, folder / "j.sqlite3")
         best = theirs(url, [str(2_200_000_000 + n) for n in range(rows)], concurrency, bulk=True)

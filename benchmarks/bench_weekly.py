@@ -23,7 +23,7 @@ from pathlib import Path
 from common import ROOT, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
 
 
-def ours(url: str, sheet: Path, folder: Path, n: int) -> tuple[float, float]:
+def ours(url: str, sheet: Path, folder: Path, n: int) -> tuple[float, float, float]:
     reset(url)
     done = measure(
         bulkcancel(
@@ -34,14 +34,16 @@ def ours(url: str, sheet: Path, folder: Path, n: int) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"bulkcancel run failed:\n{done.stdout}")
     book = ledger(url)
-    return done.wall, (len(book["ledger"]) + int(book["status_polls"])) / 100  # type: ignore[arg-type]
+    requests = (len(book["ledger"]) + int(book["status_polls"])) / 100  # type: ignore[arg-type]
+    return done.wall, requests, float(book["busy_seconds"])  # type: ignore[arg-type]
 
 
-def peer(url: str, rows: int) -> tuple[float, float]:
+def peer(url: str, rows: int) -> tuple[float, float, float]:
     reset(url)
     done = measure([sys.executable, str(ROOT / "benchmarks" / "peers.py"), "aiohttp", url, str(rows), "16"])
     book = ledger(url)
-    return done.wall, (len(book["ledger"]) + int(book["status_polls"])) / rows  # type: ignore[arg-type]
+    requests = (len(book["ledger"]) + int(book["status_polls"])) / rows  # type: ignore[arg-type]
+    return done.wall, requests, float(book["busy_seconds"])  # type: ignore[arg-type]
 
 
 def main() -> None:
@@ -50,21 +52,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     walls: dict[str, list[float]] = {"bulkcancel": [], "minimal": []}
+    busy: dict[str, list[float]] = {"bulkcancel": [], "minimal": []}  # the server's first request to last answer
     per_row: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp, simulator(latency_ms=50) as url:
         folder = Path(tmp)
         for n in range(args.repeat):
             sheet = make_csv(folder / f"week{n}.csv", args.rows, start=2_000_000_000 + n * 10_000)
-            wall, per_row["bulkcancel"] = ours(url, sheet, folder, n)
-            walls["bulkcancel"].append(wall)
-            wall, per_row["minimal"] = peer(url, args.rows)
-            walls["minimal"].append(wall)
+            for name, measured in (("bulkcancel", ours(url, sheet, folder, n)), ("minimal", peer(url, args.rows))):
+                wall, per_row[name], span = measured
+                walls[name].append(wall)
+                busy[name].append(span)
     medians = {name: statistics.median(values) for name, values in walls.items()}
     report = {
         "machine": machine(),
         "rows": args.rows,
         "walls": walls,
         "median_wall": medians,
+        "median_busy": {name: statistics.median(values) for name, values in busy.items()},
         "requests_per_row": per_row,
         "minimal_over_bulkcancel": medians["minimal"] / medians["bulkcancel"],
     }

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Language, Text
-from bulkcancel.results import RunOptions
+from bulkcancel.results import DroppedRow, RunOptions
 from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
 from bulkcancel.send.sender import SendPolicy
@@ -59,6 +59,7 @@ class Settings:
     force: bool = False  # --out may replace a file bulkcancel did not write (never the input)
     accept_strike: bool = False  # production may take the week above bol's cancellation norm without asking
     input_name: str | None = None  # the input as the Summary names it (the page: the uploaded file's name, no folder)
+    dropped: tuple[DroppedRow, ...] = ()  # rows removed on the page: left out of the sheet, in the result DROPPED
 
     def zone(self) -> ZoneInfo:
         """The time zone for naive times; a ConfigError for an unknown name."""
