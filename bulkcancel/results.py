@@ -54,6 +54,16 @@ class ResultRow:
         return None if found is None else found.counts
 
 
+@dataclass(frozen=True)
+class DroppedRow:
+    """A row the person removed on the upload page before the check and the run: its row number and
+    its cells as uploaded. It is not in the corrected sheet (nothing of it is sent), yet it is a row
+    of the result, DROPPED, so the result still has every input row in input order."""
+
+    sheet_row: int
+    cells: tuple[str, ...]
+
+
 SENT = frozenset({RowStatus.CANCELLED, RowStatus.ACCEPTED, RowStatus.UNKNOWN})  # a request went out and may stand
 _SENT_OR_TO_SEND = SENT | {RowStatus.READY}
 

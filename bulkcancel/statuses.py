@@ -18,6 +18,7 @@ class RowStatus(StrEnum):
     ALREADY_CANCELLED = "ALREADY_CANCELLED"  # cancelled before, not by this tool (seller dashboard, customer)
     NOT_SENT = "NOT_SENT"
     UNKNOWN = "UNKNOWN"  # a request may have reached bol unanswered; the next run finds out
+    DROPPED = "DROPPED"  # removed on the upload page by the person before the run: never sent, nothing to do
 
     @property
     def needs_attention(self) -> bool:

@@ -121,3 +121,29 @@ def test_stockouts_returns_typed_columns_and_its_summary(tmp_path: Path, serve_r
     to_cancel = frame[frame.Decision == "to_cancel"]
     assert to_cancel["ReasonCode"].notna().all() and frame[frame.Decision == "kept"]["CountsAgainstNorm"].isna().all()
     assert set(frame.attrs) == set(StockoutsSummary.__annotations__) and frame.attrs["to_cancel"] == len(to_cancel)
+
+
+def test_a_row_dropped_on_the_page_is_a_typed_row_of_the_frame_and_of_the_csv_result(tmp_path: Path) -> None:
+    from bulkcancel.check.edits import RowEdit, apply_edits
+    from bulkcancel.output.corrected import write_corrected
+    from bulkcancel.pipeline import validate
+    from bulkcancel.results import DroppedRow
+    from bulkcancel.settings import Settings
+    from bulkcancel.sheet.read import read_sheet
+
+    upload = write_csv(tmp_path / "week.csv", ROWS)
+    read = read_sheet(upload)
+    edited = apply_edits(read, [RowEdit(4, drop=True)], "en")  # the invalid row "x" dropped on the page
+    corrected = write_corrected(edited.sheet, tmp_path / "week-corrected.xlsx")
+    out = tmp_path / "checked.csv"
+    outcome = validate(corrected, Settings(out=out, dropped=(DroppedRow(4, tuple(read.rows[2])),)))
+    frame = bulkcancel._frame(outcome)
+    _assert_typed(frame, "Europe/Amsterdam")
+    assert list(frame.iloc[:, 0]) == [2, 3, 4, 5]  # every input row, in input order
+    assert list(frame["Status"].astype(str)) == ["READY", "READY", "DROPPED", "DUPLICATE"]
+    assert frame["OrderItemId"].iloc[2] == "x" and frame["Note"].iloc[2] == "invalid"  # its cells as uploaded
+    assert outcome.exit_code is ExitCode.OK  # the invalid row was dropped: nothing is wrong any more
+    with out.open(encoding="utf-8-sig") as handle:
+        lines = handle.read().splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["2", "3", "4", "5"]
+    assert ",DROPPED," in lines[3]

@@ -75,7 +75,7 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
         fix(client, page, check_url, 4, OrderItemId="2012345603", ReasonCode="OUT_OF_STOCK", DateTime="")
         fix(client, page, check_url, 5, action="drop")
         shown = client.get(check_url).text
-        assert rows_of(shown) == {2: "ok", 3: "ok", 4: "ok", 6: "note"}
+        assert rows_of(shown) == {2: "ok", 3: "ok", 4: "ok", 5: "note", 6: "note"}  # the dropped row: DROPPED
         assert "Changed on the page: OrderItemId &#39;20123456O2&#39; to &#39;2012345602&#39;" in shown
         assert 'id="dropped-5"' in shown and "2012345604" in shown
         assert "2 changes on the page, 1 row dropped" in shown
@@ -98,7 +98,8 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
         assert "3 order item(s) will be cancelled" in confirm and 'id="sends-corrected"' in confirm
         job_url = start(client, page, check_url, version="3")
         status = wait_done(client, job_url)
-        assert status["state"] == "done" and status["counts"] == {"CANCELLED": 3, "DUPLICATE": 1}
+        assert status["state"] == "done" and status["counts"] == {"CANCELLED": 3, "DUPLICATE": 1, "DROPPED": 1}
+        assert status["exit_code"] == 0  # a row dropped on the page ended well: the person chose it
         assert sorted(sim.cancelled_ids()) == ["2012345601", "2012345602", "2012345603"]  # never the dropped row
         result = openpyxl.load_workbook(io.BytesIO(client.get(f"{job_url}/result.xlsx").content), read_only=True)
         table = [list(row) for row in result["Results"].iter_rows(values_only=True)]
@@ -107,12 +108,39 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
         assert changed[3] == "changed on the page: OrderItemId '20123456O2' to '2012345602'"
         assert changed[4] == "changed on the page: ReasonCode 'OUT_OF_STOK' to 'OUT_OF_STOCK'"
         assert changed[2] in (None, "")
+        # every uploaded row, in upload order, the dropped one with its own outcome and its cells as uploaded
+        assert [(row[0], row[1], row[header.index("Status")]) for row in table[1:]] == [
+            (2, "2012345601", "CANCELLED"),
+            (3, "2012345602", "CANCELLED"),
+            (4, "2012345603", "CANCELLED"),
+            (5, "2012345604", "DROPPED"),
+            (6, "2012345601", "DUPLICATE"),
+        ]
+        dropped = table[4]
+        assert list(dropped[1:5]) == ["2012345604", "NO_REASON", None, None]  # as uploaded, never the fixes
+        assert dropped[header.index("Detail")] == (
+            "removed on the page before the run: not sent, and not in the corrected sheet"
+        )
+        assert [row[0] for row in result["Retry"].iter_rows(min_row=2, values_only=True) if row] == []
+        legend = [row[0] for row in result["Summary"].iter_rows(values_only=True) if row]
+        assert "DROPPED" in legend
         facts = {row[0]: row[1] for row in result["Summary"].iter_rows(values_only=True) if row}
         assert facts["Input file"] == "week-corrected.xlsx (rows dropped on the page: 5)"  # the drop: in the result
         assert hashlib.sha256(uploaded_file(page).read_bytes()).hexdigest() == original  # the upload is untouched
 
+        rebuilt = client.get(f"/history/{status['run_id']}/result.xlsx")  # from the journal alone
+        assert rebuilt.status_code == 200
+        again = openpyxl.load_workbook(io.BytesIO(rebuilt.content))
+        written = openpyxl.load_workbook(io.BytesIO(client.get(f"{job_url}/result.xlsx").content))
+        assert [ws.title for ws in again.worksheets] == [ws.title for ws in written.worksheets]
+        for sheet in written.worksheets:
+            assert list(again[sheet.title].iter_rows(values_only=True)) == list(sheet.iter_rows(values_only=True))
+
         page_after = client.get(job_url).text
-        assert "Rows dropped on the page (not sent; the Summary of the result names them): 5" in page_after
+        assert "Rows dropped on the page (not sent; in the result as DROPPED, in their place): 5" in page_after
+        assert (5, "2012345604", "DROPPED") in results_of(page_after)  # the page's results table has it too
+        filtered = client.get(f"{job_url}?status=DROPPED").text
+        assert [row for row, _, _ in results_of(filtered)] == [5]
         assert fix(client, page, check_url, 6, action="drop").status_code == 303
         assert 'id="dropped-6"' not in client.get(check_url).text  # sent: the rows are what was sent
 

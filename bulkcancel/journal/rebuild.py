@@ -55,23 +55,30 @@ class RebuiltRun:
 def journal_rows(
     rows: Sequence[ResultRow], checks: Sequence[RowCheck], pending: set[int] | None = None
 ) -> list[RunRow]:
-    """The stored rows of a run: final rows, or no status for rows still to be sent."""
-    return [
-        RunRow(
-            row_index=index,
-            sheet_row=row.sheet_row,
-            order_item_id=check.order_item_id,
-            status=None if pending and index in pending else row.status,
-            detail=row.detail,
-            process_status_id=row.process_status_id,
-            sent_datetime=row.time_given.isoformat() if row.time_given else "",  # every digit: rebuilt exactly
-            sent_at=row.sent_at.isoformat() if row.sent_at else "",
-            cells=tuple(row.cells),
-            sent_as=row.sent_as.value if row.sent_as else "",
-            counting=row.counting.value if row.counting else "",
+    """The stored rows of a run: final rows, or no status for rows still to be sent (``pending``: the
+    indexes of their checks). A row without a check (DROPPED on the page: never sent) is stored as it is."""
+    by_row = {check.sheet_row: check for check in checks}
+    stored = []
+    for index, row in enumerate(rows):
+        check = by_row.get(row.sheet_row)
+        if check is None and row.status is not RowStatus.DROPPED:
+            raise ValueError(f"row {row.sheet_row} has no check")  # a bug: every other row was checked
+        stored.append(
+            RunRow(
+                row_index=index,
+                sheet_row=row.sheet_row,
+                order_item_id=check.order_item_id if check else None,
+                status=None if pending and check is not None and check.index in pending else row.status,
+                detail=row.detail,
+                process_status_id=row.process_status_id,
+                sent_datetime=row.time_given.isoformat() if row.time_given else "",  # every digit: rebuilt exactly
+                sent_at=row.sent_at.isoformat() if row.sent_at else "",
+                cells=tuple(row.cells),
+                sent_as=row.sent_as.value if row.sent_as else "",
+                counting=row.counting.value if row.counting else "",
+            )
         )
-        for index, (row, check) in enumerate(zip(rows, checks, strict=True))
-    ]
+    return stored
 
 
 def _settle(row: RunRow, record: ItemRecord | None, lang: str) -> RunRow:

@@ -27,6 +27,7 @@ MEANING: dict[RowStatus, str] = {
     RowStatus.FAILED: N_("bol refused it; Detail says why"),
     RowStatus.NOT_SENT: N_("not sent (the run stopped first): safe to run again"),
     RowStatus.UNKNOWN: N_("may already be cancelled (an answer was lost): run again to confirm"),
+    RowStatus.DROPPED: N_("removed on the upload page by the person: not sent, nothing to do"),
 }
 
 NEXT_STEP: dict[RowStatus, str] = {

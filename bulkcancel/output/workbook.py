@@ -24,6 +24,7 @@ COLOURS = {
     RowStatus.CANCELLED: "A9D08E",  # done: greens and grey
     RowStatus.ALREADY_CANCELLED: "D9EAD3",
     RowStatus.SKIPPED: "D9D9D9",
+    RowStatus.DROPPED: "EDEDED",  # left out by the person: paler grey
     RowStatus.ACCEPTED: "9BC2E6",  # on its way: blue
     RowStatus.READY: "DDEBF7",
     RowStatus.DUPLICATE: "FFF2CC",  # nothing sent, nothing wrong: pale yellow

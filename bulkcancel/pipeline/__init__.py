@@ -23,7 +23,7 @@ from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
 from bulkcancel.check.schema import RowCheck, validate_sheet_rows
 from bulkcancel.errors import BulkCancelError, CredentialsError, JournalError, OutputError
-from bulkcancel.i18n import Joined, Text, render
+from bulkcancel.i18n import N_, Joined, Text, render
 from bulkcancel.journal.rebuild import journal_rows, rebuild
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
@@ -33,7 +33,7 @@ from bulkcancel.output.labels import StopWords, environment_text, local_time, st
 from bulkcancel.output.report import write_results
 from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
-from bulkcancel.results import SENT, ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
+from bulkcancel.results import SENT, DroppedRow, ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
 from bulkcancel.retailer.environments import ClientCredentials
 from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Hooks, execute
@@ -107,6 +107,22 @@ def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
     ]
 
 
+DROPPED_DETAIL = N_("removed on the page before the run: not sent, and not in the corrected sheet")
+
+
+def _with_dropped(rows: list[ResultRow], dropped: tuple[DroppedRow, ...], width: int, lang: str) -> list[ResultRow]:
+    """``rows`` with the rows removed on the page, DROPPED with their cells as uploaded (as wide as the
+    sheet's headers), each at its place: the result has every input row, in input order."""
+    if not dropped:
+        return rows
+    detail = render(Text(DROPPED_DETAIL), lang)
+    removed = [
+        ResultRow(row.sheet_row, [*row.cells, *[""] * (width - len(row.cells))], RowStatus.DROPPED, detail)
+        for row in dropped
+    ]
+    return sorted([*rows, *removed], key=lambda row: row.sheet_row)
+
+
 def _record(
     path: Path, settings: Settings, started: datetime, lang: str, sheet: Sheet, target: Target | None = None
 ) -> RunRecord:
@@ -132,9 +148,9 @@ def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
     started = datetime.now(UTC)
     sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
-    rows = _rows_from_checks(sheet, checks)
-    out = settings.out or default_out(path, "checked")
     lang = settings.language(sheet.columns.dutch)
+    rows = _with_dropped(_rows_from_checks(sheet, checks), settings.dropped, len(sheet.headers), lang)
+    out = settings.out or default_out(path, "checked")
     record = _record(path, settings, started, lang, sheet)
     if write:
         check_destination(out, (path,), settings.force)
@@ -223,7 +239,16 @@ def run(
             pending = {job.index for job in plan.jobs}
             journal.save_rows(
                 run_id,
-                journal_rows(_assemble(sheet, checks, plan, {}, timestamps=timestamps, lang=lang), checks, pending),
+                journal_rows(
+                    _with_dropped(
+                        _assemble(sheet, checks, plan, {}, timestamps=timestamps, lang=lang),
+                        settings.dropped,
+                        len(sheet.headers),
+                        lang,
+                    ),
+                    checks,
+                    pending,
+                ),
             )
 
         hooks.on_start = start_journal
@@ -239,6 +264,7 @@ def run(
             sheet, checks, plan, results, timestamps=timestamps, facts=done.open_items, now=started, lang=lang
         )
         norm = plan.norm if settings.dry_run or plan.norm is None else _run_effect(plan, checks, rows)
+        rows = _with_dropped(rows, settings.dropped, len(sheet.headers), lang)
         statuses = [r.status for r in rows]
         code = exit_code_for(statuses)
         if settings.dry_run:

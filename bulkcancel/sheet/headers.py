@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -165,13 +165,31 @@ def looks_dutch(headers: Sequence[str]) -> bool:
     return any(canonical(h) in DUTCH_WORDS for h in headers)
 
 
-def map_columns(headers: list[str], where: str) -> ColumnMap:
-    """Find the role columns in ``headers`` or raise ColumnError naming what is wrong."""
+def find_roles(headers: list[str], where: str, roles: Callable[[str], str | None]) -> dict[str, list[int]]:
+    """The columns of each role ``roles`` sees in ``headers``; ColumnError when two look like one role."""
     found: dict[str, list[int]] = {}
     for index, header in enumerate(headers):
-        role = role_of(header)
+        role = roles(header)
         if role is not None:
             found.setdefault(role, []).append(index)
+    for role, indexes in found.items():
+        if len(indexes) > 1:
+            names = ", ".join(repr(headers[i]) for i in indexes)
+            raise ColumnError(
+                Text(
+                    "{where}: columns {names} both look like {role}; rename or delete one of them",
+                    where=where,
+                    names=names,
+                    role=role,
+                ),
+                [h for h in headers if h.strip()],
+            )
+    return found
+
+
+def map_columns(headers: list[str], where: str) -> ColumnMap:
+    """Find the role columns in ``headers`` or raise ColumnError naming what is wrong."""
+    found = find_roles(headers, where, role_of)
     shown = ", ".join(repr(h) for h in headers if h.strip()) or "none"
     for role in REQUIRED:
         if role not in found:
@@ -184,18 +202,6 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
                     shown=shown,
                     closest=_closest(role, headers),
                     order=_order_hint(role, headers),
-                ),
-                [h for h in headers if h.strip()],
-            )
-    for role, indexes in found.items():
-        if len(indexes) > 1:
-            names = ", ".join(repr(headers[i]) for i in indexes)
-            raise ColumnError(
-                Text(
-                    "{where}: columns {names} both look like {role}; rename or delete one of them",
-                    where=where,
-                    names=names,
-                    role=role,
                 ),
                 [h for h in headers if h.strip()],
             )

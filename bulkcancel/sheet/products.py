@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulkcancel.errors import ColumnError, HeaderNotFound, InputFileError
+from bulkcancel.errors import HeaderNotFound, InputFileError
 from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
-from bulkcancel.sheet.headers import ALIASES, HEADER_SEARCH_ROWS, REASON, canonical
+from bulkcancel.sheet.headers import ALIASES, HEADER_SEARCH_ROWS, REASON, canonical, find_roles
 from bulkcancel.sheet.notes import SheetNote
 from bulkcancel.sheet.read import ReadLimits, open_checked, shown
 
@@ -72,24 +72,7 @@ class ProductSheet:
 
 
 def _columns(headers: list[str], where: str) -> dict[str, int]:
-    found: dict[str, list[int]] = {}
-    for index, header in enumerate(headers):
-        role = product_role(header)
-        if role is not None:
-            found.setdefault(role, []).append(index)
-    for role, indexes in found.items():
-        if len(indexes) > 1:
-            names = " and ".join(repr(headers[i]) for i in indexes)
-            raise ColumnError(
-                Text(
-                    "{where}: columns {names} both look like {role}; rename or delete one of them",
-                    where=where,
-                    names=names,
-                    role=role,
-                ),
-                headers,
-            )
-    return {role: indexes[0] for role, indexes in found.items()}
+    return {role: indexes[0] for role, indexes in find_roles(headers, where, product_role).items()}
 
 
 def read_products(path: Path, sheet_name: str | None = None, limits: ReadLimits | None = None) -> ProductSheet:

@@ -17,7 +17,7 @@ PAGE_ROWS = 500  # rows of the results table per page
 
 # How each status is marked on the page: an error to act on, a note (harmless), or fine.
 ERRORS = frozenset({RowStatus.INVALID, RowStatus.FAILED})
-NOTES = frozenset({RowStatus.DUPLICATE, RowStatus.NOT_SENT, RowStatus.UNKNOWN, RowStatus.ACCEPTED})
+NOTES = frozenset({RowStatus.DUPLICATE, RowStatus.NOT_SENT, RowStatus.UNKNOWN, RowStatus.ACCEPTED, RowStatus.DROPPED})
 
 
 def level(status: RowStatus, detail: str = "") -> str:

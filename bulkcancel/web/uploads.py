@@ -13,6 +13,7 @@ from bulkcancel.check.edits import Edited, RowEdit
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.i18n import gettext
 from bulkcancel.pipeline import Outcome
+from bulkcancel.results import DroppedRow
 from bulkcancel.settings import Settings
 from bulkcancel.sheet.read import Sheet
 
@@ -86,8 +87,16 @@ class Upload:
             rows=", ".join(map(str, self.edited.dropped)),
         )
 
+    def dropped(self) -> tuple[DroppedRow, ...]:
+        """The rows dropped on the page, with their cells as uploaded (the result has them, DROPPED)."""
+        if self.edited is None or self.read is None:
+            return ()
+        cells = dict(zip(self.read.row_numbers, self.read.rows, strict=True))
+        return tuple(DroppedRow(row, tuple(cells[row])) for row in self.edited.dropped)
+
     def settings(self, base: Settings, out: Path, **more: object) -> Settings:
-        """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary."""
+        """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary,
+        the rows dropped on the page."""
         return replace(
             base,
             out=out,
@@ -95,6 +104,7 @@ class Upload:
             force=True,
             columns=tuple(self.columns.items()),
             input_name=self.summary_name(base),
+            dropped=self.dropped(),
             **more,  # type: ignore[arg-type]
         )
 
