@@ -11,9 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bulkcancel.check.messages import LANGUAGES
 from bulkcancel.errors import ConfigError
-from bulkcancel.i18n import Text
+from bulkcancel.i18n import Language, Text
 from bulkcancel.results import DroppedRow, RunOptions
 from bulkcancel.send.execute import CheckPolicy, ExecuteOptions
 from bulkcancel.send.retry import RetryPolicy
@@ -75,11 +74,14 @@ class Settings:
                 )
             ) from None
 
-    def language(self, dutch_headers: bool) -> str:
-        """The language of row messages for a sheet."""
-        if self.lang != "auto":
-            return self.lang
-        return "nl" if dutch_headers else "en"
+    def language(self, dutch_headers: bool) -> Language:
+        """The language of a run's result and console: ``lang``, or auto: Dutch for Dutch column names."""
+        if self.lang == "auto":
+            return Language.NL if dutch_headers else Language.EN
+        try:
+            return Language(self.lang)
+        except ValueError:
+            raise ConfigError(Text("--lang {lang!r}: choose auto, en or nl", lang=self.lang)) from None
 
     def run_options(self) -> RunOptions:
         """The options the run's record keeps."""
@@ -125,7 +127,7 @@ class Settings:
             raise ConfigError(
                 Text("--concurrency {concurrency}: choose a number from 1 to 256", concurrency=self.concurrency)
             )
-        if self.lang not in ("auto", *LANGUAGES):
+        if self.lang not in ("auto", *Language.codes()):
             raise ConfigError(Text("--lang {lang!r}: choose auto, en or nl", lang=self.lang))
         if self.canary < 0:
             raise ConfigError(

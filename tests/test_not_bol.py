@@ -162,3 +162,16 @@ def test_sniff_names_what_is_wrong(status: int, media: str, body: bytes, why: Fo
     assert (found.why if found else None) is why
     if found is not None:
         assert found.http_status == status and found.size == len(body) and found.media_type == media
+
+
+@pytest.mark.parametrize("api", ["plaza", "retailer"])
+def test_with_check_an_order_list_not_from_bol_stops_before_anything_is_sent(tmp_path: Path, api: str) -> None:
+    """``--check`` asks for the open orders instead of the probe: the same judgement, one line."""
+    impostor = Impostor(api, ANSWERS["login page 200"], probe_too=True)
+    with ServedSimulator(impostor) as url:
+        result = run(api, url, sheet_of(tmp_path, 5), "--check")
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert impostor.hits["cancel"] == 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "not an answer bol gives" in line]
+    assert len(lines) == 1 and url in lines[0] and "HTTP 200 with an HTML page" in lines[0], lines
+    assert "nothing was sent" in lines[0] and "<html" not in lines[0].lower()

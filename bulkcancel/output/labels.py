@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 
 from bulkcancel.backend import Foreign, NotBol
-from bulkcancel.i18n import N_, gettext
+from bulkcancel.i18n import N_, Text, gettext
 from bulkcancel.i18n.translate import Later
 from bulkcancel.results import Stop, StopReason
 from bulkcancel.statuses import RowStatus
@@ -188,6 +188,14 @@ class StopWords(Later):
     def render(self, lang: str) -> str:
         """The words in ``lang``."""
         return stop_text(self.stop, lang)
+
+
+def not_bol_before_sending(origin: str, answer: NotBol) -> Text:
+    """The one line for an answer that is not bol's before anything was sent (the ``--check``'s order list)."""
+    size = answer.size - 1 if answer.why is Foreign.TOO_LARGE else answer.size
+    media = answer.media_type or Text(NO_MEDIA_TYPE)
+    what = Text(NOT_BOL_WHAT[answer.why], status=answer.http_status, media=media, size=f"{size:,}")
+    return Text(NOT_BOL_AT_START, detail=origin, what=what)
 
 
 def _not_bol_what(answer: NotBol | None, lang: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
 from bulkcancel.errors import BulkCancelError
 from bulkcancel.i18n import Joined, Text
+from bulkcancel.output.labels import not_bol_before_sending
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
 from bulkcancel.statuses import RowStatus
@@ -46,6 +47,8 @@ async def fetch_open_items(
                         exc=exc,
                     )
                 ) from None
+            if reply.not_bol is not None:
+                raise BulkCancelError(not_bol_before_sending(backend.origin, reply.not_bol))
             if reply.error is not None:
                 what = (
                     Text("rate limit for listing orders (Plaza: 400 an hour)")
