@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bulkcancel.errors import OutputError
+from bulkcancel.i18n import Language
 from bulkcancel.output.destination import check_destination, free_name, written_by_us
+from bulkcancel.output.report import result_headers
 from bulkcancel.output.xlsxwrite import APPLICATION
 
 
@@ -22,19 +24,28 @@ def workbook(path: Path, application: str) -> Path:
     return path
 
 
+@pytest.mark.parametrize("lang", list(Language))
+@pytest.mark.parametrize("mark", [",", ";", "\t"])
+def test_our_csv_results_count_as_ours_in_every_language(tmp_path: Path, lang: Language, mark: str) -> None:
+    """The header row a result is written with (the catalogue's words), with a BOM as Excel saves it."""
+    path = tmp_path / "r.csv"
+    path.write_text("\ufeff" + mark.join(result_headers(["OrderItemId", "ReasonCode"], lang)) + "\n", encoding="utf-8")
+    assert written_by_us(path)
+
+
 @pytest.mark.parametrize(
-    ("name", "content", "ours"),
+    "content",
     [
-        ("r.csv", "Row,OrderItemId,Status,Detail\n2,1,CANCELLED,\n", True),
-        ("r.csv", "\ufeffRij;OrderItemId;Status;Detail\n", True),  # a Dutch result, with a BOM
-        ("r.csv", "OrderItemId,ReasonCode\n2012345678,OUT_OF_STOCK\n", False),  # the person's own sheet
-        ("r.csv", "", False),
+        "OrderItemId,ReasonCode\n2012345678,OUT_OF_STOCK\n",  # the person's own sheet
+        "Row,OrderItemId,Notes\n2,1,\n",  # a sheet of the person's that starts with Row
+        "Rij;OrderItemId;Status;Detail\n",  # Row and Status, but not the result's Dutch words
+        "",
     ],
 )
-def test_only_our_own_csv_results_count_as_ours(tmp_path: Path, name: str, content: str, ours: bool) -> None:
-    path = tmp_path / name
+def test_other_csv_files_are_not_ours(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "r.csv"
     path.write_text(content, encoding="utf-8")
-    assert written_by_us(path) is ours
+    assert not written_by_us(path)
 
 
 def test_only_workbooks_we_wrote_count_as_ours(tmp_path: Path) -> None:

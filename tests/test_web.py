@@ -526,3 +526,14 @@ def test_the_confirm_step_promises_exactly_what_the_retry_sheet_holds(page_clien
     rows = [r for r in retry["Retry"].iter_rows(values_only=True) if any(r)]
     not_sent = sum(n for s, n in status["counts"].items() if s in ("FAILED", "NOT_SENT", "UNKNOWN"))
     assert len(rows) - 1 == int(invalid.group(1)) + not_sent  # the header, then the invalid rows (no duplicates)
+
+
+@pytest.mark.parametrize("source", ["{{ missing }}", "{% if missing %}x{% endif %}", "{{ given.missing }}"])
+def test_a_value_the_view_did_not_give_is_an_error_never_a_blank_on_the_page(source: str) -> None:
+    import jinja2
+
+    from bulkcancel.web.views import _templates
+
+    with pytest.raises(jinja2.UndefinedError):
+        _templates.env.from_string(source).render(given={})
+    assert _templates.env.from_string("{{ 'x' if missing is defined else 'y' }}").render() == "y"  # asked for: fine

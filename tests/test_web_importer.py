@@ -18,6 +18,7 @@ from typing import Any
 import openpyxl
 from starlette.testclient import TestClient
 
+from bulkcancel.results import DroppedRow
 from bulkcancel.simulator import SimulatorConfig
 from bulkcancel.targets import CredentialSource
 from bulkcancel.web.app import Page
@@ -96,6 +97,7 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
 
         confirm = client.get(f"{check_url}/confirm").text
         assert "3 order item(s) will be cancelled" in confirm and 'id="sends-corrected"' in confirm
+        assert "1 row(s) dropped on the page will not be sent: the result keeps them as DROPPED" in confirm
         job_url = start(client, page, check_url, version="3")
         status = wait_done(client, job_url)
         assert status["state"] == "done" and status["counts"] == {"CANCELLED": 3, "DUPLICATE": 1, "DROPPED": 1}
@@ -141,6 +143,12 @@ def test_two_invalid_rows_fixed_in_the_page_and_the_corrected_sheet_is_what_runs
         assert (5, "2012345604", "DROPPED") in results_of(page_after)  # the page's results table has it too
         filtered = client.get(f"{job_url}?status=DROPPED").text
         assert [row for row, _, _ in results_of(filtered)] == [5]
+        again = client.post(f"/history/{status['run_id']}/again", data={"csrf": page.session.csrf}, headers=ORIGIN)
+        assert again.status_code == 303  # the corrected sheet run again: the dropped row is still in its result
+        assert rows_of(client.get(again.headers["location"]).text)[5] == "note"
+        assert [page.uploads[key].dropped() for key in page.uploads][-1] == (
+            DroppedRow(5, ("2012345604", "NO_REASON", "", "", "")),
+        )
         assert fix(client, page, check_url, 6, action="drop").status_code == 303
         assert 'id="dropped-6"' not in client.get(check_url).text  # sent: the rows are what was sent
 

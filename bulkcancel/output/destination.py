@@ -2,19 +2,20 @@
 
 The result goes to ``.xlsx`` or ``.csv`` in a folder that exists and can be written; never
 over the input sheet, and never over a file that bulkcancel did not write (its workbooks
-say so in docProps/app.xml; its CSV files start with the result's header row).
+say so in docProps/app.xml; its CSV files start with the result's header row, in any language of the catalogue).
 """
 
 from __future__ import annotations
 
+import csv
 import os
-import re
 import zipfile
 from pathlib import Path
 
 from bulkcancel.errors import OutputError
 from bulkcancel.i18n import Text
 from bulkcancel.output.xlsxwrite import APPLICATION
+from bulkcancel.sheet.headers import is_result_header
 
 FORMATS = (".xlsx", ".csv")
 
@@ -32,7 +33,7 @@ def written_by_us(path: Path) -> bool:
         if path.suffix.lower() == ".csv":
             with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
                 first = handle.readline()
-            return re.match(r"^(Row|Rij)[,;\t]", first) is not None and "Status" in first
+            return any(is_result_header(next(csv.reader([first], delimiter=mark))) for mark in ",;\t")
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "docProps/app.xml" in names:

@@ -63,6 +63,7 @@ class Upload:
     corrected: Path | None = None  # the corrected sheet, when there are edits: it is what is checked and run
     version: int = 0  # grows with every edit: Send names the version it confirmed
     fixing: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while an edit is applied and checked
+    carried: tuple[DroppedRow, ...] = ()  # rows an earlier run of this sheet had DROPPED (run again from History)
     strike: bool = False  # the confirm step showed that a LIVE run takes the week above bol's cancellation norm
 
     @property
@@ -88,11 +89,14 @@ class Upload:
         )
 
     def dropped(self) -> tuple[DroppedRow, ...]:
-        """The rows dropped on the page, with their cells as uploaded (the result has them, DROPPED)."""
-        if self.edited is None or self.read is None:
-            return ()
-        cells = dict(zip(self.read.row_numbers, self.read.rows, strict=True))
-        return tuple(DroppedRow(row, tuple(cells[row])) for row in self.edited.dropped)
+        """The rows dropped on the page, with their cells as uploaded (the result has them, DROPPED): here, and
+        in the earlier run this sheet is run again from (those are not in the sheet, but were in its upload)."""
+        here = set(self.read.row_numbers) if self.read is not None else set()
+        found = [row for row in self.carried if row.sheet_row not in here]
+        if self.edited is not None and self.read is not None:
+            cells = dict(zip(self.read.row_numbers, self.read.rows, strict=True))
+            found += [DroppedRow(row, tuple(cells[row])) for row in self.edited.dropped]
+        return tuple(sorted(found, key=lambda row: row.sheet_row))
 
     def settings(self, base: Settings, out: Path, **more: object) -> Settings:
         """``base`` for a check or run of this upload: its sheet, its columns, its own name in the Summary,

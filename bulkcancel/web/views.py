@@ -26,7 +26,11 @@ HERE = Path(str(resources.files("bulkcancel.web")))
 TOO_LARGE = N_("The file is larger than {mb} MB: split the sheet, or start the page with a larger --max-upload-mb.")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _templates = Jinja2Templates(  # autoescaping on: cells of a sheet are never markup
-    env=jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True)
+    env=jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,  # a value the view did not give is an error, never a blank on the page
+    )
 )
 
 
@@ -34,6 +38,7 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
     """A step's template with what every step shows (language, badge, API, CSRF token)."""
     page = page_of(request)
     lang = lang_of(request)
+    context.setdefault("error", "")  # every step has an error line (base.html): empty unless the view gives one
     context.update(
         request=request,
         **words_for(lang),

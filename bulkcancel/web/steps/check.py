@@ -101,7 +101,9 @@ async def check(request: Request) -> Response:
         known = (item.source, item.source_name)
         said = hide_paths(item.failure.in_language(lang_of(request)), known) if item.failure else ""
         expansion = _expansion(request, item)
-        return render(request, "check.html", 422, item=item, error=said or item.error, expansion=expansion)
+        return render(
+            request, "check.html", 422, item=item, error=said or item.error, expansion=expansion, plan=item.plan
+        )
     summary = item.summary
     only = request.query_params.get("problems") == "1"
     changed = item.edited.changed_rows if item.edited else frozenset()

@@ -44,6 +44,7 @@ async def confirm(request: Request) -> Response:
         against=summary.against,
         invalid=summary.invalid,
         duplicates=summary.duplicates,
+        dropped=len(item.dropped()),
         live=page.target.is_production,
         sent=item.job_id,
         error=request.query_params.get("error", ""),

@@ -14,6 +14,8 @@ from bulkcancel.errors import BulkCancelError
 from bulkcancel.i18n import N_, gettext
 from bulkcancel.journal.store import Journal
 from bulkcancel.pipeline import report, run_history
+from bulkcancel.results import DroppedRow
+from bulkcancel.statuses import RowStatus
 from bulkcancel.web.page import page_of, private_folder
 from bulkcancel.web.texts import lang_of
 from bulkcancel.web.uploads import hide_paths, new_id
@@ -68,10 +70,13 @@ async def history_again(request: Request) -> Response:
     try:
         with Journal(page.journal, "", "", read_only=True) as store:  # a run may hold the lock
             info = store.run_info(run_id)
+            stored = store.run_rows(run_id) if info else []
     except (BulkCancelError, sqlite3.Error) as exc:
         return _unreadable(request, exc)
     source = Path(info.input_path) if info else None
     if source is None or not source.is_file():
         return not_found(request, N_("The sheet of that run is no longer where it was: upload it again."))
     item = page.add_upload(source.name, source.suffix.lower(), source)
+    # rows dropped on the page are not in the sheet that ran: they stay rows of the result, DROPPED
+    item.carried = tuple(DroppedRow(r.sheet_row, r.cells) for r in stored if r.status is RowStatus.DROPPED)
     return RedirectResponse(page.at(f"/u/{item.id}"), 303)

@@ -43,7 +43,7 @@ def _results(request: Request, job: Job) -> dict[str, Any]:
     """The finished run's rows on the page: filtered by status, searched by id, a page at a time."""
     outcome = job.outcome
     if outcome is None:
-        return {"outcome": None}
+        return {"outcome": None, "retry": 0}  # no rows yet: no Retry sheet (job.html shows no table)
     query = request.query_params
     status = resultview.parse_status(query.get("status", ""))
     search = query.get("q", "")[:40]
