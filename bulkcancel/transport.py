@@ -20,14 +20,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import urlsplit
 
 import aiohttp
-import httpx
 
 from bulkcancel.backend import NetworkError
 from bulkcancel.i18n import Text
+
+if TYPE_CHECKING:  # httpx only for the in-process transports (the demo, tests): tests/test_imports.py
+    import httpx
 
 
 @dataclass(frozen=True)
@@ -215,6 +217,8 @@ class HttpxExchange:
 
     async def exchange(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> Answer:
         """Send; NetworkError says whether the request may have arrived."""
+        import httpx  # already loaded: the caller made the transport
+
         request = httpx.Request(method, url, headers=headers, content=body, extensions={"timeout": self._timeouts})
         try:
             async with asyncio.timeout(self._total):
@@ -231,6 +235,8 @@ class HttpxExchange:
             raise _lost(url, exc) from None
 
     async def _read(self, response: httpx.Response) -> bytes:
+        import httpx
+
         try:
             return response.content[: self._max_body + 1]  # MockTransport hands it over already read
         except httpx.ResponseNotRead:

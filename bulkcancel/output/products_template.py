@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from bulkcancel.errors import OutputError
 from bulkcancel.i18n import Language, Text, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
@@ -62,6 +58,10 @@ def write_products_template(path: Path, force: bool = False, lang: str = Languag
                 path=path,
             )
         )
+    from openpyxl import Workbook  # openpyxl only when the template is written (tests/test_imports.py)
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

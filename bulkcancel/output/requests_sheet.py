@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from openpyxl.styles import Font
-
 from bulkcancel.backend import OpenOrderItem
 from bulkcancel.i18n import Language, gettext
 from bulkcancel.output.atomic import write_atomically
@@ -24,6 +22,8 @@ EXTRA = (("OrderId", 14), ("EAN", 16), ("Title", 40), ("Quantity", 10), ("Fulfil
 
 def write_requests_sheet(path: Path, items: Sequence[OpenOrderItem], lang: str = Language.EN) -> None:
     """Write the customers' requests to ``path`` as a template sheet, one row per item."""
+    from openpyxl.styles import Font  # openpyxl only when a workbook is written (tests/test_imports.py)
+
     book = build_template(lang)
     sheet = book.worksheets[0]  # the sheet to fill in
     first_extra = len(COLUMNS) + 2  # after the Note column

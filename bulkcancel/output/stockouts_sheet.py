@@ -15,16 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.worksheet import Worksheet
 
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.output.stockout_words import caption, counts, header, sheet_name, why
 from bulkcancel.sheet.cellsafe import clean_text
 from bulkcancel.stock.allocate import Allocation, Decision
+
+if TYPE_CHECKING:  # openpyxl only when the workbook is written (tests/test_imports.py)
+    from openpyxl.worksheet.worksheet import Worksheet
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 Value = str | int | date | datetime | None
@@ -55,6 +55,8 @@ def _ordered(item_time: str) -> Value:
 
 
 def _write(sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[Value]], widths: Sequence[int]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     bold = Font(bold=True)
     for column, (name, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = sheet.cell(row=1, column=column, value=name)
@@ -91,6 +93,8 @@ def _item_values(decision: Decision) -> list[Value]:
 
 def write_stockouts_sheet(path: Path, allocation: Allocation, facts: FetchFacts, today: date, lang: str) -> None:
     """Write the stock-out workbook to ``path`` (atomically)."""
+    from openpyxl import Workbook
+
     book = Workbook()
     first = book.active
     assert first is not None

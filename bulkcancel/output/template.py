@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.worksheet.datavalidation import DataValidation
+from typing import TYPE_CHECKING
 
 from bulkcancel.errors import OutputError
 from bulkcancel.i18n import Language, Text, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
 from bulkcancel.reasons import ReasonCode
+
+if TYPE_CHECKING:  # openpyxl only when a template is written: not on the run's path (tests/test_imports.py)
+    from openpyxl import Workbook
 
 TEMPLATE_ROWS = 2000
 # bol's own names for the three columns bulkcancel reads, in every language (the reader knows
@@ -36,6 +36,10 @@ def _note(lang: str) -> str:
 
 def build_template(lang: str = Language.EN) -> Workbook:
     """The template workbook in ``lang`` (a sheet to fill in, and one of instructions)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

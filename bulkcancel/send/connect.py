@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import httpx
-
 from bulkcancel.backend import CancellationBackend
 from bulkcancel.errors import ConfigError
 from bulkcancel.i18n import Text
@@ -153,6 +151,8 @@ def load_credentials(target: Target, environ: Mapping[str, str] | None = None) -
 
 def _demo_exchange(api: Api, scenario: Path | None, timeout: float) -> Exchange:
     """The API's simulator in-process, with the demo scenario (imported only for the demo)."""
+    import httpx
+
     from bulkcancel.simulator import PlazaSimulator, SimulatorConfig, load_scenario
     from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 

@@ -1,0 +1,97 @@
+"""What a command loads: a run of an order sheet imports only the libraries that path uses.
+
+Start-up is most of a weekly run's wall time (benchmarks/bench_weekly.py), so a module that
+imports a heavy library at the top while the run never calls it costs every run. Not timed
+(no test asserts on wall time): a fresh interpreter runs the real command and names the
+packages it loaded; the forbidden ones are each imported inside the function that uses them.
+Babel is left out on purpose: it is imported once per ``.po`` to compile the catalogue
+(``bulkcancel/i18n/compiled.py``), whatever the command.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import write_csv, write_xlsx
+
+# Imported only where they are used: the workbooks written with openpyxl (templates,
+# requests, stock-outs, corrected sheet), the in-process transports (httpx: the demo and
+# tests), the page and the simulators (starlette, jinja2, uvicorn, multipart, yaml), the
+# OS keyring (login and the test/production environments).
+NOT_FOR_A_RUN = {"openpyxl", "httpx", "starlette", "jinja2", "uvicorn", "python_multipart", "keyring", "yaml"}
+ENGINES = {"pandas", "pandera", "aiohttp", "python_calamine"}
+
+_CHILD = """
+import json, sys
+out, args = sys.argv[1], json.loads(sys.argv[2])
+sys.argv = ["bulkcancel", *args]
+from bulkcancel.cli import main
+code = 0
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+with open(out, "w") as handle:
+    json.dump({"code": code, "packages": sorted({name.partition(".")[0] for name in sys.modules})}, handle)
+"""
+
+ROWS = [
+    ["OrderItemId", "ReasonCode", "DateTime", "Note"],
+    ["2012345601", "OUT_OF_STOCK", "28-11-2026 10:00", "one"],
+    ["2012345602", "REQUESTED_BY_CUSTOMER", "", "two"],
+]
+
+
+def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
+    """Run ``bulkcancel ARGS`` in a fresh interpreter; its exit code and the top-level packages it imported."""
+    out = tmp_path / "loaded.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(out), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    assert out.exists(), done.stderr
+    loaded: dict[str, Any] = json.loads(out.read_text())
+    return int(loaded["code"]), set(loaded["packages"])
+
+
+@pytest.mark.slow
+def test_a_run_of_an_order_sheet_loads_only_what_it_uses(serve: Callable[..., Any], tmp_path: Path) -> None:
+    sim = serve()
+    sheet = write_xlsx(tmp_path / "weekly.xlsx", ROWS)
+    result = tmp_path / "weekly-results.xlsx"
+    code, packages = _loaded(tmp_path, "run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(result))
+    assert code == 0 and result.exists()
+    assert sorted(sim.cancelled_ids()) == ["2012345601", "2012345602"]  # the run really sent
+    assert packages >= ENGINES  # the path that was checked is the real one
+    assert not packages & NOT_FOR_A_RUN, sorted(packages & NOT_FOR_A_RUN)
+
+
+@pytest.mark.slow
+def test_validate_and_version_load_no_writer_or_page(tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "weekly.csv", ROWS)
+    code, packages = _loaded(tmp_path, "validate", str(sheet), "--out", str(tmp_path / "checked.xlsx"))
+    assert code == 0 and (tmp_path / "checked.xlsx").exists()
+    assert {"pandas", "pandera"} <= packages
+    assert not packages & NOT_FOR_A_RUN, sorted(packages & NOT_FOR_A_RUN)
+    code, packages = _loaded(tmp_path, "--version")
+    assert code == 0
+    assert not packages & (NOT_FOR_A_RUN | ENGINES), sorted(packages & (NOT_FOR_A_RUN | ENGINES))
+
+
+@pytest.mark.slow
+def test_the_template_still_loads_openpyxl_where_it_writes(tmp_path: Path) -> None:
+    """The other side: the command that writes with openpyxl does load it (the check above can fail)."""
+    code, packages = _loaded(tmp_path, "template", str(tmp_path / "template.xlsx"))
+    assert code == 0 and (tmp_path / "template.xlsx").exists()
+    assert "openpyxl" in packages
