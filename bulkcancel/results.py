@@ -26,7 +26,7 @@ from bulkcancel.statuses import ExitCode, RowStatus
 from bulkcancel.targets import Target
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row: no __dict__ (benchmarks/bench_sheets.py, peak memory)
 class ResultRow:
     """One row of the result: where it was, what it held, and how it ended."""
 

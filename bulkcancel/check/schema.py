@@ -10,6 +10,7 @@ row and is never sent.
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,7 +31,7 @@ from bulkcancel.statuses import RowStatus
 COLUMNS = (ORDER_ITEM_ID, REASON, DATETIME)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per row: no __dict__ (benchmarks/bench_sheets.py, peak memory)
 class RowCheck:
     """One row after validation: what will be sent, or why it will not."""
 
@@ -43,6 +44,8 @@ class RowCheck:
     when: datetime | None = None  # None: the time of the run
     kinds: frozenset[str] = frozenset()  # message keys of the row's errors and notes
 
+
+_NO_KINDS: frozenset[str] = frozenset()  # shared: an empty frozenset built from a generator is a new 216-byte object
 
 Overrides = dict[int, Parsed[Any]]  # row index -> what a flagged cell parses to, whatever its text
 
@@ -113,8 +116,12 @@ def parse_rows(sheet: Sheet, zone: ZoneInfo, now: datetime) -> tuple[pd.DataFram
         },
         dtype=object,
     )
+    schema = build_schema(zone, now, flagged_cells(sheet))
     try:
-        return build_schema(zone, now, flagged_cells(sheet)).validate(frame, lazy=True), {}
+        # In a context of its own: pandera keeps the parsed columns in a ContextVar after
+        # validating (until the next validation), a Parsed per cell held for the rest of the
+        # run; the copied context, and they with it, go when the caller drops the frame.
+        return contextvars.copy_context().run(schema.validate, frame, lazy=True), {}
     except pa.errors.SchemaErrors as failed:
         errors: dict[int, list[tuple[int, Msg]]] = {}
         cases = failed.failure_cases
@@ -135,7 +142,7 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
         if sheet_row in sheet.hidden_rows:
             notes.insert(0, Msg.make("note.hidden"))
         row_errors = errors.get(index, [])
-        kinds = frozenset(k for m in (*notes, *row_errors) if isinstance(m, Msg) for k in m.kinds())
+        kinds = frozenset(k for m in (*notes, *row_errors) if isinstance(m, Msg) for k in m.kinds()) or _NO_KINDS
         item_id, reason, when = (p.value for p in cells)
         if row_errors:
             status, detail = RowStatus.INVALID, "; ".join(render(e, lang) for e in row_errors)
