@@ -13,6 +13,13 @@ from typing import Any
 
 import keyring
 import openpyxl
+
+# pandera registers its pandas backends at the first validation and, with hypothesis installed
+# (as in the test tools), imports hypothesis's numpy and pandas strategies then; under pytest
+# those imports go through assertion rewriting (ast.parse), which on CPython 3.11.7 can fail
+# with "AST constructor recursion depth mismatch" when it happens deep in a run's stack. Import
+# them here, once, at a shallow depth. (No ast.parse runs on that path outside pytest.)
+import pandera.strategies.pandas_strategies  # noqa: F401
 import pytest
 from click.testing import CliRunner
 
