@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulkcancel.errors import OutputError
-from bulkcancel.i18n import Language, Text, gettext, pgettext
+from bulkcancel.i18n import Language, gettext, pgettext
 from bulkcancel.output.atomic import write_atomically
-from bulkcancel.output.template import TEMPLATE_ROWS
+from bulkcancel.output.template import TEMPLATE_ROWS, check_template_path
 from bulkcancel.reasons import ReasonCode
 
 WIDTHS = (16, 16, 26, 40)
@@ -49,15 +48,7 @@ def _steps(lang: str, sheet: str) -> list[tuple[str, bool]]:
 
 def write_products_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
     """Write the products template in ``lang`` to ``path``; never over an existing file unless ``force``."""
-    if path.suffix.lower() != ".xlsx":
-        raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
-    if path.exists() and not force:
-        raise OutputError(
-            Text(
-                "{path}: exists (a filled-in template?); it is not written over: choose another name, or add --force",
-                path=path,
-            )
-        )
+    check_template_path(path, force)
     from openpyxl import Workbook  # openpyxl only when the template is written (tests/test_imports.py)
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation

@@ -85,8 +85,8 @@ def build_template(lang: str = Language.EN) -> Workbook:
     return book
 
 
-def write_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
-    """Write the template in ``lang`` to ``path`` (atomically); never over an existing file unless ``force``."""
+def check_template_path(path: Path, force: bool) -> None:
+    """Refuse, with one line, a template path that is not .xlsx or is a file already there (unless ``force``)."""
     if path.suffix.lower() != ".xlsx":
         raise OutputError(Text("{path}: the template is an Excel workbook; give a name ending in .xlsx", path=path))
     if path.exists() and not force:
@@ -96,5 +96,10 @@ def write_template(path: Path, force: bool = False, lang: str = Language.EN) -> 
                 path=path,
             )
         )
+
+
+def write_template(path: Path, force: bool = False, lang: str = Language.EN) -> None:
+    """Write the template in ``lang`` to ``path`` (atomically); never over an existing file unless ``force``."""
+    check_template_path(path, force)
     book = build_template(lang)
     write_atomically(path, lambda tmp: book.save(tmp))
