@@ -73,6 +73,20 @@ def _path(value: str | Path | None) -> Path | None:
     return None if value is None else Path(value)
 
 
+def _where(env: Environment | str | None, api: Api | str | None) -> tuple[Environment | None, Api | None]:
+    """``env`` and ``api`` as the library takes them; ConfigError (one line) for a name it does not know."""
+    try:
+        chosen = Environment(env) if env is not None else None
+    except ValueError:
+        raise ConfigError(
+            Text("env={env!r}: choose one of {choices}", env=env, choices=", ".join(Environment.choices()))
+        ) from None
+    try:
+        return chosen, Api(api) if api is not None else None
+    except ValueError:
+        raise ConfigError(Text("api={api!r}: choose 'retailer' or 'plaza'", api=api)) from None
+
+
 def _frame(outcome: Outcome) -> pd.DataFrame:
     from bulkcancel.output.frame import FrameInfo, result_frame
 
@@ -156,16 +170,7 @@ def run_sheet(
     from bulkcancel.send.execute import Hooks
     from bulkcancel.settings import Settings
 
-    try:
-        chosen = Environment(env) if env is not None else None
-    except ValueError:
-        raise ConfigError(
-            Text("env={env!r}: choose one of {choices}", env=env, choices=", ".join(Environment.choices()))
-        ) from None
-    try:
-        chosen_api = Api(api) if api is not None else None
-    except ValueError:
-        raise ConfigError(Text("api={api!r}: choose 'retailer' or 'plaza'", api=api)) from None
+    chosen, chosen_api = _where(env, api)
     settings = Settings(
         env=chosen,
         base_url=base_url,
@@ -228,11 +233,7 @@ def stockouts(
     from bulkcancel.settings import Settings
     from bulkcancel.stock.allocate import Counts
 
-    try:
-        chosen = Environment(env) if env is not None else None
-        chosen_api = Api(api) if api is not None else None
-    except ValueError as exc:
-        raise ConfigError(Text("{exc}: env is demo, test or production; api is retailer or plaza", exc=exc)) from None
+    chosen, chosen_api = _where(env, api)
     settings = Settings(
         env=chosen,
         base_url=base_url,

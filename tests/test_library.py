@@ -67,3 +67,14 @@ def test_a_wrong_option_is_a_clear_error_before_anything_is_sent(tmp_path: Path,
         call(sheet)  # type: ignore[operator]
     assert words in str(failed.value)
     assert not (tmp_path / "s-results.xlsx").exists()
+
+
+@pytest.mark.parametrize("call", ["run_sheet", "stockouts"])
+@pytest.mark.parametrize(("option", "value"), [("env", "prod"), ("api", "v10")])
+def test_an_unknown_env_or_api_is_one_config_error_before_anything_is_read(
+    tmp_path: Path, call: str, option: str, value: str
+) -> None:
+    """Both library calls refuse the same names the same way, before the sheet is even opened."""
+    with pytest.raises(ConfigError) as refused:
+        getattr(bulkcancel, call)(tmp_path / "missing.xlsx", **{option: value})
+    assert refused.value.exit_code == 2
