@@ -11,7 +11,7 @@ import pytest
 from bulkcancel.errors import ColumnError, InputFileError
 from bulkcancel.sheet.headers import map_columns, role_of
 from bulkcancel.sheet.read import ReadLimits, read_sheet
-from tests.conftest import write_csv, write_xlsx
+from tests.conftest import bulkcancel, write_csv, write_xlsx
 
 HEADER = ["OrderItemId", "ReasonCode", "DateTime", "Note"]
 
@@ -319,3 +319,14 @@ def test_opendocument_sheets_are_read(tmp_path: Path) -> None:
         [["2012345678", "OUT_OF_STOCK"]],
         [2],
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "bulkcancel stockouts turns it"), ("nl", "bulkcancel stockouts maakt")]
+)
+def test_a_products_sheet_given_to_validate_points_to_stockouts(tmp_path: Path, lang: str, words: str) -> None:
+    """A products sheet (EAN, units) is not an order sheet: the one line says which command reads it."""
+    sheet = write_xlsx(tmp_path / "products.xlsx", [["EAN", "Units left"], ["8712345678906", "2"]])
+    result = bulkcancel("validate", str(sheet), "--lang", lang)
+    assert result.returncode == 2
+    assert words in result.stderr and "Traceback" not in result.stderr

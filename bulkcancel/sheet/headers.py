@@ -142,6 +142,10 @@ def _cached_role(cell: str) -> str | None:
 
 # An order id is not an order item id: such a column is never offered as the OrderItemId.
 ORDER_ID_NAMES = {"order", "orderid", "ordernumber", "ordernr", "ordernummer", "bestelling", "bestelnummer"}
+# A product's EAN (the products sheet's key column, sheet/products.py): named here so an order
+# sheet that is really a products sheet can say so.
+EAN_NAMES = ("ean", "ean13", "eancode", "eannummer", "eannr", "gtin", "gtin13", "barcode", "barcodenummer",
+             "streepjescode", "productean", "artikelean")  # fmt: skip
 
 
 def _closest(missing: str, headers: list[str]) -> str:
@@ -155,8 +159,10 @@ def _closest(missing: str, headers: list[str]) -> str:
 
 
 def _order_hint(role: str, headers: list[str]) -> str:
+    if role == ORDER_ITEM_ID and any(canonical(h) in EAN_NAMES for h in headers):
+        return Text("; this looks like a products sheet: bulkcancel stockouts turns it into the order items to cancel.")
     if role == ORDER_ITEM_ID and any(canonical(h) in ORDER_ID_NAMES for h in headers):
-        return Text("; an order id is not an order item id: add the order item ids (bol's OrderItemId) as a column")
+        return Text("; an order id is not an order item id: add the order item ids (bol's OrderItemId) as a column.")
     return ""
 
 
@@ -193,6 +199,7 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
     shown = ", ".join(repr(h) for h in headers if h.strip()) or "none"
     for role in REQUIRED:
         if role not in found:
+            closest = _closest(role, headers)
             raise ColumnError(
                 Text(
                     "{where}: no {role} column (headers found: {shown}){closest}{order} Name the column "
@@ -200,8 +207,8 @@ def map_columns(headers: list[str], where: str) -> ColumnMap:
                     where=where,
                     role=role,
                     shown=shown,
-                    closest=_closest(role, headers),
-                    order=_order_hint(role, headers),
+                    closest=closest,
+                    order=_order_hint(role, headers) or ("" if closest else "."),  # the sentence's end
                 ),
                 [h for h in headers if h.strip()],
             )

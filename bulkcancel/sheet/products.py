@@ -15,7 +15,7 @@ from bulkcancel.errors import HeaderNotFound, InputFileError
 from bulkcancel.i18n import Text
 from bulkcancel.sheet.cells import CellFlag
 from bulkcancel.sheet.csvread import csv_rows
-from bulkcancel.sheet.headers import ALIASES, HEADER_SEARCH_ROWS, REASON, canonical, find_roles
+from bulkcancel.sheet.headers import ALIASES, EAN_NAMES, HEADER_SEARCH_ROWS, REASON, canonical, find_roles
 from bulkcancel.sheet.notes import SheetNote
 from bulkcancel.sheet.read import ReadLimits, open_checked, shown
 
@@ -24,8 +24,7 @@ UNITS = "Units in stock"
 NOTE = "Note"
 
 PRODUCT_ALIASES: dict[str, tuple[str, ...]] = {
-    EAN: ("ean", "ean13", "eancode", "eannummer", "eannr", "gtin", "gtin13", "barcode", "barcodenummer",
-          "streepjescode", "productean", "artikelean"),
+    EAN: EAN_NAMES,
     UNITS: ("unitsinstock", "unitsleft", "stock", "instock", "stockleft", "units", "available", "qtyleft",
             "quantityleft", "voorraad", "nogopvoorraad", "opvoorraad", "restvoorraad", "aantalopvoorraad",
             "voorraadaantal", "beschikbaar", "nogbeschikbaar", "stuksopvoorraad"),
