@@ -17,11 +17,10 @@ from typing import Any
 import pytest
 
 from bulkcancel.settings import Settings
-from bulkcancel.simulator import PlazaSimulator, SimulatorConfig
+from bulkcancel.simulator import SimulatorConfig
 from bulkcancel.simulator.server import ServedSimulator
 from bulkcancel.web.app import Page, build_app, wrap
 from bulkcancel.web.serve import write_opener
-from tests.loopback import HoldAfter
 
 CHROMIUM, DRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,32 +148,30 @@ def test_the_weekly_job_on_the_demo_upload_check_confirm_progress_download(
     b.shot("7-history")
 
 
-def test_a_refresh_in_the_middle_of_a_run_changes_nothing(browser: Callable[..., Served], tmp_path: Path) -> None:
-    sim = PlazaSimulator(config=SimulatorConfig(settle_seconds=0))
-    held = HoldAfter(sim, cancels=20)  # the run stays mid-way (20 of 80 sent) until the refresh is done
+def test_a_refresh_in_the_middle_of_a_run_changes_nothing(
+    browser: Callable[..., Served], serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0), hold_after=20)  # mid-way (20 of 80 sent) until released
     sheet = tmp_path / "week.csv"
     sheet.write_text("OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(80)))
-    with ServedSimulator(held) as url:
-        b = browser(base_url=url, concurrency=2)
-        b.open()
-        b.upload(sheet)
-        b.driver.find_element(By.ID, "to-confirm").click()
-        b.wait(lambda d: d.find_element(By.ID, "send")).click()
-        b.wait(lambda d: "/jobs/" in d.current_url)
-        b.wait(lambda d: 0 < int(d.find_element(By.ID, "bar").get_attribute("value") or 0) < 80)
-        before = len(sim.state.ledger)
-        b.driver.refresh()  # the run is on the server: the page comes back to it
-        b.wait(lambda d: d.find_element(By.ID, "bar").get_attribute("value") not in (None, "0"))
-        assert len(sim.state.ledger) == before == 20  # still mid-way: the refresh sent nothing
-        held.release()
-        b.wait(
-            lambda d: (
-                d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
-            )
-        )
-        assert "CANCELLED" in b.driver.find_element(By.ID, "live-counts").text
-        effective = sim.state.effective_cancellations()
-        assert len(effective) == 80 and max(effective.values()) == 1
+    b = browser(base_url=sim.url, concurrency=2)
+    b.open()
+    b.upload(sheet)
+    b.driver.find_element(By.ID, "to-confirm").click()
+    b.wait(lambda d: d.find_element(By.ID, "send")).click()
+    b.wait(lambda d: "/jobs/" in d.current_url)
+    b.wait(lambda d: 0 < int(d.find_element(By.ID, "bar").get_attribute("value") or 0) < 80)
+    b.wait(lambda d: len(sim.cancelled_ids()) == 20)  # all that may go before the gate is released
+    b.driver.refresh()  # the run is on the server: the page comes back to it
+    b.wait(lambda d: d.find_element(By.ID, "bar").get_attribute("value") not in (None, "0"))
+    assert len(sim.cancelled_ids()) == 20  # still mid-way: the refresh sent nothing
+    sim.held.release()
+    b.wait(
+        lambda d: d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
+    )
+    assert "CANCELLED" in b.driver.find_element(By.ID, "live-counts").text
+    effective = sim.app.state.effective_cancellations()
+    assert len(effective) == 80 and max(effective.values()) == 1
 
 
 def test_a_sheet_with_invalid_rows_filtered_to_the_problems_in_dutch(
