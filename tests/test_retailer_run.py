@@ -157,7 +157,9 @@ def test_a_token_that_lives_one_second_is_renewed_mid_run(tmp_path: Path, monkey
     1 s token lasts about 32 of them; the client renews it a fifth of its life before it ends,
     every time, and bol never answers Expired JWT (none allowed, none waited for)."""
     clock = SteppingClock(step=1 / 32)
-    config = RetailerConfig(settle_seconds=0, token_ttl=1, clock_skew=0, limits=limits(cancellation="1000/1"))
+    # budgets the run never reaches: a pacer's sleep would move this clock under requests in flight
+    budgets = limits(cancellation="1000/1", process_status_bulk="1000/1")
+    config = RetailerConfig(settle_seconds=0, token_ttl=1, clock_skew=0, limits=budgets)
     sim = RetailerSimulator(config=config, monotonic=clock)
     monkeypatch.setattr(connect, "RetailerClient", functools.partial(RetailerClient, clock=clock, sleep=clock.sleep))
     with ServedSimulator(clock.serving(sim)) as url:
