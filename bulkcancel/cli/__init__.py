@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from bulkcancel.cli.account import login, logout
+from bulkcancel.cli.collector import own_process
 from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import console_language, err
@@ -77,6 +78,7 @@ for _command in (template, validate, stockouts, run, plan, requests, report, run
 
 def main() -> None:
     """The entry point."""
+    own_process()
     try:
         cli.main(prog_name="bulkcancel")
     finally:
