@@ -16,6 +16,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -197,8 +198,8 @@ class SlowDownFirst:
     """An ASGI wrapper around a simulator: the first ``refusals`` cancellation requests are
     answered 429 with ``Retry-After: seconds`` (and never reach the simulator)."""
 
-    def __init__(self, app: Any, refusals: int, seconds: int) -> None:
-        self.app, self.left, self.seconds = app, refusals, seconds
+    def __init__(self, app: Any, refusals: int, seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app, self.left, self.seconds, self.clock = app, refusals, seconds, clock
         self.refused_at: list[float] = []
         self.passed_at: list[float] = []
 
@@ -206,7 +207,7 @@ class SlowDownFirst:
         if scope["type"] == "http" and "/order-items/" in scope.get("path", ""):
             if self.left > 0:
                 self.left -= 1
-                self.refused_at.append(time.monotonic())
+                self.refused_at.append(self.clock())
                 headers = [(b"retry-after", str(self.seconds).encode()), (b"content-type", b"application/xml")]
                 await send({"type": "http.response.start", "status": 429, "headers": headers})
                 await send(
@@ -217,7 +218,7 @@ class SlowDownFirst:
                     }
                 )
                 return
-            self.passed_at.append(time.monotonic())
+            self.passed_at.append(self.clock())
         await self.app(scope, receive, send)
 
 
