@@ -29,6 +29,7 @@ from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.scenario import ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
 from tests.keyrings import MemoryKeyring
+from tests.loopback import HoldAfter
 
 
 @pytest.fixture(autouse=True)
@@ -56,11 +57,13 @@ def make_scenario(**states: str) -> Scenario:
 
 
 class Served:
-    """A running simulator: its app (ledger, state) and base URL."""
+    """A running simulator: its app (ledger, state) and base URL; ``held``: the gate it is served
+    behind (``serve(..., hold_after=n)``), whose ``release()`` lets the held cancellations through."""
 
-    def __init__(self, app: PlazaSimulator | RetailerSimulator, url: str) -> None:
+    def __init__(self, app: PlazaSimulator | RetailerSimulator, url: str, held: HoldAfter | None = None) -> None:
         self.app = app
         self.url = url
+        self.held = held
 
     @property
     def ledger(self) -> list[object]:
@@ -72,18 +75,22 @@ class Served:
 
 
 def _serving(make: Callable[[Scenario | None, Any], Any]) -> Iterator[Callable[..., Served]]:
-    """``start(scenario, config)`` serves ``make(scenario, config)`` on a free loopback port until the test ends."""
+    """``start(scenario, config)`` serves ``make(scenario, config)`` on a free loopback port until the test ends;
+    ``hold_after=n`` serves it behind a ``HoldAfter`` gate: the run stays mid-way until the test releases it."""
     running: list[ServedSimulator] = []
 
-    def start(scenario: Scenario | None = None, config: Any = None) -> Served:
+    def start(scenario: Scenario | None = None, config: Any = None, *, hold_after: int | None = None) -> Served:
         app = make(scenario, config)
-        server = ServedSimulator(app)
+        held = HoldAfter(app, hold_after) if hold_after is not None else None
+        server = ServedSimulator(held or app)
         url = server.__enter__()
         running.append(server)
-        return Served(app, url)
+        return Served(app, url, held)
 
     yield start
     for server in running:
+        if isinstance(server.app, HoldAfter):
+            server.app.release()  # a test that failed before releasing it
         server.__exit__(None, None, None)
 
 

@@ -5,15 +5,18 @@ Each runs in a thread on 127.0.0.1 with a free port and counts what it received:
 cancellation that may have been applied, its answer lost), ``Trickle`` sends its answer a
 byte at a time, ``refused_port`` is a port nobody listens on, ``KeysRevokedAfter`` answers
 401 once a few cancellations went through, ``SlowDownFirst`` answers 429 with Retry-After,
-``JournalBreaksAfter`` makes the journal fail mid-run.
+``JournalBreaksAfter`` makes the journal fail mid-run, ``HoldAfter`` keeps a run mid-way until
+the test lets it go on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
@@ -195,8 +198,8 @@ class SlowDownFirst:
     """An ASGI wrapper around a simulator: the first ``refusals`` cancellation requests are
     answered 429 with ``Retry-After: seconds`` (and never reach the simulator)."""
 
-    def __init__(self, app: Any, refusals: int, seconds: int) -> None:
-        self.app, self.left, self.seconds = app, refusals, seconds
+    def __init__(self, app: Any, refusals: int, seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.app, self.left, self.seconds, self.clock = app, refusals, seconds, clock
         self.refused_at: list[float] = []
         self.passed_at: list[float] = []
 
@@ -204,7 +207,7 @@ class SlowDownFirst:
         if scope["type"] == "http" and "/order-items/" in scope.get("path", ""):
             if self.left > 0:
                 self.left -= 1
-                self.refused_at.append(time.monotonic())
+                self.refused_at.append(self.clock())
                 headers = [(b"retry-after", str(self.seconds).encode()), (b"content-type", b"application/xml")]
                 await send({"type": "http.response.start", "status": 429, "headers": headers})
                 await send(
@@ -215,5 +218,35 @@ class SlowDownFirst:
                     }
                 )
                 return
-            self.passed_at.append(time.monotonic())
+            self.passed_at.append(self.clock())
+        await self.app(scope, receive, send)
+
+
+class HoldAfter:
+    """An ASGI wrapper around a simulator: the first ``cancels`` cancellation requests go through,
+    the rest wait (before reaching the simulator) until ``release()``: a run stays mid-way for as
+    long as the test needs, whatever the machine's speed, without a latency to wait out."""
+
+    def __init__(self, app: Any, cancels: int) -> None:
+        self.app, self.left = app, cancels
+        self._lock = threading.Lock()  # release() comes from the test's thread, the requests from the server's
+        self._released = False
+        self._go: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+
+    def release(self) -> None:
+        with self._lock:
+            self._released = True
+            if self._go is not None:
+                loop, go = self._go
+                loop.call_soon_threadsafe(go.set)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "/order-items/" in scope.get("path", ""):
+            with self._lock:
+                held = self.left <= 0 and not self._released
+                self.left -= 1
+                if held and self._go is None:
+                    self._go = (asyncio.get_running_loop(), asyncio.Event())
+            if held and self._go is not None:
+                await self._go[1].wait()  # cancelled with the server when a test ends early
         await self.app(scope, receive, send)

@@ -163,7 +163,7 @@ def test_the_weekly_job_on_the_demo_upload_check_confirm_progress_download(
 def test_a_refresh_in_the_middle_of_a_run_changes_nothing(
     browser: Callable[..., Served], serve: Callable[..., Any], tmp_path: Path
 ) -> None:
-    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=50))
+    sim = serve(config=SimulatorConfig(settle_seconds=0), hold_after=20)  # mid-way (20 of 80 sent) until released
     sheet = tmp_path / "week.csv"
     sheet.write_text("OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(80)))
     b = browser(base_url=sim.url, concurrency=2)
@@ -173,10 +173,11 @@ def test_a_refresh_in_the_middle_of_a_run_changes_nothing(
     b.wait(lambda d: d.find_element(By.ID, "send")).click()
     b.wait(lambda d: "/jobs/" in d.current_url)
     b.wait(lambda d: 0 < int(d.find_element(By.ID, "bar").get_attribute("value") or 0) < 80)
-    before = len(sim.cancelled_ids())
+    b.wait(lambda d: len(sim.cancelled_ids()) == 20)  # all that may go before the gate is released
     b.driver.refresh()  # the run is on the server: the page comes back to it
     b.wait(lambda d: d.find_element(By.ID, "bar").get_attribute("value") not in (None, "0"))
-    assert len(sim.cancelled_ids()) >= before
+    assert len(sim.cancelled_ids()) == 20  # still mid-way: the refresh sent nothing
+    sim.held.release()
     b.wait(
         lambda d: d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
     )

@@ -225,7 +225,9 @@ def test_axe_core_finds_no_serious_violation_on_any_step(
         if os.environ.get("CI") == "true":
             raise AssertionError(f"CI=true: axe-core is not at {AXE} (.ci/run installs it with npm)")
         pytest.skip(f"axe-core is not at {AXE}: npm install --prefix .ci/node axe-core")
-    sim = serve(make_scenario(), SimulatorConfig(settle_seconds=0))
+    # The run is held before its first cancellation (tests/loopback.py, HoldAfter) until the progress
+    # page is checked: the page reloads itself when a run ends, which would drop axe mid-check.
+    sim = serve(make_scenario(), SimulatorConfig(settle_seconds=0), hold_after=0)
     b = browser(lang=lang, base_url=sim.url)
     b.open()
     d = b.driver
@@ -246,6 +248,7 @@ def test_axe_core_finds_no_serious_violation_on_any_step(
     d.find_element(By.ID, "send").click()
     b.wait(lambda d: "/jobs/" in d.current_url)
     problems += serious(d, "send")
+    sim.held.release()
     wait_results(b)
     problems += serious(d, "results")
     d.get(d.current_url.split("#")[0] + "?status=INVALID")

@@ -41,6 +41,7 @@ from bulkcancel.simulator.scenario import Scenario, ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
 from bulkcancel.targets import Environment
 from bulkcancel.transport import HttpxExchange, Timeouts
+from tests.clocks import RunClock, on_clock
 
 CREDENTIALS = ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
 WHEN = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -257,19 +258,25 @@ def test_a_token_endpoint_that_cannot_be_reached_means_the_request_never_left(
     assert caught.value.maybe_delivered is False and "no token" in str(caught.value)
 
 
-def test_pacing_keeps_a_burst_under_the_limit_without_429s(serve_retailer: Callable[..., Any]) -> None:
+def test_pacing_keeps_a_burst_under_the_limit_without_429s(monkeypatch: pytest.MonkeyPatch) -> None:
     """30 cancellations at once under 10 a second: the headers pace them, bol never says 429.
     The simulator's bucket (tests/test_retailer_simulator.py) admits 30 only over two refills,
-    so no 429 is the proof that the client waited them out."""
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1")))
+    so no 429 is the proof that the client waited them out. The client and bol share a virtual
+    clock (tests/clocks.py): the two seconds of refills pass in no wall time."""
+    clock = RunClock()
+    on_clock(clock, monkeypatch)  # counts the requests on the wire: time moves only between them
+    config = RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1"))
+    sim = RetailerSimulator(config=config, monotonic=clock)
 
-    async def go() -> list[Any]:
-        async with client_for(sim.url, max_connections=16) as client:
+    async def go(url: str) -> list[Any]:
+        async with client_for(url, max_connections=16, clock=clock, sleep=clock.sleep) as client:
             return await cancel_all(client, ids(30))
 
-    replies = asyncio.run(go())
+    with ServedSimulator(sim) as url:
+        replies = asyncio.run(go(url))
     assert {r.http_status for r in replies} == {202}
-    assert sum(sim.app.state.counts.rate_limited.values()) == 0
+    assert sum(sim.state.counts.rate_limited.values()) == 0
+    assert clock.now - 1000.0 >= 2.0  # the last 20 waited for two refills
 
 
 @pytest.mark.parametrize(

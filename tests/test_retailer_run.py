@@ -30,6 +30,7 @@ from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
 from bulkcancel.simulator.retailer.config import DEFAULT_LIMITS, Limit
 from bulkcancel.simulator.scenario import Scenario, ScenarioItem
 from bulkcancel.simulator.server import ServedSimulator
+from tests.clocks import RunClock, on_clock
 from tests.conftest import bulkcancel, read_results, read_summary, start_process, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,30 +176,40 @@ def test_a_token_that_lives_one_second_is_renewed_mid_run(tmp_path: Path, monkey
     assert all(0.8 - clock.step <= life < 1.0 for life in lives), lives
 
 
-def test_pacing_from_the_headers_keeps_429s_rare(serve_retailer: Callable[..., Any], tmp_path: Path) -> None:
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1")))
+def test_pacing_from_the_headers_keeps_429s_rare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = RunClock()  # the run and bol on one virtual clock (tests/clocks.py): the refills take no wall time
+    on_clock(clock, monkeypatch)
+    config = RetailerConfig(settle_seconds=0, limits=limits(cancellation="10/1"))
+    sim = RetailerSimulator(config=config, monotonic=clock)
     sheet = sheet_of(tmp_path, 25)
-    result = run(sheet, sim.url, "--concurrency", "16")
+    with ServedSimulator(sim) as url:
+        result = run(sheet, url, "--concurrency", "16")
     assert result.returncode == 0, result.stderr
     assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
     # 25 at once under 10 a second: the simulator's bucket (tests/test_retailer_simulator.py)
     # refuses what comes faster, so few 429s mean the run paced itself over the refills
-    assert sim.app.state.counts.rate_limited["cancellation"] <= 2  # under 10 % of 25
+    assert sim.state.counts.rate_limited["cancellation"] <= 2  # under 10 % of 25
+    assert clock.now - 1000.0 >= 1.5  # the last 15 waited for the bucket's refills
 
 
 @pytest.mark.parametrize("retry_after", ["missing"])  # with Retry-After: test_retailer_client
 def test_a_429_mid_run_is_waited_out_and_counted(
-    serve_retailer: Callable[..., Any], tmp_path: Path, retry_after: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, retry_after: str
 ) -> None:
     """Another tool of the seller spent the budget: the first request gets 429, with or without Retry-After."""
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, spent_by_others=2, retry_after=retry_after))
+    clock = RunClock()  # the waits for the budget pass in no wall time (tests/clocks.py)
+    on_clock(clock, monkeypatch)
+    sim = RetailerSimulator(
+        config=RetailerConfig(settle_seconds=0, spent_by_others=2, retry_after=retry_after), monotonic=clock
+    )
     sheet = sheet_of(tmp_path, 6)
-    result = run(sheet, sim.url)
+    with ServedSimulator(sim) as url:
+        result = run(sheet, url)
     assert result.returncode == 0, result.stderr
     assert {r["Status"] for r in results_of(sheet)} == {"CANCELLED"}
     _, facts = read_summary(sheet.with_name("w-results.xlsx"))
-    assert facts["Too many requests (HTTP 429)"] == sum(sim.app.state.counts.rate_limited.values()) == 2
-    assert max(sim.app.state.effective_cancellations().values()) == 1
+    assert facts["Too many requests (HTTP 429)"] == sum(sim.state.counts.rate_limited.values()) == 2
+    assert max(sim.state.effective_cancellations().values()) == 1
 
 
 def test_ids_bol_no_longer_keeps_end_accepted_with_a_way_to_check(

@@ -111,10 +111,10 @@ def test_no_request_is_resent_behind_the_senders_back() -> None:
 
 @pytest.mark.parametrize("exchange_kind", ["aiohttp", "httpx"])
 def test_a_trickling_server_meets_the_total_deadline(exchange_kind: str) -> None:
-    with Trickle(pause=0.2) as server:
+    with Trickle(pause=0.05) as server:
 
         async def main() -> None:
-            timeouts = Timeouts(connect=1.0, read=5.0, total=1.0)  # each byte comes well within the read timeout
+            timeouts = Timeouts(connect=1.0, read=5.0, total=0.3)  # each byte comes well within the read timeout
             exchange: AiohttpExchange | HttpxExchange = (
                 AiohttpExchange(1, MAX_XML_BYTES, timeouts)
                 if exchange_kind == "aiohttp"

@@ -247,7 +247,7 @@ def test_the_plan_step_compares_with_open_orders_and_sends_nothing(page_client: 
 
 
 def test_a_second_job_waits_in_line_and_says_so(serve: Callable[..., Any], tmp_path: Path) -> None:
-    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=40))
+    sim = serve(config=SimulatorConfig(settle_seconds=0), hold_after=2)  # the first run stays mid-way until released
     sheet = "OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(40))
     with make_client(tmp_path, base_url=sim.url, concurrency=2) as (client, page):
         signed_in(client, page)
@@ -259,12 +259,13 @@ def test_a_second_job_waits_in_line_and_says_so(serve: Callable[..., Any], tmp_p
         queued = client.get(f"{job_b}/status").json()
         assert queued["state"] == "queued" and queued["ahead"] == 1
         assert "Waiting: 1 run(s) ahead" in client.get(job_b).text
+        sim.held.release()
         assert wait_done(client, job_a)["state"] == "done"
         assert wait_done(client, job_b)["counts"] == {"CANCELLED": 40}
 
 
 def test_stop_ends_sending_and_rows_end_as_ctrl_c_leaves_them(serve: Callable[..., Any], tmp_path: Path) -> None:
-    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=60))
+    sim = serve(config=SimulatorConfig(settle_seconds=0), hold_after=5)  # mid-way until released
     sheet = "OrderItemId,ReasonCode\n" + "".join(f"{2012340000 + n},OUT_OF_STOCK\n" for n in range(80))
     with make_client(tmp_path, base_url=sim.url, concurrency=2) as (client, page):
         signed_in(client, page)
@@ -276,6 +277,7 @@ def test_stop_ends_sending_and_rows_end_as_ctrl_c_leaves_them(serve: Callable[..
             assert time.monotonic() < deadline
             time.sleep(0.01)
         assert client.post(f"{job_url}/stop", data={"csrf": page.session.csrf}, headers=ORIGIN).status_code == 303
+        sim.held.release()  # the requests on the wire at the stop are answered
         status = wait_done(client, job_url)
         assert status["state"] == "done" and status["exit_code"] == 3
         assert status["counts"].get("NOT_SENT", 0) > 0 and sum(status["counts"].values()) == 80

@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from bulkcancel.cli.account import login, logout
+from bulkcancel.cli.collector import own_process
 from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import console_language, err
@@ -78,6 +79,7 @@ for _command in (template, validate, stockouts, run, plan, requests, report, run
 
 def main() -> None:
     """The entry point."""
+    own_process()
     try:
         try:
             cli.main(prog_name="bulkcancel")

@@ -9,13 +9,14 @@ Pages print landscape, one page wide, with the header row repeated.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
 from bulkcancel.output.normwords import counting_cell, norm_lines, title
 from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cells import column_letter
 from bulkcancel.statuses import RowStatus
@@ -38,22 +39,32 @@ OUTCOME_COLUMNS = (
 )
 
 
-def _local(value: datetime | None, summary: RunSummary) -> datetime | None:
-    return value.astimezone(summary.zone).replace(tzinfo=None) if value else None
-
-
-def _cells(row: ResultRow, summary: RunSummary) -> list[Cell]:
-    return [
-        row.sheet_row,
-        *row.cells,
-        row.status.value,
-        row.detail,
-        row.sent_as.value if row.sent_as else "",
-        counting_cell(row.norm_counting, summary.lang),
-        _local(row.time_given, summary),
-        _local(row.sent_at, summary),
-        row.process_status_id,
-    ]
+def _rows(
+    rows: Sequence[ResultRow], summary: RunSummary, fills: dict[RowStatus, int]
+) -> Iterator[tuple[list[Cell], int]]:
+    """Each row's cells and its Status fill; times local to the run (the words of a counting made once)."""
+    lang, zone = summary.lang, summary.zone
+    words: dict[Counting | None, str] = {}
+    statuses = {status: status.value for status in RowStatus}  # an enum's .value is a slow property
+    reasons: dict[ReasonCode | None, str] = {reason: reason.value for reason in ReasonCode}
+    for row in rows:
+        found = row.norm_counting
+        counted = words.get(found)
+        if counted is None:
+            counted = words[found] = counting_cell(found, lang)
+        given, sent = row.time_given, row.sent_at
+        cells: list[Cell] = [
+            row.sheet_row,
+            *row.cells,
+            statuses[row.status],
+            row.detail,
+            reasons.get(row.sent_as, ""),
+            counted,
+            given.astimezone(zone).replace(tzinfo=None) if given else None,
+            sent.astimezone(zone).replace(tzinfo=None) if sent else None,
+            row.process_status_id,
+        ]
+        yield cells, fills[row.status]
 
 
 def _widths(names: Sequence[str], rows: Sequence[ResultRow]) -> list[float]:
@@ -75,7 +86,7 @@ def _table(
     return SheetSpec(
         name=name,
         header=names,
-        rows=((_cells(row, summary), fills[row.status]) for row in rows),
+        rows=_rows(rows, summary, fills),
         count=len(rows),
         widths=_widths(names, rows),
         column_styles=column_styles,

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from bulkcancel.errors import ColumnError
 from bulkcancel.i18n import N_, Language, Text, gettext
@@ -133,6 +134,30 @@ def looks_like_header(cells: list[str]) -> bool:
 
 
 _DIGIT = re.compile(r"\d")  # no header name has a digit; ids, dates and notes with numbers are skipped fast
+_CANDIDATE = re.compile(r"\x00([^\d\x00]{1,40})(?=\x00)")  # between NULs: a cell looks_like_header looks at
+_BLOCK = 5_000  # rows judged at once by first_header
+
+
+def first_header(rows: Sequence[list[str]]) -> int | None:
+    """The index of the first of ``rows`` that ``looks_like_header`` (None: none does).
+
+    Asked of every data row of a sheet, so a block of rows is judged at once: the cells
+    ``looks_like_header`` looks at (1 to 40 characters, no digit) are found among the
+    block's distinct cells by one regular expression over them joined by NUL, and only a
+    block whose such cells name both required columns is looked at row by row. A cell
+    holding a NUL itself would make the join ambiguous: that block is looked at row by row."""
+    for start in range(0, len(rows), _BLOCK):
+        block = rows[start : start + _BLOCK]
+        cells = set(chain.from_iterable(block))
+        joined = "\x00" + "\x00".join(cells) + "\x00"
+        if joined.count("\x00") == len(cells) + 1:
+            roles = {_cached_role(cell) for cell in _CANDIDATE.findall(joined)}
+            if not all(role in roles for role in REQUIRED):
+                continue
+        for offset, row in enumerate(block):
+            if looks_like_header(row):
+                return start + offset
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -23,6 +23,7 @@ from bulkcancel.sheet.headers import (
     HEADER_SEARCH_ROWS,
     OUTCOME_COLUMNS,
     ColumnMap,
+    first_header,
     is_result_header,
     looks_like_header,
     map_columns,
@@ -233,36 +234,50 @@ def _build(
     result = is_result_header(header)  # our own outcome columns are dropped; a user's Status is kept
     data: list[list[str]] = []
     numbers: list[int] = []
-    for number, cells in iterator:
-        if not any(c.strip() for c in cells):
-            continue
-        if looks_like_header(named(cells)):
+
+    def no_second_header() -> None:
+        """Refuse the rows read so far if one of them is a header row: the first such row."""
+        found = (
+            next((i for i, cells in enumerate(data) if looks_like_header(named(cells))), None)
+            if aliases
+            else first_header(data)
+        )
+        if found is not None:
             raise InputFileError(
                 Text(
                     "{where}: row {number} is a second header row (the first is row {header_row}); one table "
                     "per sheet: move the rows below it to a sheet of their own, or delete that row if the "
                     "columns match",
                     where=where,
-                    number=number,
+                    number=numbers[found],
                     header_row=header_row,
                 )
             )
+
+    for number, cells in iterator:
+        if not "".join(cells).strip():  # a blank row
+            continue
         data.append(cells)
         numbers.append(number)
         if len(data) > limits.max_rows:
+            no_second_header()  # a header row above the limit is what a person fixes first
             raise InputFileError(
                 Text("{where}: more than {max_rows:,} rows; split the sheet", where=where, max_rows=limits.max_rows)
             )
+    no_second_header()
     if not data:
         raise InputFileError(Text("{where}: has a header row but no order items below it", where=where))
-    width = max(len(header), *(len(cells) for cells in data))
+    width = max(len(header), max(map(len, data)))
     header = header + [""] * (width - len(header))  # cells right of the header are kept, as "Column N"
     keep = [i for i, h in enumerate(header) if not (result and h in OUTCOME_COLUMNS)]
     headers = [header[i] or f"Column {i + 1}" for i in keep]
     columns = map_columns(named(headers), where)
     position = {raw: kept for kept, raw in enumerate(keep)}
-    table = [[(cells[i] if i < len(cells) else "") for i in keep] for cells in data]
-    index_of = {number: index for index, number in enumerate(numbers)}
+    if len(keep) == width:  # every column kept: the rows as read, a short one padded
+        table = [cells if len(cells) == width else [*cells, *[""] * (width - len(cells))] for cells in data]
+    else:
+        table = [[(cells[i] if i < len(cells) else "") for i in keep] for cells in data]
+    index_of = {number: index for index, number in enumerate(numbers)} if flags else {}
     kept_flags = {
         (index_of[row], position[column]): flag
         for (row, column), flag in flags.items()

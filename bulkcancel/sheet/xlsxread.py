@@ -73,6 +73,7 @@ def _check_zip(path: Path, max_uncompressed: int, kind: str = "xlsx") -> None:
             )
 
 
+_TEXT = frozenset({str})
 MAX_GRID_CELLS = 20_000_000  # what calamine may allocate for one sheet (about 640 MB)
 
 
@@ -231,6 +232,9 @@ def read_xlsx_rows(
     def rows() -> Rows:
         try:
             for number, values in enumerate(sheet.iter_rows(), start=1):
+                if _TEXT.issuperset(map(type, values)):  # the common row: every cell is text (or empty) already
+                    yield number, values
+                    continue
                 texts = []
                 for column, value in enumerate(values):
                     if (flag := cell_flag(value)) is not None:

@@ -135,15 +135,8 @@ def scan_sheet(path: Path, member: str) -> SheetScan:
 
 
 def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
-    for match in _TAG.finditer(data, 0, end):
-        tag = match.group(0)
-        if not _HIDDEN.search(tag):
-            continue
-        if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
-            scan.hidden_rows.add(int(number.group(1)))
-        elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
-            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
-            scan.hidden_columns += int(high) - int(low) + 1
+    if data.find(b'hidden="', 0, end) >= 0:  # the tags are looked at only where one can be hidden
+        _hidden(scan, data, end)
     _extent(scan, data, end)
     if data.find(b't="e"', 0, end) >= 0:  # the full patterns only where they can match
         for match in _ERROR_CELL.finditer(data, 0, end):
@@ -154,12 +147,25 @@ def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
             scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
 
 
+def _hidden(scan: SheetScan, data: bytes, end: int) -> None:
+    for match in _TAG.finditer(data, 0, end):
+        tag = match.group(0)
+        if not _HIDDEN.search(tag):
+            continue
+        if match.group(1) == b"row" and (number := _ROW_NUMBER.search(tag)):
+            scan.hidden_rows.add(int(number.group(1)))
+        elif match.group(1) == b"col" and (span := _COL_SPAN.search(tag)):
+            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
+            scan.hidden_columns += int(high) - int(low) + 1
+
+
 def _extent(scan: SheetScan, data: bytes, end: int) -> None:
     """The first and last row and column any cell names (cheap: the column letters are few)."""
-    rows = [int(number) for number in _CELL_ROWS.findall(data, 0, end)]
+    numbers = set(_CELL_ROWS.findall(data, 0, end))  # a row's number once, not once per cell
     columns = [column_index(letters) for letters in set(_CELL_COLUMNS.findall(data, 0, end))]
-    if not rows or not columns:
+    if not numbers or not columns:
         return
+    rows = list(map(int, numbers))
     low, high = (min(rows), min(columns)), (max(rows), max(columns))
     if scan.first is None or scan.last is None:
         scan.first, scan.last = low, high
