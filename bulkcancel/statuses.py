@@ -23,7 +23,10 @@ class RowStatus(StrEnum):
     @property
     def needs_attention(self) -> bool:
         """Whether staff must do something about the row (it goes to the Retry sheet)."""
-        return self in {RowStatus.INVALID, RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.UNKNOWN}
+        return self in _ATTENTION  # asked of every row of a result: the set is made once
+
+
+_ATTENTION = frozenset({RowStatus.INVALID, RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.UNKNOWN})
 
 
 class ExitCode(IntEnum):

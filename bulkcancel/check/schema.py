@@ -136,14 +136,30 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
     parsed, errors = parse_rows(sheet, zone, now)
     first_row_of: dict[str, int] = {}
     checks: list[RowCheck] = []
-    rows = zip(parsed[ORDER_ITEM_ID], parsed[REASON], parsed[DATETIME], strict=True)
-    for index, (sheet_row, cells) in enumerate(zip(sheet.row_numbers, rows, strict=True)):
+    hidden = sheet.hidden_rows
+    rows = zip(sheet.row_numbers, parsed[ORDER_ITEM_ID], parsed[REASON], parsed[DATETIME], strict=True)
+    for index, (sheet_row, id_cell, reason_cell, when_cell) in enumerate(rows):
+        item_id = id_cell.value
+        if (  # the common row: no error, nothing to note
+            id_cell.note is None
+            and reason_cell.note is None
+            and when_cell.note is None
+            and index not in errors
+            and sheet_row not in hidden
+            and item_id not in first_row_of
+        ):
+            first_row_of[item_id] = sheet_row
+            checks.append(
+                RowCheck(index, sheet_row, RowStatus.READY, "", item_id, reason_cell.value, when_cell.value, _NO_KINDS)
+            )
+            continue
+        cells = (id_cell, reason_cell, when_cell)
         notes = [p.note for p in cells if p.note]
-        if sheet_row in sheet.hidden_rows:
+        if sheet_row in hidden:
             notes.insert(0, Msg.make("note.hidden"))
         row_errors = errors.get(index, [])
         kinds = frozenset(k for m in (*notes, *row_errors) if isinstance(m, Msg) for k in m.kinds()) or _NO_KINDS
-        item_id, reason, when = (p.value for p in cells)
+        reason, when = reason_cell.value, when_cell.value
         if row_errors:
             status, detail = RowStatus.INVALID, "; ".join(render(e, lang) for e in row_errors)
         elif item_id in first_row_of:

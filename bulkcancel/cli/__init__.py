@@ -11,12 +11,14 @@ from __future__ import annotations
 import gc
 import io
 import os
+import signal
 import sys
 from typing import Any
 
 import click
 
 from bulkcancel.cli.account import login, logout
+from bulkcancel.cli.collector import own_process
 from bulkcancel.cli.offline import report, runs, template, validate
 from bulkcancel.cli.online import plan, requests, run
 from bulkcancel.cli.options import console_language, err
@@ -77,10 +79,19 @@ for _command in (template, validate, stockouts, run, plan, requests, report, run
 
 def main() -> None:
     """The entry point."""
+    own_process()
     try:
-        cli.main(prog_name="bulkcancel")
+        try:
+            cli.main(prog_name="bulkcancel")
+        finally:
+            # Everything is written and closed by now: a Ctrl-C from here on has nothing left
+            # to stop. Ignored, it can neither print a traceback nor end the process by the
+            # signal (which Python does with a KeyboardInterrupt nobody caught).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:  # one that landed as the command was returning
+        sys.exit(ExitCode.STOPPED_EARLY)
     finally:
-        # Everything is written and closed by now. Without this, the garbage collector's
-        # last pass over pandas, pandera and aiohttp at exit takes ~0.4 s of every run
-        # (benchmarks/bench_run.py); frozen objects are simply left to the OS.
+        # Without this, the garbage collector's last pass over pandas, pandera and aiohttp at
+        # exit takes ~0.4 s of every run (benchmarks/bench_run.py); frozen objects are simply
+        # left to the OS.
         gc.freeze()

@@ -42,10 +42,12 @@ def validate(
     ctx: click.Context, sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, lang: str, force: bool
 ) -> None:
     """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
+    from bulkcancel.cli.collector import settle
     from bulkcancel.cli.present import print_outcome
     from bulkcancel.pipeline import validate as do_validate
     from bulkcancel.settings import Settings
 
+    settle()
     outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang, force=force))
     print_outcome(outcome, title="Validation (nothing sent)")
     ctx.exit(int(outcome.exit_code))

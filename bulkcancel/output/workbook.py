@@ -16,6 +16,7 @@ from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
 from bulkcancel.output.normwords import counting_cell, norm_lines, title
 from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cells import column_letter
 from bulkcancel.statuses import RowStatus
@@ -44,6 +45,8 @@ def _rows(
     """Each row's cells and its Status fill; times local to the run (the words of a counting made once)."""
     lang, zone = summary.lang, summary.zone
     words: dict[Counting | None, str] = {}
+    statuses = {status: status.value for status in RowStatus}  # an enum's .value is a slow property
+    reasons: dict[ReasonCode | None, str] = {reason: reason.value for reason in ReasonCode}
     for row in rows:
         found = row.norm_counting
         counted = words.get(found)
@@ -53,9 +56,9 @@ def _rows(
         cells: list[Cell] = [
             row.sheet_row,
             *row.cells,
-            row.status.value,
+            statuses[row.status],
             row.detail,
-            row.sent_as.value if row.sent_as else "",
+            reasons.get(row.sent_as, ""),
             counted,
             given.astimezone(zone).replace(tzinfo=None) if given else None,
             sent.astimezone(zone).replace(tzinfo=None) if sent else None,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bulkcancel.backend import CancellationBackend, OpenOrderItem
 from bulkcancel.check.damage import damage_notes
@@ -35,7 +36,6 @@ from bulkcancel.output.requests_sheet import write_requests_sheet
 from bulkcancel.plaza.signing import ApiKeys
 from bulkcancel.results import SENT, DroppedRow, ResultRow, RunCounts, RunRecord, Stop, StopReason, summarize
 from bulkcancel.retailer.environments import ClientCredentials
-from bulkcancel.send.connect import Credentials, find_credentials, open_backend, resolve
 from bulkcancel.send.execute import Hooks, execute
 from bulkcancel.send.plan import Plan, make_plan
 from bulkcancel.send.preflight import customer_requests as customer_requests_of
@@ -47,6 +47,9 @@ from bulkcancel.sheet.notes import in_language
 from bulkcancel.sheet.read import Sheet, read_sheet, shown
 from bulkcancel.statuses import ExitCode, RowStatus, exit_code_for
 from bulkcancel.targets import Api, CredentialSource, Environment, Target
+
+if TYPE_CHECKING:  # send.connect brings the HTTP client (aiohttp): imported where a run connects
+    from bulkcancel.send.connect import Credentials
 
 
 @dataclass
@@ -177,6 +180,8 @@ def _sha256(path: Path) -> str:
 
 def _connect(target: Target, keys: Credentials, settings: Settings) -> Callable[[], CancellationBackend]:
     """How the networked part opens its backend (not before it needs one)."""
+    from bulkcancel.send.connect import open_backend  # the HTTP client: not imported by validate
+
     return lambda: open_backend(
         target, keys, concurrency=settings.concurrency, timeout=settings.request_timeout, scenario=settings.scenario
     )
@@ -187,6 +192,8 @@ def _open_target(
 ) -> tuple[Target, Credentials, CredentialSource | None]:
     """The target, its credentials and where they came from; a dry run that talks to nobody (no
     ``--check``) needs none (then ``notes`` gets the key of the note that says so)."""
+    from bulkcancel.send.connect import find_credentials, resolve
+
     target = resolve(settings.api, settings.env, settings.base_url, settings.login_url)
     try:
         found = find_credentials(target)
