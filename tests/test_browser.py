@@ -64,6 +64,19 @@ class Served:
         if wanted:
             shutil.copy(path, Path(wanted) / path.name)
 
+    def downloaded(self, suffix: str, timeout: float = 20) -> Path:
+        """The one finished download ending in ``suffix``: Chromium reserves the final name with an
+        empty file at the start and writes into ``.crdownload`` until it renames it at the end."""
+
+        def finished(_: WebDriver) -> Path | None:
+            files = list(self.downloads.iterdir())
+            if any(p.suffix == ".crdownload" for p in files):
+                return None
+            return next((p for p in files if p.suffix == suffix and p.stat().st_size > 0), None)
+
+        found: Path = self.wait(finished, timeout=timeout)
+        return found
+
     def wait(self, condition: Callable[[WebDriver], Any], timeout: float = 60) -> Any:
         # The progress page reloads itself when the run ends: an element may go stale mid-check
         # (Chromium then says "stale element" or "node does not belong to the document").
@@ -139,8 +152,7 @@ def test_the_weekly_job_on_the_demo_upload_check_confirm_progress_download(
     assert "21" in d.find_element(By.ID, "live-counts").text
     b.shot("6-results")
     d.find_element(By.ID, "download-result").click()
-    b.wait(lambda d: any(p.suffix == ".xlsx" for p in b.downloads.iterdir()), timeout=20)
-    downloaded = next(p for p in b.downloads.iterdir() if p.suffix == ".xlsx")
+    downloaded = b.downloaded(".xlsx")
     assert downloaded.name == "weekly-stockouts-results.xlsx" and downloaded.read_bytes().startswith(b"PK")
     d.find_element(By.LINK_TEXT, "All runs").click()
     b.wait(lambda d: d.find_elements(By.ID, "history"))

@@ -38,8 +38,7 @@ def test_a_products_sheet_is_expanded_then_confirmed_and_run(browser: Callable[.
         lambda d: d.find_elements(By.ID, "download-result") and d.find_element(By.ID, "download-result").is_displayed()
     )
     d.find_element(By.ID, "download-result").click()
-    b.wait(lambda d: any(p.suffix == ".xlsx" for p in b.downloads.iterdir()), timeout=20)
-    result = next(p for p in b.downloads.iterdir() if p.suffix == ".xlsx")
+    result = b.downloaded(".xlsx")
     book = openpyxl.load_workbook(result, read_only=True)
     header, *rows = [dict(enumerate(row)) for row in book["Results"].iter_rows(values_only=True)]
     book.close()

@@ -343,3 +343,51 @@ def test_samples_demo_scenario_is_the_packaged_one() -> None:
     from bulkcancel.send.connect import demo_scenario_path
 
     assert (ROOT / "samples" / "demo-scenario.json").read_text() == demo_scenario_path().read_text()
+
+
+@pytest.mark.parametrize("late", ["while the command returns", "as the exit is handled"])
+def test_a_ctrl_c_as_the_command_ends_exits_3_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], late: str
+) -> None:
+    """A second Ctrl-C can land after the run's own handling (workbook written, exit under way):
+    the process still exits 3, never by the signal with a traceback, and ignores any later one."""
+    import signal
+
+    from bulkcancel import cli as package
+
+    def interrupted(**_: Any) -> None:
+        if late == "as the exit is handled":
+            try:
+                raise SystemExit(3)
+            finally:
+                raise KeyboardInterrupt  # replaces the exit, as a signal landing there would
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(package.cli, "main", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            package.main()
+        assert ended.value.code == 3
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_entry_point_keeps_the_commands_own_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from bulkcancel import cli as package
+
+    def done(**_: Any) -> None:
+        raise SystemExit(0)
+
+    monkeypatch.setattr(package.cli, "main", done)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as ended:
+            package.main()
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert ended.value.code == 0

@@ -4,14 +4,21 @@ the rest are asked then, those already waiting included; a few extra requests a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from bulkcancel.backend import ProcessState, ProcessStatus, Reply, StatusesReply
+from bulkcancel.journal.store import Journal
+from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.firstpoll import FirstPoll
+from bulkcancel.send.sender import Sender, SendJob, SendPolicy, SendResult
 from bulkcancel.simulator import SimulatorConfig
+from bulkcancel.statuses import RowStatus
 from tests.conftest import bulkcancel, read_results, write_csv
 from tests.test_pacing import VirtualTime
+from tests.test_sender import NOW, Scripted
 
 
 def test_what_the_scout_learns_moves_every_first_poll_up() -> None:
@@ -83,3 +90,51 @@ def test_a_weekly_sheet_costs_no_extra_request_per_row(serve: Callable[..., Any]
     assert {r["Status"] for r in read_results(tmp_path / "w-results.xlsx")} == {"CANCELLED"}
     polls = sim.app.state.status_polls - 1  # less the probe
     assert 100 <= polls <= 100 + 4, polls
+
+
+class _Bulk(Scripted):
+    """bol with bulk status queries (v10): each cancellation is final ``settles`` seconds after it was taken."""
+
+    status_batch = 1000
+
+    def __init__(self, time: VirtualTime, settles: float) -> None:
+        super().__init__({})
+        self.time, self.settles = time, settles
+        self.taken: dict[str, float] = {}
+        self.queries: list[tuple[float, list[str]]] = []
+
+    async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply:
+        await self.time.sleep(0.02)
+        self.taken[order_item_id] = self.time.now
+        return Reply(202, process_status=self._status(order_item_id))
+
+    def _status(self, process_id: str) -> ProcessStatus:
+        final = self.time.now - self.taken[process_id] >= self.settles
+        state = ProcessState.SUCCESS if final else ProcessState.PENDING
+        return ProcessStatus(process_id, "1", process_id, "CANCEL_ORDER", "d", state)
+
+    async def process_statuses(self, process_status_ids: Sequence[str]) -> StatusesReply:
+        await self.time.sleep(0.02)
+        self.queries.append((self.time.now, list(process_status_ids)))
+        return StatusesReply(200, {ps_id: self._status(ps_id) for ps_id in process_status_ids})
+
+
+def test_bulk_status_queries_learn_from_the_scout_too(tmp_path: Path) -> None:
+    """v10 (bulk queries): bol is final after 0.3 s; a weekly sheet's rows are first asked
+    about when the scout was final, not after the whole poll_initial, in a few queries."""
+    time = VirtualTime()
+    backend = _Bulk(time, settles=0.3)
+
+    async def go() -> dict[int, SendResult]:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            policy = SendPolicy(concurrency=16, poll_initial=1.0, poll_first=0.25)
+            sender = Sender(backend, journal, "run-1", policy, sleep=time.sleep, clock=time.clock)
+            jobs = [SendJob(n, str(2012340000 + n), ReasonCode.OUT_OF_STOCK, NOW) for n in range(100)]
+            return await sender.run(jobs)
+
+    results = time.run(go())
+    assert {result.status for result in results.values()} == {RowStatus.CANCELLED}
+    first_asked = {ps_id: when for when, ids in reversed(backend.queries) for ps_id in ids}
+    ages = [first_asked[ps_id] - backend.taken[ps_id] for ps_id in backend.taken]
+    assert max(ages) < 1.0, ages  # without the scout: 1.0 s or more for every row
+    assert len(backend.queries) <= 6 and sum(len(ids) for _, ids in backend.queries) <= 100 + 3

@@ -6,6 +6,7 @@ import signal
 import sqlite3
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ def test_sigkill_at_any_moment_loses_nothing(serve: Callable[..., Any], tmp_path
     wait_for_requests(sim, after)
     process.kill()
     process.wait(timeout=30)
+    sim.app.latency_ms = 0  # the latency only kept the killed run mid-send; the reruns need none
     sent_before = len(sim.cancelled_ids())
     # The kill landed where it was meant to: mid-run, after the requests we waited for.
     assert process.returncode == -signal.SIGKILL
@@ -112,6 +114,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any
     assert process.poll() is None  # the interrupt lands mid-run
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
+    sim.app.latency_ms = 0  # the latency only kept the interrupted run mid-send; the rerun needs none
     assert process.returncode == 3, err
     assert "Traceback" not in err
     rows = read_results(tmp_path / "w-results.xlsx")
@@ -336,11 +339,16 @@ def test_accepted_rows_are_followed_up_not_sent_again(serve: Callable[..., Any],
 def test_second_ctrl_c_stops_at_once_and_the_journal_stays_consistent(
     serve: Callable[..., Any], tmp_path: Path
 ) -> None:
-    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=300))
+    """Four cancellations are on the wire (bol answers each after 2 s): the first Ctrl-C would
+    wait for their answers, the second stops at once. They stay in doubt (SENDING), nothing
+    else was sent, and the rerun ends every row without cancelling one twice."""
+    sim = serve(config=SimulatorConfig(settle_seconds=0, latency_ms=2000))
     sheet = sheet_of(tmp_path, 40)
     process = _start(sheet, sim.url, "--concurrency", "4")
-    wait_for_requests(sim, 4)
-    assert process.poll() is None  # both interrupts land mid-run
+    deadline = time.monotonic() + 30
+    while sim.app.state.in_flight < 4:  # the probe has been answered; four cancellations wait on the wire
+        assert process.poll() is None and time.monotonic() < deadline, process.communicate()[1]
+        time.sleep(0.005)
     process.send_signal(signal.SIGINT)
     time.sleep(0.05)
     process.send_signal(signal.SIGINT)
@@ -349,8 +357,10 @@ def test_second_ctrl_c_stops_at_once_and_the_journal_stays_consistent(
     assert "Traceback" not in err
     with sqlite3.connect(tmp_path / "journal.sqlite3") as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        states = {row[0] for row in db.execute("SELECT state FROM items")}
-    assert states <= {"SENDING", "ACCEPTED", "CANCELLED", "UNSENT"}
+        states = Counter(row[0] for row in db.execute("SELECT state FROM items"))
+    assert states["SENDING"] == 4, states  # stopped before their answers came back
+    assert set(states) <= {"SENDING", "UNSENT"}, states
+    sim.app.latency_ms = 0
     final = run_until_done(sheet, sim.url)
     assert {r["Status"] for r in final} <= GOOD_END
     assert_never_twice(sim)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import io
 import os
+import signal
 import sys
 from typing import Any
 
@@ -80,9 +81,17 @@ def main() -> None:
     """The entry point."""
     own_process()
     try:
-        cli.main(prog_name="bulkcancel")
+        try:
+            cli.main(prog_name="bulkcancel")
+        finally:
+            # Everything is written and closed by now: a Ctrl-C from here on has nothing left
+            # to stop. Ignored, it can neither print a traceback nor end the process by the
+            # signal (which Python does with a KeyboardInterrupt nobody caught).
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:  # one that landed as the command was returning
+        sys.exit(ExitCode.STOPPED_EARLY)
     finally:
-        # Everything is written and closed by now. Without this, the garbage collector's
-        # last pass over pandas, pandera and aiohttp at exit takes ~0.4 s of every run
-        # (benchmarks/bench_run.py); frozen objects are simply left to the OS.
+        # Without this, the garbage collector's last pass over pandas, pandera and aiohttp at
+        # exit takes ~0.4 s of every run (benchmarks/bench_run.py); frozen objects are simply
+        # left to the OS.
         gc.freeze()

@@ -166,17 +166,21 @@ class RetailerClient:
     async def _call(
         self, endpoint: str, method: str, path: str, *, body: bytes | None = None, params: dict[str, str] | None = None
     ) -> Answer:
-        """One request with the shared token, paced by its endpoint; an expired token is renewed once."""
-        token = await self.tokens.get()
+        """One request with the shared token, paced by its endpoint; an expired token is renewed once.
+
+        The token is taken once the pacer lets the request go, never before: a wait for the
+        budget (up to a 429's Retry-After) could outlast the token taken before it.
+        """
         url = self._url(path, params)
         pacer = self.pacers.get(endpoint) or self.pacers.setdefault(endpoint, Pacer(self._clock, self._sleep, endpoint))
         for attempt in (1, 2):
-            headers = {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE}
-            if body is not None:
-                headers["Content-Type"] = MEDIA_TYPE
             generation = await pacer.acquire()
             answer: Answer | None = None
             try:
+                token = await self.tokens.get()
+                headers = {"Authorization": f"Bearer {token}", "Accept": MEDIA_TYPE}
+                if body is not None:
+                    headers["Content-Type"] = MEDIA_TYPE
                 answer = await self._exchange.exchange(method, url, headers, body)
             finally:
                 if answer is None:

@@ -7,9 +7,10 @@ process, the first of the run (the scout), is asked early and then every ``short
 seconds until it is final; the age at which it was final becomes the first wait of every
 other process, those already waiting included (never longer than ``poll_initial``). Its
 extra requests are a few per run, never per row; a slow bol costs them once and every
-other row waits ``poll_initial`` as before. Only for an API whose status polls are a request
-each (Plaza v2): where they are gathered into bulk queries (v10), the first is one request
-for many rows anyway.
+other row waits ``poll_initial`` as before. Where polls are gathered into bulk queries (v10),
+the scout's asks go into them like any other, so a large run that is still sending asks no
+sooner than before (the query waits for company), while a weekly sheet learns in a fraction
+of a second that it need not wait the whole ``poll_initial``.
 """
 
 from __future__ import annotations

@@ -173,9 +173,9 @@ class Sender:
         if backend.status_batch > 1:
             linger = min(max(policy.poll_initial, 0.05), 1.0)
             self._batcher = StatusBatcher(self._bulk_status, backend.status_batch, linger, sleep)
-        # A scout only where each poll is a request of its own: bulk polls gather many rows in one anyway.
-        scout = policy.poll_first is not None and backend.status_batch == 1
-        self._first_poll = FirstPoll(policy.poll_first or 0.0, policy.poll_initial, clock, sleep) if scout else None
+        self._first_poll = (
+            FirstPoll(policy.poll_first, policy.poll_initial, clock, sleep) if policy.poll_first is not None else None
+        )
 
     @property
     def results(self) -> dict[int, SendResult]:
