@@ -15,7 +15,8 @@ from pathlib import Path
 from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
 from bulkcancel.output.normwords import counting_cell, norm_lines, title
-from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
+from bulkcancel.output.xlsxcells import DATE, NORMAL, WRAP, Cell
+from bulkcancel.output.xlsxwrite import SheetSpec, Styles, bar_chart, write_sheets
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.results import ResultRow, RunRecord, RunSummary
 from bulkcancel.sheet.cells import column_letter
