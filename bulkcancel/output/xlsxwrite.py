@@ -13,6 +13,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bulkcancel.output.background import BackgroundWriter
 from bulkcancel.output.xlsxcells import HEADER, NORMAL, WRAP_QUOTED, Cell, RowWriter, cell, escape
 from bulkcancel.sheet.cells import column_letter
 
@@ -62,7 +63,10 @@ def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: boo
     letters = [column_letter(n) for n in range(width)]
     last = f"{letters[len(sheet.header) - 1]}{sheet.count + 1}"
     styles = list(sheet.column_styles) + [NORMAL] * (width - len(sheet.column_styles))
-    with out.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+    with (
+        out.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as member,
+        BackgroundWriter(member) as raw,  # deflated in a thread while the next rows are made
+    ):
         chunks: list[str] = [
             _HEAD,
             f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
