@@ -53,12 +53,14 @@ class RunClock:
             if self.on_the_wire:
                 await asyncio.sleep(0.001)  # real time: the answer is on its way
                 continue
-            while self._timers:
-                when, _, future = heapq.heappop(self._timers)
-                if not future.done():  # not cancelled meanwhile
-                    self.now = max(self.now, when)
-                    future.set_result(None)
-                    break
+            while self._timers and self._timers[0][2].done():  # cancelled meanwhile
+                heapq.heappop(self._timers)
+            if self._timers:  # the earliest sleeps end, every one due at that moment
+                self.now = max(self.now, self._timers[0][0])
+                while self._timers and self._timers[0][0] <= self.now:
+                    _, _, future = heapq.heappop(self._timers)
+                    if not future.done():
+                        future.set_result(None)
 
 
 def on_clock(clock: RunClock, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -44,14 +44,15 @@ class VirtualTime:
                     await asyncio.sleep(0)
                 if task.done():
                     break
-                while self._timers:
-                    when, _, future = heapq.heappop(self._timers)
-                    if not future.done():
-                        self.now = max(self.now, when)
-                        future.set_result(None)
-                        break
-                else:
+                while self._timers and self._timers[0][2].done():  # cancelled meanwhile
+                    heapq.heappop(self._timers)
+                if not self._timers:
                     raise AssertionError("every task waits and no timer is set: the pacer is stuck")
+                self.now = max(self.now, self._timers[0][0])
+                while self._timers and self._timers[0][0] <= self.now:  # every sleep due now ends, in order
+                    _, _, future = heapq.heappop(self._timers)
+                    if not future.done():
+                        future.set_result(None)
             return task.result()
 
         return asyncio.run(drive())

@@ -93,6 +93,7 @@ def test_sigkill_at_any_moment_loses_nothing(serve: Callable[..., Any], tmp_path
     wait_for_requests(sim, after)
     process.kill()
     process.wait(timeout=30)
+    sim.app.latency_ms = 0  # the latency only kept the killed run mid-send; the reruns need none
     sent_before = len(sim.cancelled_ids())
     # The kill landed where it was meant to: mid-run, after the requests we waited for.
     assert process.returncode == -signal.SIGKILL
@@ -113,6 +114,7 @@ def test_ctrl_c_stops_cleanly_and_the_next_run_finishes(serve: Callable[..., Any
     assert process.poll() is None  # the interrupt lands mid-run
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=60)
+    sim.app.latency_ms = 0  # the latency only kept the interrupted run mid-send; the rerun needs none
     assert process.returncode == 3, err
     assert "Traceback" not in err
     rows = read_results(tmp_path / "w-results.xlsx")

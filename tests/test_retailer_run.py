@@ -402,7 +402,7 @@ def test_simulate_serves_the_retailer_api_for_a_run(tmp_path: Path) -> None:
 def test_kill_9_mid_run_then_the_rerun_finishes_without_cancelling_twice(
     serve_retailer: Callable[..., Any], tmp_path: Path
 ) -> None:
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0.2, latency_ms=40))
+    sim = serve_retailer(config=RetailerConfig(settle_seconds=0.2, latency_ms=40, limits=limits(cancellation="1000/1")))
     sheet = sheet_of(tmp_path, 60)
     process = start_process(
         "run", str(sheet), "--api", "retailer", "--base-url", sim.url, "--quiet", "--concurrency", "2"
@@ -413,6 +413,7 @@ def test_kill_9_mid_run_then_the_rerun_finishes_without_cancelling_twice(
         time.sleep(0.005)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    sim.app.latency_ms = 0  # the latency only kept the killed run mid-send; the reruns need none
     assert len(sim.app.state.ledger) < 60
     for _ in range(4):
         result = run(sheet, sim.url, "--force")

@@ -13,7 +13,8 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, write_sheets
+from bulkcancel.output.xlsxcells import DATE, NORMAL, WRAP, Cell
+from bulkcancel.output.xlsxwrite import SheetSpec, Styles, write_sheets
 from bulkcancel.sheet.cellsafe import clean_text
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from pathlib import Path
 
 from bulkcancel.norm.counting import Counting
 from bulkcancel.output.labels import environment_text, meaning, next_steps, stop_text, word
 from bulkcancel.output.normwords import counting_cell, norm_lines, title
-from bulkcancel.output.xlsxwrite import DATE, NORMAL, WRAP, Cell, SheetSpec, Styles, bar_chart, write_sheets
+from bulkcancel.output.xlsxcells import DATE, NORMAL, WRAP, Cell
+from bulkcancel.output.xlsxwrite import SheetSpec, Styles, bar_chart, write_sheets
 from bulkcancel.reasons import ReasonCode
-from bulkcancel.results import ResultRow, RunRecord, RunSummary
+from bulkcancel.results import ResultRow, RunRecord, RunSummary, norm_counting_of, norm_kinds
 from bulkcancel.sheet.cells import column_letter
 from bulkcancel.statuses import RowStatus
 
@@ -44,14 +46,14 @@ def _rows(
 ) -> Iterator[tuple[list[Cell], int]]:
     """Each row's cells and its Status fill; times local to the run (the words of a counting made once)."""
     lang, zone = summary.lang, summary.zone
-    words: dict[Counting | None, str] = {}
+    words: dict[tuple[RowStatus, ReasonCode | None, Counting | None], str] = {}
     statuses = {status: status.value for status in RowStatus}  # an enum's .value is a slow property
     reasons: dict[ReasonCode | None, str] = {reason: reason.value for reason in ReasonCode}
     for row in rows:
-        found = row.norm_counting
-        counted = words.get(found)
+        kind = (row.status, row.sent_as, row.counting)
+        counted = words.get(kind)
         if counted is None:
-            counted = words[found] = counting_cell(found, lang)
+            counted = words[kind] = counting_cell(norm_counting_of(*kind), lang)
         given, sent = row.time_given, row.sent_at
         cells: list[Cell] = [
             row.sheet_row,
@@ -98,10 +100,13 @@ def _table(
 
 def _summary_lines(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> list[tuple[list[Cell], int]]:
     lang = summary.lang
-    counts = Counter(row.status for row in rows)
+    kinds = norm_kinds(rows)
+    counts: Counter[RowStatus] = Counter()
+    for (status, _, _), n in kinds.items():
+        counts[status] += n
     present = [status for status in RowStatus if counts[status]]
     lines: list[tuple[list[Cell], int]] = [([s.value, counts[s]], styles.fill(COLOURS[s])) for s in present]
-    against = sum(1 for row in rows if row.counts_against_score)
+    against = sum(n for kind, n in kinds.items() if (found := norm_counting_of(*kind)) is not None and found.counts)
     lines += [([word("Total", lang), len(rows)], NORMAL), ([], NORMAL)]
     lines += [([word("Against the performance score", lang), against], NORMAL), ([], NORMAL)]
     if summary.norm is not None:
@@ -150,7 +155,7 @@ def _run_facts(run: RunRecord, lang: str) -> list[tuple[str, Cell]]:
 
 def _summary(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> SheetSpec:
     lines = _summary_lines(rows, summary, styles)
-    counts = Counter(row.status for row in rows)
+    counts = Counter(map(attrgetter("status"), rows))
     present = [status for status in RowStatus if counts[status]]
     name = word("Summary", summary.lang)
     chart = (
@@ -179,9 +184,10 @@ def _summary(rows: Sequence[ResultRow], summary: RunSummary, styles: Styles) -> 
 
 def retry_rows(rows: Sequence[ResultRow], summary: RunSummary) -> list[ResultRow]:
     """The rows that need attention (a dry run's NOT_SENT rows do not: nothing was meant to go out)."""
-    return [
-        row for row in rows if row.status.needs_attention and not (summary.dry_run and row.status is RowStatus.NOT_SENT)
-    ]
+    attention = {status for status in RowStatus if status.needs_attention}
+    if summary.dry_run:
+        attention.discard(RowStatus.NOT_SENT)
+    return [row for row in rows if row.status in attention]
 
 
 def write_workbook(path: Path, names: Sequence[str], rows: Sequence[ResultRow], summary: RunSummary) -> None:

@@ -1,27 +1,21 @@
-"""SpreadsheetML streamed straight into the zip: cells, styles, sheets, print setup, one chart.
+"""SpreadsheetML streamed straight into the zip: sheets, styles, print setup, one chart.
 
 Why not a library here: openpyxl's write-only mode took 22 s and XlsxWriter's
 constant-memory mode 8 s for 100,000 result rows, most of it per-cell bookkeeping
 (benchmarks/bench_sheets.py); the result is one kind of table, so writing the XML directly
-takes a fraction of that. Text is always an inline *string* (never a formula or a link;
-text that starts like a formula gets ``quotePrefix``, so it stays text when a person
-edits it), numbers are numbers, times are date cells. Text is XML-escaped, CR and literal
-``_xHHHH_`` are encoded as Excel does (``_x000D_``, ``_x005F_``), control characters were
-already replaced by ``cellsafe.clean_text``. ``workbook`` decides what goes in it.
+takes a fraction of that. What a cell holds and how (text, numbers, times, escapes) is
+``xlsxcells``; ``workbook`` decides what goes in it.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from bulkcancel.output.background import BackgroundWriter
+from bulkcancel.output.xlsxcells import HEADER, NORMAL, WRAP_QUOTED, Cell, RowWriter, cell, escape
 from bulkcancel.sheet.cells import column_letter
-from bulkcancel.sheet.cellsafe import MAX_CELL, clean_text
-
-Cell = str | int | float | datetime | None
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -29,45 +23,10 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-_LIVE_FIRST = "=+-@"  # Excel makes text starting so a formula when a person edits the cell
-_ESCAPE_NEEDED = re.compile(r"[&<>\r\"]|_x[0-9A-Fa-f]{4}_")
-_EXCEL_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
-_EXCEL_EPOCH = datetime(1899, 12, 30)
 APPLICATION = "bulkcancel"  # docProps/app.xml: how a later run knows a file is a result it may replace
 
-# cellXfs: the fixed styles, then one fill per entry of ``Styles.fills``.
-NORMAL, HEADER, WRAP, DATE, QUOTED, WRAP_QUOTED = range(6)
 DATE_FORMAT = "dd-mm-yyyy hh:mm"
-_QUOTED_STYLE = {NORMAL: QUOTED, WRAP: WRAP_QUOTED}  # text that starts like a formula: the same look, quotePrefix
 _TOP = '<alignment vertical="top"/>'  # every cell at the top of its row, beside a wrapped Detail
-
-
-def _escape(text: str) -> str:
-    if not _ESCAPE_NEEDED.search(text):
-        return text
-    text = _EXCEL_ESCAPE.sub("_x005F_", text)  # a literal _xHHHH_: its underscore escaped as _x005F_
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("\r", "_x000D_")
-    )
-
-
-def _cell(ref: str, value: Cell, style: int) -> str:
-    if value is None or value == "":
-        return f'<c r="{ref}" s="{style}"/>' if style else ""
-    if isinstance(value, datetime):
-        serial = (value.replace(tzinfo=None) - _EXCEL_EPOCH).total_seconds() / 86400
-        return f'<c r="{ref}" s="{DATE}"><v>{serial:.8f}</v></c>'
-    if isinstance(value, int | float):
-        styled = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{styled}><v>{value}</v></c>'
-    if value[0] in _LIVE_FIRST:
-        style = _QUOTED_STYLE.get(style, style)
-    styled = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{styled} t="inlineStr"><is><t xml:space="preserve">{_escape(clean_text(value))}</t></is></c>'
 
 
 @dataclass
@@ -99,99 +58,15 @@ class Styles:
         return WRAP_QUOTED + 1 + self.fills.index(rgb)
 
 
-def _lines(value: Cell, width: float) -> int:
-    """How many lines wrapped text takes in a column ``width`` characters wide (rows are sized for it:
-    neither Excel nor LibreOffice sizes the rows of a generated sheet by itself)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(int(width * 1.1) - 2, 10)
-    return min(sum(max(1, -(-len(part) // per_line)) for part in value.split("\n")), 15)
-
-
-def _row_height(values: Sequence[Cell], widths: Sequence[float], wrapped: Sequence[int]) -> str:
-    """The row's height attribute when its wrapped text takes more than one line ("" otherwise)."""
-    lines = 1
-    for n in wrapped:
-        if n < len(values):
-            value = values[n]
-            if type(value) is str and (len(value) > 10 or "\n" in value):  # a line holds 10 or more
-                lines = max(lines, _lines(value, widths[n]))
-    return f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
-
-
-_SAME_CELLS = 256  # distinct texts kept per column (a Status, a ReasonCode); a column of ids stops keeping
-
-
-def _tail(value: Cell, style: int) -> str:
-    """A cell's XML after its reference (the cell is ``<c r="`` + reference + this), "" for no cell."""
-    cell = _cell("", value, style)
-    return cell[6:] if cell else ""
-
-
-def _styled(style: int) -> str:
-    return f' s="{style}"' if style else ""
-
-
-def _plain(text: str) -> bool:
-    """Whether ``text`` goes into a cell as it is: nothing to escape, clean, not like a formula."""
-    return (
-        text[0] not in _LIVE_FIRST and text.isprintable() and len(text) <= MAX_CELL and not _ESCAPE_NEEDED.search(text)
-    )
-
-
-def _rows_xml(sheet: SheetSpec, styles: Sequence[int], letters: Sequence[str]) -> Iterator[str]:
-    """The XML of each row of ``sheet`` after the header.
-
-    Everything of a cell after its reference depends only on its value and style, and most
-    columns repeat a few values (Status, ReasonCode, an empty Detail): their XML is made once
-    per column and value. A column of distinct values (ids, notes, row numbers) takes the
-    short way for plain text and whole numbers. So 1.2 M cells of 100,000 rows are mostly a join."""
-    heads = [f'<c r="{letter}' for letter in letters]
-    as_text = [f'"{_styled(style)} t="inlineStr"><is><t xml:space="preserve">' for style in styles]
-    as_number = [f'"{_styled(style)}><v>' for style in styles]
-    made: list[dict[str | None, str] | None] = [{} for _ in letters]  # per column: text -> tail; None: stopped
-    by_style: dict[int, dict[str | None, str]] = {}  # the styled column's, per row style
-    wrapped = [n for n, style in enumerate(styles) if style == WRAP and n < len(sheet.widths)]
-    styled_column, widths = sheet.styled_column, sheet.widths
-    row_number = 1
-    for values, row_style in sheet.rows:
-        row_number += 1
-        number = str(row_number)
-        parts = [f'<row r="{number}"{_row_height(values, widths, wrapped) if wrapped else ""}>']
-        for n, value in enumerate(values):
-            known: dict[str | None, str] | None
-            if n == styled_column:
-                style, known = row_style, by_style.setdefault(row_style, {})
-            else:
-                style, known = styles[n], made[n]
-                if type(value) is int:  # a row number
-                    parts.append(f"{heads[n]}{number}{as_number[n]}{value}</v></c>")
-                    continue
-                if known is None and type(value) is str and value and _plain(value):  # an id, a note
-                    parts.append(f"{heads[n]}{number}{as_text[n]}{value}</t></is></c>")
-                    continue
-            if known is not None and (value is None or type(value) is str):
-                tail = known.get(value)
-                if tail is None:
-                    tail = _tail(value, style)
-                    if len(known) < _SAME_CELLS:
-                        known[value] = tail
-                    elif n != styled_column:
-                        made[n] = None  # many distinct values: an id or a note column
-            else:
-                tail = _tail(value, style)
-            if tail:
-                parts.append(f"{heads[n]}{number}{tail}")
-        parts.append("</row>")
-        yield "".join(parts)
-
-
 def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: bool) -> None:
     width = max(len(sheet.header), 2)
     letters = [column_letter(n) for n in range(width)]
     last = f"{letters[len(sheet.header) - 1]}{sheet.count + 1}"
     styles = list(sheet.column_styles) + [NORMAL] * (width - len(sheet.column_styles))
-    with out.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as raw:
+    with (
+        out.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as member,
+        BackgroundWriter(member) as raw,  # deflated in a thread while the next rows are made
+    ):
         chunks: list[str] = [
             _HEAD,
             f'<worksheet xmlns="{_MAIN}" xmlns:r="{_REL}"><sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
@@ -204,10 +79,10 @@ def _sheet_xml(out: zipfile.ZipFile, number: int, sheet: SheetSpec, drawing: boo
                 for n, w in enumerate(sheet.widths)
             ),
             '</cols><sheetData><row r="1">',
-            *(_cell(f"{letters[n]}1", name, HEADER) for n, name in enumerate(sheet.header)),
+            *(cell(f"{letters[n]}1", name, HEADER) for n, name in enumerate(sheet.header)),
             "</row>",
         ]
-        for row in _rows_xml(sheet, styles, letters):
+        for row in RowWriter(letters, styles, sheet.widths, sheet.styled_column).rows(sheet.rows):
             chunks.append(row)
             if len(chunks) > 2000:
                 raw.write("".join(chunks).encode("utf-8"))
@@ -310,19 +185,19 @@ def bar_chart(
         "</a:ln></c:spPr></c:dPt>"
         for n, rgb in enumerate(colours)
     )
-    names = "".join(f'<c:pt idx="{n}"><c:v>{_escape(name)}</c:v></c:pt>' for n, name in enumerate(categories))
+    names = "".join(f'<c:pt idx="{n}"><c:v>{escape(name)}</c:v></c:pt>' for n, name in enumerate(categories))
     numbers = "".join(f'<c:pt idx="{n}"><c:v>{value}</c:v></c:pt>' for n, value in enumerate(values))
     return (
         f'{_HEAD}<c:chartSpace xmlns:c="{_CHART_NS}" xmlns:a="{_DRAWING_NS}" xmlns:r="{_REL}">'
-        f'<c:roundedCorners val="0"/><c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{_escape(title)}'
+        f'<c:roundedCorners val="0"/><c:chart><c:title><c:tx><c:rich><a:bodyPr/><a:p><a:r><a:t>{escape(title)}'
         '</a:t></a:r></a:p></c:rich></c:tx><c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/>'
         '<c:plotArea><c:layout/><c:barChart><c:barDir val="bar"/><c:grouping val="clustered"/>'
         '<c:varyColors val="0"/><c:ser><c:idx val="0"/><c:order val="0"/>'
         f'<c:invertIfNegative val="0"/>{points}<c:dLbls><c:showLegendKey val="0"/><c:showVal val="1"/>'
         '<c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/>'
-        f"</c:dLbls><c:cat><c:strRef><c:f>{_escape(quoted)}!$A${first_row}:$A${end}</c:f><c:strCache>"
+        f"</c:dLbls><c:cat><c:strRef><c:f>{escape(quoted)}!$A${first_row}:$A${end}</c:f><c:strCache>"
         f'<c:ptCount val="{len(categories)}"/>{names}</c:strCache></c:strRef></c:cat><c:val><c:numRef>'
-        f"<c:f>{_escape(quoted)}!$B${first_row}:$B${end}</c:f><c:numCache><c:formatCode>General</c:formatCode>"
+        f"<c:f>{escape(quoted)}!$B${first_row}:$B${end}</c:f><c:numCache><c:formatCode>General</c:formatCode>"
         f'<c:ptCount val="{len(values)}"/>{numbers}</c:numCache></c:numRef></c:val></c:ser>'
         '<c:gapWidth val="60"/><c:axId val="500001"/><c:axId val="500002"/></c:barChart>'
         '<c:catAx><c:axId val="500001"/><c:scaling><c:orientation val="maxMin"/></c:scaling><c:delete val="0"/>'
@@ -373,11 +248,11 @@ def _package(out: zipfile.ZipFile, sheets: Sequence[SheetSpec], styles: Styles) 
         f"<Application>{APPLICATION}</Application></Properties>",
     )
     entries = "".join(
-        f'<sheet name="{_escape(sheet.name)}" sheetId="{n}" r:id="rId{n}"/>' for n, sheet in enumerate(sheets, start=1)
+        f'<sheet name="{escape(sheet.name)}" sheetId="{n}" r:id="rId{n}"/>' for n, sheet in enumerate(sheets, start=1)
     )
     names = []
     for n, sheet in enumerate(sheets):
-        quoted = _escape("'" + sheet.name.replace("'", "''") + "'")
+        quoted = escape("'" + sheet.name.replace("'", "''") + "'")
         if sheet.filtered:
             last = f"${column_letter(len(sheet.header) - 1)}${sheet.count + 1}"
             names.append(
