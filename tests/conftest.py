@@ -48,6 +48,16 @@ def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]
     keyring.set_keyring(before)
 
 
+@pytest.fixture(scope="session")
+def chromium_per_language() -> Iterator[dict[str, Any]]:
+    """The browser tests' Chromium (a Selenium WebDriver) per language, shared by a worker's tests
+    (tests/test_browser.py's ``browser`` makes them and gives each test one as new)."""
+    drivers: dict[str, Any] = {}
+    yield drivers
+    for driver in drivers.values():
+        driver.quit()
+
+
 def make_scenario(**states: str) -> Scenario:
     """A scenario where ``id_2012345601="shipped"`` style keywords set item states."""
     items = {

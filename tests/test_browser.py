@@ -91,9 +91,42 @@ class Served:
         self.wait(lambda d: "/u/" in d.current_url and d.find_elements(By.ID, "counts"))
 
 
+def _chromium(lang: str) -> WebDriver:
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--window-size=1280,1000", f"--lang={lang}"):  # fmt: skip
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": lang})
+    return webdriver.Chrome(service=Service(str(DRIVER)), options=options)
+
+
+def _as_new(driver: WebDriver, downloads: Path) -> bool:
+    """The browser as a fresh one for the next test: one blank tab, no cookies, downloads to
+    ``downloads``; False when it cannot be (then a new one is started)."""
+    try:
+        for handle in driver.window_handles[1:]:
+            driver.switch_to.window(handle)
+            driver.close()
+        driver.switch_to.window(driver.window_handles[0])
+        driver.get("about:blank")
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        driver.execute_cdp_cmd("Network.clearBrowserCache", {})
+        driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    except WebDriverException:
+        return False
+    return True
+
+
 @pytest.fixture
-def browser(tmp_path: Path) -> Iterator[Callable[..., Served]]:
-    started: list[tuple[ServedSimulator, WebDriver, Page]] = []
+def browser(tmp_path: Path, chromium_per_language: dict[str, Any]) -> Iterator[Callable[..., Served]]:
+    """``start(lang, **settings)``: the page served on loopback and a Chromium in ``lang`` on it.
+
+    One Chromium per language serves every test of a pytest worker (starting one took about a
+    second a test): each test gets it as new (one blank tab, no cookies, its own downloads folder);
+    the pages each test serves are on ports of their own, so nothing else carries over."""
+    started: list[tuple[ServedSimulator, Page]] = []
     os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not try the network
     os.environ.setdefault("SE_AVOID_STATS", "true")
 
@@ -103,24 +136,23 @@ def browser(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         page.runner.start()
         server = ServedSimulator(wrap(build_app(page), page, ["127.0.0.1", "localhost"]))
         url = server.__enter__()
+        started.append((server, page))
         downloads = tmp_path / "downloads"
         downloads.mkdir(exist_ok=True)
-        options = Options()
-        options.binary_location = str(CHROMIUM)
-        for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                     "--window-size=1280,1000", f"--lang={lang}"):  # fmt: skip
-            options.add_argument(flag)
-        options.add_experimental_option(
-            "prefs", {"download.default_directory": str(downloads), "intl.accept_languages": lang}
-        )
-        driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
-        started.append((server, driver, page))
+        driver = chromium_per_language.get(lang)
+        if driver is None or not _as_new(driver, downloads):
+            if driver is not None:
+                driver.quit()
+            driver = chromium_per_language[lang] = _chromium(lang)
+            assert _as_new(driver, downloads)
         return Served(page, url, driver, downloads, tmp_path)
 
     yield start
-    for server, driver, page in started:
-        driver.quit()
+    for lang, driver in list(chromium_per_language.items()):
+        if not _as_new(driver, tmp_path):  # leave no page of this test open in it
+            driver.quit()
+            del chromium_per_language[lang]
+    for server, page in started:
         page.runner.close() if page.runner else None
         server.__exit__(None, None, None)
 
