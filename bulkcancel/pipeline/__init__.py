@@ -145,11 +145,12 @@ def _record(
     )
 
 
-def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
-    """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row."""
+def validate(path: Path, settings: Settings, write: bool = True, read: Callable[[], Sheet] | None = None) -> Outcome:
+    """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row. ``read`` gives the
+    sheet when the caller has begun reading it already (the CLI: ``sheet.ahead.ReadAhead``)."""
     settings.verify()
     started = datetime.now(UTC)
-    sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
+    sheet = read() if read else read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
     lang = settings.language(sheet.columns.dutch)
     rows = _with_dropped(_rows_from_checks(sheet, checks), settings.dropped, len(sheet.headers), lang)
