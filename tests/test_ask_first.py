@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 
 from bulkcancel.backend import ProcessState, ProcessStatus
-from bulkcancel.pipeline import run as run_pipeline
 from bulkcancel.send.decide import process_to_follow
-from bulkcancel.send.retry import RetryPolicy
-from bulkcancel.settings import Settings
+from bulkcancel.simulator.retailer import RetailerSimulator
 from bulkcancel.simulator.retailer.config import RetailerConfig
-from bulkcancel.statuses import ExitCode
-from bulkcancel.targets import Api
-from tests.conftest import bulkcancel, read_results, start_process, write_csv
+from bulkcancel.simulator.server import ServedSimulator
+from tests.clocks import RunClock, on_clock
+from tests.conftest import Served, bulkcancel, read_results, start_process, write_csv
 
 
 def sheet_of(tmp_path: Path, count: int) -> Path:
@@ -62,26 +60,24 @@ def test_an_answer_lost_after_bol_applied_it_is_looked_up_not_sent_again(
     assert sim.app.state.counts.entity_status_requests == 1 + 20  # the probe, then one question per item
 
 
-def test_a_fault_before_bol_applied_it_is_looked_up_then_sent(
-    serve_retailer: Callable[..., Any], tmp_path: Path
-) -> None:
+def test_a_fault_before_bol_applied_it_is_looked_up_then_sent(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 500 leaves the row in doubt; bol has no process for it: it is sent again, once, and cancelled.
-
-    The library's run with the default policy's attempts and deadline, its backoff only shorter:
-    the waits are not what is tested."""
-    sim = serve_retailer(config=RetailerConfig(settle_seconds=0, fail_rate=0.3, drop_rate=0.3, seed=11))
+    The retries' backoff, the polls and bol's budgets wait on one virtual clock (tests/clocks.py)."""
+    clock = RunClock()
+    on_clock(clock, monkeypatch)
+    config = RetailerConfig(settle_seconds=0, fail_rate=0.3, drop_rate=0.3, seed=11)
+    sim = RetailerSimulator(config=config, monotonic=clock)
     sheet = sheet_of(tmp_path, 30)
-    quick = RetryPolicy(base_delay=0.01, max_delay=0.05)
-    settings = Settings(api=Api.RETAILER, base_url=sim.url, force=True, retry=quick, poll_initial=0.05)
-    for _ in range(4):
-        outcome = run_pipeline(sheet, settings)
-        if outcome.exit_code is ExitCode.OK:
-            break
-    assert outcome.exit_code is ExitCode.OK, [(r.status, r.detail) for r in outcome.rows]
+    with ServedSimulator(sim) as url:
+        for _ in range(4):
+            result = run(sheet, url, "--force")
+            if result.returncode == 0:
+                break
+    assert result.returncode == 0, result.stdout
     assert {r["Status"] for r in read_results(tmp_path / "w-results.xlsx")} <= {"CANCELLED", "SKIPPED"}
-    assert sent_again_after_bol_had_it(sim) == []
-    assert max(sim.app.state.effective_cancellations().values()) == 1
-    assert len(sim.app.state.effective_cancellations()) == 30
+    assert sent_again_after_bol_had_it(Served(sim, url)) == []
+    assert max(sim.state.effective_cancellations().values()) == 1
+    assert len(sim.state.effective_cancellations()) == 30
 
 
 @pytest.mark.parametrize(

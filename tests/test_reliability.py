@@ -45,7 +45,10 @@ def run_until_done(sheet: Path, url: str, tries: int = 6) -> list[dict[str, obje
     raise AssertionError(f"not done after {tries} runs: {[r['Status'] for r in rows]}")
 
 
-def test_faults_every_row_ends_and_nothing_is_cancelled_twice(serve: Callable[..., Any], tmp_path: Path) -> None:
+def test_faults_every_row_ends_and_nothing_is_cancelled_twice(
+    serve: Callable[..., Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    on_clock(RunClock(), monkeypatch)  # the retries' backoff and the polls wait on a virtual clock (tests/clocks.py)
     sim = serve(config=SimulatorConfig(settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=7, daily_limit=25))
     sheet = sheet_of(tmp_path, 40)
     first = bulkcancel("run", str(sheet), "--base-url", sim.url, "--quiet")

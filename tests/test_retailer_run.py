@@ -228,23 +228,25 @@ def test_ids_bol_no_longer_keeps_end_accepted_with_a_way_to_check(
 
 
 def test_answers_lost_after_bol_applied_them_never_cancel_twice(
-    serve_retailer: Callable[..., Any], tmp_path: Path
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim = serve_retailer(
-        config=RetailerConfig(
-            settle_seconds=0, drop_rate=0.2, fail_rate=0.1, seed=7, limits=limits(cancellation="1000/1")
-        )
+    clock = RunClock()  # the retries' backoff, the polls and bol's budgets on one virtual clock (tests/clocks.py)
+    on_clock(clock, monkeypatch)
+    config = RetailerConfig(
+        settle_seconds=0, drop_rate=0.2, fail_rate=0.1, seed=7, limits=limits(cancellation="1000/1")
     )
+    sim = RetailerSimulator(config=config, monotonic=clock)
     sheet = sheet_of(tmp_path, 30)
-    for _ in range(6):
-        result = run(sheet, sim.url, "--force")
-        if result.returncode == 0:
-            break
+    with ServedSimulator(sim) as url:
+        for _ in range(6):
+            result = run(sheet, url, "--force")
+            if result.returncode == 0:
+                break
     rows = results_of(sheet)
     assert result.returncode == 0 and {r["Status"] for r in rows} <= {"CANCELLED", "SKIPPED"}
-    effective = sim.app.state.effective_cancellations()
+    effective = sim.state.effective_cancellations()
     assert len(effective) == 30 and max(effective.values()) == 1
-    assert any(e.outcome == "dropped" for e in sim.app.state.ledger)
+    assert any(e.outcome == "dropped" for e in sim.state.ledger)
 
 
 def test_a_process_that_times_out_at_bol_ends_failed_saying_so(

@@ -10,18 +10,16 @@ HTML page or a DOCTYPE, an XML media type), then by its document: a 2xx must be 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
-from bulkcancel.backend import ApiError, NotBol, OpenOrderItem, OrdersReply, Reply
+from bulkcancel.backend import NotBol, OpenOrderItem, OrdersReply, Reply
 from bulkcancel.genuine import shape, sniff
+from bulkcancel.judge import Judge
 from bulkcancel.plaza.documents import is_error_document, parse_error, parse_process_status
 from bulkcancel.safexml import MAX_XML_BYTES, XMLRejected
-from bulkcancel.transport import Answer, retry_after
+from bulkcancel.transport import Answer
 
 XML_TYPES = frozenset({"application/xml", "text/xml"})
 XML_SUFFIXES = ("+xml",)  # application/vnd.orders-v2.1+xml
-
-T = TypeVar("T")
 
 
 def not_bol(answer: Answer) -> NotBol | None:
@@ -39,42 +37,14 @@ def not_bol(answer: Answer) -> NotBol | None:
     return found
 
 
-def _foreign(found: NotBol) -> ApiError:
-    return ApiError(found.http_status, None, f"not an answer of bol's ({found.why.value})")
-
-
-def _document(answer: Answer, parse: Callable[[bytes], T]) -> T | NotBol:
-    found = not_bol(answer)
-    if found is not None:
-        return found
-    try:
-        return parse(answer.body)
-    except XMLRejected:
-        return shape(answer.status, answer.headers, answer.body)
+_JUDGE = Judge(not_bol, XMLRejected, parse_error)
 
 
 def reply(answer: Answer) -> Reply:
     """The answer to a cancellation or a status query."""
-    status = answer.status
-    if 200 <= status < 300:
-        found = _document(answer, parse_process_status)
-        if isinstance(found, NotBol):
-            return Reply(status, error=_foreign(found), not_bol=found)
-        return Reply(status, process_status=found)
-    foreign = not_bol(answer)
-    if foreign is not None:
-        return Reply(status, error=_foreign(foreign), retry_after=retry_after(answer.headers), not_bol=foreign)
-    return Reply(status, error=parse_error(status, answer.body), retry_after=retry_after(answer.headers))
+    return _JUDGE.reply(answer, parse_process_status)
 
 
 def orders(answer: Answer, parse: Callable[[bytes], list[OpenOrderItem]]) -> OrdersReply:
     """The answer to an order list or one order."""
-    status = answer.status
-    if status != 200:
-        foreign = not_bol(answer)
-        error = _foreign(foreign) if foreign is not None else parse_error(status, answer.body)
-        return OrdersReply(status, error=error, not_bol=foreign)
-    found = _document(answer, parse)
-    if isinstance(found, NotBol):
-        return OrdersReply(status, error=_foreign(found), not_bol=found)
-    return OrdersReply(200, items=tuple(found))
+    return _JUDGE.orders(answer, parse)
