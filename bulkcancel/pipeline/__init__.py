@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from importlib.metadata import version
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,7 @@ class Outcome:
 
     def counts(self) -> Counter[RowStatus]:
         """Rows per status."""
-        return Counter(row.status for row in self.rows)
+        return Counter(map(attrgetter("status"), self.rows))
 
 
 def _tool_version() -> str:
