@@ -99,14 +99,9 @@ def default_out(path: Path, suffix: str) -> Path:
 
 
 def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
+    cells, ready = sheet.rows, RowStatus.READY  # one row each of 100,000: positional, names looked up once
     return [
-        ResultRow(
-            c.sheet_row,
-            sheet.rows[c.index],
-            c.status,
-            c.detail,
-            sent_as=c.reason if c.status is RowStatus.READY else None,
-        )
+        ResultRow(c.sheet_row, cells[c.index], c.status, c.detail, "", c.reason if c.status is ready else None)
         for c in checks
     ]
 
