@@ -204,5 +204,8 @@ def summarize(run: RunRecord, rows: Sequence[ResultRow]) -> RunSummary:
     """The Summary of ``run``: its record (with the week's standing against the norm, which the
     journal keeps too) and the rows sent per reason code (a plan: to be sent)."""
     counted = {RowStatus.READY} if run.dry_run else SENT
-    reasons = Counter(row.sent_as.value for row in rows if row.sent_as and row.status in counted)
+    reasons: Counter[str] = Counter()
+    for (status, sent_as, _), n in norm_kinds(rows).items():
+        if sent_as and status in counted:
+            reasons[sent_as.value] += n
     return RunSummary(run, reasons, run.norm)

@@ -136,7 +136,7 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
     parsed, errors = parse_rows(sheet, zone, now)
     first_row_of: dict[str, int] = {}
     checks: list[RowCheck] = []
-    hidden = sheet.hidden_rows
+    hidden, ready = sheet.hidden_rows, RowStatus.READY  # looked up once, not once a row
     rows = zip(sheet.row_numbers, parsed[ORDER_ITEM_ID], parsed[REASON], parsed[DATETIME], strict=True)
     for index, (sheet_row, id_cell, reason_cell, when_cell) in enumerate(rows):
         item_id = id_cell.value
@@ -149,9 +149,7 @@ def validate_sheet_rows(sheet: Sheet, zone: ZoneInfo, now: datetime, lang: str =
             and item_id not in first_row_of
         ):
             first_row_of[item_id] = sheet_row
-            checks.append(
-                RowCheck(index, sheet_row, RowStatus.READY, "", item_id, reason_cell.value, when_cell.value, _NO_KINDS)
-            )
+            checks.append(RowCheck(index, sheet_row, ready, "", item_id, reason_cell.value, when_cell.value, _NO_KINDS))
             continue
         cells = (id_cell, reason_cell, when_cell)
         notes = [p.note for p in cells if p.note]

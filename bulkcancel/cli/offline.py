@@ -43,16 +43,12 @@ def validate(
 ) -> None:
     """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
     from bulkcancel.cli.collector import settle
-    from bulkcancel.settings import Settings
-    from bulkcancel.sheet.ahead import ReadAhead
-
-    settings = Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang, force=force)
-    ahead = ReadAhead(sheet, settings.sheet, settings.limits, dict(settings.columns))  # read while pandas, pandera load
     from bulkcancel.cli.present import print_outcome
     from bulkcancel.pipeline import validate as do_validate
+    from bulkcancel.settings import Settings
 
     settle()
-    outcome = do_validate(sheet, settings, read=ahead.result)
+    outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang, force=force))
     print_outcome(outcome, title="Validation (nothing sent)")
     ctx.exit(int(outcome.exit_code))
 

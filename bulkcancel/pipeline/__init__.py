@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, tzinfo
 from importlib.metadata import version
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,7 @@ class Outcome:
 
     def counts(self) -> Counter[RowStatus]:
         """Rows per status."""
-        return Counter(row.status for row in self.rows)
+        return Counter(map(attrgetter("status"), self.rows))
 
 
 def _tool_version() -> str:
@@ -98,14 +99,9 @@ def default_out(path: Path, suffix: str) -> Path:
 
 
 def _rows_from_checks(sheet: Sheet, checks: list[RowCheck]) -> list[ResultRow]:
+    cells, ready = sheet.rows, RowStatus.READY  # one row each of 100,000: positional, names looked up once
     return [
-        ResultRow(
-            c.sheet_row,
-            sheet.rows[c.index],
-            c.status,
-            c.detail,
-            sent_as=c.reason if c.status is RowStatus.READY else None,
-        )
+        ResultRow(c.sheet_row, cells[c.index], c.status, c.detail, "", c.reason if c.status is ready else None)
         for c in checks
     ]
 
@@ -145,12 +141,11 @@ def _record(
     )
 
 
-def validate(path: Path, settings: Settings, write: bool = True, read: Callable[[], Sheet] | None = None) -> Outcome:
-    """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row. ``read`` gives the
-    sheet when the caller has begun reading it already (the CLI: ``sheet.ahead.ReadAhead``)."""
+def validate(path: Path, settings: Settings, write: bool = True) -> Outcome:
+    """Read and validate ``path`` offline: READY, INVALID or DUPLICATE per row."""
     settings.verify()
     started = datetime.now(UTC)
-    sheet = read() if read else read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
+    sheet = read_sheet(path, settings.sheet, settings.limits, dict(settings.columns))
     checks = validate_sheet_rows(sheet, settings.zone(), started, settings.language(sheet.columns.dutch))
     lang = settings.language(sheet.columns.dutch)
     rows = _with_dropped(_rows_from_checks(sheet, checks), settings.dropped, len(sheet.headers), lang)
