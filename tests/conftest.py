@@ -84,7 +84,19 @@ class Served:
         return [entry.order_item_id for entry in self.app.state.ledger]
 
 
-def _serving(make: Callable[[Scenario | None, Any], Any]) -> Iterator[Callable[..., Served]]:
+@pytest.fixture(scope="session")
+def stopping_servers() -> Iterator[list[ServedSimulator]]:
+    """Simulators told to stop at the end of their test, joined at the end of the session: uvicorn
+    takes a tenth of a second or two to shut down, which no test needs to wait for."""
+    stopping: list[ServedSimulator] = []
+    yield stopping
+    for server in stopping:
+        server.stop()
+
+
+def _serving(
+    make: Callable[[Scenario | None, Any], Any], stopping: list[ServedSimulator]
+) -> Iterator[Callable[..., Served]]:
     """``start(scenario, config)`` serves ``make(scenario, config)`` on a free loopback port until the test ends;
     ``hold_after=n`` serves it behind a ``HoldAfter`` gate: the run stays mid-way until the test releases it."""
     running: list[ServedSimulator] = []
@@ -101,20 +113,24 @@ def _serving(make: Callable[[Scenario | None, Any], Any]) -> Iterator[Callable[.
     for server in running:
         if isinstance(server.app, HoldAfter):
             server.app.release()  # a test that failed before releasing it
-        server.__exit__(None, None, None)
+        server.stop(wait=False)
+        stopping.append(server)
 
 
 @pytest.fixture
-def serve() -> Iterator[Callable[..., Served]]:
+def serve(stopping_servers: list[ServedSimulator]) -> Iterator[Callable[..., Served]]:
     """Start Plaza simulators on free loopback ports: ``serve(scenario, config)``."""
-    yield from _serving(lambda scenario, config: PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0)))
+    yield from _serving(
+        lambda scenario, config: PlazaSimulator(scenario, config or SimulatorConfig(settle_seconds=0)), stopping_servers
+    )
 
 
 @pytest.fixture
-def serve_retailer() -> Iterator[Callable[..., Served]]:
+def serve_retailer(stopping_servers: list[ServedSimulator]) -> Iterator[Callable[..., Served]]:
     """Start Retailer API simulators on free loopback ports: ``serve_retailer(scenario, config)``."""
     yield from _serving(
-        lambda scenario, config: RetailerSimulator(scenario, config or RetailerConfig(settle_seconds=0))
+        lambda scenario, config: RetailerSimulator(scenario, config or RetailerConfig(settle_seconds=0)),
+        stopping_servers,
     )
 
 

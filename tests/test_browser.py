@@ -120,7 +120,9 @@ def _as_new(driver: WebDriver, downloads: Path) -> bool:
 
 
 @pytest.fixture
-def browser(tmp_path: Path, chromium_per_language: dict[str, Any]) -> Iterator[Callable[..., Served]]:
+def browser(
+    tmp_path: Path, chromium_per_language: dict[str, Any], stopping_servers: list[ServedSimulator]
+) -> Iterator[Callable[..., Served]]:
     """``start(lang, **settings)``: the page served on loopback and a Chromium in ``lang`` on it.
 
     One Chromium per language serves every test of a pytest worker (starting one took about a
@@ -154,7 +156,8 @@ def browser(tmp_path: Path, chromium_per_language: dict[str, Any]) -> Iterator[C
             del chromium_per_language[lang]
     for server, page in started:
         page.runner.close() if page.runner else None
-        server.__exit__(None, None, None)
+        server.stop(wait=False)  # joined at the end of the session (tests/conftest.py)
+        stopping_servers.append(server)
 
 
 def test_the_weekly_job_on_the_demo_upload_check_confirm_progress_download(

@@ -72,6 +72,13 @@ class ServedSimulator:
             time.sleep(0.01)
         return self.base_url
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def stop(self, wait: bool = True) -> None:
+        """Stop serving: uvicorn closes the socket and the connections at its next tick and is done
+        a tenth of a second later; ``wait`` joins it, False lets it finish in its own thread (a test
+        suite goes on meanwhile and joins it later)."""
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if wait:
+            self._thread.join(timeout=10)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.stop()
