@@ -113,3 +113,56 @@ def test_a_truncated_workbook_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as refused:
         read_book(path)
     assert "cut.xlsx" in str(refused.value) and "\n" not in str(refused.value)
+
+
+def _spelled(tmp_path: Path, name: str, quote: str, eq: str, prefix: str) -> SheetScan:
+    """One worksheet (hidden rows 3 and 5, hidden columns C:D, an error cell, a formula never
+    calculated, a stray cell at Z900) in one of the spellings XML allows."""
+
+    def tag(element: str, attributes: str, body: str | None = None) -> str:
+        spelled = attributes.replace('="', eq + quote).replace('"', quote)
+        opened = f"<{prefix}{element} {spelled}"
+        return f"{opened}/>" if body is None else f"{opened}>{body}</{prefix}{element}>"
+
+    rows = []
+    for n in range(1, 7):
+        cells = tag("c", f'r="A{n}"', f"<{prefix}v>{2012340000 + n}</{prefix}v>")
+        if n == 2:
+            cells += tag("c", 'r="B2" t="e"', f"<{prefix}v>#REF!</{prefix}v>")
+        if n == 4:
+            cells += tag("c", 'r="B4"', f"<{prefix}f>A4+1</{prefix}f>")
+        rows.append(tag("row", f'r="{n}"' + (' hidden="1"' if n in (3, 5) else ""), cells))
+    rows.append(tag("row", 'r="900"', tag("c", 'r="Z900"', f"<{prefix}v>1</{prefix}v>")))
+    columns = tag("cols", "", tag("col", 'min="3" max="4" hidden="true"'))
+    xmlns = f' xmlns:{prefix[:-1]}="http://schemas.openxmlformats.org/spreadsheetml/2006/main"' if prefix else ""
+    part = (
+        f"<{prefix}worksheet{xmlns}>{columns}<{prefix}sheetData>{''.join(rows)}</{prefix}sheetData></{prefix}worksheet>"
+    )
+    path = tmp_path / f"{name}.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", part)
+    return scan_sheet(path, "xl/worksheets/sheet1.xml")
+
+
+@pytest.mark.parametrize(
+    ("quote", "eq", "prefix"),
+    [('"', "=", ""), ("'", "=", ""), ('"', " = ", ""), ("'", "\n=\t", ""), ('"', "=", "x:"), ("'", " =", "s:")],
+    ids=["excel", "single-quotes", "blanks", "single-and-blanks", "prefixed", "all-of-them"],
+)
+def test_every_spelling_xml_allows_is_scanned_alike(tmp_path: Path, quote: str, eq: str, prefix: str) -> None:
+    """A row hidden with hidden='1' (or x:row, or hidden = "1") is as hidden as Excel's spelling:
+    the class of hostile sheet that would otherwise pass a hidden row, an error or a far cell unseen."""
+    scan = _spelled(tmp_path, "spelled", quote, eq, prefix)
+    assert scan.hidden_rows == {3, 5} and scan.hidden_columns == 2
+    assert scan.errors == {(2, 1): "#REF!"} and scan.no_value == {(4, 1)}
+    assert (scan.first, scan.last) == ((1, 0), (900, 25))
+
+
+def test_a_reference_in_a_cells_attributes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "refs.xlsx"
+    part = '<worksheet><sheetData><row r="1" hidden="&#49;"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", part)
+    with pytest.raises(InputFileError) as refused:
+        scan_sheet(path, "xl/worksheets/sheet1.xml")
+    assert "refs.xlsx" in str(refused.value) and "character references" in str(refused.value)

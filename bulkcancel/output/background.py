@@ -3,7 +3,7 @@
 A worksheet of a 100,000-row result is 70 MB of XML; deflating it into the zip takes about
 0.2 s, and zlib, the checksum and the file write all release the GIL, so with a second core
 the rows are made meanwhile (benchmarks/bench_sheets.py). Order is kept (one queue, one
-writer); at most ``AHEAD`` chunks wait, so memory stays a few MB. A failure of the write is
+writer); at most ``AHEAD`` chunk waits, so memory stays a few MB. A failure of the write is
 raised in the caller, at its next write or at the end, and the thread is always joined
 before the file is closed by whoever opened it.
 """
@@ -15,7 +15,7 @@ import threading
 from types import TracebackType
 from typing import IO
 
-AHEAD = 3  # chunks waiting to be written
+AHEAD = 1  # chunks waiting to be written (one more is being written): memory, not speed
 
 
 class BackgroundWriter:

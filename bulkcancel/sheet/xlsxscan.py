@@ -93,19 +93,59 @@ def damaged(path: Path, exc: BaseException) -> InputFileError:
     )
 
 
-_CUT = re.compile(rb"<(?:c|row|col)\b")
-_TAG = re.compile(rb"<(row|col)\b[^>]*>")
-_HIDDEN = re.compile(rb'\bhidden="(1|true)"')
-_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
-_COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*\bmax="(\d+)"|\bmax="(\d+)"[^>]*\bmin="(\d+)"')
-_CELL_COLUMNS = re.compile(rb' r="([A-Z]{1,3})\d')  # a row's r="5" has no letters: cells only
-_CELL_ROWS = re.compile(rb' r="[A-Z]{1,3}(\d{1,7})"')
+# Any spelling XML allows, not only Excel's: an element may carry a namespace prefix
+# (``<x:row>``), an attribute single quotes and blanks around its ``=``. A spelling the
+# patterns missed would hide a hidden row (or a stray cell far away) from the scan.
+_P = rb"(?:[A-Za-z_][\w.-]*:)?"  # an element's prefix
+_EQ = rb"\s*=\s*[\"']"  # = and the opening quote of an attribute's value
+_CUT = re.compile(rb"<" + _P + rb"(?:c|row|col)\b")
+_TAG = re.compile(rb"<" + _P + rb"(row|col)\b[^>]*>")
+_HIDDEN = re.compile(rb"\bhidden" + _EQ + rb"(1|true)[\"']")
+_ROW_NUMBER = re.compile(rb"\sr" + _EQ + rb"(\d+)[\"']")
+_COL_SPAN = re.compile(
+    rb"\bmin" + _EQ + rb"(\d+)[\"'][^>]*\bmax" + _EQ + rb"(\d+)[\"']"
+    rb"|\bmax" + _EQ + rb"(\d+)[\"'][^>]*\bmin" + _EQ + rb"(\d+)[\"']"
+)
+# A cell's r="B7": starting at the r (no attribute of a worksheet ends in r) keeps these as fast
+# as a literal pattern; they run over every byte of the sheet.
+_CELL_COLUMNS = re.compile(rb"r" + _EQ + rb"([A-Z]{1,3})\d")  # a row's r="5" has no letters: cells only
+_CELL_ROWS = re.compile(rb"r" + _EQ + rb"[A-Z]{1,3}(\d{1,7})[\"']")
+_F = rb"(?:<" + _P + rb"f\b[^>]*/>|<" + _P + rb"f\b[^>]*>[^<]*</" + _P + rb"f>)"  # a formula, empty or not
 _ERROR_CELL = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*\bt="e"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+    rb"<"
+    + _P
+    + rb"c\b[^>]*?\sr"
+    + _EQ
+    + rb"([A-Z]{1,3})(\d{1,7})[\"'][^>]*\st"
+    + _EQ
+    + rb"e[\"'][^>]*>"
+    + _F
+    + rb"?<"
+    + _P
+    + rb"v(?:\s[^>]*)?>([^<]*)</"
+    + _P
+    + rb"v>"
 )
 _NO_VALUE = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>'
+    rb"<"
+    + _P
+    + rb"c\b[^>]*?\sr"
+    + _EQ
+    + rb"([A-Z]{1,3})(\d{1,7})[\"'][^>]*>"
+    + _F
+    + rb"(?:<"
+    + _P
+    + rb"v(?:\s[^>]*)?/>|<"
+    + _P
+    + rb"v(?:\s[^>]*)?></"
+    + _P
+    + rb"v>)?</"
+    + _P
+    + rb"c>"
 )
+# A reference (``&#49;``) in a cell's, row's or column's attributes: no writer needs one there,
+# and the patterns above would not see through it.
+_REFERENCE_IN_TAG = re.compile(rb"<" + _P + rb"(?:c|row|col)\b[^>]*&")
 
 
 def column_index(letters: bytes) -> int:
@@ -131,6 +171,14 @@ def scan_sheet(path: Path, member: str) -> SheetScan:
             _scan_chunk(scan, tail, len(tail))
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise damaged(path, exc) from None
+    except UnusualSpelling:
+        raise InputFileError(
+            Text(
+                "{path}: the sheet's XML writes cell or row attributes with character references, which "
+                "no spreadsheet program does; open it in Excel and save it again as .xlsx",
+                path=path,
+            )
+        ) from None
     return scan
 
 
@@ -144,15 +192,22 @@ def _last_cut(data: bytes) -> int:
     return 0
 
 
+class UnusualSpelling(Exception):
+    """The worksheet spells a cell's, row's or column's attributes with XML references."""
+
+
 def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
-    if data.find(b'hidden="', 0, end) >= 0:  # the tags are looked at only where one can be hidden
+    if data.find(b"&", 0, end) >= 0 and _REFERENCE_IN_TAG.search(data, 0, end):
+        raise UnusualSpelling
+    if data.find(b"hidden", 0, end) >= 0:  # the tags are looked at only where one can be hidden
         _hidden(scan, data, end)
     _extent(scan, data, end)
-    if data.find(b't="e"', 0, end) >= 0:  # the full patterns only where they can match
+    # the full patterns only where they can match: t="e" (or t='e'), <f> (or <x:f>)
+    if data.find(b'"e"', 0, end) >= 0 or data.find(b"'e'", 0, end) >= 0:
         for match in _ERROR_CELL.finditer(data, 0, end):
             ref = (int(match.group(2)), column_index(match.group(1)))
             scan.errors[ref] = match.group(3).decode("utf-8", errors="replace")
-    if data.find(b"<f", 0, end) >= 0:
+    if data.find(b"<f", 0, end) >= 0 or data.find(b":f", 0, end) >= 0:  # <f> or <x:f>
         for match in _NO_VALUE.finditer(data, 0, end):
             scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
 
