@@ -377,11 +377,13 @@ def _all_open(count: int) -> Scenario:
 @pytest.mark.parametrize("seed", [11, 12, 13])
 @pytest.mark.parametrize("kill", [False, True], ids=["whole", "killed"])
 def test_faults_and_drops_end_with_every_row_cancelled_once(
-    serve: Callable[..., Any], tmp_path: Path, seed: int, kill: bool
+    serve: Callable[..., Any], tmp_path: Path, seed: int, kill: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """500 open items, 10 % 5xx and 10 % answers dropped after the cancellation was applied
     (optionally a kill -9 mid-run): reruns end with every row CANCELLED or SKIPPED, no row
-    is ever FAILED, and the simulator's ledger shows no item cancelled twice."""
+    is ever FAILED, and the simulator's ledger shows no item cancelled twice. The reruns (in this
+    process) wait their backoff and polls on a virtual clock (tests/clocks.py)."""
+    on_clock(RunClock(), monkeypatch)
     sim = serve(
         _all_open(500), SimulatorConfig(settle_seconds=0, fail_rate=0.1, drop_rate=0.1, seed=seed, latency_ms=5)
     )
