@@ -112,36 +112,14 @@ _CELL_COLUMNS = re.compile(rb"r" + _EQ + rb"([A-Z]{1,3})\d")  # a row's r="5" ha
 _CELL_ROWS = re.compile(rb"r" + _EQ + rb"[A-Z]{1,3}(\d{1,7})[\"']")
 _F = rb"(?:<" + _P + rb"f\b[^>]*/>|<" + _P + rb"f\b[^>]*>[^<]*</" + _P + rb"f>)"  # a formula, empty or not
 _ERROR_CELL = re.compile(
-    rb"<"
-    + _P
-    + rb"c\b[^>]*?\sr"
-    + _EQ
-    + rb"([A-Z]{1,3})(\d{1,7})[\"'][^>]*\st"
-    + _EQ
-    + rb"e[\"'][^>]*>"
+    rb"<%sc\b[^>]*?\sr%s([A-Z]{1,3})(\d{1,7})[\"'][^>]*\st%se[\"'][^>]*>" % (_P, _EQ, _EQ)
     + _F
-    + rb"?<"
-    + _P
-    + rb"v(?:\s[^>]*)?>([^<]*)</"
-    + _P
-    + rb"v>"
+    + rb"?<%sv(?:\s[^>]*)?>([^<]*)</%sv>" % (_P, _P)
 )
 _NO_VALUE = re.compile(
-    rb"<"
-    + _P
-    + rb"c\b[^>]*?\sr"
-    + _EQ
-    + rb"([A-Z]{1,3})(\d{1,7})[\"'][^>]*>"
+    rb"<%sc\b[^>]*?\sr%s([A-Z]{1,3})(\d{1,7})[\"'][^>]*>" % (_P, _EQ)
     + _F
-    + rb"(?:<"
-    + _P
-    + rb"v(?:\s[^>]*)?/>|<"
-    + _P
-    + rb"v(?:\s[^>]*)?></"
-    + _P
-    + rb"v>)?</"
-    + _P
-    + rb"c>"
+    + rb"(?:<%sv(?:\s[^>]*)?/>|<%sv(?:\s[^>]*)?></%sv>)?</%sc>" % (_P, _P, _P, _P)
 )
 # A reference (``&#49;``) in a cell's, row's or column's attributes: no writer needs one there,
 # and the patterns above would not see through it.
