@@ -97,9 +97,10 @@ class _Bulk(Scripted):
 
     status_batch = 1000
 
-    def __init__(self, time: VirtualTime, settles: float) -> None:
+    def __init__(self, time: VirtualTime, settles: float, scout_settles: float | None = None) -> None:
         super().__init__({})
         self.time, self.settles = time, settles
+        self.scout_settles = settles if scout_settles is None else scout_settles  # the run's first item
         self.taken: dict[str, float] = {}
         self.queries: list[tuple[float, list[str]]] = []
 
@@ -109,7 +110,8 @@ class _Bulk(Scripted):
         return Reply(202, process_status=self._status(order_item_id))
 
     def _status(self, process_id: str) -> ProcessStatus:
-        final = self.time.now - self.taken[process_id] >= self.settles
+        settles = self.scout_settles if process_id == next(iter(self.taken)) else self.settles
+        final = self.time.now - self.taken[process_id] >= settles
         state = ProcessState.SUCCESS if final else ProcessState.PENDING
         return ProcessStatus(process_id, "1", process_id, "CANCEL_ORDER", "d", state)
 
@@ -138,3 +140,55 @@ def test_bulk_status_queries_learn_from_the_scout_too(tmp_path: Path) -> None:
     ages = [first_asked[ps_id] - backend.taken[ps_id] for ps_id in backend.taken]
     assert max(ages) < 1.0, ages  # without the scout: 1.0 s or more for every row
     assert len(backend.queries) <= 6 and sum(len(ids) for _, ids in backend.queries) <= 100 + 3
+
+
+def _weekly(tmp_path: Path, backend: _Bulk, time: VirtualTime) -> dict[int, SendResult]:
+    async def go() -> dict[int, SendResult]:
+        with Journal(tmp_path / "j.sqlite3", "test", "seller") as journal:
+            policy = SendPolicy(concurrency=16, poll_initial=1.0, poll_first=0.25)
+            sender = Sender(backend, journal, "run-1", policy, sleep=time.sleep, clock=time.clock)
+            jobs = [SendJob(n, str(2012340000 + n), ReasonCode.OUT_OF_STOCK, NOW) for n in range(100)]
+            return await sender.run(jobs)
+
+    return time.run(go())
+
+
+def test_when_bol_slows_down_after_the_scout_no_row_waits_longer_or_asks_twice_more(tmp_path: Path) -> None:
+    """The scout was final after 0.3 s, every other item takes 0.6 s: a row asked at the
+    scout's age and still pending asks again at poll_initial (not after backing off from it),
+    and the rows not yet asked wait poll_initial again: at most two asks a row, and every row
+    known by the time it would have been without the scout (~1.2 s)."""
+    time = VirtualTime()
+    backend = _Bulk(time, settles=0.6, scout_settles=0.3)
+    results = _weekly(tmp_path, backend, time)
+    assert {result.status for result in results.values()} == {RowStatus.CANCELLED}
+    asks: dict[str, int] = {}
+    for _, ids in backend.queries:
+        for ps_id in ids:
+            asks[ps_id] = asks.get(ps_id, 0) + 1
+    assert max(asks.values()) <= 2, asks
+    assert backend.queries[-1][0] < 1.5  # without too_soon: about 2.9 s (a backoff from poll_initial)
+
+
+def test_too_soon_sends_every_first_poll_back_to_the_longest_wait() -> None:
+    time = VirtualTime()
+    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    asked: dict[str, float] = {}
+
+    async def row(name: str, accepted_at: float) -> None:
+        await time.sleep(accepted_at)
+        await first.wait(accepted_at)
+        asked[name] = time.now
+
+    async def go() -> None:
+        first.learn(0.3)
+
+        async def slower_now() -> None:
+            await time.sleep(0.35)  # a row asked at 0.3 was still pending
+            first.too_soon()
+
+        await asyncio.gather(row("due", 0.0), row("waiting", 0.2), row("later", 0.5), slower_now())
+
+    time.run(go())
+    assert first.learned == 1.0
+    assert asked == {"due": 0.3, "waiting": 1.2, "later": 1.5}  # only the row already due asked early

@@ -6,8 +6,11 @@ asking every one sooner costs a request per row each time bol is slower than tha
 process, the first of the run (the scout), is asked early and then every ``shortest``
 seconds until it is final; the age at which it was final becomes the first wait of every
 other process, those already waiting included (never longer than ``poll_initial``). Its
-extra requests are a few per run, never per row; a slow bol costs them once and every
-other row waits ``poll_initial`` as before. Where polls are gathered into bulk queries (v10),
+extra requests are a few per run; a slow bol costs them once and every other row waits
+``poll_initial`` as before. When bol slows down after the scout learned, a row asked early
+and still pending says so (``too_soon``): it asks again at ``poll_initial``, as it would have
+without the scout, and the rows not yet asked wait ``poll_initial`` again, so only the rows
+already due in that moment ask once more. Where polls are gathered into bulk queries (v10),
 the scout's asks go into them like any other, so a large run that is still sending asks no
 sooner than before (the query waits for company), while a weekly sheet learns in a fraction
 of a second that it need not wait the whole ``poll_initial``.
@@ -38,21 +41,29 @@ class FirstPoll:
 
     def learn(self, age: float) -> None:
         """The scout was final when asked at ``age`` seconds: the first wait of the rest."""
-        self._settle(min(max(age, self.shortest), self.longest))
+        if self.learned is None:
+            self._change(min(max(age, self.shortest), self.longest))
+
+    def too_soon(self) -> None:
+        """A row asked at the learned age was still pending (bol is slower than it was for the
+        scout): from now on every first poll waits ``longest`` again, those waiting included."""
+        self._change(self.longest)
 
     def give_up(self) -> None:
         """The scout ended without learning (cut, gone, deadline): the rest wait ``longest``."""
-        self._settle(self.longest)
-
-    def _settle(self, wait: float) -> None:
         if self.learned is None:
-            self.learned = wait
-            self._changed.set()
+            self._change(self.longest)
+
+    def _change(self, wait: float) -> None:
+        self.learned = wait
+        changed, self._changed = self._changed, asyncio.Event()
+        changed.set()  # every waiter looks again
 
     async def wait(self, accepted_at: float) -> None:
-        """Until the first poll of a process accepted at ``accepted_at`` is due."""
-        while self.learned is None:
-            left = accepted_at + self.longest - self._clock()
+        """Until the first poll of a process accepted at ``accepted_at`` is due (``longest``
+        until the scout learns; what it learned, or ``longest`` again, as it changes)."""
+        while True:
+            left = accepted_at + (self.longest if self.learned is None else self.learned) - self._clock()
             if left <= 0:
                 return
             changed = asyncio.ensure_future(self._changed.wait())
@@ -62,8 +73,5 @@ class FirstPoll:
             finally:
                 changed.cancel()
                 slept.cancel()
-            if self.learned is None:
-                return  # slept the longest wait
-        left = accepted_at + self.learned - self._clock()
-        if left > 0:
-            await self._sleep(left)
+            if slept.done() and not slept.cancelled():
+                return  # slept the whole wait

@@ -443,10 +443,14 @@ class Sender:
         accepted_at = self._clock()
         first = self._first_poll
         scout = first is not None and first.enlist()
+        then: float | None = None  # a wait of its own for the next ask (after an early one)
         try:
             while True:
                 if first is not None and not scout and started is None:
                     await first.wait(accepted_at)  # the first poll: when the scout's process was final
+                elif then is not None:
+                    await self._sleep(then)
+                    then = None
                 else:
                     await self._sleep(first.shortest if scout and first is not None and started is None else delay)
                 asked_at = self._clock()
@@ -497,6 +501,13 @@ class Sender:
                     return
                 if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
                     delay = first.shortest  # the scout asks again soon, until it is as old as poll_initial
+                    continue
+                if first is not None and not scout and asked_at - accepted_at < self.policy.poll_initial:
+                    # Asked at the scout's age and still pending: bol is slower now. This row asks
+                    # again when it is poll_initial old and backs off from there, as without the
+                    # scout; the rows not yet asked wait poll_initial (one extra ask a row at most).
+                    first.too_soon()
+                    then = max(accepted_at + self.policy.poll_initial - self._clock(), 0.0)
                     continue
                 if scout and first is not None:
                     scout = False
