@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -345,49 +345,74 @@ def test_samples_demo_scenario_is_the_packaged_one() -> None:
     assert (ROOT / "samples" / "demo-scenario.json").read_text() == demo_scenario_path().read_text()
 
 
-@pytest.mark.parametrize("late", ["while the command returns", "as the exit is handled"])
-def test_a_ctrl_c_as_the_command_ends_exits_3_without_a_traceback(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], late: str
-) -> None:
-    """A second Ctrl-C can land after the run's own handling (workbook written, exit under way):
-    the process still exits 3, never by the signal with a traceback, and ignores any later one."""
+@pytest.fixture
+def entry_point(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[..., None]], int | str | None]]:
+    """``main()`` with ``cli.main`` replaced: its exit code. The process state ``main()`` sets for
+    bulkcancel's own process (SIGINT, the collector) is put back after the test."""
+    import gc
     import signal
 
     from bulkcancel import cli as package
+    from bulkcancel.cli import collector
 
-    def interrupted(**_: Any) -> None:
-        if late == "as the exit is handled":
-            try:
-                raise SystemExit(3)
-            finally:
-                raise KeyboardInterrupt  # replaces the exit, as a signal landing there would
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(package.cli, "main", interrupted)
     before = signal.getsignal(signal.SIGINT)
-    try:
+    ours = dict(collector._process)
+
+    def call(command: Callable[..., None]) -> int | str | None:
+        monkeypatch.setattr(package.cli, "main", command)
         with pytest.raises(SystemExit) as ended:
             package.main()
-        assert ended.value.code == 3
-        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, before)
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # a later Ctrl-C has nothing to stop
+        return ended.value.code
+
+    yield call
+    signal.signal(signal.SIGINT, before)
+    collector._process.update(ours)
+    gc.unfreeze()
+
+
+def test_a_ctrl_c_that_escapes_the_command_exits_3_without_a_traceback(
+    entry_point: Callable[[Callable[..., None]], int | str | None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(**_: Any) -> None:
+        raise KeyboardInterrupt
+
+    assert entry_point(interrupted) == 3
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_the_entry_point_keeps_the_commands_own_exit_code(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("code", [0, 1, 3])
+def test_a_ctrl_c_as_the_command_exits_keeps_its_exit_code_and_is_ignored_after(
+    entry_point: Callable[[Callable[..., None]], int | str | None],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code: int,
+) -> None:
+    """The Ctrl-C was pending as the command returned: Python raises it from the very call that
+    would ignore it. The command's own exit code stands, and SIGINT is ignored all the same."""
     import signal
 
-    from bulkcancel import cli as package
+    real = signal.signal
+    pending = [True]
 
+    def signal_with_one_pending(sig: int, handler: Any) -> Any:
+        if pending:
+            pending.clear()
+            raise KeyboardInterrupt
+        return real(sig, handler)
+
+    def done(**_: Any) -> None:
+        raise SystemExit(code)
+
+    monkeypatch.setattr(signal, "signal", signal_with_one_pending)
+    assert entry_point(done) == code
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_the_entry_point_keeps_the_commands_own_exit_code(
+    entry_point: Callable[[Callable[..., None]], int | str | None],
+) -> None:
     def done(**_: Any) -> None:
         raise SystemExit(0)
 
-    monkeypatch.setattr(package.cli, "main", done)
-    before = signal.getsignal(signal.SIGINT)
-    try:
-        with pytest.raises(SystemExit) as ended:
-            package.main()
-    finally:
-        signal.signal(signal.SIGINT, before)
-    assert ended.value.code == 0
+    assert entry_point(done) == 0

@@ -13,6 +13,7 @@ import io
 import os
 import signal
 import sys
+import threading
 from typing import Any
 
 import click
@@ -80,18 +81,28 @@ for _command in (template, validate, stockouts, run, plan, requests, report, run
 def main() -> None:
     """The entry point."""
     own_process()
+    code: int | str | None = ExitCode.STOPPED_EARLY  # a Ctrl-C before the command decided its exit
     try:
         try:
             cli.main(prog_name="bulkcancel")
+        except SystemExit as done:
+            code = done.code  # the command's own exit wins over a Ctrl-C that lands after it
+            raise
         finally:
             # Everything is written and closed by now: a Ctrl-C from here on has nothing left
             # to stop. Ignored, it can neither print a traceback nor end the process by the
             # signal (which Python does with a KeyboardInterrupt nobody caught).
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            _ignore_interrupts()
     except KeyboardInterrupt:  # one that landed as the command was returning
-        sys.exit(ExitCode.STOPPED_EARLY)
+        _ignore_interrupts()  # again: a pending one is raised from the call that would ignore it
+        sys.exit(code)
     finally:
         # Without this, the garbage collector's last pass over pandas, pandera and aiohttp at
         # exit takes ~0.4 s of every run (benchmarks/bench_run.py); frozen objects are simply
         # left to the OS.
         gc.freeze()
+
+
+def _ignore_interrupts() -> None:
+    if threading.current_thread() is threading.main_thread():  # only the main thread sets handlers
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
