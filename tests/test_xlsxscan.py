@@ -166,3 +166,29 @@ def test_a_reference_in_a_cells_attributes_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as refused:
         scan_sheet(path, "xl/worksheets/sheet1.xml")
     assert "refs.xlsx" in str(refused.value) and "character references" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "far",
+    ['<c r="Z0001048576">', '<c r="z1048576">', '<c\tr="Z1048576">', '<c\nr = "Z1048576">'],
+    ids=["leading-zeros", "lower-case", "tab", "line-break"],
+)
+def test_a_far_cell_in_any_spelling_calamine_reads_is_in_the_extent(tmp_path: Path, far: str) -> None:
+    path = tmp_path / "far.xlsx"
+    part = f'<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">{far}<v>1</v></c></row></sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", part)
+    scan = scan_sheet(path, "xl/worksheets/sheet1.xml")
+    assert (scan.first, scan.last) == ((1, 0), (1048576, 25))
+
+
+def test_an_attribute_that_only_ends_in_r_is_not_a_cell(tmp_path: Path) -> None:
+    path = tmp_path / "validation.xlsx"
+    part = (
+        '<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData>'
+        '<dataValidations><dataValidation error="XFD1" sqref="A1"/></dataValidations></worksheet>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", part)
+    scan = scan_sheet(path, "xl/worksheets/sheet1.xml")
+    assert (scan.first, scan.last) == ((1, 0), (1, 0))

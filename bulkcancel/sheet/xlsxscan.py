@@ -106,18 +106,21 @@ _COL_SPAN = re.compile(
     rb"\bmin" + _EQ + rb"(\d+)[\"'][^>]*\bmax" + _EQ + rb"(\d+)[\"']"
     rb"|\bmax" + _EQ + rb"(\d+)[\"'][^>]*\bmin" + _EQ + rb"(\d+)[\"']"
 )
-# A cell's r="B7": starting at the r (no attribute of a worksheet ends in r) keeps these as fast
-# as a literal pattern; they run over every byte of the sheet.
-_CELL_COLUMNS = re.compile(rb"r" + _EQ + rb"([A-Z]{1,3})\d")  # a row's r="5" has no letters: cells only
-_CELL_ROWS = re.compile(rb"r" + _EQ + rb"[A-Z]{1,3}(\d{1,7})[\"']")
+# A cell's r="B7" (any case, any number of digits: r="z0001048576" is a far cell too). They run
+# over every byte of the sheet: with a space before the r they are as fast as a literal
+# pattern; a chunk with a tab or a line break before an r is read with any blank instead.
+_REF = rb"([A-Za-z]{1,3})(\d+)[\"']"
+_CELL_REFS = re.compile(rb" r" + _EQ + _REF)  # a row's r="5" has no letters: cells only
+_CELL_REFS_ANY_BLANK = re.compile(rb"[ \t\r\n]r" + _EQ + _REF)
+_OTHER_BLANKS = (b"\tr", b"\nr", b"\rr")
 _F = rb"(?:<" + _P + rb"f\b[^>]*/>|<" + _P + rb"f\b[^>]*>[^<]*</" + _P + rb"f>)"  # a formula, empty or not
 _ERROR_CELL = re.compile(
-    rb"<%sc\b[^>]*?\sr%s([A-Z]{1,3})(\d{1,7})[\"'][^>]*\st%se[\"'][^>]*>" % (_P, _EQ, _EQ)
+    rb"<%sc\b[^>]*?\sr%s([A-Za-z]{1,3})(\d+)[\"'][^>]*\st%se[\"'][^>]*>" % (_P, _EQ, _EQ)
     + _F
     + rb"?<%sv(?:\s[^>]*)?>([^<]*)</%sv>" % (_P, _P)
 )
 _NO_VALUE = re.compile(
-    rb"<%sc\b[^>]*?\sr%s([A-Z]{1,3})(\d{1,7})[\"'][^>]*>" % (_P, _EQ)
+    rb"<%sc\b[^>]*?\sr%s([A-Za-z]{1,3})(\d+)[\"'][^>]*>" % (_P, _EQ)
     + _F
     + rb"(?:<%sv(?:\s[^>]*)?/>|<%sv(?:\s[^>]*)?></%sv>)?</%sc>" % (_P, _P, _P, _P)
 )
@@ -129,7 +132,7 @@ _REFERENCE_IN_TAG = re.compile(rb"<" + _P + rb"(?:c|row|col)\b[^>]*&")
 def column_index(letters: bytes) -> int:
     """b"A" -> 0, b"Z" -> 25, b"AA" -> 26."""
     index = 0
-    for letter in letters:
+    for letter in letters.upper():
         index = index * 26 + (letter - 64)
     return index - 1
 
@@ -204,11 +207,12 @@ def _hidden(scan: SheetScan, data: bytes, end: int) -> None:
 
 def _extent(scan: SheetScan, data: bytes, end: int) -> None:
     """The first and last row and column any cell names (cheap: the column letters are few)."""
-    numbers = set(_CELL_ROWS.findall(data, 0, end))  # a row's number once, not once per cell
-    columns = [column_index(letters) for letters in set(_CELL_COLUMNS.findall(data, 0, end))]
-    if not numbers or not columns:
+    refs = _CELL_REFS_ANY_BLANK if any(data.find(blank, 0, end) >= 0 for blank in _OTHER_BLANKS) else _CELL_REFS
+    found = refs.findall(data, 0, end)
+    if not found:
         return
-    rows = list(map(int, numbers))
+    rows = list(map(int, {number for _, number in found}))  # a row's number once, not once per cell
+    columns = [column_index(letters) for letters in {letters for letters, _ in found}]
     low, high = (min(rows), min(columns)), (max(rows), max(columns))
     if scan.first is None or scan.last is None:
         scan.first, scan.last = low, high
