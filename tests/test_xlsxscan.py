@@ -192,3 +192,24 @@ def test_an_attribute_that_only_ends_in_r_is_not_a_cell(tmp_path: Path) -> None:
         archive.writestr("xl/worksheets/sheet1.xml", part)
     scan = scan_sheet(path, "xl/worksheets/sheet1.xml")
     assert (scan.first, scan.last) == ((1, 0), (1, 0))
+
+
+@pytest.mark.parametrize(
+    ("cell", "no_value"),
+    [
+        ('<c r="B2" t="str"><f>IF(A2="","","x")</f><v></v></c>', False),  # Excel, LibreOffice: a saved ""
+        ('<c r="B2" s="1" t=\'str\'><f>IF(A2="","","x")</f><v/></c>', False),
+        ('<c r="B2"><f>A2+1</f><v></v></c>', True),  # openpyxl: never calculated
+        ('<c r="B2" t="str"><f>A2&amp;"x"</f></c>', True),  # no <v> at all
+    ],
+    ids=["excel-empty-string", "single-quoted", "openpyxl-uncalculated", "no-value-element"],
+)
+def test_a_formula_whose_saved_result_is_the_empty_string_has_a_value(
+    tmp_path: Path, cell: str, no_value: bool
+) -> None:
+    path = tmp_path / "formulas.xlsx"
+    part = f'<worksheet><sheetData><row r="2"><c r="A2"><v>1</v></c>{cell}</row></sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", part)
+    scan = scan_sheet(path, "xl/worksheets/sheet1.xml")
+    assert scan.no_value == ({(2, 1)} if no_value else set())

@@ -119,11 +119,15 @@ _ERROR_CELL = re.compile(
     + _F
     + rb"?<%sv(?:\s[^>]*)?>([^<]*)</%sv>" % (_P, _P)
 )
+# A formula and no saved value: no <v> at all, or an empty one in a cell that does not say its
+# result is a string (t="str": Excel and LibreOffice save a formula's "" that way; openpyxl
+# writes a formula it never calculated as <f>..</f><v></v> without a type).
 _NO_VALUE = re.compile(
-    rb"<%sc\b[^>]*?\sr%s([A-Za-z]{1,3})(\d+)[\"'][^>]*>" % (_P, _EQ)
+    rb"<%sc\b([^>]*?)\sr%s([A-Za-z]{1,3})(\d+)[\"']([^>]*)>" % (_P, _EQ)
     + _F
-    + rb"(?:<%sv(?:\s[^>]*)?/>|<%sv(?:\s[^>]*)?></%sv>)?</%sc>" % (_P, _P, _P, _P)
+    + rb"(<%sv(?:\s[^>]*)?/>|<%sv(?:\s[^>]*)?></%sv>)?</%sc>" % (_P, _P, _P, _P)
 )
+_STRING_RESULT = re.compile(rb"\st" + _EQ + rb"str[\"']")
 # A reference (``&#49;``) in a cell's, row's or column's attributes: no writer needs one there,
 # and the patterns above would not see through it.
 _REFERENCE_IN_TAG = re.compile(rb"<" + _P + rb"(?:c|row|col)\b[^>]*&")
@@ -190,7 +194,10 @@ def _scan_chunk(scan: SheetScan, data: bytes, end: int) -> None:
             scan.errors[ref] = match.group(3).decode("utf-8", errors="replace")
     if data.find(b"<f", 0, end) >= 0 or data.find(b":f", 0, end) >= 0:  # <f> or <x:f>
         for match in _NO_VALUE.finditer(data, 0, end):
-            scan.no_value.add((int(match.group(2)), column_index(match.group(1))))
+            before, letters, digits, after, empty_value = match.groups()
+            if empty_value and _STRING_RESULT.search(b" " + before + b" " + after):
+                continue  # a formula whose saved result is the empty string
+            scan.no_value.add((int(digits), column_index(letters)))
 
 
 def _hidden(scan: SheetScan, data: bytes, end: int) -> None:
