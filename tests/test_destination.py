@@ -106,6 +106,20 @@ def test_a_folder_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
         check_destination(locked / "result.xlsx")
 
 
+def test_the_stock_out_sheet_is_refused_in_a_missing_or_unwritable_folder_too(tmp_path: Path) -> None:
+    from datetime import date
+
+    from bulkcancel.pipeline.stockouts import stockouts_path
+
+    with pytest.raises(OutputError, match="does not exist"):
+        stockouts_path(tmp_path / "nowhere" / "stockouts.xlsx", date(2026, 12, 5))
+    if os.geteuid() != 0:  # root may write to any folder
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        with pytest.raises(OutputError, match="cannot be written"):
+            stockouts_path(locked / "stockouts.xlsx", date(2026, 12, 5))
+
+
 def test_a_free_name_never_takes_an_existing_file(tmp_path: Path) -> None:
     first = tmp_path / "orders-results.xlsx"
     assert free_name(first) == first

@@ -46,17 +46,8 @@ def written_by_us(path: Path) -> bool:
         return False
 
 
-def check_destination(out: Path, sources: tuple[Path, ...] = (), force: bool = False) -> None:
-    """Refuse, with one line, a result path that cannot or must not be written (``force``: a file
-    bulkcancel did not write may be replaced; the input never is)."""
-    if out.suffix.lower() not in FORMATS:
-        raise OutputError(
-            Text("--out {out}: a result is written as .xlsx or .csv; choose a name ending in one of them", out=out)
-        )
-    if any(out == source or _same_file(out, source) for source in sources):
-        raise OutputError(
-            Text("--out {out}: is the input sheet; the input is never written over, choose another name", out=out)
-        )
+def check_folder(out: Path) -> None:
+    """Refuse, with one line, an ``--out`` whose folder does not exist or cannot be written to."""
     folder = out.parent if str(out.parent) else Path()
     if not folder.is_dir():
         raise OutputError(
@@ -70,6 +61,20 @@ def check_destination(out: Path, sources: tuple[Path, ...] = (), force: bool = F
         raise OutputError(
             Text("--out {out}: the folder {folder} cannot be written to; choose another place", out=out, folder=folder)
         )
+
+
+def check_destination(out: Path, sources: tuple[Path, ...] = (), force: bool = False) -> None:
+    """Refuse, with one line, a result path that cannot or must not be written (``force``: a file
+    bulkcancel did not write may be replaced; the input never is)."""
+    if out.suffix.lower() not in FORMATS:
+        raise OutputError(
+            Text("--out {out}: a result is written as .xlsx or .csv; choose a name ending in one of them", out=out)
+        )
+    if any(out == source or _same_file(out, source) for source in sources):
+        raise OutputError(
+            Text("--out {out}: is the input sheet; the input is never written over, choose another name", out=out)
+        )
+    check_folder(out)
     if out.is_dir():
         raise OutputError(Text("--out {out}: is a folder; give a file name ending in .xlsx or .csv", out=out))
     if out.exists() and not force and not written_by_us(out):

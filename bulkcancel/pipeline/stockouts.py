@@ -28,7 +28,7 @@ from bulkcancel.i18n import Joined, Text, gettext, ngettext
 from bulkcancel.journal.records import ItemState
 from bulkcancel.journal.store import Journal, default_journal_path
 from bulkcancel.logs import protect
-from bulkcancel.output.destination import free_name
+from bulkcancel.output.destination import check_folder, free_name
 from bulkcancel.output.stockouts_sheet import FetchFacts, write_stockouts_sheet
 from bulkcancel.send.connect import load_credentials, open_backend, resolve
 from bulkcancel.settings import Settings
@@ -73,15 +73,7 @@ def stockouts_path(out: Path | None, today: date, force: bool = False) -> Path:
                     out=out,
                 )
             )
-        folder = out.parent if str(out.parent) else Path()
-        if not folder.is_dir():
-            raise OutputError(
-                Text(
-                    "--out {out}: the folder {folder} does not exist; create it or choose another place",
-                    out=out,
-                    folder=folder,
-                )
-            )
+        check_folder(out)
         return out
     return free_name(Path(DEFAULT_NAME.format(day=today)))
 
