@@ -502,7 +502,8 @@ class Sender:
                 if scout and first is not None and asked_at - accepted_at < self.policy.poll_initial:
                     delay = first.shortest  # the scout asks again soon, until it is as old as poll_initial
                     continue
-                if first is not None and not scout and asked_at - accepted_at < self.policy.poll_initial:
+                pending = reply is not None and reply.process_status is not None
+                if first is not None and not scout and pending and asked_at - accepted_at < self.policy.poll_initial:
                     # Asked at the scout's age and still pending: bol is slower now. This row asks
                     # again when it is poll_initial old and backs off from there, as without the
                     # scout; the rows not yet asked wait poll_initial (one extra ask a row at most).
