@@ -232,6 +232,33 @@ def test_409_after_the_daily_limit(serve: Callable[..., Any]) -> None:
     assert sum(sim.app.state.effective_cancellations().values()) == 3
 
 
+def test_process_status_polls_past_the_hourly_limit_are_refused(serve: Callable[..., Any]) -> None:
+    sim = serve(config=SimulatorConfig(settle_seconds=0, status_per_hour=2))
+
+    async def go() -> list[Any]:
+        async with PlazaClient(sim.url, KEYS) as client:
+            accepted = await client.cancel("2012345678", ReasonCode.OTHER, NOW)
+            assert accepted.process_status is not None
+            return [await client.process_status(accepted.process_status.id) for _ in range(3)]
+
+    replies = run(go())
+    assert [r.http_status for r in replies[:2]] == [200, 200]
+    assert replies[2].error is not None and replies[2].error.is_rate_limit
+
+
+def test_simulate_takes_the_hourly_status_limit_from_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long benchmark on one simulator raises it (benchmarks/common.py); bol's 50,000 by default."""
+    from click.testing import CliRunner
+
+    from bulkcancel.cli import cli
+
+    configs: list[SimulatorConfig] = []
+    monkeypatch.setattr("bulkcancel.simulator.serve.serve", lambda *args, **_: configs.append(args[3]))
+    assert CliRunner().invoke(cli, ["simulate", "--status-limit", "7"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["simulate"]).exit_code == 0
+    assert [c.status_per_hour for c in configs] == [7, 50_000]
+
+
 def test_5xx_when_asked(serve: Callable[..., Any]) -> None:
     sim = serve(config=SimulatorConfig(settle_seconds=0, fail_rate=1.0, seed=1))
 

@@ -32,6 +32,13 @@ from bulkcancel.cli.options import console
 @click.option("--daily-limit", type=int, default=5000, show_default=True, help="Plaza: cancellations per window.")
 @click.option("--window-seconds", type=float, default=86400.0, show_default=True, help="Plaza: the window.")
 @click.option(
+    "--status-limit",
+    type=click.IntRange(min=1),
+    default=50_000,
+    show_default=True,
+    help="Plaza: process-status requests per hour (bol's limit; a long benchmark raises it).",
+)
+@click.option(
     "--settle-seconds",
     type=float,
     default=0.5,
@@ -69,6 +76,7 @@ def simulate(
     drop_rate: float,
     daily_limit: int,
     window_seconds: float,
+    status_limit: int,
     settle_seconds: float,
     token_ttl: float,
     limits: tuple[str, ...],
@@ -113,6 +121,7 @@ def simulate(
             drop_rate=drop_rate,
             daily_limit=daily_limit,
             window_seconds=window_seconds,
+            status_per_hour=status_limit,
             settle_seconds=settle_seconds,
             seed=seed,
         )
