@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from common import bulkcancel, free_port, machine, make_xlsx, measure, save, simulator
+from common import as_installed, bulkcancel, free_port, machine, make_xlsx, measure, save, simulator
 
 
 def serve_page(journal: Path, base_url: str | None = None) -> tuple[subprocess.Popen[str], str]:
@@ -153,6 +153,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--big-rows", type=int, default=100_000)
     args = parser.parse_args()
+    as_installed()
     report: dict[str, Any] = {"machine": machine(), "rows": args.rows}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

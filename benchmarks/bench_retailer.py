@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from common import bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
+from common import as_installed, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
 
 MEDIA = "application/vnd.retailer.v10+json"
 CLIENT = ("bulkcancel-demo-client", "bulkcancel-demo-secret-not-a-real-one")
@@ -145,6 +145,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--cancellation-limit", default="100000/1", help="the simulator's cancellation budget")
     args = parser.parse_args()
+    as_installed()
     rows, concurrency = args.rows, args.concurrency
     report: dict[str, Any] = {"machine": machine(), "rows": rows, "concurrency": concurrency, "latency_ms": 50}
     fast = [*FAST, f"--limit=cancellation={args.cancellation_limit}"]

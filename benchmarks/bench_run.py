@@ -2,16 +2,18 @@
 per row, CPU per row. The simulator runs in its own process on loopback.
 
     .venv-bench/bin/python benchmarks/bench_run.py [--rows 2000] [--naive-rows 2000] [--cpu-only] [--concurrency-only]
+        [--levels 16 64] [--repeat 1]
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
+from common import ROOT, as_installed, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
 
 LATENCY = 0.050
 
@@ -53,7 +55,9 @@ def run_ours(url: str, sheet: Path, concurrency: int, journal: Path, *extra: str
     }  # type: ignore[arg-type]
 
 
-def run_peer(url: str, rows: int, concurrency: int, kind: str = "aiohttp") -> dict[str, float]:
+def run_peer(
+    url: str, rows: int, concurrency: int, kind: str = "aiohttp", first: int = 2_200_000_000
+) -> dict[str, float]:
     reset(url)
     result = measure(
         [
@@ -63,6 +67,7 @@ def run_peer(url: str, rows: int, concurrency: int, kind: str = "aiohttp") -> di
             url,
             str(rows),
             str(concurrency),
+            str(first),
         ]
     )
     book = ledger(url)
@@ -78,26 +83,43 @@ def run_peer(url: str, rows: int, concurrency: int, kind: str = "aiohttp") -> di
     }
 
 
-def bench_concurrency(url: str, tmp: Path, rows: int, report: dict[str, object]) -> None:
-    """1 and 3: at 16 and 64 in flight, against the aiohttp peer; polls per row."""
-    for concurrency in (16, 64):
-        sheet = make_csv(
-            tmp / f"sheet{concurrency}.csv",
-            rows,
-            start=2_000_000_000 + concurrency * 10_000,
-        )
-        ours = run_ours(url, sheet, concurrency, tmp / f"j{concurrency}.sqlite3")
-        peer = run_peer(url, rows, concurrency)
-        final = run_peer(url, rows, concurrency, "aiohttp-final")  # the same job: every outcome final
+def bench_concurrency(
+    url: str, tmp: Path, rows: int, report: dict[str, object], levels: list[int], repeat: int
+) -> None:
+    """1 and 3: at 16 and 64 in flight, against the aiohttp peer; polls per row. With ``repeat``,
+    bulkcancel and the peers take turns that many times (this machine's noise is +-5 % a run)
+    and the medians are compared."""
+    for concurrency in levels:
+        turns: list[tuple[dict[str, float], dict[str, float], dict[str, float]]] = []
+        for turn in range(repeat):
+            sheet = make_csv(
+                tmp / f"sheet{concurrency}-{turn}.csv",
+                rows,
+                start=2_000_000_000 + concurrency * 1_000_000 + turn * rows,
+            )
+            ours = run_ours(url, sheet, concurrency, tmp / f"j{concurrency}-{turn}.sqlite3")
+            first = 2_200_000_000 + concurrency * 1_000_000 + turn * 2 * rows
+            peer = run_peer(url, rows, concurrency, first=first)
+            # the same job as a run: every outcome final
+            final = run_peer(url, rows, concurrency, "aiohttp-final", first + rows)
+            turns.append((ours, peer, final))
+        ours = {key: statistics.median(t[0][key] for t in turns) for key in turns[0][0]}
+        peer = {key: statistics.median(t[1][key] for t in turns) for key in turns[0][1]}
+        final = {key: statistics.median(t[2][key] for t in turns) for key in turns[0][2]}
         ours["vs_aiohttp_busy"] = peer["busy"] / ours["busy"]
         ours["vs_aiohttp_wall"] = peer["wall"] / ours["wall"]  # whole process: start-up and workbook included
         ours["vs_aiohttp_final_wall"] = final["wall"] / ours["wall"]
-        report[f"c{concurrency}"] = {"bulkcancel": ours, "aiohttp": peer, "aiohttp_until_final": final}
+        report[f"c{concurrency}"] = {
+            "bulkcancel": ours,
+            "aiohttp": peer,
+            "aiohttp_until_final": final,
+            "walls": {"bulkcancel": [t[0]["wall"] for t in turns], "aiohttp": [t[1]["wall"] for t in turns]},
+        }
         print(
-            f"concurrency {concurrency}: bulkcancel {ours['busy']:.2f} s busy "
-            f"({ours['of_ideal_busy']:.2f} of ideal {ours['ideal']:.2f} s), whole process {ours['wall']:.2f} s; "
-            f"aiohttp peer {peer['busy']:.2f} s busy ({peer['of_ideal_busy']:.2f} of ideal), whole process "
-            f"{peer['wall']:.2f} s; bulkcancel/peer busy {ours['vs_aiohttp_busy']:.2f}, whole process "
+            f"concurrency {concurrency} ({'median of ' + str(repeat) if repeat > 1 else 'one run'}): bulkcancel "
+            f"{ours['busy']:.2f} s busy ({ours['of_ideal_busy']:.2f} of ideal {ours['ideal']:.2f} s), whole process "
+            f"{ours['wall']:.2f} s; aiohttp peer {peer['busy']:.2f} s busy ({peer['of_ideal_busy']:.2f} of ideal), "
+            f"whole process {peer['wall']:.2f} s; bulkcancel/peer busy {ours['vs_aiohttp_busy']:.2f}, whole process "
             f"{ours['vs_aiohttp_wall']:.2f} (a peer polling until final: {final['wall']:.2f} s, "
             f"{ours['vs_aiohttp_final_wall']:.2f}); polls per row {ours['polls'] / ours['cancels']:.2f}; "
             f"max in flight {ours['max_in_flight']:.0f}"
@@ -174,13 +196,16 @@ def main() -> None:
     parser.add_argument("--naive-rows", type=int, default=2000)
     parser.add_argument("--cpu-only", action="store_true", help="only benchmark 5, CPU per row (~30 s)")
     parser.add_argument("--concurrency-only", action="store_true", help="only benchmarks 1 and 3 (c16, c64)")
+    parser.add_argument("--levels", type=int, nargs="+", default=[16, 64], help="concurrencies of 1 and 3")
+    parser.add_argument("--repeat", type=int, default=1, help="1 and 3: turns each, medians compared")
     args = parser.parse_args()
+    as_installed()
     report: dict[str, object] = {"machine": machine(), "rows": args.rows}
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         if not args.cpu_only:
             with simulator(latency_ms=LATENCY * 1000) as url:
-                bench_concurrency(url, tmp, args.rows, report)
+                bench_concurrency(url, tmp, args.rows, report, args.levels, args.repeat)
                 if not args.concurrency_only:
                     bench_naive(url, tmp, args.naive_rows, report)
         if not args.concurrency_only:

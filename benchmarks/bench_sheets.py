@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import bulkcancel, machine, make_csv, make_xlsx, measure, save
+from common import as_installed, bulkcancel, machine, make_csv, make_xlsx, measure, save
 
 NAIVE = """
 import sys, pandas as pd
@@ -25,6 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
+    as_installed()
     report: dict[str, object] = {"machine": machine(), "rows": args.rows}
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

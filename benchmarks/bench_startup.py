@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import machine, make_csv, measure, save
+from common import as_installed, machine, make_csv, measure, save
 
 
 def _median_wall(python: str, args: list[str], repeat: int) -> float:
@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--peer", help="another Python with bulkcancel installed, timed in the same run")
     options = parser.parse_args()
+    as_installed()
     with tempfile.TemporaryDirectory() as folder:
         sheet = make_csv(Path(folder) / "ten.csv", 10)
         results: dict[str, object] = {"machine": machine(), "this": _figures(sys.executable, sheet, options.repeat)}

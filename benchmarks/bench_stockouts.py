@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from common import bulkcancel, ledger, machine, measure, save, simulator
+from common import as_installed, bulkcancel, ledger, machine, measure, save, simulator
 
 PAGE = 50
 PRODUCTS = 1000  # the shop's catalogue the orders are spread over
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--eans", type=int, default=200)
     parser.add_argument("--list-limit", default="25/60", help="the orders list's budget, COUNT/SECONDS (bol: 25/60)")
     args = parser.parse_args()
+    as_installed()
     count, _, window = args.list_limit.partition("/")
     list_limit = (int(count), float(window))
     with tempfile.TemporaryDirectory() as tmp:

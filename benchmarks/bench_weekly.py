@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import ROOT, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
+from common import ROOT, as_installed, bulkcancel, ledger, machine, make_csv, measure, reset, save, simulator
 
 
 def ours(url: str, sheet: Path, folder: Path, n: int) -> tuple[float, float, float]:
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
+    as_installed()
     walls: dict[str, list[float]] = {"bulkcancel": [], "minimal": []}
     busy: dict[str, list[float]] = {"bulkcancel": [], "minimal": []}  # the server's first request to last answer
     per_row: dict[str, float] = {}

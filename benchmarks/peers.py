@@ -75,7 +75,8 @@ if __name__ == "__main__":
     kind, url = sys.argv[1], sys.argv[2]
     if kind in ("aiohttp", "aiohttp-final"):
         count, concurrency = int(sys.argv[3]), int(sys.argv[4])
-        ids = [str(2_200_000_000 + n) for n in range(count)]
+        first = int(sys.argv[5]) if len(sys.argv) > 5 else 2_200_000_000  # items no earlier turn cancelled
+        ids = [str(first + n) for n in range(count)]
         print(asyncio.run(aiohttp_peer(url, ids, concurrency, until_final=kind == "aiohttp-final")))
     else:
         print(naive_script(url, sys.argv[3]))
