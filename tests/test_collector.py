@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import importlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -26,9 +28,57 @@ def test_an_in_process_caller_keeps_its_collector(restored: None) -> None:
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
 
 
-def test_bulkcancels_own_process_freezes_what_it_imported_and_collects_in_batches(restored: None) -> None:
-    collector.own_process()
+def test_bulkcancels_own_process_collects_rarely_while_loading_then_freezes_and_collects_in_batches(
+    restored: None,
+) -> None:
     _, middle, old = gc.get_threshold()
+    collector.own_process()
+    assert gc.get_threshold() == (collector.STARTING, middle, old)
     collector.settle()
     assert gc.get_threshold() == (collector.YOUNG, middle, old)
     assert gc.get_freeze_count() > 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "sheet.csv"],
+        ["plan", "sheet.csv"],
+        ["validate", "sheet.csv"],
+        ["stockouts", "products.csv"],
+        ["serve", "--no-browser"],
+        ["simulate"],
+    ],
+)
+def test_every_command_that_works_long_settles_after_loading(
+    command: list[str], restored: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A command that never settled would collect its young objects only every ``STARTING``
+    allocations for its whole life (the page and the simulator run for hours)."""
+    from click.testing import CliRunner
+
+    from bulkcancel.cli import cli
+
+    settled: list[bool] = []
+    monkeypatch.setattr(collector, "settle", lambda: settled.append(True))
+    for module in ("online", "offline", "stockouts", "web", "simulate"):  # the modules, not their commands
+        monkeypatch.setattr(importlib.import_module(f"bulkcancel.cli.{module}"), "settle", lambda: settled.append(True))
+    monkeypatch.setattr("bulkcancel.pipeline.run", _stop)
+    monkeypatch.setattr("bulkcancel.pipeline.validate", _stop)
+    monkeypatch.setattr("bulkcancel.pipeline.stockouts.stockouts", _stop)
+    monkeypatch.setattr("bulkcancel.web.serve.serve", _stop)
+    monkeypatch.setattr("bulkcancel.simulator.serve.serve", _stop)
+    for name in ("sheet.csv", "products.csv"):
+        (tmp_path / name).write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(cli, command)
+    assert isinstance(done.exception, _Stopped) or "stopped here" in done.output, done.output
+    assert settled == [True]
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(*_: object, **__: object) -> None:
+    raise _Stopped("stopped here")

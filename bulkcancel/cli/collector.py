@@ -1,28 +1,40 @@
-"""The garbage collector of a command that holds a whole sheet in memory.
+"""The garbage collector of bulkcancel's own process: quiet while a command loads, then in batches.
 
-CPython's cyclic collector walks every container object it tracks in a full collection. A
-100,000-row sheet is millions of them (rows, parsed cells, checks, result rows), and the
-modules pandas and pandera bring are as many again: four full collections took 0.5 s of a
-100,000-row ``validate`` (benchmarks/bench_sheets.py). Once a command has imported what it
-needs, those modules live as long as the process, so they are frozen (never walked again),
-and young objects are collected in larger batches. Garbage without cycles is freed by
-reference counting as always; ``cli.main`` freezes everything at exit for the same reason.
+CPython's cyclic collector walks every container object it tracks in a full collection. The
+modules a run loads (pandas, pandera, aiohttp: hundreds of thousands of objects) are walked
+again and again while they load and while the run sends, and a 100,000-row sheet is millions
+of objects more (rows, parsed cells, checks, result rows): four full collections took 0.5 s of
+a 100,000-row ``validate`` (benchmarks/bench_sheets.py), and collections during start-up and
+sending ~0.25 s of a 2,000-row run (benchmarks/bench_run.py, median of seven).
 
-Only in bulkcancel's own process (``cli.main``): a caller that runs the commands in its own
-process (the tests' ``CliRunner``) keeps its collector as it was.
+So, in bulkcancel's own process only (``cli.main``):
+
+- ``own_process``: until the command has loaded what it needs, the youngest generation is
+  collected only every ``STARTING`` allocations (loading modules makes no cyclic garbage worth
+  the walk; the bound keeps a command that never settles from growing without limit);
+- ``settle``: once it has, everything alive is frozen (never walked again: the modules live as
+  long as the process) and young objects are collected every ``YOUNG`` allocations. The
+  commands that do real work call it after their imports (``validate``, ``run``, ``plan``,
+  ``stockouts``, the page, the simulator); ``cli.main`` freezes everything at exit.
+
+Garbage without cycles is freed by reference counting as always. A caller that runs the
+commands in its own process (the tests' ``CliRunner``, a notebook) keeps its collector as it was.
 """
 
 from __future__ import annotations
 
 import gc
 
-YOUNG = 10_000  # container allocations between collections of the youngest generation (CPython: 700)
+STARTING = 1_000_000  # young container allocations between collections while a command loads
+YOUNG = 10_000  # ... and after it settled (CPython: 700)
 _process = {"ours": False}
 
 
 def own_process() -> None:
-    """Say that this process is bulkcancel's own (``cli.main``): its collector may be tuned."""
+    """Say that this process is bulkcancel's own (``cli.main``): collect rarely until ``settle``."""
     _process["ours"] = True
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(STARTING, middle, old)
 
 
 def settle() -> None:

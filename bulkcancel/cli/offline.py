@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from bulkcancel.cli.collector import settle
 from bulkcancel.cli.options import console, console_language, force_opt, journal_opt, lang_opt, out_opt, sheet_options
 from bulkcancel.i18n import gettext, pgettext
 from bulkcancel.targets import Api
@@ -42,7 +43,6 @@ def validate(
     ctx: click.Context, sheet: Path, out: Path | None, sheet_name: str | None, timezone: str, lang: str, force: bool
 ) -> None:
     """Check a sheet offline: READY, INVALID or DUPLICATE for every row; sends nothing."""
-    from bulkcancel.cli.collector import settle
     from bulkcancel.cli.present import print_outcome
     from bulkcancel.pipeline import validate as do_validate
     from bulkcancel.settings import Settings

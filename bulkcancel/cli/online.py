@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from bulkcancel.cli.collector import settle
 from bulkcancel.cli.options import (
     console,
     console_language,
@@ -90,9 +91,11 @@ def run(
     from bulkcancel.cli.present import accept_strike, canary_prompt, confirm_production, progress_printer
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline import run as do_run
+    from bulkcancel.send import connect  # noqa: F401  # the HTTP client too, before the collector settles
     from bulkcancel.send.execute import Hooks
     from bulkcancel.settings import Settings
 
+    settle()
     settings = Settings(sheet=options.pop("sheet_name"), **options)
     lang = console_language(ctx)
     with (
@@ -128,8 +131,10 @@ def plan(
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline import default_out
     from bulkcancel.pipeline import run as do_run
+    from bulkcancel.send import connect  # noqa: F401  # the HTTP client too, before the collector settles
     from bulkcancel.settings import Settings
 
+    settle()
     settings = Settings(
         sheet=options.pop("sheet_name"),
         check=True,
