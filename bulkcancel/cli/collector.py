@@ -4,8 +4,9 @@ CPython's cyclic collector walks every container object it tracks in a full coll
 modules a run loads (pandas, pandera, aiohttp: hundreds of thousands of objects) are walked
 again and again while they load and while the run sends, and a 100,000-row sheet is millions
 of objects more (rows, parsed cells, checks, result rows): four full collections took 0.5 s of
-a 100,000-row ``validate`` (benchmarks/bench_sheets.py), and collections during start-up and
-sending ~0.25 s of a 2,000-row run (benchmarks/bench_run.py, median of seven).
+a 100,000-row ``validate`` (benchmarks/bench_sheets.py), and a 5,000-row run at concurrency 64
+took 10.65 s instead of 9.91 s (benchmarks/bench_run.py, medians of three turns; at 2,000 rows
+the difference is within the machine's noise, 0.0-0.1 s).
 
 So, in bulkcancel's own process only (``cli.main``):
 
