@@ -197,7 +197,9 @@ def main() -> None:
     parser.add_argument("--cpu-only", action="store_true", help="only benchmark 5, CPU per row (~30 s)")
     parser.add_argument("--concurrency-only", action="store_true", help="only benchmarks 1 and 3 (c16, c64)")
     parser.add_argument("--levels", type=int, nargs="+", default=[16, 64], help="concurrencies of 1 and 3")
-    parser.add_argument("--repeat", type=int, default=1, help="1 and 3: turns each, medians compared")
+    parser.add_argument(
+        "--repeat", type=lambda text: max(int(text), 1), default=1, help="1 and 3: turns each, medians compared"
+    )
     args = parser.parse_args()
     as_installed()
     report: dict[str, object] = {"machine": machine(), "rows": args.rows}

@@ -348,14 +348,15 @@ def test_samples_demo_scenario_is_the_packaged_one() -> None:
 @pytest.fixture
 def entry_point(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[..., None]], int | str | None]]:
     """``main()`` with ``cli.main`` replaced: its exit code. The process state ``main()`` sets for
-    bulkcancel's own process (SIGINT, the collector) is put back after the test."""
+    bulkcancel's own process (SIGINT, the collector's flag, frozen objects and threshold) is put
+    back after the test."""
     import gc
     import signal
 
     from bulkcancel import cli as package
     from bulkcancel.cli import collector
 
-    before = signal.getsignal(signal.SIGINT)
+    before, threshold = signal.getsignal(signal.SIGINT), gc.get_threshold()
     ours = dict(collector._process)
 
     def call(command: Callable[..., None]) -> int | str | None:
@@ -369,6 +370,7 @@ def entry_point(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[Callable[
     signal.signal(signal.SIGINT, before)
     collector._process.update(ours)
     gc.unfreeze()
+    gc.set_threshold(*threshold)  # main() raised it for its command's start-up
 
 
 def test_a_ctrl_c_that_escapes_the_command_exits_3_without_a_traceback(

@@ -32,6 +32,13 @@ _CHILD = """
 import json, sys
 out, args = sys.argv[1], json.loads(sys.argv[2])
 sys.argv = ["bulkcancel", *args]
+
+def loaded():
+    return sorted({name.partition(".")[0] for name in sys.modules})
+
+from bulkcancel.cli import collector  # before the commands take its settle
+settled, settle = [], collector.settle
+collector.settle = lambda: (settled.append(loaded()), settle())[1]
 from bulkcancel.cli import main
 code = 0
 try:
@@ -39,7 +46,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 with open(out, "w") as handle:
-    json.dump({"code": code, "packages": sorted({name.partition(".")[0] for name in sys.modules})}, handle)
+    json.dump({"code": code, "packages": loaded(), "settled": settled}, handle)
 """
 
 ROWS = [
@@ -51,6 +58,12 @@ ROWS = [
 
 def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
     """Run ``bulkcancel ARGS`` in a fresh interpreter; its exit code and the top-level packages it imported."""
+    code, packages, _ = _loaded_and_settled(tmp_path, *args)
+    return code, packages
+
+
+def _loaded_and_settled(tmp_path: Path, *args: str) -> tuple[int, set[str], list[set[str]]]:
+    """Also what was loaded each time the command settled the collector (``cli/collector.py``)."""
     out = tmp_path / "loaded.json"
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(out), json.dumps(args)],
@@ -62,7 +75,7 @@ def _loaded(tmp_path: Path, *args: str) -> tuple[int, set[str]]:
     )
     assert out.exists(), done.stderr
     loaded: dict[str, Any] = json.loads(out.read_text())
-    return int(loaded["code"]), set(loaded["packages"])
+    return int(loaded["code"]), set(loaded["packages"]), [set(then) for then in loaded["settled"]]
 
 
 @pytest.mark.slow
@@ -70,19 +83,48 @@ def test_a_run_of_an_order_sheet_loads_only_what_it_uses(serve: Callable[..., An
     sim = serve()
     sheet = write_xlsx(tmp_path / "weekly.xlsx", ROWS)
     result = tmp_path / "weekly-results.xlsx"
-    code, packages = _loaded(tmp_path, "run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(result))
+    code, packages, settled = _loaded_and_settled(
+        tmp_path, "run", str(sheet), "--base-url", sim.url, "--quiet", "--out", str(result)
+    )
     assert code == 0 and result.exists()
     assert sorted(sim.cancelled_ids()) == ["2012345601", "2012345602"]  # the run really sent
     assert packages >= ENGINES  # the path that was checked is the real one
     assert not packages & NOT_FOR_A_RUN, sorted(packages & NOT_FOR_A_RUN)
+    # the collector settled once, with the schema and the HTTP client loaded (frozen, never walked again)
+    assert len(settled) == 1 and settled[0] >= {"pandas", "pandera", "aiohttp"}, settled
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["plan", "requests", "stockouts"])
+def test_the_other_commands_that_talk_to_bol_settle_once_with_what_they_use_loaded(
+    command: str, serve: Callable[..., Any], tmp_path: Path
+) -> None:
+    sim = serve()
+    target = ["--base-url", sim.url, "--quiet"]
+    arguments = {
+        "plan": [str(write_csv(tmp_path / "weekly.csv", ROWS)), *target, "--out", str(tmp_path / "plan.xlsx")],
+        "requests": [*target, "--out", str(tmp_path / "requests.xlsx")],
+        "stockouts": [
+            str(write_csv(tmp_path / "products.csv", [["EAN"], ["8712345678906"]])),
+            *target,
+            "--out",
+            str(tmp_path / "stockouts.xlsx"),
+        ],
+    }[command]
+    code, _, settled = _loaded_and_settled(tmp_path, command, *arguments)
+    assert code in (0, 1) and (tmp_path / f"{command}.xlsx").exists(), code  # 1: rows not open
+    assert len(settled) == 1 and settled[0] >= {"pandas", "pandera", "aiohttp"}, settled
 
 
 @pytest.mark.slow
 def test_validate_and_version_load_no_writer_page_or_http_client(tmp_path: Path) -> None:
     sheet = write_csv(tmp_path / "weekly.csv", ROWS)
-    code, packages = _loaded(tmp_path, "validate", str(sheet), "--out", str(tmp_path / "checked.xlsx"))
+    code, packages, settled = _loaded_and_settled(
+        tmp_path, "validate", str(sheet), "--out", str(tmp_path / "checked.xlsx")
+    )
     assert code == 0 and (tmp_path / "checked.xlsx").exists()
     assert {"pandas", "pandera"} <= packages
+    assert len(settled) == 1 and settled[0] >= {"pandas", "pandera"}, settled
     assert not packages & (NOT_FOR_A_RUN | {"aiohttp"}), sorted(
         packages & (NOT_FOR_A_RUN | {"aiohttp"})
     )  # sends nothing

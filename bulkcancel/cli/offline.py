@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bulkcancel.cli.collector import settle
+from bulkcancel.cli import collector
 from bulkcancel.cli.options import console, console_language, force_opt, journal_opt, lang_opt, out_opt, sheet_options
 from bulkcancel.i18n import gettext, pgettext
 from bulkcancel.targets import Api
@@ -47,7 +47,7 @@ def validate(
     from bulkcancel.pipeline import validate as do_validate
     from bulkcancel.settings import Settings
 
-    settle()
+    collector.settle()
     outcome = do_validate(sheet, Settings(out=out, sheet=sheet_name, timezone=timezone, lang=lang, force=force))
     print_outcome(outcome, title="Validation (nothing sent)")
     ctx.exit(int(outcome.exit_code))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from bulkcancel.cli.collector import settle
+from bulkcancel.cli import collector
 from bulkcancel.cli.options import (
     console,
     console_language,
@@ -95,7 +95,7 @@ def run(
     from bulkcancel.send.execute import Hooks
     from bulkcancel.settings import Settings
 
-    settle()
+    collector.settle()
     settings = Settings(sheet=options.pop("sheet_name"), **options)
     lang = console_language(ctx)
     with (
@@ -134,7 +134,7 @@ def plan(
     from bulkcancel.send import connect  # noqa: F401  # the HTTP client too, before the collector settles
     from bulkcancel.settings import Settings
 
-    settle()
+    collector.settle()
     settings = Settings(
         sheet=options.pop("sheet_name"),
         check=True,
@@ -156,8 +156,10 @@ def requests(*, out: Path | None, quiet: bool, verbose: bool, force: bool, lang:
     """Write the open items whose customer asked to cancel, ready to run (REQUESTED_BY_CUSTOMER)."""
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline import customer_requests, requests_path
+    from bulkcancel.send import connect  # noqa: F401  # the HTTP client too, before the collector settles
     from bulkcancel.settings import Settings
 
+    collector.settle()
     target_path = requests_path(out, date.today(), force)
     lang = console_language()
     with logging_to_stderr(verbose):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from bulkcancel.cli.collector import settle
+from bulkcancel.cli import collector
 from bulkcancel.cli.options import console
 
 
@@ -93,7 +93,7 @@ def simulate(
     from bulkcancel.simulator.scenario import SimulatorConfig
     from bulkcancel.simulator.serve import serve
 
-    settle()
+    collector.settle()
     config: SimulatorConfig | RetailerConfig
     if api == "retailer":
         chosen = dict(DEFAULT_LIMITS)

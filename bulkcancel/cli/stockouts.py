@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli.collector import settle
+from bulkcancel.cli import collector
 from bulkcancel.cli.options import console, console_language, err, force_opt, json_opt, lang_opt, target_options
 
 
@@ -36,10 +36,9 @@ def stockouts(
     from bulkcancel.logs import logging_to_stderr
     from bulkcancel.pipeline.stockouts import run_command, stockouts_path, summary
     from bulkcancel.pipeline.stockouts import stockouts as do_stockouts
-    from bulkcancel.send import connect  # noqa: F401  # the HTTP client too, before the collector settles
     from bulkcancel.settings import Settings
 
-    settle()
+    collector.settle()
     settings = Settings(sheet=options.pop("sheet_name"), force=force, **options)
     target = stockouts_path(out, date.today(), force)
     show_pages = not (quiet or as_json) and sys.stderr.isatty()

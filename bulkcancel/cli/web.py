@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from bulkcancel.cli.collector import settle
+from bulkcancel.cli import collector
 from bulkcancel.cli.options import console, console_language, err, target_options
 from bulkcancel.i18n import gettext, render
 
@@ -35,7 +35,7 @@ def serve(
     from bulkcancel.settings import Settings
     from bulkcancel.web.serve import serve as run_page
 
-    settle()
+    collector.settle()
     settings = Settings(journal=journal, **options)
     settings.verify()
     lang = console_language()
