@@ -21,6 +21,7 @@ import pytest
 
 from bulkcancel.backend import DistributionParty, OpenOrderItem
 from bulkcancel.check.products import Product, check_products, parse_ean, parse_units
+from bulkcancel.errors import BulkCancelError
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer.client import RetailerClient
 from bulkcancel.retailer.environments import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, ClientCredentials, resolve_target
@@ -494,6 +495,42 @@ def test_many_pages_are_read_within_the_list_budget_and_each_matched_order_once(
     assert counts.rate_limited["orders"] == 0  # paced by the headers, never refused
     least = (pages - budget.capacity) * budget.seconds / budget.capacity  # the bucket refills 5 a minute
     assert clock.now - 1000.0 >= least
+
+
+class ProxyPageFor:
+    """Serves the simulator, except that one order's detail is a proxy's HTML 404 page."""
+
+    def __init__(self, app: Any, order_id: str) -> None:
+        self.app, self.path = app, f"/retailer/orders/{order_id}"
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"] != self.path:
+            await self.app(scope, receive, send)
+            return
+        page = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": page})
+
+
+def test_an_order_whose_detail_is_a_proxys_404_page_is_no_answer_not_an_order_gone() -> None:
+    """bol's 404 for an order means it left the open list since; an HTML 404 from whatever stands
+    in bol's place says nothing of the order, so the sheet is not written without its items."""
+    items = [
+        {"id": str(2300000000 + n), "order_id": str(4300000000 + n), "ean": CLOCK, "placed": "2026-12-01T10:00:00+01:00"}
+        for n in range(3)
+    ]  # fmt: skip
+    sim = RetailerSimulator(scenario_from_dict({"items": items}), RetailerConfig())
+    with ServedSimulator(ProxyPageFor(sim, "4300000001")) as url:
+
+        async def go() -> Any:
+            credentials = ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+            async with RetailerClient(resolve_target(None, url), credentials) as client:
+                return await fetch_matching(client, [CLOCK])
+
+        with pytest.raises(BulkCancelError) as refused:
+            asyncio.run(go())
+    said = refused.value.in_language("en")
+    assert "order 4300000001" in said and "not an answer of bol's" in said and "no sheet was written" in said
 
 
 def many_orders(count: int, ean: str = CLOCK) -> Scenario:

@@ -69,8 +69,8 @@ async def _order(backend: CancellationBackend, order_id: str, slots: asyncio.Sem
                     exc=exc,
                 )
             ) from None
-    if reply.http_status == 404:
-        return ()  # shipped or cancelled since the list was read
+    if reply.http_status == 404 and reply.not_bol is None:
+        return ()  # bol's 404: shipped or cancelled since the list was read (a proxy's 404 page is no answer)
     if reply.error is not None:
         raise _failed(f"order {order_id}", reply)
     return reply.items
