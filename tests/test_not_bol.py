@@ -175,3 +175,42 @@ def test_with_check_an_order_list_not_from_bol_stops_before_anything_is_sent(tmp
     lines = [line for line in (result.stdout + result.stderr).splitlines() if "not an answer bol gives" in line]
     assert len(lines) == 1 and url in lines[0] and "HTTP 200 with an HTML page" in lines[0], lines
     assert "nothing was sent" in lines[0] and "<html" not in lines[0].lower()
+
+
+class PageOnOrderDetails:
+    """The v10 simulator, except that every order's detail is a proxy's login page (a 200)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.details = app, 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith("/retailer/orders/") or path.endswith("/cancellation"):
+            await self.app(scope, receive, send)
+            return
+        self.details += 1
+        status, media, body = ANSWERS["login page 200"]
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", media.encode())]})
+        await send({"type": "http.response.body", "body": body})
+
+
+def test_an_order_detail_not_from_bol_stops_the_check_before_anything_is_sent(tmp_path: Path) -> None:
+    """``--check`` reads the order of a customer's request for its promised date: a page there is
+    no answer of bol's, not an order without a date (the run went on and sent before)."""
+    from bulkcancel.send.connect import demo_scenario_path
+    from bulkcancel.simulator.retailer import RetailerConfig, RetailerSimulator
+    from bulkcancel.simulator.scenario import load_scenario
+
+    sim = RetailerSimulator(load_scenario(demo_scenario_path()), RetailerConfig())
+    proxy = PageOnOrderDetails(sim)
+    sheet = write_csv(
+        tmp_path / "requests.csv",
+        [["OrderItemId", "ReasonCode", "DateTime"], ["2012345604", "REQUESTED_BY_CUSTOMER", ""]],
+    )
+    with ServedSimulator(proxy) as url:
+        result = run("retailer", url, sheet, "--check")
+    assert proxy.details >= 1  # the path under test was taken
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert sim.state.counts.cancel_requests == 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if "not an answer bol gives" in line]
+    assert len(lines) == 1 and url in lines[0] and "nothing was sent" in lines[0], lines

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from bulkcancel.backend import CancellationBackend, NetworkError, OpenOrderItem
+from bulkcancel.backend import CancellationBackend, NetworkError, NotBol, OpenOrderItem
+from bulkcancel.errors import BulkCancelError
 from bulkcancel.norm.counting import Counting, bol_day, counting
 from bulkcancel.norm.standing import NormEffect, NotKnown, Standing
+from bulkcancel.output.labels import not_bol_before_sending
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.send.plan import Plan
 
@@ -52,7 +54,8 @@ async def with_promised_dates(
 ) -> dict[str, OpenOrderItem]:
     """``open_items`` with the promised delivery date of every customer's request the plan confirms,
     read from its order's detail where the list has none (each order once); an order that cannot be
-    read leaves its items' dates not known."""
+    read leaves its items' dates not known; an answer that is not bol's stops the run before anything
+    is sent (``not_bol_before_sending``)."""
     wanted = {
         open_items[job.order_item_id].order_id
         for job in plan.jobs
@@ -66,15 +69,21 @@ async def with_promised_dates(
         return open_items
     slots = asyncio.Semaphore(DETAIL_CONCURRENCY)
 
-    async def detail(order_id: str) -> tuple[OpenOrderItem, ...]:
+    async def detail(order_id: str) -> tuple[OpenOrderItem, ...] | NotBol:
         async with slots:
             try:
                 reply = await backend.order_detail(order_id)
             except NetworkError:
                 return ()
+        if reply.not_bol is not None:
+            return reply.not_bol  # no answer of bol's: says nothing of the order
         return reply.items if reply.error is None else ()
 
-    found = {item.order_item_id: item for items in await asyncio.gather(*map(detail, sorted(wanted))) for item in items}
+    answers = await asyncio.gather(*map(detail, sorted(wanted)))
+    for answer in answers:
+        if isinstance(answer, NotBol):  # before anything is sent, as the order list's own check
+            raise BulkCancelError(not_bol_before_sending(backend.origin, answer))
+    found = {item.order_item_id: item for items in answers if not isinstance(items, NotBol) for item in items}
     dated = {}
     for item_id, item in open_items.items():
         read = found.get(item_id)
