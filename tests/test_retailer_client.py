@@ -464,3 +464,25 @@ def test_token_answers_seen_live_and_broken_ones() -> None:
     for broken in (b'{"expires_in":599}', b'{"access_token":"x"}', b'{"access_token":"x","expires_in":0}', b"nope"):
         with pytest.raises(UnreadableAnswer):
             parse_token(broken)
+
+
+@pytest.mark.parametrize(
+    ("body", "bols"),
+    [
+        (
+            b'{"type":"https://api.bol.com/problems","title":"Not Found","status":404,"detail":"Order for order id 9 not found."}',
+            True,
+        ),
+        (b'{"title":"Too Many Requests","status":429,"detail":"Too many requests, retry in 4 seconds."}', True),
+        (b'{"title": "Expired JWT", "status": 401}', True),
+        (b'{"error": "invalid_client", "error_description": "Bad client credentials"}', True),  # the token endpoint
+        (b'{"timestamp": "2026-12-05T10:00:00Z", "status": 404, "error": "Not Found", "path": "/x"}', False),  # Spring
+        (b'{"status": 404}', False),
+        (b'{"error": "not found", "code": 404}', False),
+        (b"[]", False),
+    ],
+)
+def test_a_problem_says_what_went_wrong_a_status_alone_is_any_frameworks_page(body: bytes, bols: bool) -> None:
+    from bulkcancel.retailer.documents import is_problem
+
+    assert is_problem(body) is bols

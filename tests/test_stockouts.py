@@ -497,22 +497,29 @@ def test_many_pages_are_read_within_the_list_budget_and_each_matched_order_once(
     assert clock.now - 1000.0 >= least
 
 
-class ProxyPageFor:
-    """Serves the simulator, except that one order's detail is a proxy's HTML 404 page."""
+NOT_BOLS_404 = {  # what stands in bol's place may say "not found" too
+    "an HTML page": (b"text/html", b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"),
+    "a framework's JSON": (b"application/json", b'{"timestamp": "2026-12-05T10:00:00Z", "status": 404, "error": "Not Found", "path": "/retailer/orders/4300000001"}'),
+}  # fmt: skip
 
-    def __init__(self, app: Any, order_id: str) -> None:
-        self.app, self.path = app, f"/retailer/orders/{order_id}"
+
+class ProxyPageFor:
+    """Serves the simulator, except that one order's detail is a 404 that is not bol's."""
+
+    def __init__(self, app: Any, order_id: str, answer: tuple[bytes, bytes]) -> None:
+        self.app, self.path, self.answer = app, f"/retailer/orders/{order_id}", answer
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http" or scope["path"] != self.path:
             await self.app(scope, receive, send)
             return
-        page = b"<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>"
-        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", b"text/html")]})
+        media, page = self.answer
+        await send({"type": "http.response.start", "status": 404, "headers": [(b"content-type", media)]})
         await send({"type": "http.response.body", "body": page})
 
 
-def test_an_order_whose_detail_is_a_proxys_404_page_is_no_answer_not_an_order_gone() -> None:
+@pytest.mark.parametrize("page", list(NOT_BOLS_404))
+def test_an_order_whose_detail_is_a_404_not_from_bol_is_no_answer_not_an_order_gone(page: str) -> None:
     """bol's 404 for an order means it left the open list since; an HTML 404 from whatever stands
     in bol's place says nothing of the order, so the sheet is not written without its items."""
     items = [
@@ -520,7 +527,7 @@ def test_an_order_whose_detail_is_a_proxys_404_page_is_no_answer_not_an_order_go
         for n in range(3)
     ]  # fmt: skip
     sim = RetailerSimulator(scenario_from_dict({"items": items}), RetailerConfig())
-    with ServedSimulator(ProxyPageFor(sim, "4300000001")) as url:
+    with ServedSimulator(ProxyPageFor(sim, "4300000001", NOT_BOLS_404[page])) as url:
 
         async def go() -> Any:
             credentials = ClientCredentials(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)

@@ -115,16 +115,24 @@ def parse_bulk_statuses(body: bytes) -> dict[str, ProcessStatus]:
     return parse_status_list(body)
 
 
-PROBLEM_KEYS = frozenset({"type", "title", "status", "detail", "violations", "error", "error_description"})
+PROBLEM_KEYS = frozenset({"type", "title", "detail", "violations"})  # what says what went wrong
+OAUTH_KEYS = frozenset({"error", "error_description", "error_uri"})  # RFC 6749 5.2: the token endpoint's errors
 
 
 def is_problem(body: bytes) -> bool:
-    """Whether ``body`` is a bol Problem (every field optional, at least one there) or an OAuth error."""
+    """Whether ``body`` is a bol Problem or an OAuth error (docs/bol-apis.md, "Only bol is bol").
+
+    A Problem's fields are all optional in live answers, but every one bol was seen to send
+    says what went wrong (``title``, ``detail``, ``type`` or ``violations``); a ``status``
+    alone is what any web framework's error page has too (Spring's ``{"timestamp", "status",
+    "error", "path"}``), and taking that for bol's 404 would read "not found" as bol's word
+    that an order is gone. An OAuth error has ``error`` and nothing but its own fields."""
     try:
         data = _object(body)
     except UnreadableAnswer:
         return False
-    return bool(PROBLEM_KEYS & data.keys())
+    keys = data.keys()
+    return bool(PROBLEM_KEYS & keys) or ("error" in keys and keys <= OAUTH_KEYS)
 
 
 def status_line(http_status: int) -> str:
