@@ -21,6 +21,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bulkcancel.errors import BulkCancelError
+from bulkcancel.i18n import Text
 from bulkcancel.norm.standing import NotKnown, Standing, Week
 from bulkcancel.reasons import ReasonCode
 
@@ -159,6 +161,26 @@ class NotBol:
     http_status: int
     media_type: str  # the Content-Type it came with, without parameters ("" when none)
     size: int  # bytes read (at most the client's cap plus one)
+
+
+LONGEST_WAIT = 300.0  # seconds: a 429 asking for a longer wait ends the run's use of that endpoint
+
+
+class WaitTooLong(BulkCancelError):
+    """bol's rate limit (a 429's Retry-After, or a spent budget's reset) allows the next request to
+    an endpoint only after ``LONGEST_WAIT``: raised, before anything is sent, to every request that
+    would wait."""
+
+    def __init__(self, endpoint: str, seconds: float) -> None:
+        super().__init__(
+            Text(
+                "bol's rate limit allows the next request ({endpoint}) in {seconds} s, longer than bulkcancel "
+                "waits; run again after that",
+                seconds=f"{seconds:.0f}",
+                endpoint=endpoint,
+            )
+        )
+        self.endpoint, self.seconds = endpoint, seconds
 
 
 class NetworkError(Exception):

@@ -95,6 +95,7 @@ class StopReason(StrEnum):
     JOURNAL = "journal"  # the journal could not be written (a full disk): nothing more may leave
     INTERRUPT = "interrupt"  # Ctrl-C, SIGTERM or the page's Stop button
     CANARY = "canary"  # the canary rows were not confirmed
+    WAIT = "wait"  # bol's rate limit allows the next request only after ``backend.LONGEST_WAIT``
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class Stop:
     """Why a run stopped early, with what is known about it (words are made at the edges)."""
 
     reason: StopReason
-    detail: str = ""  # AUTH: bol's refusal; UNREACHABLE, JOURNAL: the error, as it was raised
+    detail: str = ""  # AUTH: bol's refusal; UNREACHABLE, JOURNAL: the error, as it was raised; WAIT: the seconds
     times: int = 0  # UNREACHABLE: requests in a row that could not leave; NOT_BOL: 1 (0: found before the first)
     answer: NotBol | None = None  # NOT_BOL: what answered instead of bol (``detail``: where)
 

@@ -17,6 +17,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from bulkcancel.backend import LONGEST_WAIT, WaitTooLong
 from bulkcancel.retailer.pacing import Pacer
 
 
@@ -175,6 +176,50 @@ def test_a_429_holds_every_request_until_retry_after_then_one_goes_alone() -> No
     assert [at for at, _ in sent].count(first_at) == 1  # one went alone to learn the budget
     assert all(at >= first_at + 0.1 for at, _ in sent[1:])  # the rest after its answer
     assert pacer.waits == 5
+
+
+def test_a_429_asking_for_longer_than_a_run_waits_refuses_every_request_at_once_unsent() -> None:
+    """bol's Retry-After of ten minutes: nobody stands still for it (the sender ends its rows NOT_SENT)."""
+    time = VirtualTime()
+    pacer = Pacer(time.clock, time.sleep, "cancellation")
+    refused: list[tuple[float, float]] = []  # (when, the wait asked)
+
+    async def go() -> None:
+        first = await pacer.acquire()
+        pacer.settle(
+            first, {"x-ratelimit-limit": "10", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "5"}, 202, None
+        )
+        second, _ = await pacer.acquire(), await pacer.acquire()  # the budget spent: the next ones wait
+
+        async def one() -> None:
+            try:
+                await pacer.acquire()
+            except WaitTooLong as exc:
+                refused.append((time.now, exc.seconds))
+
+        waiting = [asyncio.ensure_future(one()) for _ in range(3)]
+        await time.sleep(0.05)
+        pacer.settle(second, {}, 429, 600.0)
+        await asyncio.gather(*waiting)
+        await one()  # a later request too
+
+    time.run(go())
+    assert refused == [(0.05, 600.0)] * 4  # at once, not after 600 s
+    assert pacer.refused == 600.0
+
+
+def test_a_429_asking_for_at_most_the_longest_wait_holds_as_before() -> None:
+    time = VirtualTime()
+    pacer = Pacer(time.clock, time.sleep, "cancellation")
+
+    async def go() -> float:
+        ticket = await pacer.acquire()
+        pacer.settle(ticket, {}, 429, LONGEST_WAIT)
+        await pacer.acquire()
+        return time.now
+
+    assert time.run(go()) == LONGEST_WAIT
+    assert pacer.refused is None
 
 
 def test_the_newest_answer_less_what_was_sent_after_it_is_the_truth() -> None:

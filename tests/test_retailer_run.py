@@ -460,3 +460,28 @@ def test_runs_and_report_know_retailer_runs(serve_retailer: Callable[..., Any], 
     run_id = next(line.split()[0] for line in listed.stdout.splitlines() if "retailer" in line)
     again = bulkcancel("report", run_id, "--out", str(tmp_path / "again.xlsx"))
     assert again.returncode == 0 and {r["Status"] for r in read_results(tmp_path / "again.xlsx")} == {"CANCELLED"}
+
+
+@pytest.mark.parametrize("others", [0, 2])  # 2: another tool spent the budget first (429s of 0.5 s)
+def test_a_budget_that_refills_later_than_a_run_waits_ends_the_rows_not_sent_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, others: int
+) -> None:
+    """bol's budget of two cancellations a quarter of an hour: the next one only 450 s later,
+    longer than a run waits (five minutes). No row stands still for it and none goes after it:
+    bol's own headers say so (or its 429's Retry-After)."""
+    clock = RunClock()
+    on_clock(clock, monkeypatch)
+    config = RetailerConfig(settle_seconds=0, spent_by_others=others, limits=limits(cancellation="2/900"))
+    sim = RetailerSimulator(config=config, monotonic=clock)
+    sheet = sheet_of(tmp_path, 6)
+    with ServedSimulator(sim) as url:
+        result = run(sheet, url)
+    assert clock.now - 1000.0 < 300  # nobody waited the 450 s (virtual time: tests/clocks.py)
+    assert sim.state.counts.rate_limited["cancellation"] <= others + 1
+    rows = results_of(sheet)
+    taken = sum(sim.state.effective_cancellations().values())  # what the budget let through
+    assert taken <= 2 and [r["Status"] for r in rows].count("CANCELLED") == taken, result.stdout
+    unsent = [str(r["Detail"]) for r in rows if r["Status"] == "NOT_SENT"]
+    assert len(unsent) == 6 - taken and sum("allows the next request in" in d for d in unsent) >= len(unsent) - 1
+    said = " ".join(result.stdout.split())  # the console wraps long lines
+    assert "allows the next request in" in said and result.returncode == 3, result.stderr  # stopped early

@@ -108,6 +108,10 @@ STOP: dict[StopReason, str] = {  # JOURNAL: the JournalError says it all
         "the run was interrupted; run the same sheet again to finish (nothing is cancelled twice)"
     ),
     StopReason.CANARY: N_("stopped after the canary rows; check them, then run the sheet again"),
+    StopReason.WAIT: N_(
+        "bol's rate limit allows the next request in {detail} s, longer than bulkcancel waits; run the same sheet "
+        "again after that (nothing is cancelled twice)"
+    ),
     StopReason.NOT_BOL: N_(
         "{detail} answered {what}: not an answer bol gives; nothing more was sent: check the proxy or the network"
     ),

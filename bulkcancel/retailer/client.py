@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
 
-from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply
+from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply, WaitTooLong
 from bulkcancel.i18n import Text
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.reasons import ReasonCode
@@ -277,6 +277,8 @@ class RetailerClient:
             answer = await self._read("insights", "GET", INDICATOR_PATH, params=indicator_params(week))
         except TokenRefused as exc:
             return NotKnown(Unknown.REFUSED, str(exc))
+        except WaitTooLong as exc:  # the indicator's own budget: not known this run, nothing more
+            return NotKnown(Unknown.REFUSED, exc.in_language("en"))
         except NetworkError as exc:
             return NotKnown(Unknown.UNREACHABLE, str(exc))
         foreign = answers.not_bol(answer)

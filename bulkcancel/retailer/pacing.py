@@ -23,8 +23,12 @@ When nothing is left, requests wait for an answer still in flight (it tells the 
 budget) or, with none in flight, until the reset, when the budget is whole again. A 429
 holds every request of the endpoint until its ``Retry-After`` (or the reset, or a second
 when neither is given); then one request goes alone, and its answer tells the budget
-again. Answers without the headers (a 401, a proxy's error page) change nothing. All
-requests of an endpoint share one pacer, whichever worker sends them.
+again. A wait longer than ``LONGEST_WAIT`` (five minutes: a 429's Retry-After, or a budget
+that is whole again only later) holds nothing: every request waiting, and every later one,
+raises ``WaitTooLong`` at once, unsent (the run ends its rows NOT_SENT instead of standing
+still that long; a read says so in one line). Answers
+without the headers (a 401, a proxy's error page) change nothing. All requests of an
+endpoint share one pacer, whichever worker sends them.
 """
 
 from __future__ import annotations
@@ -33,6 +37,8 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
+
+from bulkcancel.backend import LONGEST_WAIT, WaitTooLong
 
 Sleep = Callable[[float], Awaitable[None]]
 NO_HINT_WAIT = 1.0  # a 429 without Retry-After or reset: wait this long
@@ -51,9 +57,14 @@ class Pacer:
     """The budget of one endpoint as the newest answer told it."""
 
     def __init__(
-        self, clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep, name: str = ""
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        name: str = "",
+        longest_wait: float = LONGEST_WAIT,
     ) -> None:
-        self._clock, self._sleep, self.name = clock, sleep, name
+        self._clock, self._sleep, self.name, self.longest_wait = clock, sleep, name, longest_wait
+        self.refused: float | None = None  # a 429 asked for a wait over ``longest_wait``: nothing more goes out
         self.limit: int | None = None
         self._sent = 0  # requests let out so far; each gets the next number (its ticket)
         self._told: tuple[int, float] | None = None  # (ticket, remaining) of the newest answer; None: unknown
@@ -76,6 +87,8 @@ class Pacer:
         """Wait until the budget allows one more request; returns its ticket, for ``settle``."""
         waited = False
         while True:
+            if self.refused is not None:
+                raise WaitTooLong(self.name or "endpoint", self.refused)
             now = self._clock()
             left = self.remaining
             if now < self._hold_until:
@@ -96,6 +109,9 @@ class Pacer:
                 continue
             else:
                 wait = self._reset_at - now
+            if wait is not None and wait > self.longest_wait:  # bol's budget: not in time for this run
+                self.refused = max(wait, self.refused or 0.0)
+                raise WaitTooLong(self.name or "endpoint", wait)
             if not waited:
                 log.debug(
                     "%s: waiting for the rate-limit budget (%s)",
@@ -140,6 +156,8 @@ class Pacer:
             self.limit = int(limit)
         if http_status == 429:
             wait = retry_after if retry_after is not None else reset if reset is not None else NO_HINT_WAIT
+            if wait > self.longest_wait:  # every request waiting, and every later one, is told so at once
+                self.refused = max(wait, self.refused or 0.0)
             self._hold_until = max(self._hold_until, now + wait)
             self._told = None  # after the wait, one request learns the budget again
             self._stale_up_to = self._sent  # answers to requests already out tell nothing new

@@ -23,12 +23,14 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from bulkcancel.backend import (
+    LONGEST_WAIT,
     CancellationBackend,
     NetworkError,
     NotBol,
     ProcessState,
     Reply,
     StatusesReply,
+    WaitTooLong,
     says_already_cancelled,
 )
 from bulkcancel.errors import JournalError
@@ -105,7 +107,7 @@ class SendPolicy:
     poll_max_interval: float = 30.0
     poll_deadline: float = 120.0
     follow: bool = True  # poll each accepted cancellation to its final status
-    max_retry_after: float = 300.0  # a longer Retry-After leaves the row NOT_SENT instead of waiting
+    max_retry_after: float = LONGEST_WAIT  # a longer Retry-After leaves the row NOT_SENT instead of waiting
     unreachable_after: int = 5  # consecutive requests that never left: the server is gone
 
 
@@ -243,6 +245,14 @@ class Sender:
             raise
         try:
             return await call
+        except WaitTooLong as exc:
+            # bol's budget allows no request for longer than a run waits: nothing more is sent,
+            # every row not sent ends NOT_SENT at once instead of standing still; the rows bol
+            # took are still followed, unless it is the polls' own budget (then they end ACCEPTED).
+            self.stop(Stop(StopReason.WAIT, f"{exc.seconds:.0f}"))
+            if not urgent:
+                self.cut_polls()
+            raise NetworkError(exc.in_language("en"), maybe_delivered=False) from None  # it never left
         finally:
             self._slots.release()
 
