@@ -161,6 +161,7 @@ class NotBol:
     http_status: int
     media_type: str  # the Content-Type it came with, without parameters ("" when none)
     size: int  # bytes read (at most the client's cap plus one)
+    origin: str = ""  # who answered, when it is not where the run's requests go (the token endpoint)
 
 
 LONGEST_WAIT = 300.0  # seconds: a 429 asking for a longer wait ends the run's use of that endpoint

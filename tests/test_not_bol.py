@@ -45,8 +45,8 @@ ANSWERS: dict[str, tuple[int, str, bytes]] = {
 class Impostor:
     """Answers as bol where told to, and with ``answer`` everywhere else."""
 
-    def __init__(self, api: str, answer: tuple[int, str, bytes], probe_too: bool) -> None:
-        self.api, self.answer, self.probe_too = api, answer, probe_too
+    def __init__(self, api: str, answer: tuple[int, str, bytes], probe_too: bool, token_too: bool = False) -> None:
+        self.api, self.answer, self.probe_too, self.token_too = api, answer, probe_too, token_too
         self.media = V10 if api == "retailer" else "application/xml"
         self.hits: Counter[str] = Counter()
         self.cancelled: list[str] = []
@@ -61,6 +61,10 @@ class Impostor:
             body += message.get("body", b"")
             if not message.get("more_body"):
                 break
+        if path == "/token" and self.token_too:
+            self.hits["token"] += 1
+            status, media, answer = self.answer
+            return await self._send(send, status, media.format(media="application/json"), answer)
         if path == "/token":
             token = {"access_token": "t0k", "expires_in": 299, "token_type": "Bearer", "scope": "RETAILER"}
             return await self._send(send, 200, "application/json", json.dumps(token).encode())
@@ -118,6 +122,22 @@ def test_a_probe_answered_by_something_not_bol_sends_nothing(tmp_path: Path, api
     status = ANSWERS[name][0]
     assert url in lines[0] and f"HTTP {status}" in lines[0] and "nothing was sent" in lines[0]
     assert "<html" not in lines[0].lower() and "xxxx" not in lines[0]  # it says what came, never the body itself
+
+
+@pytest.mark.parametrize("name", list(ANSWERS))
+def test_a_token_endpoint_answered_by_something_not_bol_is_not_bol_refusing_the_keys(tmp_path: Path, name: str) -> None:
+    """The v10 token comes first: a login page there is no answer of bol's, the same stop as at the
+    probe (exit 3, every row NOT_SENT, one line naming who answered and what), not 'keys refused'."""
+    impostor = Impostor("retailer", ANSWERS[name], probe_too=False, token_too=True)
+    with ServedSimulator(impostor) as url:
+        result = run("retailer", url, sheet_of(tmp_path, 4))
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert impostor.hits["token"] >= 1 and impostor.hits["cancel"] == 0
+    assert [r["Status"] for r in read_results(tmp_path / "w-results.xlsx")] == ["NOT_SENT"] * 4
+    said = result.stdout + result.stderr
+    lines = [line for line in said.splitlines() if "not an answer bol gives" in line]
+    assert len(lines) == 1 and url in lines[0] and f"HTTP {ANSWERS[name][0]}" in lines[0], said
+    assert "refused" not in said
 
 
 @pytest.mark.parametrize("api", ["plaza", "retailer"])

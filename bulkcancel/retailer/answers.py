@@ -47,6 +47,15 @@ def not_bol(answer: Answer) -> NotBol | None:
     return found
 
 
+def token_not_bol(answer: Answer) -> NotBol | None:
+    """Why the token endpoint's answer is not bol's: it answers JSON, a token (a 200, whose content
+    ``parse_token`` judges: an unusable token is bol refusing) or an OAuth error."""
+    found = sniff(answer.status, answer.headers, answer.body, media_types=ERROR_TYPES, max_bytes=MAX_JSON_BYTES)
+    if found is None and answer.status != 200 and not is_problem(answer.body):
+        found = shape(answer.status, answer.headers, answer.body)
+    return found
+
+
 _JUDGE = Judge(not_bol, UnreadableAnswer, parse_problem)
 
 

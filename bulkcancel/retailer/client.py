@@ -20,11 +20,13 @@ import base64
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote, urlencode, urlsplit
 
-from bulkcancel.backend import ApiError, NetworkError, OrdersReply, Reply, StatusesReply, WaitTooLong
+from bulkcancel.backend import ApiError, NetworkError, NotBol, OrdersReply, Reply, StatusesReply, WaitTooLong
 from bulkcancel.i18n import Text
+from bulkcancel.judge import foreign
 from bulkcancel.norm.standing import NotKnown, Standing, Unknown, Week
 from bulkcancel.reasons import ReasonCode
 from bulkcancel.retailer import answers
@@ -60,7 +62,18 @@ READ_ATTEMPTS = 4  # a read-only call waits out this many 429s before it gives t
 
 
 class TokenRefused(Exception):
-    """The token endpoint would not give a token for these credentials."""
+    """The token endpoint would not give a token for these credentials (``not_bol``: what answered
+    there was not bol's token endpoint at all)."""
+
+    def __init__(self, message: object, not_bol: NotBol | None = None) -> None:
+        super().__init__(message)
+        self.not_bol = not_bol
+
+    def failure(self) -> tuple[int, ApiError, NotBol | None]:
+        """The status, error and not-bol verdict of the request that waited for the token."""
+        if self.not_bol is not None:
+            return self.not_bol.http_status, foreign(self.not_bol), self.not_bol
+        return 401, ApiError(401, "token", str(self)), None
 
 
 def demo_path(path: str) -> str:
@@ -133,6 +146,12 @@ class RetailerClient:
         except NetworkError as exc:
             raise NetworkError(f"no token: {exc}", maybe_delivered=False) from None
         log.debug("POST %s -> HTTP %d", self._target.login_url, answer.status)
+        found = answers.token_not_bol(answer)
+        if found is not None:  # a proxy's login page, an HTML 502: not bol refusing the keys
+            login = origin_of(self._target.login_url)
+            raise TokenRefused(
+                Text("{where} answered something bol does not send", where=login), replace(found, origin=login)
+            )
         if answer.status == 200:
             try:
                 return parse_token(answer.body)
@@ -207,7 +226,8 @@ class RetailerClient:
 
     @staticmethod
     def _refused(exc: TokenRefused) -> Reply:
-        return Reply(401, error=ApiError(401, "token", str(exc)))
+        status, error, not_bol = exc.failure()
+        return Reply(status, error=error, not_bol=not_bol)
 
     async def cancel(self, order_item_id: str, reason: ReasonCode, when: datetime) -> Reply:
         """PUT one cancellation (v10 takes no timestamp: ``when`` is not sent); a 202 gives a ProcessStatus."""
@@ -233,7 +253,8 @@ class RetailerClient:
         try:
             answer = await self._read("process-status-bulk", "POST", BULK_STATUS_PATH, body=build_status_query(ids))
         except TokenRefused as exc:
-            return StatusesReply(401, error=ApiError(401, "token", str(exc)))
+            status, error, not_bol = exc.failure()
+            return StatusesReply(status, error=error, not_bol=not_bol)
         return answers.bulk_statuses(answer, ids)
 
     async def cancellations_of(self, order_item_id: str) -> StatusesReply:
@@ -242,7 +263,8 @@ class RetailerClient:
         try:
             answer = await self._read("process-status", "GET", BULK_STATUS_PATH, params=params)
         except TokenRefused as exc:
-            return StatusesReply(401, error=ApiError(401, "token", str(exc)))
+            status, error, not_bol = exc.failure()
+            return StatusesReply(status, error=error, not_bol=not_bol)
         return answers.entity_statuses(answer)
 
     looks_up = True  # cancellations_of asks bol whether a cancellation reached it
@@ -259,7 +281,8 @@ class RetailerClient:
         try:
             answer = await self._read("orders", "GET", ORDERS_PATH, params=params)
         except TokenRefused as exc:
-            return OrdersReply(401, error=ApiError(401, "token", str(exc)))
+            status, error, not_bol = exc.failure()
+            return OrdersReply(status, error=error, not_bol=not_bol)
         return answers.orders(answer, parse_orders)
 
     async def order_detail(self, order_id: str) -> OrdersReply:
@@ -268,7 +291,8 @@ class RetailerClient:
         try:
             answer = await self._read("order", "GET", ORDER_PATH.format(id=quote(order_id, safe="")))
         except TokenRefused as exc:
-            return OrdersReply(401, error=ApiError(401, "token", str(exc)))
+            status, error, not_bol = exc.failure()
+            return OrdersReply(status, error=error, not_bol=not_bol)
         return answers.orders(answer, parse_order)
 
     async def cancellation_standing(self, week: Week) -> Standing | NotKnown:
@@ -276,7 +300,7 @@ class RetailerClient:
         try:
             answer = await self._read("insights", "GET", INDICATOR_PATH, params=indicator_params(week))
         except TokenRefused as exc:
-            return NotKnown(Unknown.REFUSED, str(exc))
+            return NotKnown(Unknown.UNREADABLE if exc.not_bol else Unknown.REFUSED, str(exc))
         except WaitTooLong as exc:  # the indicator's own budget: not known this run, nothing more
             return NotKnown(Unknown.REFUSED, exc.in_language("en"))
         except NetworkError as exc:

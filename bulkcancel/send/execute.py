@@ -152,7 +152,7 @@ async def _reachable(backend: CancellationBackend, plan: Plan, done: Execution) 
         _none_sent(plan, done, Stop(StopReason.UNREACHABLE, str(exc)))  # times 0: before the first cancellation
         return False
     if reply.not_bol is not None:  # times 0: before the first cancellation
-        _none_sent(plan, done, Stop(StopReason.NOT_BOL, backend.origin, answer=reply.not_bol))
+        _none_sent(plan, done, Stop(StopReason.NOT_BOL, reply.not_bol.origin or backend.origin, answer=reply.not_bol))
         return False
     if reply.http_status == 401:
         refused = reply.error.message if reply.error else "HTTP 401"
