@@ -4,7 +4,7 @@ the rest are asked then, those already waiting included; a few extra requests a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -21,16 +21,24 @@ from tests.test_pacing import VirtualTime
 from tests.test_sender import NOW, Scripted
 
 
-def test_what_the_scout_learns_moves_every_first_poll_up() -> None:
-    time = VirtualTime()
-    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+def _first_polls(
+    time: VirtualTime, first: FirstPoll
+) -> tuple[dict[str, float], Callable[[str, float], Coroutine[Any, Any, None]]]:
+    """When each row (by name, accepted at its moment) makes its first poll; and the row itself."""
     asked: dict[str, float] = {}
 
     async def row(name: str, accepted_at: float) -> None:
         await time.sleep(accepted_at)
-        assert not first.enlist()
         await first.wait(accepted_at)
         asked[name] = time.now
+
+    return asked, row
+
+
+def test_what_the_scout_learns_moves_every_first_poll_up() -> None:
+    time = VirtualTime()
+    first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
+    asked, row = _first_polls(time, first)
 
     async def scout() -> None:
         assert first.enlist()
@@ -42,6 +50,7 @@ def test_what_the_scout_learns_moves_every_first_poll_up() -> None:
         await asyncio.gather(scout(), row("early", 0.1), row("late", 0.9))
 
     time.run(go())
+    assert not first.enlist()  # one scout a run
     assert first.learned == 0.5
     assert asked == {"early": 0.1 + 0.5, "late": 0.9 + 0.5}  # not 1.1 and 1.9
 
@@ -173,12 +182,7 @@ def test_when_bol_slows_down_after_the_scout_no_row_waits_longer_or_asks_twice_m
 def test_too_soon_sends_every_first_poll_back_to_the_longest_wait() -> None:
     time = VirtualTime()
     first = FirstPoll(0.25, 1.0, time.clock, time.sleep)
-    asked: dict[str, float] = {}
-
-    async def row(name: str, accepted_at: float) -> None:
-        await time.sleep(accepted_at)
-        await first.wait(accepted_at)
-        asked[name] = time.now
+    asked, row = _first_polls(time, first)
 
     async def go() -> None:
         first.learn(0.3)
