@@ -64,7 +64,7 @@ class Pacer:
         longest_wait: float = LONGEST_WAIT,
     ) -> None:
         self._clock, self._sleep, self.name, self.longest_wait = clock, sleep, name, longest_wait
-        self.refused: float | None = None  # a 429 asked for a wait over ``longest_wait``: nothing more goes out
+        self.refused: float | None = None  # a wait over ``longest_wait`` was asked: nothing more goes out
         self.limit: int | None = None
         self._sent = 0  # requests let out so far; each gets the next number (its ticket)
         self._told: tuple[int, float] | None = None  # (ticket, remaining) of the newest answer; None: unknown
@@ -109,8 +109,8 @@ class Pacer:
                 continue
             else:
                 wait = self._reset_at - now
-            if wait is not None and wait > self.longest_wait:  # bol's budget: not in time for this run
-                self.refused = max(wait, self.refused or 0.0)
+            if wait is not None and wait > self.longest_wait:  # a hold or a reset not in time for this run
+                self.refused = wait  # every later request is told at once (the 429's waiters wake to it)
                 raise WaitTooLong(self.name or "endpoint", wait)
             if not waited:
                 log.debug(
@@ -156,8 +156,6 @@ class Pacer:
             self.limit = int(limit)
         if http_status == 429:
             wait = retry_after if retry_after is not None else reset if reset is not None else NO_HINT_WAIT
-            if wait > self.longest_wait:  # every request waiting, and every later one, is told so at once
-                self.refused = max(wait, self.refused or 0.0)
             self._hold_until = max(self._hold_until, now + wait)
             self._told = None  # after the wait, one request learns the budget again
             self._stale_up_to = self._sent  # answers to requests already out tell nothing new
